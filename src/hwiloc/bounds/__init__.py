@@ -1,0 +1,1 @@
+"""Fisher information, effective FIM, CRB and (later) MCRB."""

@@ -1,0 +1,1 @@
+"""Hardware impairments: seeded realizations."""

@@ -1,0 +1,1 @@
+"""File formats: NetCDF conventions (and, later, measured-CSI readers)."""

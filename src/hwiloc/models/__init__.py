@@ -1,0 +1,1 @@
+"""Noise-free observation models and their derivatives."""

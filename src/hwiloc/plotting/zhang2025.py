@@ -1,0 +1,120 @@
+"""Figures 3-7 of Zhang et al. (2025)."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+from hwiloc.plotting import new_figure
+
+
+def _pi_label(value: float) -> str:
+    """Tick label of an angle as a fraction of pi (0, π/8, π/4, 3π/8, ...)."""
+    from fractions import Fraction
+
+    frac = Fraction(value / np.pi).limit_denominator(16)
+    if frac == 0:
+        return "0"
+    num = "" if frac.numerator == 1 else str(frac.numerator)
+    return f"{num}π" if frac.denominator == 1 else f"{num}π/{frac.denominator}"
+
+
+def _pi_axis(ax, step=np.pi / 4):
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _pi_label(v)))
+
+
+def fig3(crlb: xr.Dataset, accuracy_m: float | None = 0.01):
+    """Fig. 3(a)/(b): CRLB RMSE (eq. (13)) vs sigma for several N, ideal CRLB dashed."""
+    offset_type = crlb.attrs["offset_type"]
+    fig, ax = new_figure(figsize=(4.6, 3.4))
+    colors = [f"C{i}" for i in range(crlb.sizes["num_antennas"])]
+    for color, n in zip(colors, crlb["num_antennas"].values, strict=True):
+        sel = crlb.sel(num_antennas=n)
+        ax.semilogy(crlb["offset_std"], sel["crlb_rmse"], color=color, label=f"N = {n}")
+        ax.axhline(float(sel["crlb_rmse_ideal"]), color=color, ls="--", lw=0.8)
+    if accuracy_m is not None:
+        ax.axhline(accuracy_m, color="k", lw=0.8, ls=":", label=f"{accuracy_m * 100:g} cm")
+    symbol = "σ^f_φ" if offset_type == "frequency" else "σ^a_φ"
+    ax.set_xlabel(f"{offset_type} phase-offset std {symbol} [rad]")
+    ax.set_ylabel("CRLB RMSE, eq. (13) [m]")
+    _pi_axis(ax)
+    panel = "(a)" if offset_type == "frequency" else "(b)"
+    ax.set_title(
+        f"Fig. 3{panel}: {offset_type} phase offsets (dashed: ideal CRLB), "
+        f"SNR {crlb.attrs['snr_db']:g} dB"
+    )
+    ax.legend(ncol=2, loc="lower right")
+    return fig
+
+
+def fig_saf(ds: xr.Dataset, floor_db: float = -40.0):
+    """Figs. 4-6: SAF image (dB re peak) and its x- and y-cuts at the sensed location."""
+    image = ds["saf"].values
+    norm_db = 10.0 * np.log10(np.maximum(image / image.max(), 10 ** (floor_db / 10)))
+    x, y = ds["x"].values, ds["y"].values
+    x_sen, y_sen = ds["sensed_position"].values
+    fig, (ax_img, ax_cut) = new_figure(1, 2, figsize=(9.0, 3.4), width_ratios=[1.5, 1])
+    mesh = ax_img.pcolormesh(x, y, norm_db, shading="auto", cmap="viridis", vmin=floor_db, vmax=0)
+    fig.colorbar(mesh, ax=ax_img, label="A(x, y) re peak [dB]")
+    true = ds["ue_position"].values
+    ax_img.plot(*true, "r+", ms=10, label="true UE")
+    ax_img.plot(x_sen, y_sen, "wx", ms=7, label="sensed peak")
+    ax_img.set_xlabel("x [m]")
+    ax_img.set_ylabel("y [m]")
+    ax_img.set_aspect("equal")
+    ax_img.legend(loc="upper right", framealpha=0.7)
+    ix, iy = np.argmin(np.abs(x - x_sen)), np.argmin(np.abs(y - y_sen))
+    ax_cut.plot(x, norm_db[iy, :], label=f"x-cut at y = {y_sen:.2f} m")
+    ax_cut.plot(y, norm_db[:, ix], label=f"y-cut at x = {x_sen:.2f} m")
+    ax_cut.set_xlabel("x or y [m]")
+    ax_cut.set_ylabel("A re peak [dB]")
+    ax_cut.set_ylim(floor_db, 3)
+    ax_cut.legend(loc="lower right")
+    kind = ds.attrs["offset_type"]
+    what = (
+        "ideal signal"
+        if kind == "none"
+        else (f"{kind} offsets, σ = {ds.attrs['offset_std_rad'] / np.pi:.3g}π rad")
+    )
+    fig.suptitle(
+        f"SAF, {what}: PMSR = {float(ds['pmsr_db']):.2f} dB (eq. (18) as written), "
+        f"{float(ds['pmsr_amplitude_db']):.2f} dB (amplitude form)"
+    )
+    return fig
+
+
+def fig7(frequency: xr.Dataset, spatial: xr.Dataset):
+    """Fig. 7: PMSR vs sigma, mean and 10-90 % band over realizations, both offset types."""
+    fig, axes = new_figure(1, 2, figsize=(8.4, 3.2), sharex=True)
+    forms = (("pmsr_db", "eq. (18) as written"), ("pmsr_amplitude_db", "amplitude form"))
+    for ax, (var, label) in zip(axes, forms, strict=True):
+        for ds, color in ((frequency, "C0"), (spatial, "C1")):
+            values = ds[var]
+            std = ds["offset_std"].values
+            ax.plot(
+                std,
+                values.mean("realization"),
+                "o-",
+                color=color,
+                ms=3,
+                label=f"{ds.attrs['offset_type']} offsets (mean)",
+            )
+            ax.fill_between(
+                std,
+                values.quantile(0.1, dim="realization"),
+                values.quantile(0.9, dim="realization"),
+                color=color,
+                alpha=0.25,
+                lw=0,
+                label="10-90 % of realizations",
+            )
+        ax.set_xlabel("phase-offset std σ_φ [rad]")
+        ax.set_ylabel("PMSR [dB]")
+        ax.set_title(f"PMSR, {label}")
+        _pi_axis(ax, np.pi / 8 if std.max() <= np.pi / 2 + 1e-9 else np.pi / 4)
+    axes[0].legend(loc="lower left")
+    n = frequency.sizes["realization"]
+    fig.suptitle(f"Fig. 7: PMSR degradation with phase offsets ({n} realizations per σ)")
+    return fig
