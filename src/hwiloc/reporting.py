@@ -33,7 +33,7 @@ class Claim:
     @property
     def holds(self) -> bool:
         r, s, t = self.reproduced, self.stated, self.tolerance
-        if not math.isfinite(r):
+        if math.isnan(r):
             return False
         if self.rule == "factor":
             return s / t <= r <= s * t

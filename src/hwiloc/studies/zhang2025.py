@@ -147,6 +147,7 @@ def scenario_dataset(cfg: dict) -> xr.Dataset:
         antenna_spacing_m=sc.antenna_spacing,
         snr_db=sc.snr_db,
         amplitude_model=sc.amplitude_model,
+        frequency_offset_mean_rad=sc.frequency_offset_mean,
     )
     return _provenance(ds, "zhang2025 scenario (Table I)", "scenario", "Table I, eq. (1)", cfg)
 
@@ -165,6 +166,7 @@ def scenario_from_dataset(ds: xr.Dataset) -> Scenario:
         ue_position=tuple(float(v) for v in ds["ue_position"].values),
         snr_db=float(ds.attrs["snr_db"]),
         amplitude_model=str(ds.attrs["amplitude_model"]),
+        frequency_offset_mean=float(ds.attrs["frequency_offset_mean_rad"]),
     )
 
 
@@ -300,12 +302,13 @@ def shard_realizations(num_realizations: int, num_shards: int, shard: int) -> np
 
 
 def pmsr_shard_dataset(
-    scenario: Scenario, offset_type: str, sweep_cfg: dict, shard: int, cfg: dict
+    scenario: Scenario, offset_type: str, sweep_cfg: dict, shard: int, cfg: dict, progress=None
 ) -> xr.Dataset:
     """Stage 4: PMSR (eq. (18)) of one shard of offset realizations, all sigma (Fig. 7).
 
     Realization r draws from SeedSequence([seed, type code, r]), so the values
-    do not depend on how the realizations are split into shards.
+    do not depend on how the realizations are split into shards. ``progress``,
+    if given, is called once per SAF image with a short description.
     """
     if offset_type not in ("frequency", "spatial"):
         raise ValueError(f"offset_type must be 'frequency' or 'spatial', got {offset_type!r}")
@@ -327,6 +330,8 @@ def pmsr_shard_dataset(
             )
             literal[i, j] = pmsr_db(image, x, y, radius, form="literal")
             amplitude[i, j] = pmsr_db(image, x, y, radius, form="amplitude")
+            if progress is not None:
+                progress(f"realization {r}, sigma {s:.4g} rad")
     ds = xr.Dataset(
         {
             "pmsr_db": (("offset_std", "realization"), literal),

@@ -1,0 +1,19 @@
+# hwiloc: regenerate every figure and table of the papers.
+#   snakemake --cores all                                  # paper profile
+#   snakemake --cores all --configfile config/quick.yaml   # quick profile (about a minute)
+from snakemake.utils import min_version
+
+min_version("8.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/zhang2025.smk"
+
+
+rule all:
+    input:
+        zhang2025_targets(),
+    default_target: True

@@ -1,0 +1,85 @@
+# Helpers shared by the rules: config validation, parameter keys, target lists.
+import os
+
+from snakemake.exceptions import WorkflowError
+
+from hwiloc.config import ConfigError, validate_config
+
+SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
+
+try:
+    validate_config(config, SCHEMA)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+
+Z = "results/zhang2025"
+ZCFG = config["zhang2025"]
+
+
+def fmt(value):
+    """A parameter value as it appears in a path (10 significant digits)."""
+    return f"{float(value):.10g}"
+
+
+def zhang2025_scenario_key():
+    """Path key of the zhang2025 scenario: the assumed values that shape every result."""
+    return f"snr_db~{fmt(ZCFG['snr_db'])}/amplitude_model~{ZCFG['amplitude_model']}"
+
+
+def zhang2025_scenario_path():
+    return f"{Z}/scenario/{zhang2025_scenario_key()}/scenario.nc"
+
+
+def zhang2025_case_key(case):
+    c = ZCFG["saf"]["cases"][case]
+    return f"offset_type~{c['offset_type']}/offset_std~{fmt(c['offset_std'])}/seed~{c['seed']}"
+
+
+def zhang2025_saf_path(case):
+    return f"{Z}/saf/{zhang2025_scenario_key()}/{zhang2025_case_key(case)}/saf.nc"
+
+
+def zhang2025_saf_case_input(wildcards):
+    return {"saf": zhang2025_saf_path(wildcards.case)}
+
+
+def zhang2025_crlb_path(offset_type):
+    return f"{Z}/crlb/{zhang2025_scenario_key()}/offset_type~{offset_type}/crlb.nc"
+
+
+def zhang2025_pmsr_path(offset_type):
+    return f"{Z}/pmsr/{zhang2025_scenario_key()}/offset_type~{offset_type}/pmsr.nc"
+
+
+def zhang2025_pmsr_shards(wildcards):
+    num = ZCFG["pmsr_sweep"]["num_shards"]
+    return expand(
+        f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/shard~{{shard}}.nc",
+        key=zhang2025_scenario_key(),
+        offset_type=wildcards.offset_type,
+        shard=range(num),
+    )
+
+
+def zhang2025_figures():
+    names = ["fig3a", "fig3b", *ZCFG["saf"]["cases"], "fig7"]
+    return expand(f"{Z}/figures/{{name}}.{{ext}}", name=names, ext=["pdf", "png"])
+
+
+def zhang2025_targets():
+    return [
+        *zhang2025_figures(),
+        f"{Z}/figures/table1.csv",
+        f"{Z}/figures/table1.md",
+        f"{Z}/claims.csv",
+        f"{Z}/claims.md",
+    ]
+
+
+wildcard_constraints:
+    key=r"snr_db~[^/]+/amplitude_model~[^/]+",
+    offset_type=r"none|frequency|spatial",
+    offset_std=r"[0-9.e+-]+",
+    seed=r"\d+",
+    shard=r"\d+",
+    case="|".join(ZCFG["saf"]["cases"]),

@@ -1,0 +1,153 @@
+# zhang2025: CRLB, SAF and PMSR (Secs. II-IV), Figs. 3-7, Table I, claims.
+# Stages: scenario -> impairments (phase offsets) -> bounds (CRLB) / SAF ->
+# PMSR Monte Carlo (sharded by seed, gathered) -> figures, tables, claims.
+
+
+rule zhang2025_scenario:
+    output:
+        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+    params:
+        cfg=ZCFG,
+    log:
+        f"results/logs/zhang2025/scenario/{{key}}.log",
+    script:
+        "../scripts/zhang2025_scenario.py"
+
+
+rule zhang2025_phase_offsets:
+    input:
+        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+    output:
+        offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
+    params:
+        cfg=ZCFG,
+    log:
+        f"results/logs/zhang2025/impairments/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
+    script:
+        "../scripts/zhang2025_phase_offsets.py"
+
+
+rule zhang2025_crlb:
+    input:
+        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+    output:
+        crlb=f"{Z}/crlb/{{key}}/offset_type~{{offset_type}}/crlb.nc",
+    params:
+        cfg=ZCFG,
+    log:
+        f"results/logs/zhang2025/crlb/{{key}}/{{offset_type}}.log",
+    script:
+        "../scripts/zhang2025_crlb.py"
+
+
+rule zhang2025_saf:
+    input:
+        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+        offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
+    output:
+        saf=f"{Z}/saf/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/saf.nc",
+    params:
+        cfg=ZCFG,
+    log:
+        f"results/logs/zhang2025/saf/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
+    script:
+        "../scripts/zhang2025_saf.py"
+
+
+rule zhang2025_pmsr_shard:
+    input:
+        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+    output:
+        shard=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/shard~{{shard}}.nc",
+    params:
+        cfg=ZCFG,
+    log:
+        f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_shard{{shard}}.log",
+    script:
+        "../scripts/zhang2025_pmsr_shard.py"
+
+
+rule zhang2025_pmsr_gather:
+    input:
+        shards=zhang2025_pmsr_shards,
+    output:
+        pmsr=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/pmsr.nc",
+    params:
+        cfg=ZCFG,
+    log:
+        f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_gather.log",
+    script:
+        "../scripts/zhang2025_pmsr_gather.py"
+
+
+rule zhang2025_fig3:
+    input:
+        frequency=zhang2025_crlb_path("frequency"),
+        spatial=zhang2025_crlb_path("spatial"),
+    output:
+        fig3a_pdf=report(f"{Z}/figures/fig3a.pdf", caption="../report/fig3.rst", category="zhang2025"),
+        fig3a_png=f"{Z}/figures/fig3a.png",
+        fig3b_pdf=report(f"{Z}/figures/fig3b.pdf", caption="../report/fig3.rst", category="zhang2025"),
+        fig3b_png=f"{Z}/figures/fig3b.png",
+    log:
+        "results/logs/zhang2025/figures/fig3.log",
+    script:
+        "../scripts/zhang2025_fig3.py"
+
+
+rule zhang2025_saf_figure:
+    input:
+        unpack(zhang2025_saf_case_input),
+    output:
+        pdf=report(f"{Z}/figures/{{case}}.pdf", caption="../report/saf.rst", category="zhang2025"),
+        png=f"{Z}/figures/{{case}}.png",
+    log:
+        "results/logs/zhang2025/figures/{case}.log",
+    script:
+        "../scripts/zhang2025_saf_figure.py"
+
+
+rule zhang2025_fig7:
+    input:
+        frequency=zhang2025_pmsr_path("frequency"),
+        spatial=zhang2025_pmsr_path("spatial"),
+    output:
+        pdf=report(f"{Z}/figures/fig7.pdf", caption="../report/fig7.rst", category="zhang2025"),
+        png=f"{Z}/figures/fig7.png",
+    log:
+        "results/logs/zhang2025/figures/fig7.log",
+    script:
+        "../scripts/zhang2025_fig7.py"
+
+
+rule zhang2025_table1:
+    output:
+        csv=f"{Z}/figures/table1.csv",
+        md=f"{Z}/figures/table1.md",
+    params:
+        cfg=ZCFG,
+    log:
+        "results/logs/zhang2025/figures/table1.log",
+    script:
+        "../scripts/zhang2025_table1.py"
+
+
+rule zhang2025_claims:
+    input:
+        scenario=zhang2025_scenario_path(),
+        crlb_frequency=zhang2025_crlb_path("frequency"),
+        crlb_spatial=zhang2025_crlb_path("spatial"),
+        fig4=zhang2025_saf_path("fig4"),
+        fig5=zhang2025_saf_path("fig5"),
+        fig6=zhang2025_saf_path("fig6"),
+        pmsr_frequency=zhang2025_pmsr_path("frequency"),
+        pmsr_spatial=zhang2025_pmsr_path("spatial"),
+    output:
+        csv=report(f"{Z}/claims.csv", caption="../report/claims.rst", category="zhang2025"),
+        md=f"{Z}/claims.md",
+    params:
+        max_antennas=ZCFG["crlb"]["max_antennas_for_claim"],
+    log:
+        "results/logs/zhang2025/claims.log",
+    script:
+        "../scripts/zhang2025_claims.py"

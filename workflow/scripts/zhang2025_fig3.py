@@ -1,0 +1,15 @@
+"""Fig. 3 (zhang2025): CRLB RMSE vs phase-offset std, (a) frequency, (b) spatial.
+
+Inputs: frequency, spatial (CRLB NetCDF). Outputs: fig3a_pdf/png, fig3b_pdf/png.
+"""
+
+from hwiloc.io.netcdf import read_dataset
+from hwiloc.plotting import save_figure
+from hwiloc.plotting.zhang2025 import fig3
+from hwiloc.runlog import job_logger
+
+log = job_logger(snakemake.log[0], "zhang2025_fig3")
+out = snakemake.output
+save_figure(fig3(read_dataset(snakemake.input.frequency)), out.fig3a_pdf, out.fig3a_png)
+save_figure(fig3(read_dataset(snakemake.input.spatial)), out.fig3b_pdf, out.fig3b_png)
+log.info("wrote Fig. 3(a) and 3(b)")
