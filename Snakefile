@@ -1,12 +1,16 @@
 # hwiloc: regenerate every figure and table of the papers.
 #   snakemake --cores all                                  # paper profile
 #   snakemake --cores all --configfile config/quick.yaml   # quick profile (about a minute)
+import os
+
 from snakemake.utils import min_version
 
 min_version("8.0")
 
 
-configfile: "config/config.yaml"
+# The paper profile, found beside this Snakefile whatever the working directory;
+# --configfile FILE and --config KEY=VALUE update it key by key.
+configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 
 
 include: "workflow/rules/common.smk"

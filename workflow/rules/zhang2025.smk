@@ -8,6 +8,8 @@ rule zhang2025_scenario:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     params:
         cfg=ZCFG,
+    conda:
+        "../../environment.yml"
     log:
         f"results/logs/zhang2025/scenario/{{key}}.log",
     script:
@@ -21,6 +23,8 @@ rule zhang2025_phase_offsets:
         offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
     params:
         cfg=ZCFG,
+    conda:
+        "../../environment.yml"
     log:
         f"results/logs/zhang2025/impairments/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
@@ -34,6 +38,8 @@ rule zhang2025_crlb:
         crlb=f"{Z}/crlb/{{key}}/offset_type~{{offset_type}}/crlb.nc",
     params:
         cfg=ZCFG,
+    conda:
+        "../../environment.yml"
     log:
         f"results/logs/zhang2025/crlb/{{key}}/{{offset_type}}.log",
     script:
@@ -48,6 +54,8 @@ rule zhang2025_saf:
         saf=f"{Z}/saf/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/saf.nc",
     params:
         cfg=ZCFG,
+    conda:
+        "../../environment.yml"
     log:
         f"results/logs/zhang2025/saf/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
@@ -61,6 +69,8 @@ rule zhang2025_pmsr_shard:
         shard=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/shard~{{shard}}.nc",
     params:
         cfg=ZCFG,
+    conda:
+        "../../environment.yml"
     log:
         f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_shard{{shard}}.log",
     script:
@@ -74,6 +84,8 @@ rule zhang2025_pmsr_gather:
         pmsr=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/pmsr.nc",
     params:
         cfg=ZCFG,
+    conda:
+        "../../environment.yml"
     log:
         f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_gather.log",
     script:
@@ -89,6 +101,8 @@ rule zhang2025_fig3:
         fig3a_png=f"{Z}/figures/fig3a.png",
         fig3b_pdf=report(f"{Z}/figures/fig3b.pdf", caption="../report/fig3.rst", category="zhang2025"),
         fig3b_png=f"{Z}/figures/fig3b.png",
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/zhang2025/figures/fig3.log",
     script:
@@ -101,6 +115,8 @@ rule zhang2025_saf_figure:
     output:
         pdf=report(f"{Z}/figures/{{case}}.pdf", caption="../report/saf.rst", category="zhang2025"),
         png=f"{Z}/figures/{{case}}.png",
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/zhang2025/figures/{case}.log",
     script:
@@ -114,6 +130,8 @@ rule zhang2025_fig7:
     output:
         pdf=report(f"{Z}/figures/fig7.pdf", caption="../report/fig7.rst", category="zhang2025"),
         png=f"{Z}/figures/fig7.png",
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/zhang2025/figures/fig7.log",
     script:
@@ -126,6 +144,8 @@ rule zhang2025_table1:
         md=f"{Z}/figures/table1.md",
     params:
         cfg=ZCFG,
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/zhang2025/figures/table1.log",
     script:
@@ -147,6 +167,8 @@ rule zhang2025_claims:
         md=f"{Z}/claims.md",
     params:
         max_antennas=ZCFG["crlb"]["max_antennas_for_claim"],
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/zhang2025/claims.log",
     script:

@@ -28,7 +28,7 @@ def _pi_axis(ax, step=np.pi / 4):
 def fig3(crlb: xr.Dataset, accuracy_m: float | None = 0.01):
     """Fig. 3(a)/(b): CRLB RMSE (eq. (13)) vs sigma for several N, ideal CRLB dashed."""
     offset_type = crlb.attrs["offset_type"]
-    fig, ax = new_figure(figsize=(4.6, 3.4))
+    fig, ax = new_figure(figsize=(5.0, 3.8))
     colors = [f"C{i}" for i in range(crlb.sizes["num_antennas"])]
     for color, n in zip(colors, crlb["num_antennas"].values, strict=True):
         sel = crlb.sel(num_antennas=n)
@@ -41,11 +41,8 @@ def fig3(crlb: xr.Dataset, accuracy_m: float | None = 0.01):
     ax.set_ylabel("CRLB RMSE, eq. (13) [m]")
     _pi_axis(ax)
     panel = "(a)" if offset_type == "frequency" else "(b)"
-    ax.set_title(
-        f"Fig. 3{panel}: {offset_type} phase offsets (dashed: ideal CRLB), "
-        f"SNR {crlb.attrs['snr_db']:g} dB"
-    )
-    ax.legend(ncol=2, loc="lower right")
+    ax.set_title(f"Fig. 3{panel}: {offset_type} phase offsets")
+    ax.legend(ncol=2, loc="lower right", title=f"SNR {crlb.attrs['snr_db']:g} dB; dashed: ideal")
     return fig
 
 
