@@ -1,0 +1,93 @@
+"""SAF (eq. (14)) kernels against the direct reference, and PMSR (eq. (18))."""
+
+import numpy as np
+import pytest
+
+from hwiloc.ambiguity import pmsr_db, saf, saf_direct, saf_los, sensed_location
+from hwiloc.geometry import ula_positions
+from hwiloc.impairments.phase_offsets import draw_phase_offsets
+from hwiloc.models.phase_offset import los_mean
+from hwiloc.ofdm import OfdmGrid
+
+TABLE1 = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarriers=100)
+WIDE = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=4e6, num_subcarriers=100)  # 400 MHz
+UE = np.array([-2.0, 1.0])
+
+
+@pytest.fixture(scope="module")
+def axes():
+    return np.arange(-3.0, -0.99, 0.05), np.arange(0.3, 1.81, 0.05)
+
+
+@pytest.mark.parametrize("grid", [TABLE1, WIDE], ids=["18MHz", "400MHz"])
+@pytest.mark.parametrize("offset_type", ["none", "frequency", "spatial"])
+def test_fast_saf_equals_direct(axes, grid, offset_type):
+    x, y = axes
+    ant = ula_positions(16, 0.07)
+    phi = draw_phase_offsets(np.random.default_rng(3), offset_type, 16, grid.num_subcarriers, 0.8)
+    csi = los_mean(UE, ant, grid, frequency_offsets=phi)
+    direct = saf_direct(csi, ant, grid, x, y)
+    fast = saf(csi, ant, grid, x, y)
+    # Linear interpolation of the range profile: error <= (2 pi / 256)^2 / 8 of the peak.
+    np.testing.assert_allclose(fast, direct, rtol=0, atol=2e-4 * direct.max())
+
+
+@pytest.mark.parametrize("grid", [TABLE1, WIDE], ids=["18MHz", "400MHz"])
+def test_closed_form_saf_equals_direct(axes, grid):
+    x, y = axes
+    ant = ula_positions(16, 0.07)
+    phi_a = np.random.default_rng(5).uniform(-1, 1, 16)
+    csi = los_mean(UE, ant, grid, spatial_offsets=phi_a)
+    np.testing.assert_allclose(
+        saf_los(UE, ant, grid, x, y, spatial_offsets=phi_a),
+        saf_direct(csi, ant, grid, x, y),
+        rtol=1e-9,
+        atol=1e-9 * len(ant) ** 2 * grid.num_subcarriers**2,
+    )
+
+
+def test_ideal_saf_peaks_at_the_ue_with_full_coherent_gain(axes):
+    x, y = axes
+    ant = ula_positions(64, 0.07)
+    image = saf(los_mean(UE, ant, TABLE1), ant, TABLE1, x, y)
+    assert sensed_location(image, x, y) == pytest.approx((-2.0, 1.0), abs=1e-9)
+    # |sum of N K ones|^2, up to twice the interpolation bound (2 pi / 256)^2 / 8 (a power)
+    assert image.max() == pytest.approx((64 * 100) ** 2, rel=2 * (2 * np.pi / 256) ** 2 / 8)
+
+
+def test_pmsr_of_a_known_image():
+    x = np.arange(0.0, 10.0, 1.0)
+    y = np.arange(0.0, 5.0, 1.0)
+    image = np.full((5, 10), 2.0)
+    image[2, 3] = 200.0  # peak at (3, 2)
+    image[2, 4] = 150.0  # inside the 1.5 m main lobe
+    image[0, 0] = 1e6**0  # a low sidelobe does not move the median
+    # sidelobes: median 2 -> power ratio 100 -> 20 dB (amplitude form), 40 dB literal
+    assert pmsr_db(image, x, y, 1.5, form="amplitude") == pytest.approx(20.0)
+    assert pmsr_db(image, x, y, 1.5) == pytest.approx(40.0)
+
+
+def test_pmsr_literal_is_twice_the_amplitude_form(axes):
+    x, y = axes
+    ant = ula_positions(32, 0.07)
+    image = saf(los_mean(UE, ant, TABLE1), ant, TABLE1, x, y)
+    assert pmsr_db(image, x, y, 0.25) == pytest.approx(
+        2 * pmsr_db(image, x, y, 0.25, form="amplitude")
+    )
+
+
+def test_pmsr_refuses_a_main_lobe_covering_everything():
+    x = y = np.arange(3.0)
+    with pytest.raises(ValueError, match="main_lobe_radius"):
+        pmsr_db(np.ones((3, 3)), x, y, 100.0)
+
+
+def test_saf_refuses_csi_of_the_wrong_shape_or_with_nan(axes):
+    x, y = axes
+    ant = ula_positions(4, 0.07)
+    with pytest.raises(ValueError, match=r"\[..., 4, 100\]"):
+        saf(np.ones((4, 99), complex), ant, TABLE1, x, y)
+    bad = np.ones((4, 100), complex)
+    bad[1, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        saf(bad, ant, TABLE1, x, y)

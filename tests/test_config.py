@@ -1,0 +1,63 @@
+"""Config validation: the shipped profiles pass; bad values are refused by name."""
+
+import copy
+import math
+
+import pytest
+from conftest import SCHEMA
+
+from hwiloc.config import ConfigError, validate_config
+
+
+def test_shipped_profiles_are_valid(paper_config, quick_config):
+    validate_config(paper_config, SCHEMA)
+    validate_config(quick_config, SCHEMA)
+
+
+def _refused(config, *fragments):
+    with pytest.raises(ConfigError) as info:
+        validate_config(config, SCHEMA)
+    for fragment in fragments:
+        assert fragment in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize(
+    "path, value, fragments",
+    [
+        (("system", "num_antennas"), -4, ["zhang2025.system.num_antennas", "-4", ">= 1"]),
+        (("crlb", "num_antennas", 0), 0, ["zhang2025.crlb.num_antennas[0]", ">= 2"]),
+        (("saf", "cases", "fig5", "offset_std"), "abc", ["fig5.offset_std", "'abc'", "number"]),
+        (
+            ("saf", "cases", "fig6", "offset_type"),
+            "thermal",
+            ["offset_type", "'thermal'", "spatial"],
+        ),
+        (("snr_db",), math.nan, ["zhang2025.snr_db", "nan", "finite"]),
+        (("pmsr_sweep", "offset_std", 1), -0.5, ["pmsr_sweep.offset_std[1]", ">= 0"]),
+        (("amplitude_model",), "rayleigh", ["amplitude_model", "constant", "free_space"]),
+        (("saf", "main_lobe_radius"), 0.0, ["main_lobe_radius", "> 0"]),
+    ],
+)
+def test_bad_values_are_refused_with_key_value_and_allowed(paper_config, path, value, fragments):
+    config = copy.deepcopy(paper_config)
+    node = config["zhang2025"]
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    _refused(config, *fragments)
+
+
+def test_unknown_and_missing_keys(paper_config):
+    config = copy.deepcopy(paper_config)
+    config["zhang2025"]["snr"] = 3
+    del config["zhang2025"]["ue_position"]
+    _refused(config, "unknown key(s) ['snr']", "missing required key(s) ['ue_position']")
+
+
+def test_relations_between_values(paper_config):
+    config = copy.deepcopy(paper_config)
+    config["zhang2025"]["saf"]["region"]["x_min"] = 6.0
+    _refused(config, "zhang2025.saf.region", "x_min=6.0 must be < x_max=5.0")
+    config = copy.deepcopy(paper_config)
+    config["zhang2025"]["pmsr_sweep"]["num_shards"] = 50
+    _refused(config, "num_shards", "at most num_realizations = 20")

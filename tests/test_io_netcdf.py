@@ -1,0 +1,79 @@
+"""NetCDF conventions: write-then-read round trip for every file kind."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from hwiloc.io.netcdf import config_of, finalize, read_dataset, write_dataset
+from hwiloc.studies import zhang2025
+
+
+@pytest.fixture(scope="module")
+def datasets(quick_config):
+    cfg = quick_config["zhang2025"]
+    scenario = zhang2025.Scenario.from_config(cfg)
+    offsets = zhang2025.offsets_dataset(scenario, "frequency", 0.5, 3, cfg)
+    sweep = {**cfg["pmsr_sweep"], "num_realizations": 2, "num_shards": 2}
+    sweep["region"] = {**sweep["region"], "step": 0.25}
+    return {
+        "scenario": zhang2025.scenario_dataset(cfg),
+        "offsets": offsets,
+        "crlb": zhang2025.crlb_dataset(scenario, "spatial", cfg["crlb"], cfg),
+        "saf": zhang2025.saf_dataset(
+            scenario, offsets, {**cfg["saf"], "region": sweep["region"]}, "test", cfg
+        ),
+        "pmsr_shard": zhang2025.pmsr_shard_dataset(scenario, "spatial", sweep, 1, cfg),
+    }
+
+
+@pytest.mark.parametrize("kind", ["scenario", "offsets", "crlb", "saf", "pmsr_shard"])
+def test_round_trip(tmp_path, datasets, kind):
+    ds = datasets[kind]
+    path = write_dataset(ds, tmp_path / f"{kind}.nc")
+    back = read_dataset(path)
+    xr.testing.assert_identical(back, ds)
+    for name in back.variables:
+        assert back[name].attrs.get("units"), f"{kind}: {name} has no units"
+    for key in ("title", "study", "source", "references", "history", "config"):
+        assert back.attrs[key]
+    assert back.attrs["study"] == "zhang2025"
+    assert "eq" in back.attrs["references"]
+    assert config_of(back)["system"]["num_antennas"] == 64
+
+
+def test_complex_values_are_stored_natively(tmp_path):
+    ds = finalize(
+        xr.Dataset({"phase_offset": (("antenna",), np.array([1 + 2j, -3j]))}),
+        title="t",
+        study="s",
+        rule="r",
+        references="eq. (0)",
+    )
+    back = read_dataset(write_dataset(ds, tmp_path / "c.nc"))
+    assert np.iscomplexobj(back["phase_offset"].values)
+    np.testing.assert_array_equal(back["phase_offset"].values, [1 + 2j, -3j])
+
+
+def test_missing_units_or_provenance_is_refused_before_writing(tmp_path):
+    ds = xr.Dataset({"mystery": (("i",), [1.0])})
+    with pytest.raises(ValueError, match="units"):
+        write_dataset(ds, tmp_path / "a.nc")
+    ds["mystery"].attrs["units"] = "1"
+    with pytest.raises(ValueError, match="finalize"):
+        write_dataset(ds, tmp_path / "a.nc")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_write_leaves_no_file(tmp_path):
+    ds = finalize(
+        xr.Dataset({"saf": (("x",), [1.0])}), title="t", study="s", rule="r", references="e"
+    )
+    ds["saf"].attrs["bad"] = {"a nested": "dict"}  # not storable as a NetCDF attribute
+    with pytest.raises((TypeError, ValueError)):
+        write_dataset(ds, tmp_path / "b.nc")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_a_missing_file_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nothing.nc"):
+        read_dataset(tmp_path / "nothing.nc")

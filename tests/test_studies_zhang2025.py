@@ -1,0 +1,85 @@
+"""Study assembly for zhang2025: sharding, gather, claims, Table I, Fig. 7 trend."""
+
+import copy
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from hwiloc.reporting import Claim, claims_frame, to_markdown
+from hwiloc.studies import zhang2025
+
+
+@pytest.fixture(scope="module")
+def small(quick_config):
+    cfg = copy.deepcopy(quick_config["zhang2025"])
+    cfg["pmsr_sweep"].update(num_realizations=3, offset_std=[0.2, 1.2])
+    cfg["pmsr_sweep"]["region"] = {**cfg["pmsr_sweep"]["region"], "step": 0.1}
+    return zhang2025.Scenario.from_config(cfg), cfg
+
+
+def _run(scenario, cfg, offset_type, num_shards):
+    sweep = {**cfg["pmsr_sweep"], "num_shards": num_shards}
+    shards = [
+        zhang2025.pmsr_shard_dataset(scenario, offset_type, sweep, i, cfg)
+        for i in range(num_shards)
+    ]
+    return zhang2025.gather_shards(shards, cfg)
+
+
+def test_results_do_not_depend_on_the_shard_count(small):
+    scenario, cfg = small
+    one = _run(scenario, cfg, "spatial", 1)
+    three = _run(scenario, cfg, "spatial", 3)
+    xr.testing.assert_allclose(one.drop_attrs(), three.drop_attrs())
+    assert one.sizes["realization"] == 3
+
+
+def test_gather_refuses_overlapping_shards(small):
+    scenario, cfg = small
+    shard = zhang2025.pmsr_shard_dataset(
+        scenario, "spatial", {**cfg["pmsr_sweep"], "num_shards": 3}, 0, cfg
+    )
+    with pytest.raises(ValueError, match="overlap"):
+        zhang2025.gather_shards([shard, shard], cfg)
+
+
+def test_spatial_offsets_cost_more_pmsr_than_frequency_offsets(small):
+    # Sec. IV and Fig. 7: spatial offsets lower the PMSR far more (seeded, 3 realizations).
+    scenario, cfg = small
+    loss = {}
+    for kind in ("frequency", "spatial"):
+        mean = _run(scenario, cfg, kind, 1)["pmsr_db"].mean("realization")
+        loss[kind] = float(mean[0] - mean[-1])
+    assert loss["spatial"] > 3 * max(loss["frequency"], 0.5)
+
+
+def test_scenario_survives_its_dataset(quick_config):
+    cfg = quick_config["zhang2025"]
+    sc = zhang2025.Scenario.from_config(cfg)
+    assert zhang2025.scenario_from_dataset(zhang2025.scenario_dataset(cfg)) == sc
+
+
+def test_grid_axes_include_both_ends():
+    x, y = zhang2025.grid_axes({"x_min": -1, "x_max": 1, "y_min": 0.5, "y_max": 1.0, "step": 0.25})
+    np.testing.assert_allclose(x, [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1])
+    np.testing.assert_allclose(y, [0.5, 0.75, 1.0])
+
+
+def test_table1_lists_the_paper_values(paper_config):
+    table = zhang2025.table1(paper_config["zhang2025"]).set_index("symbol")["value"]
+    assert table["f_c"] == 3.5 and table["BW"] == 18.0 and table["K"] == 100
+    assert table["N"] == 64 and table["Delta a"] == 0.07 and table["Delta f"] == 180.0
+
+
+def test_claim_rules_and_markdown():
+    rows = [
+        Claim("a", "s", 10.0, 14.0, "x", "factor", 1.5),
+        Claim("b", "s", 10.0, 16.0, "x", "factor", 1.5),
+        Claim("c", "s", 3.0, 5.0, "dB", "at_most", 0.0),
+        Claim("d", "s", 65.0, float("inf"), "antennas", "at_least", 0.0),
+        Claim("e", "s", 1.0, float("nan"), "dB", "absolute", 3.0),
+    ]
+    assert [c.holds for c in rows] == [True, False, False, True, False]
+    md = to_markdown(claims_frame(rows), "T")
+    assert md.startswith("# T") and md.count("\n| ") == 6
