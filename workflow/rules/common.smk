@@ -83,3 +83,23 @@ wildcard_constraints:
     seed=r"\d+",
     shard=r"\d+",
     case="|".join(ZCFG["saf"]["cases"]),
+
+
+SCENARIO_KEYS = ("system", "ue_position", "snr_db", "amplitude_model", "frequency_offset_mean")
+
+
+def zhang2025_params(kind):
+    """The config values one zhang2025 rule depends on, and nothing more.
+
+    Snakemake reruns a job when its params change, so each rule sees only what
+    it uses: a change reruns only what it touches.
+    """
+    saf = ZCFG["saf"]
+    kernel = {k: saf[k] for k in ("main_lobe_radius", "oversampling")}
+    return {
+        "scenario": {k: ZCFG[k] for k in SCENARIO_KEYS},
+        "offsets": {},
+        "crlb": {"crlb": ZCFG["crlb"]},
+        "saf": {"saf": {"region": saf["region"], **kernel}},
+        "pmsr": {"pmsr_sweep": ZCFG["pmsr_sweep"], "saf": kernel},
+    }[kind]

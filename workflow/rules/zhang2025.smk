@@ -7,7 +7,7 @@ rule zhang2025_scenario:
     output:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     params:
-        cfg=ZCFG,
+        cfg=zhang2025_params("scenario"),
     conda:
         "../../environment.yml"
     log:
@@ -22,7 +22,7 @@ rule zhang2025_phase_offsets:
     output:
         offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
     params:
-        cfg=ZCFG,
+        cfg=zhang2025_params("offsets"),
     conda:
         "../../environment.yml"
     log:
@@ -37,7 +37,7 @@ rule zhang2025_crlb:
     output:
         crlb=f"{Z}/crlb/{{key}}/offset_type~{{offset_type}}/crlb.nc",
     params:
-        cfg=ZCFG,
+        cfg=zhang2025_params("crlb"),
     conda:
         "../../environment.yml"
     log:
@@ -53,7 +53,7 @@ rule zhang2025_saf:
     output:
         saf=f"{Z}/saf/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/saf.nc",
     params:
-        cfg=ZCFG,
+        cfg=zhang2025_params("saf"),
     conda:
         "../../environment.yml"
     log:
@@ -68,7 +68,7 @@ rule zhang2025_pmsr_shard:
     output:
         shard=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/shard~{{shard}}.nc",
     params:
-        cfg=ZCFG,
+        cfg=zhang2025_params("pmsr"),
     conda:
         "../../environment.yml"
     log:
@@ -83,7 +83,7 @@ rule zhang2025_pmsr_gather:
     output:
         pmsr=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/pmsr.nc",
     params:
-        cfg=ZCFG,
+        cfg=zhang2025_params("pmsr"),
     conda:
         "../../environment.yml"
     log:
@@ -143,7 +143,7 @@ rule zhang2025_table1:
         csv=f"{Z}/figures/table1.csv",
         md=f"{Z}/figures/table1.md",
     params:
-        cfg=ZCFG,
+        cfg=zhang2025_params("scenario"),
     conda:
         "../../environment.yml"
     log:

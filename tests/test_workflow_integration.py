@@ -1,0 +1,142 @@
+"""The real Snakemake DAG, quick profile, end to end in a temporary directory."""
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT
+
+from hwiloc.io.netcdf import config_of, read_dataset
+
+pytestmark = pytest.mark.integration
+
+KEY = "snr_db~10/amplitude_model~constant"
+
+
+def snakemake(workdir, *args, check=True):
+    cmd = [
+        sys.executable, "-m", "snakemake",
+        "--snakefile", str(ROOT / "Snakefile"),
+        "--directory", str(workdir),
+        "--cores", "2",
+        *args,
+    ]  # fmt: skip
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return result
+
+
+def planned_jobs(result) -> set[str]:
+    """Rule names in the 'Job stats' table of a dry run."""
+    text = result.stdout + result.stderr
+    table = text.split("Job stats:")[-1]
+    return set(re.findall(r"^(zhang2025_\w+|all)\s+\d+\s*$", table, flags=re.M))
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("quick")
+    snakemake(workdir, "--configfile", str(ROOT / "config" / "quick.yaml"))
+    return workdir
+
+
+def test_every_figure_and_table_is_produced(run):
+    fig = run / "results" / "zhang2025" / "figures"
+    for name in ("fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7"):
+        assert (fig / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (fig / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        assert (fig / f"{name}.png").stat().st_size > 10_000
+    table = pd.read_csv(fig / "table1.csv").set_index("symbol")
+    assert float(table.loc["f_c", "value"]) == 3.5
+    assert "| Center frequency | f_c | 3.5 | GHz | Table I |" in (fig / "table1.md").read_text()
+
+
+def test_claims_table(run):
+    claims = pd.read_csv(run / "results" / "zhang2025" / "claims.csv")
+    assert list(claims.columns) == [
+        "claim", "source", "stated", "reproduced", "unit", "criterion", "holds", "note",
+    ]  # fmt: skip
+    assert len(claims) == 18
+    ratios = claims[claims["claim"].str.startswith("CRLB ratio")]
+    assert len(ratios) == 4 and ratios["holds"].all()
+    freq_pi = ratios[ratios["claim"].str.contains("frequency offsets, sigma = pi$")]
+    assert float(freq_pi["reproduced"].iloc[0]) == pytest.approx(14.09, abs=0.05)
+    assert "| claim | source |" in (run / "results" / "zhang2025" / "claims.md").read_text()
+
+
+def test_intermediates_are_keyed_and_self_describing(run):
+    z = run / "results" / "zhang2025"
+    crlb = read_dataset(z / "crlb" / KEY / "offset_type~frequency" / "crlb.nc")
+    assert dict(crlb.sizes) == {"num_antennas": 2, "offset_std": 9}
+    assert crlb["crlb_rmse"].attrs["units"] == "m"
+    assert crlb["offset_std"].attrs["units"] == "rad"
+    assert "eqs. (4)-(13)" in crlb.attrs["references"]
+    assert config_of(crlb)["crlb"]["num_antennas"] == [16, 64]  # the quick profile
+    ideal = crlb["crlb_rmse_ideal"].values
+    np.testing.assert_allclose(crlb["crlb_rmse"].isel(offset_std=0).values, ideal, rtol=1e-12)
+    assert np.all(crlb["crlb_rmse"].diff("offset_std") > 0)
+
+    ideal_saf = read_dataset(z / "saf" / KEY / "offset_type~none/offset_std~0/seed~0/saf.nc")
+    np.testing.assert_allclose(ideal_saf["sensed_position"].values, [-2.0, 1.0], atol=1e-9)
+    assert ideal_saf["saf"].dims == ("y", "x") and ideal_saf["x"].attrs["units"] == "m"
+    spatial = read_dataset(
+        z / "saf" / KEY / "offset_type~spatial/offset_std~0.7853981634/seed~6/saf.nc"
+    )
+    assert float(spatial["pmsr_db"]) < float(ideal_saf["pmsr_db"])
+
+    offsets = read_dataset(
+        z / "impairments" / KEY / "offset_type~frequency/offset_std~0.7853981634/seed~4"
+        / "phase_offsets.nc"
+    )  # fmt: skip
+    assert offsets["phase_offset"].shape == (64, 100)
+    assert offsets["phase_offset"].attrs["units"] == "rad"
+    assert 0.6 < float(offsets["phase_offset"].std()) < 0.97  # sigma = pi/4 = 0.785 rad
+
+    pmsr = read_dataset(z / "pmsr" / KEY / "offset_type~spatial" / "pmsr.nc")
+    assert pmsr.sizes["realization"] == 4 and pmsr.sizes["offset_std"] == 3
+    assert np.all(np.isfinite(pmsr["pmsr_db"].values))
+    for shard in (0, 1):
+        assert (z / "pmsr" / KEY / "offset_type~spatial" / f"shard~{shard}.nc").exists()
+
+
+def test_progress_is_logged(run):
+    log = run / "results" / "logs" / "zhang2025" / "pmsr" / KEY / "spatial_shard0.log"
+    assert "SAF image 6 of 6" in log.read_text()
+    assert "estimated remaining" in log.read_text()
+
+
+def test_nothing_reruns_and_a_change_reruns_only_what_it_touches(run, tmp_path):
+    quick = ["--configfile", str(ROOT / "config" / "quick.yaml")]
+    again = snakemake(run, *quick, "--dry-run")
+    assert "Nothing to be done" in again.stdout + again.stderr
+    override = tmp_path / "more_realizations.yaml"
+    override.write_text(yaml.safe_dump({"zhang2025": {"pmsr_sweep": {"num_realizations": 6}}}))
+    # one --configfile with both files: a second --configfile flag would replace the first
+    changed = snakemake(run, *quick, str(override), "--dry-run")
+    assert planned_jobs(changed) == {
+        "zhang2025_pmsr_shard",
+        "zhang2025_pmsr_gather",
+        "zhang2025_fig7",
+        "zhang2025_claims",
+        "all",
+    }
+
+
+def test_bad_config_is_refused_before_any_job(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yaml.safe_dump(
+            {"zhang2025": {"system": {"num_antennas": -4}, "crlb": {"offset_std": {"num": "ten"}}}}
+        )
+    )
+    result = snakemake(tmp_path, "--configfile", str(bad), check=False)
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert "config key 'zhang2025.system.num_antennas': got -4; expected a number >= 1" in message
+    assert "config key 'zhang2025.crlb.offset_std.num': got 'ten'" in message
+    assert not (tmp_path / "results").exists()
