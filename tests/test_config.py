@@ -61,3 +61,16 @@ def test_relations_between_values(paper_config):
     config = copy.deepcopy(paper_config)
     config["zhang2025"]["pmsr_sweep"]["num_shards"] = 50
     _refused(config, "num_shards", "at most num_realizations = 20")
+
+
+def test_numeric_strings_from_the_command_line_become_numbers(paper_config):
+    from hwiloc.config import coerce_numeric_strings
+
+    assert coerce_numeric_strings({"a": {"b": "5", "c": "-1.5e+3", "d": ["2", "x"]}}) == {
+        "a": {"b": 5, "c": -1500.0, "d": [2, "x"]}
+    }
+    config = copy.deepcopy(paper_config)
+    config["zhang2025"]["snr_db"] = "5.0"
+    validate_config(coerce_numeric_strings(config), SCHEMA)
+    config["zhang2025"]["snr_db"] = "five"
+    _refused(coerce_numeric_strings(config), "zhang2025.snr_db", "'five'")

@@ -49,9 +49,9 @@ def _check_csi(csi: np.ndarray, antenna_positions: np.ndarray, grid: OfdmGrid) -
     return require_finite("csi", csi)
 
 
-def _chunks(num_points: int):
-    for start in range(0, num_points, _CHUNK_POINTS):
-        yield slice(start, min(start + _CHUNK_POINTS, num_points))
+def _chunks(num_points: int, size: int = _CHUNK_POINTS):
+    for start in range(0, num_points, size):
+        yield slice(start, min(start + size, num_points))
 
 
 def saf_direct(
@@ -79,7 +79,8 @@ def saf_direct(
     points = _grid_points(x, y).reshape(-1, 2)
     out = np.empty(len(points))
     wavenumbers = grid.wavenumbers
-    for sl in _chunks(len(points)):
+    # N K complex terms per point: smaller chunks keep the reference near 0.5 GB.
+    for sl in _chunks(len(points), size=_CHUNK_POINTS // (1 + grid.num_subcarriers // 16)):
         d = distances(points[sl], antenna_positions)  # [G, N]
         terms = csi[None, :, :] * np.exp(1j * d[:, :, None] * wavenumbers)  # Eqs. (14)-(17)
         out[sl] = np.abs(terms.sum(axis=(1, 2))) ** 2  # Eq. (14)

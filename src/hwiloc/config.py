@@ -7,6 +7,7 @@ and what is allowed, before any job runs.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import yaml
@@ -119,6 +120,27 @@ def validate_config(config: dict, schema: dict | str | Path) -> dict:
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def coerce_numeric_strings(value):
+    """Numbers written as strings become numbers (ints stay ints); nothing else changes.
+
+    Snakemake's ``--config key={...}`` loads nested values with YAML's
+    BaseLoader, so ``--config 'zhang2025={"snr_db": 5}'`` arrives as the string
+    ``'5'``. This turns such strings back into numbers before validation; a
+    string that is not a number (``'abc'``) is kept and refused by the schema.
+    """
+    if isinstance(value, dict):
+        return {k: coerce_numeric_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [coerce_numeric_strings(v) for v in value]
+    if isinstance(value, str) and _NUMBER.match(value.strip()):
+        text = value.strip()
+        return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+    return value
 
 
 def load_config(*paths: str | Path) -> dict:

@@ -3,10 +3,12 @@ import os
 
 from snakemake.exceptions import WorkflowError
 
-from hwiloc.config import ConfigError, validate_config
+from hwiloc.config import ConfigError, coerce_numeric_strings, validate_config
 
 SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
 
+# --config KEY={...} delivers nested numbers as strings: turn them back first.
+config.update(coerce_numeric_strings(config))
 try:
     validate_config(config, SCHEMA)
 except ConfigError as error:

@@ -25,9 +25,8 @@ def fisher_information(jacobian: np.ndarray, noise_variance: float) -> np.ndarra
     -------
     fim : [..., num_parameters, num_parameters], float
     """
-    return (2.0 / noise_variance) * np.real(
-        np.einsum("...oi,...oj->...ij", np.conj(jacobian), jacobian)
-    )
+    jacobian = np.asarray(jacobian)
+    return (2.0 / noise_variance) * np.real(np.conj(np.swapaxes(jacobian, -1, -2)) @ jacobian)
 
 
 def schur_efim(fim: np.ndarray, num_interest: int) -> np.ndarray:

@@ -61,6 +61,7 @@ def fig_saf(ds: xr.Dataset, floor_db: float = -40.0):
     ax_img.set_xlabel("x [m]")
     ax_img.set_ylabel("y [m]")
     ax_img.set_aspect("equal")
+    ax_img.grid(False)
     ax_img.legend(loc="upper right", framealpha=0.7)
     ix, iy = np.argmin(np.abs(x - x_sen)), np.argmin(np.abs(y - y_sen))
     ax_cut.plot(x, norm_db[iy, :], label=f"x-cut at y = {y_sen:.2f} m")
