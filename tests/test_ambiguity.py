@@ -91,3 +91,16 @@ def test_saf_refuses_csi_of_the_wrong_shape_or_with_nan(axes):
     bad[1, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         saf(bad, ant, TABLE1, x, y)
+
+
+def test_closed_form_at_the_grating_distance():
+    # D_n = c / Delta f makes beta D_n / 2 = pi: the Dirichlet ratio's 0/0 limit.
+    grid = OfdmGrid(carrier_frequency=1e9, subcarrier_spacing=1e8, num_subcarriers=4)
+    ant = np.array([[0.0, 0.0]])
+    ue = np.array([0.0, 1.0])
+    y = np.array([1.0, 1.0 + 2.99792458, 1.0 + 2 * 2.99792458])  # D = 0, c/df, 2 c/df
+    x = np.array([0.0])
+    csi = los_mean(ue, ant, grid)
+    np.testing.assert_allclose(
+        saf_los(ue, ant, grid, x, y), saf_direct(csi, ant, grid, x, y), rtol=1e-9
+    )

@@ -133,9 +133,10 @@ def saf_los(
         half = beta * delta / 2.0
         sin_half = np.sin(half)
         small = np.abs(sin_half) < 1e-12
-        dirichlet = np.where(small, k, np.sin(k * half) / np.where(small, 1.0, sin_half))
-        # The ratio sin(K u)/sin(u) at u = m pi (m != 0) is (-1)^{m (K-1)} K.
-        dirichlet = np.where(small, k * np.cos(half) ** (k - 1) if k > 1 else k, dirichlet)
+        # sin(K u) / sin(u), whose limit at u = m pi is K (-1)^{m (K - 1)} = K cos(u)^{K - 1}
+        dirichlet = np.where(
+            small, k * np.cos(half) ** (k - 1), np.sin(k * half) / np.where(small, 1.0, sin_half)
+        )
         phase = two_pi_over_c * (grid.carrier_frequency + k_mid * grid.subcarrier_spacing) * delta
         terms = antenna_phase * dirichlet * np.exp(1j * phase)  # Eqs. (15), (17)
         out[sl] = np.abs(terms.sum(axis=1)) ** 2  # Eq. (14)
