@@ -61,7 +61,7 @@ def test_claims_table(run):
     assert list(claims.columns) == [
         "claim", "source", "stated", "reproduced", "unit", "criterion", "holds", "note",
     ]  # fmt: skip
-    assert len(claims) == 18
+    assert len(claims) == 18 + 8  # Secs. III-IV, then Sec. V (same capture, held out)
     ratios = claims[claims["claim"].str.startswith("CRLB ratio")]
     assert len(ratios) == 4 and ratios["holds"].all()
     freq_pi = ratios[ratios["claim"].str.contains("frequency offsets, sigma = pi$")]

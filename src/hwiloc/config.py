@@ -86,6 +86,36 @@ def _relations(config: dict) -> list[str]:
             f"config key 'zhang2025.pmsr_sweep.num_shards': got {sweep['num_shards']!r}; "
             f"expected at most num_realizations = {sweep['num_realizations']!r}"
         )
+    problems += _measured_relations(z.get("measured", {}))
+    return problems
+
+
+def _measured_relations(m: dict) -> list[str]:
+    """The measured-CSI stage: captures that fit the source, a known calibration capture."""
+    problems = []
+    key = "config key 'zhang2025.measured"
+    captures = m.get("captures", {})
+    if m.get("calibration_capture") not in captures:
+        problems.append(
+            f"{key}.calibration_capture': got {m.get('calibration_capture')!r}; "
+            f"expected one of the captures {sorted(captures)}"
+        )
+    source = m.get("source")
+    if source in ("netcdf", "kuleuven") and not m.get("path"):
+        problems.append(f"{key}.path': empty; source {source!r} needs the folder of the captures")
+    needed = {"emulator": ["position"], "kuleuven": ["first_sample", "num_samples"]}.get(source, [])
+    for name, entry in captures.items():
+        missing = [k for k in needed if k not in entry]
+        if missing:
+            problems.append(
+                f"{key}.captures.{name}': missing {missing} (needed by source {source!r})"
+            )
+    emulator = m.get("emulator", {})
+    if source == "emulator" and m.get("num_symbols", 0) > emulator.get("num_symbols", 0):
+        problems.append(
+            f"{key}.num_symbols': got {m['num_symbols']!r}; expected at most "
+            f"emulator.num_symbols = {emulator.get('num_symbols')!r} (0 = all)"
+        )
     return problems
 
 

@@ -71,6 +71,9 @@ def zhang2025_figures():
 def zhang2025_targets():
     return [
         *zhang2025_figures(),
+        *expand(f"{Z}/figures/{{name}}.{{ext}}", name=["fig2", "fig9"], ext=["pdf", "png"]),
+        f"{Z}/measured/source~{ZCFG['measured']['source']}/calibration~"
+        f"{ZCFG['measured']['calibration_capture']}/calibration.nc",
         f"{Z}/figures/table1.csv",
         f"{Z}/figures/table1.md",
         f"{Z}/claims.csv",
@@ -85,6 +88,7 @@ wildcard_constraints:
     seed=r"\d+",
     shard=r"\d+",
     case="|".join(ZCFG["saf"]["cases"]),
+    capture=r"[A-Za-z0-9_]+",
 
 
 SCENARIO_KEYS = ("system", "ue_position", "snr_db", "amplitude_model", "frequency_offset_mean")
@@ -105,3 +109,42 @@ def zhang2025_params(kind):
         "saf": {"saf": {"region": saf["region"], **kernel}},
         "pmsr": {"pmsr_sweep": ZCFG["pmsr_sweep"], "saf": kernel},
     }[kind]
+
+
+# --- zhang2025 measured-CSI stage (Sec. V) -----------------------------------
+MCFG = ZCFG["measured"]
+M = f"{Z}/measured/source~{MCFG['source']}/calibration~{MCFG['calibration_capture']}"
+
+
+def zhang2025_capture_path(wildcards):
+    """Where capture {capture} is read from: the emulator's output or the user's data."""
+    if MCFG["source"] == "emulator":
+        return f"{Z}/measured/source~emulator/captures/{wildcards.capture}.nc"
+    if MCFG["source"] == "netcdf":
+        return os.path.join(MCFG["path"], f"{wildcards.capture}.nc")
+    return os.path.join(MCFG["path"], "user_positions.npy")  # kuleuven: the folder's index file
+
+
+def zhang2025_calibration_input(wildcards):
+    return {"capture": zhang2025_capture_path(Namespace(capture=MCFG["calibration_capture"]))}
+
+
+def zhang2025_evaluations():
+    return expand(f"{M}/evaluation/capture~{{capture}}.nc", capture=list(MCFG["captures"]))
+
+
+def zhang2025_measured_params(kind):
+    """Config values of the measured rules (only those each one uses)."""
+    scenario = {k: ZCFG[k] for k in SCENARIO_KEYS}
+    data = {k: v for k, v in MCFG.items() if k not in ("num_snapshots", "region", "refine_step")}
+    if kind == "data":
+        return {**scenario, "measured": data}
+    kernel = {k: ZCFG["saf"][k] for k in ("main_lobe_radius", "oversampling")}
+    return {**scenario, "measured": MCFG, "saf": kernel}
+
+
+class Namespace:
+    """A stand-in for Snakemake's wildcards object."""
+
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)

@@ -162,6 +162,7 @@ rule zhang2025_claims:
         fig6=zhang2025_saf_path("fig6"),
         pmsr_frequency=zhang2025_pmsr_path("frequency"),
         pmsr_spatial=zhang2025_pmsr_path("spatial"),
+        evaluations=zhang2025_evaluations(),
     output:
         csv=report(f"{Z}/claims.csv", caption="../report/claims.rst", category="zhang2025"),
         md=f"{Z}/claims.md",
@@ -173,3 +174,78 @@ rule zhang2025_claims:
         "results/logs/zhang2025/claims.log",
     script:
         "../scripts/zhang2025_claims.py"
+
+
+rule zhang2025_emulate_capture:
+    output:
+        capture=f"{Z}/measured/source~emulator/captures/{{capture}}.nc",
+    params:
+        cfg=zhang2025_measured_params("data"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/zhang2025/measured/emulate_{capture}.log",
+    script:
+        "../scripts/zhang2025_emulate.py"
+
+
+rule zhang2025_calibrate:
+    input:
+        unpack(zhang2025_calibration_input),
+    output:
+        calibration=f"{M}/calibration.nc",
+    params:
+        cfg=zhang2025_measured_params("data"),
+        name=MCFG["calibration_capture"],
+    conda:
+        "../../environment.yml"
+    log:
+        f"results/logs/zhang2025/measured/calibrate_{MCFG['calibration_capture']}.log",
+    script:
+        "../scripts/zhang2025_calibrate.py"
+
+
+rule zhang2025_evaluate:
+    input:
+        capture=zhang2025_capture_path,
+        calibration=f"{M}/calibration.nc",
+    output:
+        evaluation=f"{M}/evaluation/capture~{{capture}}.nc",
+    params:
+        cfg=zhang2025_measured_params("evaluate"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/zhang2025/measured/evaluate_{capture}.log",
+    script:
+        "../scripts/zhang2025_evaluate.py"
+
+
+rule zhang2025_fig9:
+    input:
+        evaluations=zhang2025_evaluations(),
+    output:
+        pdf=report(f"{Z}/figures/fig9.pdf", caption="../report/fig9.rst", category="zhang2025"),
+        png=f"{Z}/figures/fig9.png",
+    params:
+        calibration_capture=MCFG["calibration_capture"],
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/zhang2025/figures/fig9.log",
+    script:
+        "../scripts/zhang2025_fig9.py"
+
+
+rule zhang2025_fig2:
+    input:
+        calibration=f"{M}/calibration.nc",
+    output:
+        pdf=report(f"{Z}/figures/fig2.pdf", caption="../report/fig2.rst", category="zhang2025"),
+        png=f"{Z}/figures/fig2.png",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/zhang2025/figures/fig2.log",
+    script:
+        "../scripts/zhang2025_fig2.py"

@@ -1,13 +1,13 @@
 """Claims (zhang2025): each statement of Secs. III-IV beside the reproduced value.
 
 Inputs: scenario, crlb_frequency, crlb_spatial, fig4, fig5, fig6, pmsr_frequency,
-pmsr_spatial. Params: max_antennas. Outputs: csv, md.
+pmsr_spatial, evaluations (Sec. V). Params: max_antennas. Outputs: csv, md.
 """
 
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.reporting import claims_frame, write_table
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025
+from hwiloc.studies import zhang2025, zhang2025_measured
 
 log = job_logger(snakemake.log[0], "zhang2025_claims")
 i = snakemake.input
@@ -20,6 +20,9 @@ table = claims_frame(
         read_dataset(i.pmsr_frequency),
         read_dataset(i.pmsr_spatial),
         int(snakemake.params.max_antennas),
+    )
+    + zhang2025_measured.claims(
+        zhang2025_measured.summary([read_dataset(p) for p in i.evaluations])
     )
 )
 write_table(

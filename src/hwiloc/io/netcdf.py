@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc import __version__
+from hwiloc.io.atomic import atomic_path
 
 ENGINE = "h5netcdf"
 
@@ -52,6 +52,29 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     },
     "sensed_position": {"units": "m", "long_name": "SAF peak location (x_sen, y_sen)"},
     "seed_entropy": {"units": "1", "long_name": "numpy SeedSequence entropy of the realization"},
+    # measured CSI (Sec. V)
+    "symbol": {"units": "1", "long_name": "OFDM symbol (CSI snapshot) index l"},
+    "csi": {"units": "1", "long_name": "channel state information r~_nk(l)"},
+    "true_position": {"units": "m", "long_name": "true UE position (emulator only)"},
+    "common_phase_drift": {
+        "units": "rad",
+        "long_name": "common phase drift theta(l) (emulator only)",
+    },
+    "frequency_offset": {
+        "units": "rad",
+        "long_name": "estimated frequency phase offset, eqs. (19)-(20)",
+    },
+    "spatial_offset": {"units": "rad", "long_name": "estimated spatial phase offset, eq. (22)"},
+    "lse_statistic": {
+        "units": "1",
+        "long_name": "sum over symbols of conj(r_nk(l)) r~_nk(l), eq. (20)",
+    },
+    "capture": {"units": "1", "long_name": "capture name"},
+    "stage": {"units": "1", "long_name": "calibration stage (raw, frequency, both)"},
+    "snapshot": {"units": "1", "long_name": "evaluated symbol index"},
+    "estimate": {"units": "m", "long_name": "SAF-peak position estimate"},
+    "ground_truth": {"units": "m", "long_name": "MoCap ground-truth position"},
+    "error": {"units": "m", "long_name": "position error ||estimate - ground truth||"},
 }
 
 
@@ -124,17 +147,9 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     for key in ("title", "study", "source", "references", "history", "config"):
         if key not in ds.attrs:
             raise ValueError(f"cannot write {path}: global attribute {key!r} missing (finalize())")
-    path.parent.mkdir(parents=True, exist_ok=True)
     has_complex = any(np.iscomplexobj(v.values) for v in ds.variables.values())
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=has_complex)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
     return path
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+from hwiloc.io.atomic import atomic_path
 
 STYLE = {
     "figure.dpi": 110,
@@ -31,15 +32,6 @@ def new_figure(*args, **kwargs):
 def save_figure(fig, *paths: str | os.PathLike) -> None:
     """Save ``fig`` to each path (format from the suffix), atomically, then close it."""
     for path in map(Path, paths):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        try:
-            with plt.rc_context(STYLE):
-                fig.savefig(tmp, format=path.suffix.lstrip("."))
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+        with atomic_path(path) as tmp, plt.rc_context(STYLE):
+            fig.savefig(tmp, format=path.suffix.lstrip("."))
     plt.close(fig)

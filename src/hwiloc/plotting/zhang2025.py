@@ -116,3 +116,75 @@ def fig7(frequency: xr.Dataset, spatial: xr.Dataset):
     n = frequency.sizes["realization"]
     fig.suptitle(f"Fig. 7: PMSR degradation with phase offsets ({n} realizations per σ)")
     return fig
+
+
+def fig9(evaluation: xr.Dataset, summary: dict, floor_db: float = -30.0):
+    """Fig. 9: localization images of the calibration capture, raw, after frequency, after both."""
+    titles = {
+        "raw": "(a) measured data",
+        "frequency": "(b) after frequency compensation",
+        "both": "(c) after frequency and spatial compensation",
+    }
+    x, y = evaluation["x"].values, evaluation["y"].values
+    fig, axes = new_figure(1, 3, figsize=(13.0, 4.0), sharey=True)
+    same = summary.get("same_capture")
+    held = summary.get("held_out")
+    for i, (ax, stage) in enumerate(zip(axes, evaluation["stage"].values, strict=True)):
+        image = evaluation["saf"].sel(stage=stage).values
+        norm_db = 10 * np.log10(np.maximum(image / image.max(), 10 ** (floor_db / 10)))
+        mesh = ax.pcolormesh(x, y, norm_db, shading="auto", cmap="viridis", vmin=floor_db, vmax=0)
+        truth = evaluation["ground_truth"].isel(snapshot=0).values
+        est = evaluation["estimate"].sel(stage=stage).isel(snapshot=0).values
+        ax.plot(*truth, "r+", ms=10, label="MoCap ground truth")
+        ax.plot(*est, "wx", ms=7, label="SAF peak")
+        ax.set_aspect("equal")
+        ax.grid(False)
+        ax.set_xlabel("x [m]")
+        pmsr = float(evaluation["pmsr_db"].sel(stage=stage).isel(snapshot=0))
+        lines = [titles[str(stage)], f"PMSR {pmsr:.2f} dB (first snapshot)"]
+        rmse = []
+        if same is not None:
+            rmse.append(f"RMSE {_length(same[0][i])}")
+        if held is not None:
+            rmse.append(f"held-out {_length(held[0][i])}")
+        ax.set_title("\n".join(lines + ([", ".join(rmse)] if rmse else [])))
+    axes[0].set_ylabel("y [m]")
+    axes[0].legend(loc="upper right", framealpha=0.7)
+    fig.colorbar(mesh, ax=axes, label="SAF re peak [dB]", shrink=0.85)
+    fig.suptitle(
+        f"Fig. 9: localization of capture '{evaluation.attrs['capture']}' "
+        f"(calibrated on '{evaluation.attrs['calibration_capture']}'); RMSE over snapshots"
+    )
+    return fig
+
+
+def _length(meters: float) -> str:
+    return f"{meters * 100:.2f} cm" if meters < 1 else f"{meters:.2f} m"
+
+
+def fig2(calibration: xr.Dataset, fit: dict):
+    """Fig. 2: histograms of the estimated offsets with fitted Gaussian and uniform densities."""
+    fig, (ax_f, ax_a) = new_figure(1, 2, figsize=(8.4, 3.2))
+    freq = calibration["frequency_offset"].values.ravel()
+    ax_f.hist(freq, bins=60, density=True, color="C0", alpha=0.6, label="estimated phi^f_nk")
+    grid = np.linspace(freq.min(), freq.max(), 300)
+    mu, sd = fit["frequency_mean"], fit["frequency_std"]
+    ax_f.plot(grid, np.exp(-0.5 * ((grid - mu) / sd) ** 2) / (sd * np.sqrt(2 * np.pi)), "k",
+              label=f"N({mu:.2f}, {sd:.2f}^2)")  # fmt: skip
+    ax_f.set_xlabel("frequency phase offset [rad]")
+    ax_f.set_ylabel("density [1/rad]")
+    ax_f.set_title("(a) frequency phase offset: Gaussian")
+    ax_f.legend()
+    spatial = np.angle(np.exp(1j * (calibration["spatial_offset"].values - fit["spatial_centre"])))
+    half = fit["spatial_half_width"]
+    ax_a.hist(spatial, bins=16, density=True, color="C1", alpha=0.6, label="estimated phi^a_n")
+    ax_a.plot([-half, -half, half, half], [0, 1 / (2 * half), 1 / (2 * half), 0], "k",
+              label=f"U(-{half:.2f}, {half:.2f})")  # fmt: skip
+    ax_a.set_xlabel("spatial phase offset (re circular mean) [rad]")
+    ax_a.set_title("(b) spatial phase offset: uniform")
+    ax_a.legend()
+    fig.suptitle(
+        f"Fig. 2: offsets estimated from capture '{calibration.attrs['capture']}' "
+        f"({calibration.attrs['num_symbols']} symbols)"
+    )
+    return fig

@@ -1,0 +1,257 @@
+"""Measured CSI captures: readers and checks, streamed over the symbol axis.
+
+A capture is CSI r~_nk(l) of one UE held static (Zhang et al. 2025, Sec. V-A:
+r in C^{N x K x L}) with its ground-truth position for every symbol. Two
+formats are read:
+
+- NetCDF (this project's, written by :mod:`hwiloc.io.testbed` or by a user):
+  variable ``csi`` with dims (antenna, subcarrier, symbol), complex;
+  ``antenna_position`` (antenna, axis) [m]; ``subcarrier_frequency``
+  (subcarrier) [Hz]; ``ue_position`` (symbol, axis) [m].
+- The KU Leuven "Ultra Dense Indoor MaMIMO CSI" layout: a folder with
+  ``samples/channel_measurement_XXXXXX.npy`` (one 64 x 100 complex matrix per
+  sample), ``user_positions.npy`` (samples x 3) and optionally
+  ``antenna_positions.npy`` (64 x 3); a capture is a range of sample indices.
+
+Every check runs before any work: a bad file raises CaptureError naming the
+file and the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import h5netcdf
+import numpy as np
+
+from hwiloc.ofdm import OfdmGrid
+
+CSI_DIMS = ("antenna", "subcarrier", "symbol")
+POSITION_UNITS = {"m": 1.0, "mm": 1e-3, "cm": 1e-2}
+
+
+class CaptureError(ValueError):
+    """A capture file or folder is malformed."""
+
+
+@dataclass
+class Capture:
+    """One capture: geometry, grid, ground truth and a symbol-chunk reader.
+
+    Attributes
+    ----------
+    name : str
+        Capture name (from config).
+    source : str
+        File or folder it comes from (for messages).
+    antenna_positions : [num_antennas, 2], float
+        [m]
+    grid : OfdmGrid
+        Subcarrier grid.
+    positions : [num_symbols, 2], float
+        Ground-truth UE position of every symbol (MoCap). [m]
+    read : callable (start, stop) -> [stop - start, num_antennas, num_subcarriers], complex
+        Reads symbols start..stop-1.
+    """
+
+    name: str
+    source: str
+    antenna_positions: np.ndarray
+    grid: OfdmGrid
+    positions: np.ndarray
+    read: Callable[[int, int], np.ndarray] = field(repr=False)
+
+    @property
+    def num_antennas(self) -> int:
+        return len(self.antenna_positions)
+
+    @property
+    def num_symbols(self) -> int:
+        return len(self.positions)
+
+    def chunks(
+        self, chunk_symbols: int, num_symbols: int | None = None
+    ) -> Iterator[tuple[slice, np.ndarray]]:
+        """Yield (symbol slice, csi [symbols, N, K] complex128) over the first ``num_symbols``."""
+        total = self.num_symbols if num_symbols is None else num_symbols
+        for start in range(0, total, chunk_symbols):
+            stop = min(start + chunk_symbols, total)
+            yield slice(start, stop), np.asarray(self.read(start, stop), dtype=np.complex128)
+
+    def symbols(self, indices: np.ndarray) -> np.ndarray:
+        """CSI of selected symbols, [len(indices), N, K], complex128."""
+        return np.stack([np.asarray(self.read(i, i + 1), dtype=np.complex128)[0] for i in indices])
+
+    def check(self, num_symbols: int, chunk_symbols: int = 1024) -> None:
+        """Refuse a capture with too few symbols or NaN/infinite samples (a streamed scan)."""
+        if self.num_symbols < num_symbols:
+            raise CaptureError(
+                f"{self.source}: capture '{self.name}' has {self.num_symbols} symbols; "
+                f"{num_symbols} were asked for"
+            )
+        for sl, csi in self.chunks(chunk_symbols, num_symbols):
+            if not np.all(np.isfinite(csi)):
+                bad = np.argwhere(~np.isfinite(csi))[0]
+                raise CaptureError(
+                    f"{self.source}: NaN or infinite CSI sample at symbol {sl.start + bad[0]}, "
+                    f"antenna {bad[1]}, subcarrier {bad[2]}"
+                )
+
+
+def _check_positions(
+    source: str, positions: np.ndarray, expected_rows: int, what: str
+) -> np.ndarray:
+    positions = np.asarray(positions)
+    if positions.ndim != 2 or positions.shape[1] < 2 or positions.shape[0] != expected_rows:
+        raise CaptureError(
+            f"{source}: {what} must have shape [{expected_rows}, 2 or 3], got {positions.shape}"
+        )
+    if not np.issubdtype(positions.dtype, np.number) or not np.all(np.isfinite(positions[:, :2])):
+        raise CaptureError(f"{source}: {what} holds NaN, infinite or non-numeric values")
+    return positions[:, :2].astype(float)
+
+
+def grid_from_frequencies(source: str, frequencies: np.ndarray, first_index: int = 1) -> OfdmGrid:
+    """The OfdmGrid of uniformly spaced subcarrier frequencies f_k = f_c + k Delta f."""
+    f = np.asarray(frequencies, dtype=float)
+    if f.ndim != 1 or len(f) < 2 or not np.all(np.isfinite(f)):
+        raise CaptureError(f"{source}: subcarrier_frequency must be 1-D, finite, >= 2 values")
+    spacing = float(np.mean(np.diff(f)))
+    if spacing <= 0 or np.max(np.abs(np.diff(f) - spacing)) > 1e-6 * spacing:
+        raise CaptureError(
+            f"{source}: subcarrier_frequency must be uniformly spaced and increasing"
+        )
+    return OfdmGrid(
+        carrier_frequency=f[0] - first_index * spacing,
+        subcarrier_spacing=spacing,
+        num_subcarriers=len(f),
+        first_subcarrier_index=first_index,
+    )
+
+
+def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
+    """Open a capture in this project's NetCDF format (data stay on disk)."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise CaptureError(f"{source}: no such capture file")
+    try:
+        with h5netcdf.File(path, "r") as f:
+            names = set(f.variables)
+            missing = {"csi", "antenna_position", "subcarrier_frequency", "ue_position"} - names
+            if missing:
+                raise CaptureError(f"{source}: missing variable(s) {sorted(missing)}")
+            csi = f.variables["csi"]
+            if tuple(csi.dimensions) != CSI_DIMS:
+                raise CaptureError(
+                    f"{source}: csi must have dims {CSI_DIMS}, got {tuple(csi.dimensions)}"
+                )
+            if not np.issubdtype(csi.dtype, np.complexfloating):
+                raise CaptureError(f"{source}: csi must be complex, got dtype {csi.dtype}")
+            num_antennas, num_subcarriers, num_symbols = csi.shape
+            antennas = np.asarray(f.variables["antenna_position"][...])
+            if antennas.shape != (num_antennas, 2) or not np.all(np.isfinite(antennas)):
+                raise CaptureError(
+                    f"{source}: antenna_position must be finite with shape [{num_antennas}, 2], "
+                    f"got {antennas.shape}"
+                )
+            freqs = np.asarray(f.variables["subcarrier_frequency"][...])
+            if freqs.shape != (num_subcarriers,):
+                raise CaptureError(
+                    f"{source}: subcarrier_frequency must have {num_subcarriers} values, "
+                    f"got {freqs.shape}"
+                )
+            first = int(f.variables["subcarrier"][0]) if "subcarrier" in names else 1
+            grid = grid_from_frequencies(source, freqs, first)
+            positions = _check_positions(
+                source, f.variables["ue_position"][...], num_symbols, "ue_position [symbol, axis]"
+            )
+            capture_name = name or str(f.attrs.get("capture", path.stem))
+    except OSError as error:
+        raise CaptureError(f"{source}: not a readable NetCDF/HDF5 file ({error})") from None
+
+    def read(start: int, stop: int) -> np.ndarray:
+        with h5netcdf.File(path, "r") as f:
+            return np.moveaxis(f.variables["csi"][:, :, start:stop], -1, 0)
+
+    return Capture(capture_name, source, antennas.astype(float), grid, positions, read)
+
+
+def open_kuleuven_capture(
+    folder: str | Path,
+    first_sample: int,
+    num_samples: int,
+    grid: OfdmGrid,
+    *,
+    name: str = "kuleuven",
+    position_unit: str = "mm",
+    antenna_positions: np.ndarray | None = None,
+) -> Capture:
+    """A capture from a folder in the KU Leuven Ultra Dense Indoor MaMIMO CSI layout.
+
+    Parameters
+    ----------
+    folder : path
+        Holds ``samples/channel_measurement_XXXXXX.npy`` and ``user_positions.npy``.
+    first_sample, num_samples : int
+        The samples (``XXXXXX`` indices) that make up the capture; they play the
+        role of the symbol axis.
+    grid : OfdmGrid
+        The testbed's subcarrier grid (the layout does not store it).
+    position_unit : {"m", "cm", "mm"}
+        Unit of ``user_positions.npy`` and ``antenna_positions.npy``.
+    antenna_positions : [num_antennas, 2], optional
+        Used when the folder has no ``antenna_positions.npy``. [m]
+    """
+    folder = Path(folder)
+    source = str(folder)
+    if position_unit not in POSITION_UNITS:
+        raise CaptureError(
+            f"position_unit must be one of {sorted(POSITION_UNITS)}, got {position_unit!r}"
+        )
+    scale = POSITION_UNITS[position_unit]
+    if not folder.is_dir():
+        raise CaptureError(f"{source}: no such folder")
+    positions_file = folder / "user_positions.npy"
+    if not positions_file.is_file():
+        raise CaptureError(f"{positions_file}: missing (ground-truth positions are required)")
+    all_positions = np.load(positions_file)
+    last = first_sample + num_samples
+    if all_positions.ndim != 2 or all_positions.shape[0] < last:
+        raise CaptureError(
+            f"{positions_file}: has positions for "
+            f"{all_positions.shape[0] if all_positions.ndim else 0} "
+            f"samples; samples {first_sample}..{last - 1} were asked for"
+        )
+    positions = scale * _check_positions(
+        str(positions_file), all_positions[first_sample:last], num_samples, "user_positions"
+    )
+    antenna_file = folder / "antenna_positions.npy"
+    if antenna_file.is_file():
+        antennas = scale * np.asarray(np.load(antenna_file), dtype=float)[:, :2]
+    elif antenna_positions is not None:
+        antennas = np.asarray(antenna_positions, dtype=float)
+    else:
+        raise CaptureError(f"{antenna_file}: missing, and no antenna positions were given")
+    sample_files = [
+        folder / "samples" / f"channel_measurement_{i:06d}.npy" for i in range(first_sample, last)
+    ]
+    missing = [p.name for p in sample_files if not p.is_file()]
+    if missing:
+        raise CaptureError(
+            f"{folder / 'samples'}: missing {len(missing)} sample file(s), first {missing[0]}"
+        )
+    expected = (len(antennas), grid.num_subcarriers)
+    for p in sample_files:  # header-only check of every sample: shape and dtype
+        arr = np.load(p, mmap_mode="r")
+        if arr.shape != expected or not np.issubdtype(arr.dtype, np.complexfloating):
+            raise CaptureError(
+                f"{p}: expected a complex matrix of shape {expected}, got {arr.dtype} {arr.shape}"
+            )
+
+    def read(start: int, stop: int) -> np.ndarray:
+        return np.stack([np.load(p) for p in sample_files[start:stop]])
+
+    return Capture(name, source, antennas, grid, positions, read)

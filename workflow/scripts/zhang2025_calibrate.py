@@ -1,0 +1,26 @@
+"""Measured stage (zhang2025): estimate the phase offsets, eqs. (19)-(23).
+
+Inputs: capture (the calibration capture). Params: cfg, name.
+Outputs: calibration (frequency_offset [antenna, subcarrier], spatial_offset [antenna]).
+"""
+
+from pathlib import Path
+
+from hwiloc.io.netcdf import write_dataset
+from hwiloc.runlog import job_logger
+from hwiloc.studies import zhang2025_measured
+
+log = job_logger(snakemake.log[0], "zhang2025_calibrate")
+cfg = snakemake.params.cfg
+path = snakemake.input.capture
+if cfg["measured"]["source"] == "kuleuven":
+    path = Path(path).parent
+capture = zhang2025_measured.open_capture(cfg, snakemake.params.name, path)
+ds = zhang2025_measured.calibration_dataset(capture, cfg)
+write_dataset(ds, snakemake.output.calibration)
+log.info(
+    "calibrated on %s (%d symbols): wrote %s",
+    capture.source,
+    ds.attrs["num_symbols"],
+    snakemake.output.calibration,
+)
