@@ -1,0 +1,151 @@
+"""Readers of measured CSI: every malformed input is refused, naming file and problem."""
+
+import h5netcdf
+import numpy as np
+import pytest
+
+from hwiloc.geometry import ula_positions
+from hwiloc.io.csi import CaptureError, open_kuleuven_capture, open_netcdf_capture
+from hwiloc.ofdm import OfdmGrid
+
+GRID = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarriers=6)
+
+
+def _write(path, *, csi=None, dims=("antenna", "subcarrier", "symbol"), positions=None, drop=()):
+    n, k, num_symbols = 4, 6, 10
+    csi = (np.ones((n, k, num_symbols)) * (1 + 1j)) if csi is None else csi
+    positions = np.tile([-2.0, 1.0], (num_symbols, 1)) if positions is None else positions
+    with h5netcdf.File(path, "w", invalid_netcdf=True) as f:
+        f.dimensions = {
+            "antenna": n,
+            "subcarrier": k,
+            "symbol": num_symbols,
+            "axis": 2,
+            "sample": positions.shape[0],
+        }
+        variables = {
+            "csi": (dims, csi),
+            "antenna_position": (("antenna", "axis"), ula_positions(n, 0.07)),
+            "subcarrier_frequency": (("subcarrier",), GRID.frequencies),
+            "ue_position": (("sample", "axis"), positions),
+        }
+        for name, (var_dims, data) in variables.items():
+            if name not in drop:
+                f.create_variable(name, var_dims, data=data)
+    return path
+
+
+def test_a_good_file_reads_back(tmp_path):
+    capture = open_netcdf_capture(_write(tmp_path / "ok.nc"))
+    assert (capture.num_antennas, capture.grid.num_subcarriers, capture.num_symbols) == (4, 6, 10)
+    assert capture.grid.carrier_frequency == pytest.approx(3.5e9)
+    chunks = list(capture.chunks(4))
+    assert [c[1].shape for c in chunks] == [(4, 4, 6), (4, 4, 6), (2, 4, 6)]
+    capture.check(10)
+
+
+def test_wrong_dims_order(tmp_path):
+    path = _write(
+        tmp_path / "dims.nc",
+        csi=np.ones((10, 4, 6), complex),
+        dims=("symbol", "antenna", "subcarrier"),
+    )
+    with pytest.raises(
+        CaptureError, match=r"dims.nc: csi must have dims \('antenna', 'subcarrier', 'symbol'\)"
+    ):
+        open_netcdf_capture(path)
+
+
+def test_real_valued_csi(tmp_path):
+    with pytest.raises(CaptureError, match="real.nc: csi must be complex, got dtype float64"):
+        open_netcdf_capture(_write(tmp_path / "real.nc", csi=np.ones((4, 6, 10))))
+
+
+def test_nan_sample(tmp_path):
+    csi = np.ones((4, 6, 10), complex)
+    csi[2, 3, 7] = np.nan
+    capture = open_netcdf_capture(_write(tmp_path / "nan.nc", csi=csi))
+    with pytest.raises(
+        CaptureError,
+        match="nan.nc: NaN or infinite CSI sample at symbol 7, antenna 2, subcarrier 3",
+    ):
+        capture.check(10, chunk_symbols=3)
+
+
+def test_missing_positions(tmp_path):
+    with pytest.raises(CaptureError, match=r"nopos.nc: missing variable\(s\) \['ue_position'\]"):
+        open_netcdf_capture(_write(tmp_path / "nopos.nc", drop=("ue_position",)))
+
+
+def test_mismatched_positions(tmp_path):
+    with pytest.raises(
+        CaptureError, match=r"short.nc: ue_position \[symbol, axis\] must have shape \[10, 2 or 3\]"
+    ):
+        open_netcdf_capture(_write(tmp_path / "short.nc", positions=np.zeros((7, 2))))
+    bad = np.tile([-2.0, 1.0], (10, 1))
+    bad[4, 1] = np.inf
+    with pytest.raises(CaptureError, match="inf.nc: .*NaN, infinite"):
+        open_netcdf_capture(_write(tmp_path / "inf.nc", positions=bad))
+
+
+def test_fewer_symbols_than_asked(tmp_path):
+    capture = open_netcdf_capture(_write(tmp_path / "few.nc"))
+    with pytest.raises(
+        CaptureError, match="few.nc: capture 'few' has 10 symbols; 20 were asked for"
+    ):
+        capture.check(20)
+
+
+def test_not_a_file_or_not_netcdf(tmp_path):
+    with pytest.raises(CaptureError, match="no such capture file"):
+        open_netcdf_capture(tmp_path / "absent.nc")
+    (tmp_path / "text.nc").write_text("not hdf5")
+    with pytest.raises(CaptureError, match="text.nc: not a readable NetCDF"):
+        open_netcdf_capture(tmp_path / "text.nc")
+
+
+@pytest.fixture
+def kuleuven(tmp_path):
+    """A small folder in the KU Leuven layout: 5 samples of 4 x 6, positions in mm."""
+    (tmp_path / "samples").mkdir()
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((5, 4, 6)) + 1j * rng.standard_normal((5, 4, 6))
+    for i, sample in enumerate(data):
+        np.save(tmp_path / "samples" / f"channel_measurement_{i:06d}.npy", sample)
+    np.save(
+        tmp_path / "user_positions.npy",
+        np.column_stack([np.full(5, -2000.0), np.full(5, 1000.0), np.zeros(5)]),
+    )
+    np.save(
+        tmp_path / "antenna_positions.npy",
+        np.column_stack([ula_positions(4, 0.07) * 1000, np.zeros(4)]),
+    )
+    return tmp_path, data
+
+
+def test_kuleuven_layout_reads_back(kuleuven):
+    folder, data = kuleuven
+    capture = open_kuleuven_capture(folder, 1, 3, GRID, name="k")
+    np.testing.assert_allclose(capture.positions, np.tile([-2.0, 1.0], (3, 1)))
+    np.testing.assert_allclose(capture.antenna_positions, ula_positions(4, 0.07))
+    np.testing.assert_array_equal(next(capture.chunks(3))[1], data[1:4])
+
+
+def test_kuleuven_errors(kuleuven):
+    folder, _ = kuleuven
+    with pytest.raises(
+        CaptureError, match=r"user_positions.npy: has positions for 5 samples; samples 3..7"
+    ):
+        open_kuleuven_capture(folder, 3, 5, GRID)
+    np.save(folder / "samples" / "channel_measurement_000002.npy", np.ones((4, 5), complex))
+    with pytest.raises(
+        CaptureError,
+        match=r"channel_measurement_000002.npy: expected a complex matrix of shape \(4, 6\)",
+    ):
+        open_kuleuven_capture(folder, 0, 5, GRID)
+    (folder / "samples" / "channel_measurement_000004.npy").unlink()
+    with pytest.raises(CaptureError, match="missing 1 sample file"):
+        open_kuleuven_capture(folder, 3, 2, GRID)
+    (folder / "user_positions.npy").unlink()
+    with pytest.raises(CaptureError, match="user_positions.npy: missing"):
+        open_kuleuven_capture(folder, 0, 2, GRID)
