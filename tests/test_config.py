@@ -74,3 +74,16 @@ def test_numeric_strings_from_the_command_line_become_numbers(paper_config):
     validate_config(coerce_numeric_strings(config), SCHEMA)
     config["zhang2025"]["snr_db"] = "five"
     _refused(coerce_numeric_strings(config), "zhang2025.snr_db", "'five'")
+
+
+def test_measured_stage_relations(paper_config):
+    config = copy.deepcopy(paper_config)
+    config["zhang2025"]["measured"]["calibration_capture"] = "cap9"
+    _refused(config, "calibration_capture': got 'cap9'", "['cap0', 'cap1', 'cap2', 'cap3']")
+    config = copy.deepcopy(paper_config)
+    config["zhang2025"]["measured"]["source"] = "kuleuven"
+    _refused(config, "zhang2025.measured.kuleuven.captures': empty",
+             "zhang2025.measured.kuleuven.path': empty")  # fmt: skip
+    config = copy.deepcopy(paper_config)
+    config["zhang2025"]["measured"]["kuleuven"]["captures"] = {"a": {"first_sample": -1}}
+    _refused(config, "kuleuven.captures.a", "missing required key(s) ['num_samples']")

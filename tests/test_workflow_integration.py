@@ -140,3 +140,87 @@ def test_bad_config_is_refused_before_any_job(tmp_path):
     assert "config key 'zhang2025.system.num_antennas': got -4; expected a number >= 1" in message
     assert "config key 'zhang2025.crlb.offset_std.num': got 'ten'" in message
     assert not (tmp_path / "results").exists()
+
+
+def test_measured_stage_outputs(run):
+    z = run / "results" / "zhang2025"
+    m = z / "measured" / "source~emulator" / "calibration~cap0"
+    cal = read_dataset(m / "calibration.nc")
+    assert cal["frequency_offset"].dims == ("antenna", "subcarrier")
+    assert cal["frequency_offset"].attrs["units"] == "rad"
+    assert cal["spatial_offset"].shape == (64,)
+    assert "eqs. (19)-(23)" in cal.attrs["references"]
+    assert cal.attrs["num_symbols"] == 200  # the quick profile
+    errors = {}
+    for name in ("cap0", "cap1", "cap2", "cap3"):
+        ev = read_dataset(m / "evaluation" / f"capture~{name}.nc")
+        assert list(ev["stage"].values) == ["raw", "frequency", "both"]
+        assert ev["error"].attrs["units"] == "m" and ev.attrs["held_out"] == int(name != "cap0")
+        errors[name] = ev["error"].sel(stage="both").values
+        assert np.all(ev["error"].sel(stage="raw").values > 0.1)  # uncalibrated: decimetres or more
+    assert np.all(errors["cap0"] < 0.005)  # same capture: millimetres
+    assert all(np.all(errors[c] < 0.03) for c in ("cap1", "cap2", "cap3"))  # held out: centimetres
+    for name in ("fig2", "fig9"):
+        assert (z / "figures" / f"{name}.png").stat().st_size > 10_000
+    claims = pd.read_csv(z / "claims.csv")
+    held = claims[claims["claim"] == "RMSE, after both compensations, held-out captures"]
+    assert len(held) == 1 and bool(held["holds"].iloc[0])
+
+
+def _kuleuven_folder(folder):
+    """Two static UEs, 20 samples each, in the KU Leuven layout (positions in mm)."""
+    from hwiloc.geometry import ula_positions
+    from hwiloc.io.testbed import emulate_hardware, noise_free_csi
+    from hwiloc.ofdm import OfdmGrid
+
+    grid = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarriers=100)
+    antennas = ula_positions(64, 0.07)
+    rng = np.random.default_rng(5)
+    hardware = emulate_hardware(
+        rng, 64, 100, spatial_offset_std=1.8, frequency_offset_mean=0.0, frequency_offset_std=0.3,
+        num_scatterers=0, scatterer_power_db=-20.0,
+        room={"x_min": 0, "x_max": 1, "y_min": 3, "y_max": 4},
+    )  # fmt: skip
+    (folder / "samples").mkdir(parents=True)
+    positions = []
+    for i in range(40):
+        p = np.array([-2.0, 1.0]) if i < 20 else np.array([-1.0, 1.6])
+        clean = noise_free_csi(p, antennas, grid, hardware)
+        noise = 0.2 * (rng.standard_normal(clean.shape) + 1j * rng.standard_normal(clean.shape))
+        np.save(
+            folder / "samples" / f"channel_measurement_{i:06d}.npy",
+            (clean + noise).astype(np.complex64),
+        )
+        positions.append([*(1000 * p), 0.0])
+    np.save(folder / "user_positions.npy", np.array(positions))
+    np.save(folder / "antenna_positions.npy", np.column_stack([1000 * antennas, np.zeros(64)]))
+
+
+def test_the_same_stage_runs_on_a_kuleuven_folder(tmp_path):
+    folder = tmp_path / "ultra_dense" / "ULA_lab_LoS"
+    _kuleuven_folder(folder)
+    override = tmp_path / "kuleuven.yaml"
+    override.write_text(
+        yaml.safe_dump(
+            {"zhang2025": {"measured": {
+                "source": "kuleuven", "calibration_capture": "a", "num_symbols": 0,
+                "kuleuven": {"path": str(folder), "position_unit": "mm", "captures": {
+                    "a": {"first_sample": 0, "num_samples": 20},
+                    "b": {"first_sample": 20, "num_samples": 20}}},
+            }}}
+        )
+    )  # fmt: skip
+    work = tmp_path / "work"
+    target = "results/zhang2025/measured/source~kuleuven/calibration~a/evaluation/capture~b.nc"
+    # targets before --configfile, which takes every file name that follows it
+    snakemake(work, target, "results/zhang2025/figures/fig9.png",
+              "--configfile", str(ROOT / "config" / "quick.yaml"), str(override))  # fmt: skip
+    cal = read_dataset(
+        work / "results/zhang2025/measured/source~kuleuven/calibration~a/calibration.nc"
+    )
+    assert cal.attrs["num_symbols"] == 20 and str(folder) in cal.attrs["capture_source"]
+    held_out = read_dataset(work / target)
+    assert held_out.attrs["held_out"] == 1
+    np.testing.assert_allclose(held_out["ground_truth"].values, [[-1.0, 1.6]] * 2)
+    assert np.all(held_out["error"].sel(stage="both").values < 0.01)
+    assert np.all(held_out["error"].sel(stage="raw").values > 0.1)

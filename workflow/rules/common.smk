@@ -3,7 +3,7 @@ import os
 
 from snakemake.exceptions import WorkflowError
 
-from hwiloc.config import ConfigError, coerce_numeric_strings, validate_config
+from hwiloc.config import ConfigError, capture_names, coerce_numeric_strings, validate_config
 
 SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
 
@@ -121,8 +121,8 @@ def zhang2025_capture_path(wildcards):
     if MCFG["source"] == "emulator":
         return f"{Z}/measured/source~emulator/captures/{wildcards.capture}.nc"
     if MCFG["source"] == "netcdf":
-        return os.path.join(MCFG["path"], f"{wildcards.capture}.nc")
-    return os.path.join(MCFG["path"], "user_positions.npy")  # kuleuven: the folder's index file
+        return os.path.join(MCFG["netcdf"]["path"], f"{wildcards.capture}.nc")
+    return os.path.join(MCFG["kuleuven"]["path"], "user_positions.npy")  # the folder's index file
 
 
 def zhang2025_calibration_input(wildcards):
@@ -130,7 +130,7 @@ def zhang2025_calibration_input(wildcards):
 
 
 def zhang2025_evaluations():
-    return expand(f"{M}/evaluation/capture~{{capture}}.nc", capture=list(MCFG["captures"]))
+    return expand(f"{M}/evaluation/capture~{{capture}}.nc", capture=capture_names(MCFG))
 
 
 def zhang2025_measured_params(kind):

@@ -34,7 +34,7 @@ def _provenance(ds, title, rule, equations, cfg):
 
 
 def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
-    """Write the emulated capture ``name`` (config ``measured.captures``) as NetCDF.
+    """Write the emulated capture ``name`` (config ``measured.emulator.captures``) as NetCDF.
 
     The hardware (offsets, scatterers) is drawn from ``emulator.seed`` alone, so
     every capture of one emulated testbed shares it; the capture's own noise,
@@ -53,11 +53,11 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
         scatterer_power_db=emu["scatterer_power_db"],
         room=emu["room"],
     )
-    index = list(measured["captures"]).index(name)
+    index = list(emu["captures"]).index(name)
     return write_capture(
         path,
         name=name,
-        position=np.asarray(measured["captures"][name]["position"], dtype=float),
+        position=np.asarray(emu["captures"][name], dtype=float),
         antenna_positions=scenario.antenna_positions,
         grid=scenario.grid,
         hardware=hardware,
@@ -79,7 +79,7 @@ def open_capture(cfg: dict, name: str, path: str | Path) -> Capture:
     if source in ("emulator", "netcdf"):
         capture = open_netcdf_capture(path, name)
     elif source == "kuleuven":
-        entry = measured["captures"][name]
+        entry = measured["kuleuven"]["captures"][name]
         scenario = Scenario.from_config(cfg)
         capture = open_kuleuven_capture(
             path,
@@ -87,7 +87,7 @@ def open_capture(cfg: dict, name: str, path: str | Path) -> Capture:
             int(entry["num_samples"]),
             scenario.grid,
             name=name,
-            position_unit=measured["position_unit"],
+            position_unit=measured["kuleuven"]["position_unit"],
             antenna_positions=ula_positions(scenario.num_antennas, scenario.antenna_spacing),
         )
     else:
