@@ -85,5 +85,17 @@ def test_measured_stage_relations(paper_config):
     _refused(config, "zhang2025.measured.kuleuven.captures': empty",
              "zhang2025.measured.kuleuven.path': empty")  # fmt: skip
     config = copy.deepcopy(paper_config)
+    config["zhang2025"]["measured"]["evaluation_captures"] = ["cap1", "capX"]
+    _refused(config, "evaluation_captures': unknown capture(s) ['capX']")
+    config = copy.deepcopy(paper_config)
     config["zhang2025"]["measured"]["kuleuven"]["captures"] = {"a": {"first_sample": -1}}
     _refused(config, "kuleuven.captures.a", "missing required key(s) ['num_samples']")
+
+
+def test_evaluation_captures_always_include_the_calibration_capture(paper_config):
+    from hwiloc.config import evaluation_captures
+
+    measured = copy.deepcopy(paper_config["zhang2025"]["measured"])
+    assert evaluation_captures(measured) == ["cap0", "cap1", "cap2", "cap3"]
+    measured["evaluation_captures"] = ["cap2"]
+    assert evaluation_captures(measured) == ["cap0", "cap2"]

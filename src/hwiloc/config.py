@@ -97,6 +97,14 @@ def capture_names(measured: dict) -> list[str]:
     return list(entries)
 
 
+def evaluation_captures(measured: dict) -> list[str]:
+    """The captures to localize: ``evaluation_captures`` (all of the source when empty),
+    always with the calibration capture (its same-capture result is Fig. 9's)."""
+    names = list(measured.get("evaluation_captures") or capture_names(measured))
+    own = measured.get("calibration_capture")
+    return names if own in names else [own, *names]
+
+
 def _measured_relations(m: dict) -> list[str]:
     """The measured-CSI stage: captures listed for the source, a known calibration capture."""
     problems = []
@@ -109,6 +117,12 @@ def _measured_relations(m: dict) -> list[str]:
         problems.append(
             f"{key}.calibration_capture': got {m.get('calibration_capture')!r}; "
             f"expected one of the {source} captures {names}"
+        )
+    unknown = [c for c in m.get("evaluation_captures", []) if c not in names]
+    if names and unknown:
+        problems.append(
+            f"{key}.evaluation_captures': unknown capture(s) {unknown}; "
+            f"expected names among the {source} captures {names}"
         )
     if source in ("netcdf", "kuleuven") and not m.get(source, {}).get("path"):
         problems.append(f"{key}.{source}.path': empty; give the folder that holds the captures")

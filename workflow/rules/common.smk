@@ -3,7 +3,12 @@ import os
 
 from snakemake.exceptions import WorkflowError
 
-from hwiloc.config import ConfigError, capture_names, coerce_numeric_strings, validate_config
+from hwiloc.config import (
+    ConfigError,
+    coerce_numeric_strings,
+    evaluation_captures,
+    validate_config,
+)
 
 SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
 
@@ -130,7 +135,7 @@ def zhang2025_calibration_input(wildcards):
 
 
 def zhang2025_evaluations():
-    return expand(f"{M}/evaluation/capture~{{capture}}.nc", capture=capture_names(MCFG))
+    return expand(f"{M}/evaluation/capture~{{capture}}.nc", capture=evaluation_captures(MCFG))
 
 
 def zhang2025_measured_params(kind):
