@@ -49,3 +49,66 @@ def saf_peak(
     fy = np.arange(max(y0 - dy, y[0]), y0 + dy + refine_step / 2, refine_step)
     fine = saf(csi, antenna_positions, grid, fx, fy, oversampling=oversampling)
     return np.asarray(sensed_location(fine, fx, fy)), image
+
+
+def ofdm_los_ml(
+    y: np.ndarray,
+    model,
+    thetas: np.ndarray | None = None,
+    taus: np.ndarray | None = None,
+    *,
+    initial: np.ndarray | None = None,
+    tolerance: float = 1e-9,
+) -> np.ndarray:
+    """(Mismatched) ML estimate of eta = [theta, tau, |alpha|, angle(alpha)], Chen et al. Sec. III.
+
+    The gain enters linearly and is a closed-form plug-in (eqs. (11), (13)); the
+    concentrated objective |mu~^H y|^2 / ||mu~||^2 is maximised by a coarse
+    (theta, tau) grid (vectorised: one matrix product per axis), or from
+    ``initial``, then refined locally (Nelder-Mead in variables scaled to the
+    angular and delay resolution). The model used decides MLE (data model) or
+    MMLE (another model); the pseudo-true parameter of eq. (23) is this
+    estimator run on noise-free data from ``initial`` = eta_true.
+
+    Parameters
+    ----------
+    y : [G K], complex
+        Observation. [V]
+    model : OfdmLosModel
+        The model the estimator assumes.
+    thetas, taus : 1-D, float
+        Coarse grid. [rad], [s]
+    initial : [4], float, optional
+        Start of the refinement instead of the grid (theta, tau used). [rad, s]
+    """
+    from scipy.optimize import minimize
+
+    if initial is None:
+        if thetas is None or taus is None:
+            raise ValueError("give either a coarse grid (thetas, taus) or an initial point")
+        surface = model.correlation_grid(y, thetas, taus)
+        i, j = np.unravel_index(np.argmax(surface), surface.shape)
+        start = np.array([thetas[i], taus[j]])
+    else:
+        start = np.asarray(initial, dtype=float)[:2]
+    num_antennas = model.combiners.shape[1]
+    scale = np.array([2.0 / num_antennas, 1.0 / (model.subcarrier_spacing * model.num_subcarriers)])
+
+    def cost(u):
+        theta, tau = start + u * scale
+        return -model.gain_plug_in(y, theta, tau)[1]
+
+    f0 = abs(cost(np.zeros(2))) or 1.0
+    result = minimize(
+        lambda u: cost(u) / f0,
+        np.zeros(2),
+        method="Nelder-Mead",
+        options={
+            "xatol": tolerance,
+            "fatol": 1e-15,
+            "initial_simplex": [[0, 0], [0.02, 0], [0, 0.02]],
+        },
+    )
+    theta, tau = start + result.x * scale
+    gain, _ = model.gain_plug_in(y, theta, tau)
+    return np.array([theta, tau, abs(gain), np.angle(gain)])

@@ -153,3 +153,52 @@ class Namespace:
 
     def __init__(self, **kwargs):
         self.__dict__.update(kwargs)
+
+
+# --- chen2022 ------------------------------------------------------------------
+C = "results/chen2022"
+CCFG = config["chen2022"]
+CKEY = f"seed~{CCFG['seed']}"
+SHARD_SECTIONS = {"montecarlo": "montecarlo", "individual": "individual", "pn_sweep": "pn_sweep"}
+
+
+def chen2022_params(*sections):
+    """system and impairments (what every chen2022 rule uses) plus the named sections."""
+    return {k: CCFG[k] for k in ("system", "impairments", "seed", *sections)}
+
+
+def chen2022_shards(wildcards):
+    num = CCFG[SHARD_SECTIONS[wildcards.experiment]]["num_shards"]
+    return expand(
+        f"{C}/{wildcards.experiment}/{wildcards.ckey}/shard~{{shard}}.nc", shard=range(num)
+    )
+
+
+def chen2022_gather_params(wildcards):
+    return chen2022_params(SHARD_SECTIONS[wildcards.experiment])
+
+
+def chen2022_shard_params(wildcards):
+    extra = ("power_dbm",) if wildcards.experiment == "montecarlo" else ()
+    return chen2022_params(SHARD_SECTIONS[wildcards.experiment], *extra)
+
+
+def chen2022_individual():
+    return {
+        imp: f"{C}/individual/{CKEY}/impairment~{imp}/all.nc" for imp in ("pn", "cfo", "mc", "pa")
+    }
+
+
+def chen2022_targets():
+    return [
+        *expand(f"{C}/figures/{{name}}.{{ext}}", name=["fig2", "fig3", "fig4"], ext=["pdf", "png"]),
+        f"{C}/figures/table1.csv",
+        f"{C}/figures/table1.md",
+        f"{C}/claims.csv",
+        f"{C}/claims.md",
+    ]
+
+
+wildcard_constraints:
+    experiment=r"montecarlo|individual|pn_sweep",
+    ckey=r"seed~\d+(/impairment~(pn|cfo|mc|pa))?",

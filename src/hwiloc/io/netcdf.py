@@ -75,6 +75,28 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "estimate": {"units": "m", "long_name": "SAF-peak position estimate"},
     "ground_truth": {"units": "m", "long_name": "MoCap ground-truth position"},
     "error": {"units": "m", "long_name": "position error ||estimate - ground truth||"},
+    # chen2022
+    "transmission": {"units": "1", "long_name": "OFDM transmission index g"},
+    "band": {"units": "1", "long_name": "coupling band entry (main, upper, lower diagonals)"},
+    "pilot_phase": {"units": "rad", "long_name": "pilot phase psi_{g,k}"},
+    "combiner_phase": {"units": "rad", "long_name": "analog combiner phase vartheta_{g,n}"},
+    "phase_noise": {"units": "rad", "long_name": "residual phase noise phi_{g,k}"},
+    "cfo": {"units": "1", "long_name": "residual CFO normalised to the subcarrier spacing"},
+    "coupling_residual": {"units": "1", "long_name": "residual mutual coupling Delta_C (band)"},
+    "bound": {"units": "1", "long_name": "bound: CRB-M1, CRB-M2 or LB (MCRB + bias)"},
+    "power": {"units": "dBm", "long_name": "average transmit power (before the PA)"},
+    "parameter": {"units": "1", "long_name": "channel parameter"},
+    "aeb": {"units": "degree", "long_name": "angle error bound, eq. (17)"},
+    "deb": {"units": "m", "long_name": "delay error bound (times c), eq. (18)"},
+    "peb": {"units": "m", "long_name": "position error bound, eq. (19)"},
+    "pseudo_true": {
+        "units": "mixed: rad, s, 1, rad",
+        "long_name": "pseudo-true parameter, eq. (23)",
+    },
+    "true_parameter": {"units": "mixed: rad, s, 1, rad", "long_name": "true channel parameter"},
+    "estimator": {"units": "1", "long_name": "estimator (MLE: data M1, model M1; MMLE: model M2)"},
+    "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
+    "phase_noise_std": {"units": "rad", "long_name": "residual phase-noise std sigma_PN"},
 }
 
 
@@ -165,3 +187,13 @@ def read_dataset(path: str | os.PathLike) -> xr.Dataset:
 def config_of(ds: xr.Dataset) -> dict:
     """The config values stored in a file's ``config`` attribute."""
     return json.loads(ds.attrs.get("config", "{}"))
+
+
+def concat_shards(shards: list[xr.Dataset], dim: str) -> xr.Dataset:
+    """Concatenate shard datasets along ``dim``, sorted, refusing overlaps (attrs dropped)."""
+    if not shards:
+        raise ValueError("no shard datasets to gather")
+    ds = xr.concat([s.drop_attrs() for s in shards], dim=dim).sortby(dim)
+    if len(np.unique(ds[dim])) != ds.sizes[dim]:
+        raise ValueError(f"shards overlap: a {dim} index appears twice")
+    return ds

@@ -16,7 +16,7 @@ from hwiloc.ambiguity import pmsr_db, saf, sensed_location
 from hwiloc.bounds.phase_offsets import position_crlb_rmse
 from hwiloc.geometry import ula_positions
 from hwiloc.impairments.phase_offsets import OFFSET_TYPES, draw_phase_offsets
-from hwiloc.io.netcdf import finalize
+from hwiloc.io.netcdf import concat_shards, finalize
 from hwiloc.models.phase_offset import antenna_amplitudes, los_mean
 from hwiloc.ofdm import OfdmGrid
 
@@ -351,14 +351,10 @@ def pmsr_shard_dataset(
 
 def gather_shards(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
     """Stage 4 gather: concatenate shard datasets along ``realization``."""
-    if not shards:
-        raise ValueError("no shard datasets to gather")
     types = {ds.attrs["offset_type"] for ds in shards}
     if len(types) != 1:
         raise ValueError(f"shards mix offset types {sorted(types)}")
-    ds = xr.concat([s.drop_attrs() for s in shards], dim="realization").sortby("realization")
-    if len(np.unique(ds["realization"])) != ds.sizes["realization"]:
-        raise ValueError("shards overlap: a realization index appears twice")
+    ds = concat_shards(shards, "realization")
     ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"])
     return _provenance(
         ds,

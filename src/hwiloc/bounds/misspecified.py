@@ -1,0 +1,76 @@
+"""CRB, misspecified CRB and the lower bound of a mismatched estimator.
+
+Chen et al. (2022), Sec. IV, after S. Fortunati et al., "Performance bounds for
+parameter estimation under misspecified models", IEEE SP Mag. 34(6), 2017.
+Generic: any true mean vector and any assumed model exposing ``mean``,
+``jacobian`` and ``hessian`` of a parameter vector, with circular Gaussian noise
+of variance sigma^2 per observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hwiloc.bounds.fisher import fisher_information
+
+
+@dataclass(frozen=True)
+class MisspecifiedBound:
+    """Result of :func:`mcrb`: the pseudo-true point, A, B, MCRB and LB."""
+
+    pseudo_true: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    mcrb: np.ndarray
+    lower_bound: np.ndarray
+
+
+def mcrb(
+    true_mean: np.ndarray,
+    assumed,
+    pseudo_true: np.ndarray,
+    true_parameter: np.ndarray,
+    noise_variance: float,
+) -> MisspecifiedBound:
+    """MCRB and LB of eqs. (20), (24), (25) at the pseudo-true parameter.
+
+    eps = mu_1(eta_true) - mu_2(eta_bar);
+    A_ij = (2/s2) Re{(d2 mu_2/d eta_i d eta_j)^H eps - (d mu_2/d eta_i)^H (d mu_2/d eta_j)};
+    B_ij = (2/s2) Re{(d mu_2/d eta_i)^H (d mu_2/d eta_j)}
+           + (4/s2^2) Re{(d mu_2/d eta_i)^H eps} Re{(d mu_2/d eta_j)^H eps};
+    MCRB = A^-1 B A^-1; LB = MCRB + (eta_true - eta_bar)(eta_true - eta_bar)^T.
+
+    Parameters
+    ----------
+    true_mean : [M], complex
+        mu_1(eta_true), the noise-free data of the true model.
+    assumed : model
+        The assumed (mismatched) model mu_2 with ``mean``, ``jacobian`` [M, P],
+        ``hessian`` [M, P, P].
+    pseudo_true : [P], float
+        eta_bar = argmin ||mu_1(eta_true) - mu_2(eta)||^2 (eq. (23)).
+    true_parameter : [P], float
+        eta_true.
+    noise_variance : float
+        sigma^2. [V^2]
+    """
+    eps = true_mean - assumed.mean(pseudo_true)
+    d = assumed.jacobian(pseudo_true)  # [M, P]
+    h = assumed.hessian(pseudo_true)  # [M, P, P]
+    fim = fisher_information(d, noise_variance)  # (2/s2) Re{D^H D}
+    a = (2.0 / noise_variance) * np.real(np.einsum("mij,m->ij", np.conj(h), eps)) - fim  # Eq. (24)
+    r = np.real(np.conj(d).T @ eps)  # Re{(d mu_2 / d eta_i)^H eps}
+    b = fim + (4.0 / noise_variance**2) * np.outer(r, r)  # Eq. (25)
+    a_inv = np.linalg.inv(a)
+    bound = a_inv @ b @ a_inv
+    bias = np.asarray(true_parameter) - np.asarray(pseudo_true)
+    return MisspecifiedBound(
+        np.asarray(pseudo_true), a, b, bound, bound + np.outer(bias, bias)
+    )  # Eq. (20)
+
+
+def crb(model, parameter: np.ndarray, noise_variance: float) -> np.ndarray:
+    """CRB = J^-1 with J = (2/s2) Re{D^H D} at ``parameter`` (eqs. (14)-(15)). [P, P]"""
+    return np.linalg.inv(fisher_information(model.jacobian(parameter), noise_variance))

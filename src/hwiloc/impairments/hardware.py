@@ -1,0 +1,130 @@
+"""Transceiver impairments of Chen et al. (2022), Sec. II-B (spec: chen2022_model_spec.md).
+
+Power-amplifier nonlinearity at the UE (memoryless polynomial with clipping,
+time domain), mutual coupling at the BS array (banded Toeplitz, nominal plus
+residual), and residual phase noise and residual CFO of the BS receiver (time
+domain, with inter-carrier interference).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hwiloc.validation import require_nonnegative, require_positive
+
+
+def power_amplifier(
+    x: np.ndarray, coefficients: dict[int, complex], clip_voltage: float
+) -> np.ndarray:
+    """Memoryless polynomial PA with amplitude clipping, eq. (7).
+
+    f(x) = sum_p beta_p x |x|^(p - 1), then |f| limited to ``clip_voltage`` with
+    its phase kept.
+
+    Parameters
+    ----------
+    x : [...], complex
+        Time-domain samples at the PA input. [V]
+    coefficients : {order p: beta_p}
+        Complex coefficients, e.g. {1: 1, 3: -0.0022 + 0.0002j}. [V^(1-p)]
+    clip_voltage : float
+        Clipping amplitude V_clip. [V]
+    """
+    require_positive("clip_voltage", clip_voltage)
+    magnitude = np.abs(x)
+    out = sum(beta * x * magnitude ** (p - 1) for p, beta in coefficients.items())  # Eq. (7)
+    out_mag = np.abs(out)
+    return np.where(out_mag > clip_voltage, out * clip_voltage / np.maximum(out_mag, 1e-300), out)
+
+
+def pa_frequency_domain(pilots: np.ndarray, coefficients: dict, clip_voltage: float) -> np.ndarray:
+    """x~_g = F f_PA(F^H x_g) with the unitary DFT F over subcarriers, [..., K] complex. [V]"""
+    k = pilots.shape[-1]
+    time = np.fft.ifft(pilots, axis=-1) * np.sqrt(k)  # F^H x
+    return np.fft.fft(power_amplifier(time, coefficients, clip_voltage), axis=-1) / np.sqrt(k)
+
+
+def coupling_matrix(
+    num_antennas: int, coefficient: complex, residual: np.ndarray | None = None
+) -> np.ndarray:
+    """Banded Toeplitz mutual coupling C = C_0 + Delta_C, eq. (6).
+
+    C_0 has 1 on the diagonal and ``coefficient`` on the first off-diagonals;
+    ``residual`` ([2 N - 1] values for the band: main, upper, lower) adds to the band.
+    """
+    c = np.eye(num_antennas, dtype=complex)
+    idx = np.arange(num_antennas - 1)
+    c[idx, idx + 1] = coefficient
+    c[idx + 1, idx] = coefficient
+    if residual is not None:
+        n = num_antennas
+        c[np.arange(n), np.arange(n)] += residual[:n]
+        c[idx, idx + 1] += residual[n : 2 * n - 1]
+        c[idx + 1, idx] += residual[2 * n - 1 :]
+    return c
+
+
+def pn_cfo_diagonal(
+    phase_noise: np.ndarray, cfo: float, num_subcarriers: int, cyclic_prefix: int
+) -> np.ndarray:
+    """Diagonal of E_g Xi_g in the time domain, eqs. (3)-(5), [G, K] complex.
+
+    E_g = exp(j 2 pi eps g (K + K_cp) / K) diag(exp(j 2 pi eps k / K)) and
+    Xi_g = diag(exp(j phi_{g,k})).
+    """
+    g = np.arange(phase_noise.shape[0])[:, None]
+    k = np.arange(num_subcarriers)[None, :]
+    cfo_phase = (
+        2 * np.pi * cfo * (g * (num_subcarriers + cyclic_prefix) + k) / num_subcarriers
+    )  # Eq. (5)
+    return np.exp(1j * (cfo_phase + phase_noise))  # Eq. (4)
+
+
+@dataclass(frozen=True)
+class HardwareRealization:
+    """One seeded draw of every random quantity of the chen2022 study.
+
+    Attributes
+    ----------
+    pilot_phase : [G, K], float  psi_{g,k}. [rad]
+    combiner_phase : [G, N], float  vartheta_{g,n}. [rad]
+    phase_noise : [G, K], float  phi_{g,k} ~ N(0, sigma_PN^2). [rad]
+    cfo : float  eps, normalised to Delta f. [-]
+    coupling_residual : [3 N - 2], complex  Delta_C on the band. [-]
+    """
+
+    pilot_phase: np.ndarray
+    combiner_phase: np.ndarray
+    phase_noise: np.ndarray
+    cfo: float
+    coupling_residual: np.ndarray
+
+
+def draw_hardware(
+    rng: np.random.Generator,
+    *,
+    num_transmissions: int,
+    num_subcarriers: int,
+    num_antennas: int,
+    phase_noise_std: float,
+    cfo_std: float,
+    coupling_residual_std: float,
+) -> HardwareRealization:
+    """Draw pilots, combiners and residual impairments (spec: Transmission and Impairments)."""
+    require_nonnegative("phase_noise_std", phase_noise_std)
+    require_nonnegative("cfo_std", cfo_std)
+    require_nonnegative("coupling_residual_std", coupling_residual_std)
+    g, k, n = num_transmissions, num_subcarriers, num_antennas
+    pilot = rng.uniform(0, 2 * np.pi, (g, k))
+    combiner = rng.uniform(0, 2 * np.pi, (g, n))
+    pn = phase_noise_std * rng.standard_normal((g, k))
+    cfo = float(cfo_std * rng.standard_normal())
+    band = 3 * n - 2
+    residual = (
+        coupling_residual_std
+        * (rng.standard_normal(band) + 1j * rng.standard_normal(band))
+        / np.sqrt(2)
+    )
+    return HardwareRealization(pilot, combiner, pn, cfo, residual)

@@ -1,0 +1,150 @@
+"""Uplink LoS OFDM observation models M0, M1, M2 of Chen et al. (2022), Sec. II.
+
+With one RF chain at the BS every model has the form (eqs. (1), (8), (9))
+
+    mu_{g,k}(eta) = alpha s_g(theta) [D_g (b(tau) o x~_g)]_k,
+    s_g(theta) = w_g^T C a(theta),  a(theta)_n = exp(j 2 pi d_n sin(theta) / lambda),
+    b(tau)_k = exp(-j 2 pi k Delta f tau),  D_g = F E_g Xi_g F^H (unitary),
+
+with eta = [theta, tau, |alpha|, angle(alpha)]. M0: C = I, D = I, x~ = x.
+M1: C = C_0 + Delta_C, D from phase noise and CFO, x~ the PA output. M2: C = C_0,
+D = I, x~ = x. First and second derivatives are analytic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NUM_PARAMS = 4  # theta, tau, |alpha|, angle(alpha)
+
+
+@dataclass(frozen=True)
+class OfdmLosModel:
+    """A noise-free observation model mu(eta), flattened over (g, k) as [G K].
+
+    Attributes
+    ----------
+    combiners : [G, N], complex
+        w_g.
+    coupling : [N, N], complex
+        C (identity for M0).
+    pilots : [G, K], complex
+        x~_{g,k} as it leaves the UE (PA output for M1). [V]
+    time_diagonal : [G, K], complex or None
+        Diagonal of E_g Xi_g (None: D_g = I).
+    element_positions : [N], float
+        d_n along the array. [m]
+    wavelength : float
+        [m]
+    subcarrier_spacing : float
+        [Hz]
+    """
+
+    combiners: np.ndarray
+    coupling: np.ndarray
+    pilots: np.ndarray
+    time_diagonal: np.ndarray | None
+    element_positions: np.ndarray
+    wavelength: float
+    subcarrier_spacing: float
+
+    @property
+    def num_subcarriers(self) -> int:
+        return self.pilots.shape[1]
+
+    def _distort(self, u: np.ndarray) -> np.ndarray:
+        """D_g u_g = F E_g Xi_g F^H u_g for each g (FFTs; F unitary, scalings cancel)."""
+        if self.time_diagonal is None:
+            return u
+        return np.fft.fft(self.time_diagonal * np.fft.ifft(u, axis=-1), axis=-1)
+
+    def _steering(self, theta: float):
+        """s_g(theta), ds/dtheta, d2s/dtheta2, each [G]."""
+        k = 2 * np.pi * self.element_positions / self.wavelength
+        a = np.exp(1j * k * np.sin(theta))
+        da = 1j * k * np.cos(theta) * a
+        d2a = (1j * k * np.cos(theta)) ** 2 * a - 1j * k * np.sin(theta) * a
+        wc = self.combiners @ self.coupling  # [G, N]
+        return wc @ a, wc @ da, wc @ d2a
+
+    def _delay(self, tau: float):
+        """D_g (b o x~), and its first and second tau-derivatives, each [G, K]."""
+        omega = -2j * np.pi * self.subcarrier_spacing * np.arange(self.num_subcarriers)
+        u = np.exp(omega * tau) * self.pilots
+        return self._distort(u), self._distort(omega * u), self._distort(omega**2 * u)
+
+    def mean(self, eta: np.ndarray) -> np.ndarray:
+        """mu(eta), [G K] complex. [V]"""
+        theta, tau, mag, phase = eta
+        s, _, _ = self._steering(theta)
+        v, _, _ = self._delay(tau)
+        return (mag * np.exp(1j * phase) * s[:, None] * v).ravel()
+
+    def jacobian(self, eta: np.ndarray) -> np.ndarray:
+        """d mu / d eta, [G K, 4] complex (Appendix B-A)."""
+        theta, tau, mag, phase = eta
+        alpha = mag * np.exp(1j * phase)
+        s, ds, _ = self._steering(theta)
+        v, dv, _ = self._delay(tau)
+        mu = alpha * s[:, None] * v
+        return np.stack(
+            [
+                alpha * ds[:, None] * v,  # d/dtheta
+                alpha * s[:, None] * dv,  # d/dtau
+                mu / mag,  # d/d|alpha|
+                1j * mu,  # d/dangle(alpha)
+            ],
+            axis=-1,
+        ).reshape(-1, NUM_PARAMS)
+
+    def hessian(self, eta: np.ndarray) -> np.ndarray:
+        """d2 mu / d eta_i d eta_j, [G K, 4, 4] complex (Appendix B-B)."""
+        theta, tau, mag, phase = eta
+        alpha = mag * np.exp(1j * phase)
+        s, ds, d2s = self._steering(theta)
+        v, dv, d2v = self._delay(tau)
+        first = self.jacobian(eta).reshape(*v.shape, NUM_PARAMS)
+        h = np.zeros((*v.shape, NUM_PARAMS, NUM_PARAMS), complex)
+        h[..., 0, 0] = alpha * d2s[:, None] * v
+        h[..., 1, 1] = alpha * s[:, None] * d2v
+        h[..., 0, 1] = h[..., 1, 0] = alpha * ds[:, None] * dv
+        for i in range(NUM_PARAMS):  # the gain enters as alpha = |alpha| exp(j angle)
+            h[..., i, 2] = h[..., 2, i] = first[..., i] / mag
+            h[..., i, 3] = h[..., 3, i] = 1j * first[..., i]
+        h[..., 2, 2] = 0.0
+        h[..., 2, 3] = h[..., 3, 2] = 1j * first[..., 2]
+        h[..., 3, 3] = -first[..., 2] * mag
+        return h.reshape(-1, NUM_PARAMS, NUM_PARAMS)
+
+    # --- concentrated likelihood (the gain as a closed-form plug-in) ---------
+    def unit_gain_mean(self, theta: float, tau: float) -> np.ndarray:
+        """mu(theta, tau) for alpha = 1, [G K]."""
+        return self.mean(np.array([theta, tau, 1.0, 0.0]))
+
+    def correlation_grid(self, y: np.ndarray, thetas: np.ndarray, taus: np.ndarray) -> np.ndarray:
+        """|mu~^H y|^2 / ||mu~||^2 on a (theta, tau) grid, [len(thetas), len(taus)].
+
+        mu~ is the unit-gain mean. D_g is unitary, so mu~^H y = sum_g conj(s_g)
+        sum_k conj(b_k x~_{g,k}) [D_g^H y_g]_k: a DFT-type sum over k for every
+        tau (one matrix product) and a matrix product over g for every theta.
+        """
+        y = y.reshape(self.pilots.shape)
+        if self.time_diagonal is not None:  # D_g^H y_g = F conj(E Xi) F^H y_g
+            y = np.fft.fft(np.conj(self.time_diagonal) * np.fft.ifft(y, axis=-1), axis=-1)
+        z = np.conj(self.pilots) * y  # [G, K]
+        k = np.arange(self.num_subcarriers)
+        q = z @ np.exp(2j * np.pi * self.subcarrier_spacing * np.outer(k, taus))  # [G, T]
+        kk = 2 * np.pi * self.element_positions / self.wavelength
+        steer = self.combiners @ self.coupling @ np.exp(1j * np.outer(kk, np.sin(thetas)))  # [G, A]
+        corr = np.conj(steer).T @ q  # [A, T]
+        norm = (np.abs(steer) ** 2).T @ np.sum(np.abs(self.pilots) ** 2, axis=1)  # [A]
+        return np.abs(corr) ** 2 / norm[:, None]
+
+    def gain_plug_in(self, y: np.ndarray, theta: float, tau: float) -> tuple[complex, float]:
+        """Plug-in gain mu~^H y / ||mu~||^2 and the objective |mu~^H y|^2 / ||mu~||^2."""
+        mu = self.unit_gain_mean(theta, tau)
+        inner = np.vdot(mu, y)
+        energy = np.vdot(mu, mu).real
+        return inner / energy, float(np.abs(inner) ** 2 / energy)

@@ -1,0 +1,77 @@
+"""Figures 2-4 of Chen et al. (2022)."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from hwiloc.plotting import new_figure
+
+STYLE = {
+    "crb_m1": dict(color="C0", label="CRB-M1"),
+    "crb_m2": dict(color="k", ls="--", label="CRB-M2"),
+    "lb": dict(color="C3", label="LB (MCRB + bias)"),
+}
+
+
+def fig2(bounds: xr.Dataset, montecarlo: xr.Dataset):
+    """Fig. 2: position RMSE of MLE and MMLE vs transmit power, with LB, CRB-M1, CRB-M2."""
+    fig, ax = new_figure(figsize=(5.4, 4.0))
+    for b in ("lb", "crb_m1", "crb_m2"):
+        ax.semilogy(bounds["power"], bounds["peb"].sel(bound=b), **STYLE[b])
+    rmse = np.sqrt((montecarlo["error"] ** 2).mean("trial"))
+    ax.semilogy(montecarlo["power"], rmse.sel(estimator="mle"), "o", color="C0", mfc="none",
+                label="MLE (data M1, model M1)")  # fmt: skip
+    ax.semilogy(montecarlo["power"], rmse.sel(estimator="mmle"), "s", color="C3", mfc="none",
+                label="MMLE (data M1, model M2)")  # fmt: skip
+    ax.set_xlabel("average transmit power P [dBm]")
+    ax.set_ylabel("position RMSE / PEB [m]")
+    n = montecarlo.sizes["trial"]
+    ax.set_title(f"Fig. 2: estimators ({n} trials per power) and bounds, all impairments")
+    ax.legend(loc="lower left")
+    return fig
+
+
+def fig3(individual: dict[str, xr.Dataset]):
+    """Fig. 3 (a)-(d): AEB and DEB with PN, CFO, MC, PA alone; mean and 10-90 % band."""
+    names = {"pn": "(a) PN", "cfo": "(b) CFO", "mc": "(c) MC", "pa": "(d) PA"}
+    fig, axes = new_figure(2, 4, figsize=(13.0, 5.6), sharex=True)
+    for col, key in enumerate(("pn", "cfo", "mc", "pa")):
+        ds = individual[key]
+        for row, (var, unit) in enumerate((("aeb", "AEB [deg]"), ("deb", "DEB [m]"))):
+            ax = axes[row, col]
+            for b in ("lb", "crb_m1", "crb_m2"):
+                values = ds[var].sel(bound=b)
+                ax.semilogy(ds["power"], values.mean("realization"), **STYLE[b])
+                ax.fill_between(ds["power"], values.quantile(0.1, "realization"),
+                                values.quantile(0.9, "realization"), color=STYLE[b]["color"],
+                                alpha=0.2, lw=0)  # fmt: skip
+            if row == 0:
+                ax.set_title(f"{names[key]} alone ({ds.sizes['realization']} realizations)")
+            if col == 0:
+                ax.set_ylabel(unit)
+            if row == 1:
+                ax.set_xlabel("P [dBm]")
+    axes[0, 0].legend(loc="lower left")
+    fig.suptitle("Fig. 3: angle and delay error bounds under each impairment alone")
+    return fig
+
+
+def fig4(sweep: xr.Dataset):
+    """Fig. 4: PEB of the LB vs phase-noise std for several powers (CRB-M2 dashed)."""
+    fig, ax = new_figure(figsize=(5.4, 4.0))
+    for i, p in enumerate(sweep["power"].values):
+        lb = sweep["peb"].sel(bound="lb", power=p)
+        color = f"C{i}"
+        ax.semilogy(sweep["phase_noise_std"], lb.mean("realization"), "o-", ms=3, color=color,
+                    label=f"LB, {p:g} dBm")  # fmt: skip
+        ax.fill_between(sweep["phase_noise_std"], lb.quantile(0.1, "realization"),
+                        lb.quantile(0.9, "realization"), color=color, alpha=0.2, lw=0)  # fmt: skip
+        crb2 = sweep["peb"].sel(bound="crb_m2", power=p).mean("realization")
+        ax.semilogy(sweep["phase_noise_std"], crb2, "--", color=color, lw=0.8)
+    ax.set_xlabel("residual phase-noise std sigma_PN [rad]")
+    ax.set_ylabel("PEB [m]")
+    n = sweep.sizes["realization"]
+    ax.set_title(f"Fig. 4: PEB vs phase noise ({n} realizations; dashed: CRB-M2)")
+    ax.legend(loc="upper left", fontsize=7)
+    return fig

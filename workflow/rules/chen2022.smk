@@ -1,0 +1,136 @@
+# chen2022: CRB-M1, CRB-M2, MCRB/LB, MLE and MMLE (Secs. II-V), Figs. 2-4, Table I, claims.
+# Stages: realization (seeded, saved) -> bounds vs power; Monte Carlo shards of the
+# estimators, of each impairment alone and of the phase-noise sweep (gathered) ->
+# figures, tables, claims.
+
+
+rule chen2022_realization:
+    output:
+        realization=f"{C}/impairments/{CKEY}/realization.nc",
+    params:
+        cfg=chen2022_params(),
+    conda:
+        "../../environment.yml"
+    log:
+        f"results/logs/chen2022/realization_{CKEY}.log",
+    script:
+        "../scripts/chen2022_realization.py"
+
+
+rule chen2022_bounds:
+    input:
+        realization=f"{C}/impairments/{CKEY}/realization.nc",
+    output:
+        bounds=f"{C}/bounds/{CKEY}/bounds.nc",
+    params:
+        cfg=chen2022_params("power_dbm"),
+    conda:
+        "../../environment.yml"
+    log:
+        f"results/logs/chen2022/bounds_{CKEY}.log",
+    script:
+        "../scripts/chen2022_bounds.py"
+
+
+rule chen2022_shard:
+    input:
+        realization=f"{C}/impairments/{CKEY}/realization.nc",
+    output:
+        shard=f"{C}/{{experiment}}/{{ckey}}/shard~{{shard}}.nc",
+    params:
+        cfg=chen2022_shard_params,
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/{experiment}/{ckey}/shard{shard}.log",
+    script:
+        "../scripts/chen2022_shard.py"
+
+
+rule chen2022_gather:
+    input:
+        shards=chen2022_shards,
+    output:
+        gathered=f"{C}/{{experiment}}/{{ckey}}/all.nc",
+    params:
+        cfg=chen2022_gather_params,
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/{experiment}/{ckey}/gather.log",
+    script:
+        "../scripts/chen2022_gather.py"
+
+
+rule chen2022_fig2:
+    input:
+        bounds=f"{C}/bounds/{CKEY}/bounds.nc",
+        montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
+    output:
+        pdf=report(f"{C}/figures/fig2.pdf", caption="../report/chen2022_fig2.rst", category="chen2022"),
+        png=f"{C}/figures/fig2.png",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/figures/fig2.log",
+    script:
+        "../scripts/chen2022_fig2.py"
+
+
+rule chen2022_fig3:
+    input:
+        **chen2022_individual(),
+    output:
+        pdf=report(f"{C}/figures/fig3.pdf", caption="../report/chen2022_fig3.rst", category="chen2022"),
+        png=f"{C}/figures/fig3.png",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/figures/fig3.log",
+    script:
+        "../scripts/chen2022_fig3.py"
+
+
+rule chen2022_fig4:
+    input:
+        sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
+    output:
+        pdf=report(f"{C}/figures/fig4.pdf", caption="../report/chen2022_fig4.rst", category="chen2022"),
+        png=f"{C}/figures/fig4.png",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/figures/fig4.log",
+    script:
+        "../scripts/chen2022_fig4.py"
+
+
+rule chen2022_table1:
+    output:
+        csv=f"{C}/figures/table1.csv",
+        md=f"{C}/figures/table1.md",
+    params:
+        cfg=chen2022_params(),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/figures/table1.log",
+    script:
+        "../scripts/chen2022_table1.py"
+
+
+rule chen2022_claims:
+    input:
+        bounds=f"{C}/bounds/{CKEY}/bounds.nc",
+        montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
+        sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
+        **chen2022_individual(),
+    output:
+        csv=report(f"{C}/claims.csv", caption="../report/chen2022_claims.rst", category="chen2022"),
+        md=f"{C}/claims.md",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/claims.log",
+    script:
+        "../scripts/chen2022_claims.py"

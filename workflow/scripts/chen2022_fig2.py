@@ -1,0 +1,14 @@
+"""chen2022 Fig. 2: position RMSE of MLE and MMLE vs power, with LB, CRB-M1, CRB-M2.
+
+Inputs: bounds, montecarlo. Outputs: pdf, png.
+"""
+
+from hwiloc.io.netcdf import read_dataset
+from hwiloc.plotting import save_figure
+from hwiloc.plotting.chen2022 import fig2
+from hwiloc.runlog import job_logger
+
+log = job_logger(snakemake.log[0], "chen2022_fig2")
+fig = fig2(read_dataset(snakemake.input.bounds), read_dataset(snakemake.input.montecarlo))
+save_figure(fig, snakemake.output.pdf, snakemake.output.png)
+log.info("wrote %s", snakemake.output.pdf)

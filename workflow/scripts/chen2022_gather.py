@@ -1,0 +1,19 @@
+"""chen2022: merge the shards of one experiment.
+
+Inputs: shards. Wildcards: experiment. Params: cfg. Outputs: gathered (NetCDF).
+"""
+
+from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.runlog import job_logger
+from hwiloc.studies import chen2022
+
+log = job_logger(snakemake.log[0], "chen2022_gather")
+experiment = snakemake.wildcards.experiment
+dim = "trial" if experiment == "montecarlo" else "realization"
+ds = chen2022.gather(
+    [read_dataset(p) for p in snakemake.input.shards], dim,
+    f"chen2022 {experiment} ({snakemake.wildcards.ckey})", "gather", "Figs. 2-4",
+    snakemake.params.cfg,
+)  # fmt: skip
+write_dataset(ds, snakemake.output.gathered)
+log.info("gathered %d shards into %s", len(snakemake.input.shards), snakemake.output.gathered)
