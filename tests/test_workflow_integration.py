@@ -224,3 +224,28 @@ def test_the_same_stage_runs_on_a_kuleuven_folder(tmp_path):
     np.testing.assert_allclose(held_out["ground_truth"].values, [[-1.0, 1.6]] * 2)
     assert np.all(held_out["error"].sel(stage="both").values < 0.01)
     assert np.all(held_out["error"].sel(stage="raw").values > 0.1)
+
+
+def test_chen2022_outputs(run):
+    c = run / "results" / "chen2022"
+    for name in ("fig2", "fig3", "fig4"):
+        assert (c / "figures" / f"{name}.png").stat().st_size > 10_000
+        assert (c / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    realization = read_dataset(c / "impairments" / "seed~2022" / "realization.nc")
+    assert realization["phase_noise"].attrs["units"] == "rad"
+    assert realization["pilot_phase"].shape == (20, 100)
+    bounds = read_dataset(c / "bounds" / "seed~2022" / "bounds.nc")
+    assert list(bounds["bound"].values) == ["crb_m1", "crb_m2", "lb"]
+    assert bounds["peb"].attrs["units"] == "m" and bounds["aeb"].attrs["units"] == "degree"
+    peb = bounds["peb"]
+    assert np.all(peb.sel(bound="lb") >= 0.99 * peb.sel(bound="crb_m2"))  # the LB is never below
+    mc = read_dataset(c / "montecarlo" / "seed~2022" / "all.nc")
+    assert dict(mc.sizes) == {"estimator": 2, "power": 4, "trial": 4, "axis": 2}
+    for imp in ("pn", "cfo", "mc", "pa"):
+        ind = read_dataset(c / "individual" / "seed~2022" / f"impairment~{imp}" / "all.nc")
+        assert ind.attrs["impairment"] == imp and ind.sizes["realization"] == 3
+    claims = pd.read_csv(c / "claims.csv")
+    assert len(claims) == 12
+    assert claims.set_index("claim").loc["CRB-M2 keeps falling (PEB ratio 30 -> 40 dBm)", "holds"]
+    table = pd.read_csv(c / "figures" / "table1.csv").set_index("symbol")
+    assert table.loc["N_B", "value"] == "20" and "ASSUMED" in set(table["source"])

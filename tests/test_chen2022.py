@@ -1,0 +1,263 @@
+"""chen2022: impairments, derivatives, CRB/MCRB identities, estimators (Chen et al. 2022)."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from hwiloc.bounds.fisher import fisher_information
+from hwiloc.bounds.localization import (
+    channel_from_position,
+    error_bounds,
+    lower_bound_errors,
+    position_from_channel,
+    position_jacobian,
+)
+from hwiloc.bounds.misspecified import crb, mcrb
+from hwiloc.estimators import ofdm_los_ml
+from hwiloc.impairments.hardware import coupling_matrix, pn_cfo_diagonal, power_amplifier
+from hwiloc.studies import chen2022
+
+
+@pytest.fixture(scope="module")
+def system(paper_config):
+    return chen2022.System.from_config(paper_config["chen2022"])
+
+
+@pytest.fixture(scope="module")
+def hardware(system, paper_config):
+    return chen2022.base_hardware(system, paper_config["chen2022"]["seed"])
+
+
+# --- values the spec states ------------------------------------------------------
+def test_spec_values(system, paper_config):
+    # residual CFO std 0.01 of Delta f is 0.71 ppm at 140 GHz (spec, Table I)
+    ppm = (
+        paper_config["chen2022"]["impairments"]["cfo_std"]
+        * system.subcarrier_spacing
+        / system.carrier_frequency
+    )
+    assert ppm * 1e6 == pytest.approx(0.714, abs=0.001)
+    # PA: 1-dB compression near 30 dBm into 50 Ohm (spec): |x|^2 = P R = 50 V^2
+    x = np.sqrt(1.0 * 50.0)
+    gain_db = 20 * np.log10(abs(power_amplifier(np.array([x]), system.pa_coefficients, 1e9)[0]) / x)
+    assert gain_db == pytest.approx(-1.0, abs=0.1)
+    # noise: kT at 298.15 K times NF times W into 50 Ohm
+    assert system.noise_variance == pytest.approx(50 * 1.380649e-23 * 298.15 * 10 * 1e9, rel=1e-3)
+
+
+def test_pa_is_linear_for_small_signals_and_clips(system):
+    small = 1e-3 * np.exp(1j * np.linspace(0, 6, 7))
+    np.testing.assert_allclose(
+        power_amplifier(small, system.pa_coefficients, 8.0), small, rtol=1e-6
+    )
+    big = 30 * np.exp(1j * np.linspace(0, 6, 7))
+    out = power_amplifier(big, {1: 1.0}, 8.0)
+    np.testing.assert_allclose(np.abs(out), 8.0)
+    np.testing.assert_allclose(np.angle(out), np.angle(big))
+
+
+def test_coupling_is_banded_toeplitz():
+    c = coupling_matrix(5, 0.1 + 0.1j, np.full(13, 0.01))
+    assert np.count_nonzero(np.triu(c, 2)) == 0 and np.count_nonzero(np.tril(c, -2)) == 0
+    np.testing.assert_allclose(np.diag(c), 1.01)
+    np.testing.assert_allclose(np.diag(c, 1), 0.11 + 0.1j)
+
+
+def test_pn_cfo_distortion_is_unitary(system, hardware):
+    m1, _ = system.models(hardware, 20.0)
+    u = np.random.default_rng(0).standard_normal((20, 100)) + 0j
+    np.testing.assert_allclose(np.linalg.norm(m1._distort(u), axis=1), np.linalg.norm(u, axis=1))
+    # eps = 1, K = 4, K_cp = 0: 2 pi eps k / K = pi/2 per sample, 2 pi eps (K + K_cp) / K per symbol
+    d = pn_cfo_diagonal(np.zeros((2, 4)), 1.0, 4, 0)
+    np.testing.assert_allclose(d[0], [1, 1j, -1, -1j], atol=1e-12)
+    np.testing.assert_allclose(d[1], d[0], atol=1e-12)
+
+
+# --- derivatives against finite differences --------------------------------------------
+STEPS = np.array([1e-7, 1e-15, 1e-10, 1e-7])
+
+
+@pytest.mark.parametrize("which", ["M1", "M2"])
+def test_first_and_second_derivatives_match_finite_differences(system, hardware, which):
+    m1, m2 = system.models(hardware, 30.0)
+    model = m1 if which == "M1" else m2
+    eta = system.eta
+    jac, hes = model.jacobian(eta), model.hessian(eta)
+    for i, h in enumerate(STEPS):
+        e = np.zeros(4)
+        e[i] = h
+        fd = (model.mean(eta + e) - model.mean(eta - e)) / (2 * h)
+        np.testing.assert_allclose(jac[:, i], fd, rtol=0, atol=1e-6 * np.abs(jac[:, i]).max())
+        fd2 = (model.jacobian(eta + e) - model.jacobian(eta - e)) / (2 * h)
+        np.testing.assert_allclose(
+            hes[:, i, :], fd2, rtol=0, atol=1e-6 * np.abs(hes[:, i, :]).max()
+        )
+    np.testing.assert_allclose(hes, np.swapaxes(hes, 1, 2))
+
+
+def test_position_mapping_round_trip():
+    eta = channel_from_position(np.array([5.0, 2.0]), 0.01 * np.exp(0.3j))
+    np.testing.assert_allclose(position_from_channel(eta), [5.0, 2.0])
+    columns = []
+    for i, h in ((0, 1e-8), (1, 1e-17)):
+        e = np.zeros(4)
+        e[i] = h
+        columns.append((position_from_channel(eta + e) - position_from_channel(eta - e)) / (2 * h))
+    fd = np.column_stack(columns)
+    np.testing.assert_allclose(position_jacobian(eta), fd, rtol=1e-5)
+
+
+# --- bound identities -----------------------------------------------------------------
+def test_mcrb_equals_crb_when_models_coincide(system, hardware):
+    _, m2 = system.models(hardware, 20.0)
+    eta, var = system.eta, system.noise_variance
+    pseudo = ofdm_los_ml(m2.mean(eta), m2, initial=eta)
+    np.testing.assert_allclose(pseudo, eta, rtol=1e-6)
+    bound = mcrb(m2.mean(eta), m2, pseudo, eta, var)
+    reference = crb(m2, eta, var)
+    scale = np.sqrt(np.outer(np.diag(reference), np.diag(reference)))  # compare as correlations
+    np.testing.assert_allclose(bound.lower_bound / scale, reference / scale, atol=1e-5)
+
+
+class LinearModel:
+    """mu(eta) = H eta (complex H, real eta): the misspecified linear-Gaussian case."""
+
+    def __init__(self, h):
+        self.h = h
+
+    def mean(self, eta):
+        return self.h @ eta
+
+    def jacobian(self, eta):
+        return self.h
+
+    def hessian(self, eta):
+        return np.zeros((*self.h.shape, self.h.shape[1]), complex)
+
+
+def test_linear_gaussian_mismatch_has_closed_forms():
+    rng = np.random.default_rng(4)
+    h1 = rng.standard_normal((30, 3)) + 1j * rng.standard_normal((30, 3))
+    h2 = h1 + 0.2 * (rng.standard_normal((30, 3)) + 1j * rng.standard_normal((30, 3)))
+    eta, var = np.array([1.0, -0.5, 2.0]), 0.3
+    true_mean = h1 @ eta
+    gram = np.real(h2.conj().T @ h2)
+    pseudo = np.linalg.solve(gram, np.real(h2.conj().T @ true_mean))  # argmin ||H1 eta - H2 x||^2
+    bound = mcrb(true_mean, LinearModel(h2), pseudo, eta, var)
+    fim2 = (2 / var) * gram
+    np.testing.assert_allclose(bound.a, -fim2, rtol=1e-10)
+    np.testing.assert_allclose(bound.mcrb, np.linalg.inv(fim2), rtol=1e-10)
+    np.testing.assert_allclose(
+        bound.lower_bound, np.linalg.inv(fim2) + np.outer(eta - pseudo, eta - pseudo), rtol=1e-10
+    )
+
+
+def test_at_the_pseudo_true_point_b_is_the_assumed_fim(system, hardware):
+    m1, m2 = system.models(hardware, 30.0)
+    eta, var = system.eta, system.noise_variance
+    pseudo = ofdm_los_ml(m1.mean(eta), m2, initial=eta)
+    bound = mcrb(m1.mean(eta), m2, pseudo, eta, var)
+    fim = fisher_information(m2.jacobian(pseudo), var)
+    np.testing.assert_allclose(bound.b, fim, rtol=1e-4, atol=1e-4 * np.abs(fim).max())
+
+
+def test_lb_position_includes_the_bias(system, hardware):
+    m1, m2 = system.models(hardware, 40.0)
+    eta, var = system.eta, system.noise_variance
+    pseudo = ofdm_los_ml(m1.mean(eta), m2, initial=eta)
+    bound = mcrb(m1.mean(eta), m2, pseudo, eta, var)
+    lb = lower_bound_errors(bound, eta)
+    bias = np.linalg.norm(position_from_channel(pseudo) - position_from_channel(eta))
+    assert lb["peb_m"] >= bias
+    assert lb["peb_m"] >= error_bounds(bound.mcrb, pseudo)["peb_m"]
+
+
+# --- estimators ---------------------------------------------------------------------------
+def test_grid_correlation_equals_the_direct_objective(system, hardware):
+    m1, m2 = system.models(hardware, 20.0)
+    y = m1.mean(system.eta) + 1e-6
+    thetas, taus = np.array([0.2, 0.38, 0.5]), np.array([1.0e-8, 1.8e-8])
+    for model in (m1, m2):
+        fast = model.correlation_grid(y, thetas, taus)
+        direct = np.array([[model.gain_plug_in(y, t, d)[1] for d in taus] for t in thetas])
+        np.testing.assert_allclose(fast, direct, rtol=1e-9)
+
+
+def _rmse(system, hardware, power, estimator, trials, seed=11):
+    m1, m2 = system.models(hardware, power)
+    thetas, taus = chen2022.coarse_grid(system, {"grid_theta_step": 0.005, "grid_tau_step": 2.5e-10,
+                                                 "grid_tau_max": 5e-8})  # fmt: skip
+    model = m1 if estimator == "mle" else m2
+    rng = np.random.default_rng(seed)
+    errors = []
+    for _ in range(trials):
+        noise = np.sqrt(system.noise_variance / 2) * (
+            rng.standard_normal(2000) + 1j * rng.standard_normal(2000)
+        )
+        est = ofdm_los_ml(m1.mean(system.eta) + noise, model, thetas, taus)
+        errors.append(np.sum((position_from_channel(est) - np.array(system.ue_position)) ** 2))
+    return np.sqrt(np.mean(errors))
+
+
+def test_mle_attains_crb_m1_at_moderate_power(system, hardware):
+    # 40 seeded trials: the RMSE estimate has about 11 % standard error; tolerance 35 %.
+    power = 20.0
+    m1, _ = system.models(hardware, power)
+    bound = error_bounds(crb(m1, system.eta, system.noise_variance), system.eta)["peb_m"]
+    assert _rmse(system, hardware, power, "mle", 40) / bound == pytest.approx(1.0, abs=0.35)
+
+
+def test_mmle_follows_the_lb_not_crb_m2_at_high_power(system, hardware):
+    power = 40.0
+    errors, _ = chen2022.bound_errors(system, hardware, power)
+    rmse = _rmse(system, hardware, power, "mmle", 20)
+    assert rmse / errors["lb"]["peb_m"] == pytest.approx(1.0, abs=0.35)
+    assert rmse > 3 * errors["crb_m2"]["peb_m"]
+
+
+def test_montecarlo_does_not_depend_on_the_shard_count(system, hardware):
+    cfg = {
+        "num_trials": 3,
+        "num_shards": 1,
+        "grid_theta_step": 0.01,
+        "grid_tau_step": 5e-10,
+        "grid_tau_max": 4e-8,
+    }
+    one = chen2022.montecarlo_shard_dataset(system, hardware, [20.0], cfg, 0, 1, {})
+    two = {**cfg, "num_shards": 2}
+    parts = [
+        chen2022.montecarlo_shard_dataset(system, hardware, [20.0], two, s, 1, {}) for s in (0, 1)
+    ]
+    both = chen2022.gather(parts, "trial", "t", "r", "e", {})
+    np.testing.assert_allclose(both["estimate"].values, one["estimate"].values, rtol=1e-12)
+
+
+# --- config -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "key, value, fragment",
+    [
+        ("cfo_std", -0.01, "chen2022.impairments.cfo_std': got -0.01; expected a number >= 0"),
+        ("phase_noise_std", "abc", "chen2022.impairments.phase_noise_std': got 'abc'"),
+        (
+            "coupling_residual_std",
+            float("nan"),
+            "chen2022.impairments.coupling_residual_std': got nan",
+        ),
+    ],
+)
+def test_bad_impairment_levels_are_refused(paper_config, key, value, fragment):
+    from conftest import SCHEMA
+
+    from hwiloc.config import ConfigError, validate_config
+
+    config = copy.deepcopy(paper_config)
+    config["chen2022"]["impairments"][key] = value
+    with pytest.raises(ConfigError, match=None) as info:
+        validate_config(config, SCHEMA)
+    assert fragment in str(info.value)
+
+
+def test_unknown_impairment_is_refused(system, hardware):
+    with pytest.raises(ValueError, match="impairments must be among"):
+        system.models(hardware, 0.0, ("iq_imbalance",))
