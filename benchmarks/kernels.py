@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import resource
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import best_of
 
 from hwiloc.ambiguity import saf, saf_direct, saf_los
 from hwiloc.bounds.fisher import fisher_information, schur_efim
@@ -28,15 +28,6 @@ from hwiloc.models.phase_offset import los_mean, los_mean_phase_jacobian, los_me
 from hwiloc.studies.zhang2025 import Scenario, grid_axes
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
 
 
 def peak_rss_mib() -> float:

@@ -4,8 +4,6 @@ Inputs: capture (the calibration capture). Params: cfg, name.
 Outputs: calibration (frequency_offset [antenna, subcarrier], spatial_offset [antenna]).
 """
 
-from pathlib import Path
-
 from hwiloc.io.netcdf import write_dataset
 from hwiloc.runlog import job_logger
 from hwiloc.studies import zhang2025_measured
@@ -13,8 +11,6 @@ from hwiloc.studies import zhang2025_measured
 log = job_logger(snakemake.log[0], "zhang2025_calibrate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
-if cfg["measured"]["source"] == "kuleuven":
-    path = Path(path).parent
 capture = zhang2025_measured.open_capture(cfg, snakemake.params.name, path)
 ds = zhang2025_measured.calibration_dataset(capture, cfg)
 write_dataset(ds, snakemake.output.calibration)

@@ -4,8 +4,6 @@ Inputs: capture, calibration. Wildcards: capture. Params: cfg.
 Outputs: evaluation (estimate, error, pmsr_db [stage, snapshot], saf images).
 """
 
-from pathlib import Path
-
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.runlog import Progress, job_logger
 from hwiloc.studies import zhang2025_measured
@@ -13,8 +11,6 @@ from hwiloc.studies import zhang2025_measured
 log = job_logger(snakemake.log[0], "zhang2025_evaluate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
-if cfg["measured"]["source"] == "kuleuven":
-    path = Path(path).parent
 capture = zhang2025_measured.open_capture(cfg, snakemake.wildcards.capture, path)
 snapshots = zhang2025_measured.snapshot_indices(
     zhang2025_measured.num_symbols_used(cfg, capture), cfg["measured"]["num_snapshots"]

@@ -27,7 +27,7 @@ def fig2(bounds: xr.Dataset, montecarlo: xr.Dataset):
     ax.set_xlabel("average transmit power P [dBm]")
     ax.set_ylabel("position RMSE / PEB [m]")
     n = montecarlo.sizes["trial"]
-    ax.set_title(f"Fig. 2: estimators ({n} trials per power) and bounds, all impairments")
+    ax.set_title(f"Fig. 2: all impairments ({n} trials per power)")
     ax.legend(loc="lower left")
     return fig
 
@@ -69,9 +69,10 @@ def fig4(sweep: xr.Dataset):
                         lb.quantile(0.9, "realization"), color=color, alpha=0.2, lw=0)  # fmt: skip
         crb2 = sweep["peb"].sel(bound="crb_m2", power=p).mean("realization")
         ax.semilogy(sweep["phase_noise_std"], crb2, "--", color=color, lw=0.8)
-    ax.set_xlabel("residual phase-noise std sigma_PN [rad]")
+    ax.plot([], [], "k--", lw=0.8, label="CRB-M2 (each power)")
+    ax.set_xlabel("residual phase-noise std σ_PN [rad]")
     ax.set_ylabel("PEB [m]")
     n = sweep.sizes["realization"]
-    ax.set_title(f"Fig. 4: PEB vs phase noise ({n} realizations; dashed: CRB-M2)")
-    ax.legend(loc="upper left", fontsize=7)
+    ax.set_title(f"Fig. 4: PEB vs phase noise ({n} realizations)")
+    ax.legend(loc="best", fontsize=7)
     return fig

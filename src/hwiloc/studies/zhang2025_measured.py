@@ -73,9 +73,14 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
 
 
 def open_capture(cfg: dict, name: str, path: str | Path) -> Capture:
-    """Open capture ``name`` from ``path`` with the reader of ``measured.source``, checked."""
+    """Open capture ``name`` from ``path`` with the reader of ``measured.source``, checked.
+
+    For the KU Leuven layout ``path`` is the folder or its ``user_positions.npy``.
+    """
     measured = cfg["measured"]
     source = measured["source"]
+    if source == "kuleuven" and Path(path).is_file():  # the folder's index file was given
+        path = Path(path).parent
     if source in ("emulator", "netcdf"):
         capture = open_netcdf_capture(path, name)
     elif source == "kuleuven":
