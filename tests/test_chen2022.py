@@ -261,3 +261,36 @@ def test_bad_impairment_levels_are_refused(paper_config, key, value, fragment):
 def test_unknown_impairment_is_refused(system, hardware):
     with pytest.raises(ValueError, match="impairments must be among"):
         system.models(hardware, 0.0, ("iq_imbalance",))
+
+
+def test_m0_is_m2_without_coupling(system, hardware):
+    no_coupling = system.with_levels(coupling_coefficient=0.0)
+    _, m2 = no_coupling.models(hardware, 10.0)
+    m0 = system.model_m0(hardware, 10.0)
+    np.testing.assert_allclose(m0.mean(system.eta), m2.mean(system.eta), rtol=1e-12)
+
+
+def test_shards_save_the_realizations_they_used(system, paper_config):
+    seed = paper_config["chen2022"]["seed"]
+    cfg = {"num_realizations": 2, "num_shards": 1, "power_dbm": [20.0]}
+    ds = chen2022.individual_shard_dataset(system, "cfo", cfg, 0, seed, {})
+    for r in range(2):
+        hw = chen2022.individual_hardware(system, "cfo", seed, r)
+        assert float(ds["cfo"].sel(realization=r)) == hw.cfo
+        np.testing.assert_array_equal(ds["phase_noise"].sel(realization=r), hw.phase_noise)
+    assert ds["seed_entropy"].sel(realization=1).values.tolist() == [seed, 3, 1]
+
+
+def test_pn_sweep_saves_the_unit_draw_that_scales_to_every_sigma(system, paper_config):
+    seed = paper_config["chen2022"]["seed"]
+    cfg = {
+        "phase_noise_std": [0.0, 0.05],
+        "power_dbm": [20.0],
+        "num_realizations": 1,
+        "num_shards": 1,
+    }
+    ds = chen2022.pn_sweep_shard_dataset(system, cfg, 0, seed, {})
+    drawn = system.with_levels(phase_noise_std=0.05).draw(np.random.default_rng([seed, 10, 0]))
+    np.testing.assert_allclose(
+        0.05 * ds["phase_noise"].isel(realization=0), drawn.phase_noise, rtol=1e-12
+    )

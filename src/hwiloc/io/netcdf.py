@@ -97,6 +97,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "estimator": {"units": "1", "long_name": "estimator (MLE: data M1, model M1; MMLE: model M2)"},
     "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
     "phase_noise_std": {"units": "rad", "long_name": "residual phase-noise std sigma_PN"},
+    "entropy": {"units": "1", "long_name": "entry of the numpy SeedSequence entropy"},
 }
 
 

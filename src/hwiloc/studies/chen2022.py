@@ -131,6 +131,19 @@ class System:
             coupling_residual_std=self.coupling_residual_std,
         )
 
+    def model_m0(self, hardware: HardwareRealization, power_dbm: float) -> OfdmLosModel:
+        """M0: the hardware-impairment-free model of eq. (1) (no coupling, PA, PN or CFO)."""
+        energy = float(dbm_to_watt(power_dbm)) * self.load_impedance
+        return OfdmLosModel(
+            combiners=np.exp(1j * hardware.combiner_phase) / np.sqrt(self.num_antennas),
+            coupling=np.eye(self.num_antennas, dtype=complex),
+            pilots=np.sqrt(energy) * np.exp(1j * hardware.pilot_phase),
+            time_diagonal=None,
+            element_positions=self.element_positions,
+            wavelength=self.wavelength,
+            subcarrier_spacing=self.subcarrier_spacing,
+        )
+
     def models(
         self, hardware: HardwareRealization, power_dbm: float, impairments=IMPAIRMENTS
     ) -> tuple[OfdmLosModel, OfdmLosModel]:
@@ -325,6 +338,10 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
         {
             "estimate": (("estimator", "power", "trial", "axis"), estimate),
             "error": (("estimator", "power", "trial"), np.linalg.norm(estimate - truth, axis=-1)),
+            "seed_entropy": (
+                ("trial", "entropy"),
+                np.array([[seed, STUDY_CODES["montecarlo"], int(t)] for t in trials]),
+            ),
         },
         coords={"estimator": ["mle", "mmle"], "power": np.asarray(powers, float), "trial": trials,
                 "axis": ["x", "y"]},
@@ -332,6 +349,29 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
     ds.attrs.update(shard=int(shard), seed=int(seed))
     return _provenance(ds, f"chen2022 MLE and MMLE, shard {shard} (Fig. 2)", "montecarlo_shard",
                        "eqs. (10)-(13)", cfg)  # fmt: skip
+
+
+def _realization_variables(drawn, seed: int, code: int, realizations) -> dict:
+    """The drawn realizations of a shard, so that every value traces to its hardware."""
+    return {
+        "pilot_phase": (
+            ("realization", "transmission", "subcarrier"),
+            np.array([h.pilot_phase for h in drawn]),
+        ),
+        "phase_noise": (
+            ("realization", "transmission", "subcarrier"),
+            np.array([h.phase_noise for h in drawn]),
+        ),
+        "cfo": ("realization", np.array([h.cfo for h in drawn])),
+        "coupling_residual": (
+            ("realization", "band"),
+            np.array([h.coupling_residual for h in drawn]),
+        ),
+        "seed_entropy": (
+            ("realization", "entropy"),
+            np.array([[seed, code, int(r)] for r in realizations]),
+        ),
+    }
 
 
 def individual_hardware(system: System, impairment: str, seed: int, realization: int):
@@ -357,8 +397,10 @@ def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, prog
         m: np.empty((len(BOUNDS), len(powers), len(realizations)))
         for m in ("aeb_deg", "deb_m", "peb_m")
     }
+    drawn = []
     for j, r in enumerate(realizations):
         hw = individual_hardware(system, impairment, seed, int(r))
+        drawn.append(hw)
         arrays = _errors_to_arrays([bound_errors(system, hw, p, (impairment,))[0] for p in powers])
         for m in values:
             values[m][:, :, j] = arrays[m]
@@ -369,6 +411,7 @@ def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, prog
             "aeb": (("bound", "power", "realization"), values["aeb_deg"]),
             "deb": (("bound", "power", "realization"), values["deb_m"]),
             "peb": (("bound", "power", "realization"), values["peb_m"]),
+            **_realization_variables(drawn, seed, STUDY_CODES[impairment], realizations),
         },
         coords={"bound": list(BOUNDS), "power": powers, "realization": realizations},
     )
@@ -388,7 +431,12 @@ def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
     powers = np.asarray(sweep_cfg["power_dbm"], float)
     base = base_hardware(system, seed)
     peb = np.empty((len(BOUNDS), len(stds), len(powers), len(realizations)))
+    unit_draws = []
     for j, r in enumerate(realizations):
+        unit = system.with_levels(phase_noise_std=1.0).draw(
+            np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)])
+        )
+        unit_draws.append(replace(base, phase_noise=unit.phase_noise))
         for i, s in enumerate(stds):
             sys_s = system.with_levels(phase_noise_std=float(s))
             drawn = sys_s.draw(np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)]))
@@ -399,7 +447,18 @@ def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
         if progress is not None:
             progress(f"realization {r}")
     ds = xr.Dataset(
-        {"peb": (("bound", "phase_noise_std", "power", "realization"), peb)},
+        {
+            "peb": (("bound", "phase_noise_std", "power", "realization"), peb),
+            # phase noise at unit std: realization r at sigma_PN is sigma_PN times this draw
+            "phase_noise": (
+                ("realization", "transmission", "subcarrier"),
+                np.array([h.phase_noise for h in unit_draws]),
+            ),
+            "seed_entropy": (
+                ("realization", "entropy"),
+                np.array([[seed, STUDY_CODES["pn_sweep"], int(r)] for r in realizations]),
+            ),
+        },
         coords={
             "bound": list(BOUNDS),
             "phase_noise_std": stds,
