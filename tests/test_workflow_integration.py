@@ -249,3 +249,37 @@ def test_chen2022_outputs(run):
     assert claims.set_index("claim").loc["CRB-M2 keeps falling (PEB ratio 30 -> 40 dBm)", "holds"]
     table = pd.read_csv(c / "figures" / "table1.csv").set_index("symbol")
     assert table.loc["N_B", "value"] == "20" and "ASSUMED" in set(table["source"])
+
+
+def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
+    report = run / "results" / "report.html"
+    snakemake(run, "--configfile", str(ROOT / "config" / "quick.yaml"), "--report", str(report))
+    html = report.read_text()
+    assert report.stat().st_size > 100_000
+    for figure in ("fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig2", "fig9"):
+        assert f"zhang2025/figures/{figure}.png" in html
+    for figure in ("fig2", "fig3", "fig4"):
+        assert f"chen2022/figures/{figure}.png" in html
+    for caption in (
+        "Fig. 9 of Zhang et al. (2025)",
+        "Fig. 2 of Chen et al. (2022)",
+        "Each claim of",
+    ):
+        assert caption in html
+    assert "zhang2025/claims.csv" in html and "chen2022/claims.csv" in html
+
+
+def test_slurm_profile_dry_run_lists_every_shard_as_a_job(tmp_path):
+    result = snakemake(
+        tmp_path, "--profile", str(ROOT / "profiles" / "slurm"), "--dry-run",
+        "--configfile", str(ROOT / "config" / "quick.yaml"),
+    )  # fmt: skip
+    text = result.stdout + result.stderr
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)\s*$", text.split("Job stats:")[-1], flags=re.M))
+    assert counts["zhang2025_pmsr_shard"] == "4"  # 2 offset types x 2 shards (quick)
+    assert counts["zhang2025_emulate_capture"] == "4" and counts["zhang2025_evaluate"] == "4"
+    assert counts["chen2022_shard"] == "7"  # 2 Monte Carlo + 4 impairments x 1 + 1 PN sweep
+    assert counts["total"] == "54"
+    shard_job = text.split("rule chen2022_shard:")[1].split("\n\n")[0]
+    assert "runtime=60" in shard_job and "mem_mb=2000" in shard_job
+    assert not (tmp_path / "results").exists()  # a dry run writes nothing

@@ -67,8 +67,8 @@ rule chen2022_fig2:
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
     output:
-        pdf=report(f"{C}/figures/fig2.pdf", caption="../report/chen2022_fig2.rst", category="chen2022"),
-        png=f"{C}/figures/fig2.png",
+        pdf=f"{C}/figures/fig2.pdf",
+        png=report(f"{C}/figures/fig2.png", caption="../report/chen2022_fig2.rst", category="chen2022"),
     conda:
         "../../environment.yml"
     log:
@@ -81,8 +81,8 @@ rule chen2022_fig3:
     input:
         **chen2022_individual(),
     output:
-        pdf=report(f"{C}/figures/fig3.pdf", caption="../report/chen2022_fig3.rst", category="chen2022"),
-        png=f"{C}/figures/fig3.png",
+        pdf=f"{C}/figures/fig3.pdf",
+        png=report(f"{C}/figures/fig3.png", caption="../report/chen2022_fig3.rst", category="chen2022"),
     conda:
         "../../environment.yml"
     log:
@@ -95,8 +95,8 @@ rule chen2022_fig4:
     input:
         sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
     output:
-        pdf=report(f"{C}/figures/fig4.pdf", caption="../report/chen2022_fig4.rst", category="chen2022"),
-        png=f"{C}/figures/fig4.png",
+        pdf=f"{C}/figures/fig4.pdf",
+        png=report(f"{C}/figures/fig4.png", caption="../report/chen2022_fig4.rst", category="chen2022"),
     conda:
         "../../environment.yml"
     log:

@@ -97,10 +97,10 @@ rule zhang2025_fig3:
         frequency=zhang2025_crlb_path("frequency"),
         spatial=zhang2025_crlb_path("spatial"),
     output:
-        fig3a_pdf=report(f"{Z}/figures/fig3a.pdf", caption="../report/fig3.rst", category="zhang2025"),
-        fig3a_png=f"{Z}/figures/fig3a.png",
-        fig3b_pdf=report(f"{Z}/figures/fig3b.pdf", caption="../report/fig3.rst", category="zhang2025"),
-        fig3b_png=f"{Z}/figures/fig3b.png",
+        fig3a_pdf=f"{Z}/figures/fig3a.pdf",
+        fig3a_png=report(f"{Z}/figures/fig3a.png", caption="../report/fig3.rst", category="zhang2025"),
+        fig3b_pdf=f"{Z}/figures/fig3b.pdf",
+        fig3b_png=report(f"{Z}/figures/fig3b.png", caption="../report/fig3.rst", category="zhang2025"),
     conda:
         "../../environment.yml"
     log:
@@ -113,8 +113,8 @@ rule zhang2025_saf_figure:
     input:
         unpack(zhang2025_saf_case_input),
     output:
-        pdf=report(f"{Z}/figures/{{case}}.pdf", caption="../report/saf.rst", category="zhang2025"),
-        png=f"{Z}/figures/{{case}}.png",
+        pdf=f"{Z}/figures/{{case}}.pdf",
+        png=report(f"{Z}/figures/{{case}}.png", caption="../report/saf.rst", category="zhang2025"),
     conda:
         "../../environment.yml"
     log:
@@ -128,8 +128,8 @@ rule zhang2025_fig7:
         frequency=zhang2025_pmsr_path("frequency"),
         spatial=zhang2025_pmsr_path("spatial"),
     output:
-        pdf=report(f"{Z}/figures/fig7.pdf", caption="../report/fig7.rst", category="zhang2025"),
-        png=f"{Z}/figures/fig7.png",
+        pdf=f"{Z}/figures/fig7.pdf",
+        png=report(f"{Z}/figures/fig7.png", caption="../report/fig7.rst", category="zhang2025"),
     conda:
         "../../environment.yml"
     log:
@@ -225,8 +225,8 @@ rule zhang2025_fig9:
     input:
         evaluations=zhang2025_evaluations(),
     output:
-        pdf=report(f"{Z}/figures/fig9.pdf", caption="../report/fig9.rst", category="zhang2025"),
-        png=f"{Z}/figures/fig9.png",
+        pdf=f"{Z}/figures/fig9.pdf",
+        png=report(f"{Z}/figures/fig9.png", caption="../report/fig9.rst", category="zhang2025"),
     params:
         calibration_capture=MCFG["calibration_capture"],
     conda:
@@ -241,8 +241,8 @@ rule zhang2025_fig2:
     input:
         calibration=f"{M}/calibration.nc",
     output:
-        pdf=report(f"{Z}/figures/fig2.pdf", caption="../report/fig2.rst", category="zhang2025"),
-        png=f"{Z}/figures/fig2.png",
+        pdf=f"{Z}/figures/fig2.pdf",
+        png=report(f"{Z}/figures/fig2.png", caption="../report/fig2.rst", category="zhang2025"),
     conda:
         "../../environment.yml"
     log:
