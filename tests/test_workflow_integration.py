@@ -240,7 +240,8 @@ def test_chen2022_outputs(run):
     peb = bounds["peb"]
     assert np.all(peb.sel(bound="lb") >= 0.99 * peb.sel(bound="crb_m2"))  # the LB is never below
     mc = read_dataset(c / "montecarlo" / "seed~2022" / "all.nc")
-    assert dict(mc.sizes) == {"estimator": 2, "power": 4, "trial": 4, "axis": 2}
+    assert dict(mc.sizes) == {"estimator": 2, "power": 4, "trial": 4, "axis": 2, "entropy": 3}
+    assert mc["seed_entropy"].sel(trial=3).values.tolist() == [2022, 1, 3]  # [seed, study, trial]
     for imp in ("pn", "cfo", "mc", "pa"):
         ind = read_dataset(c / "individual" / "seed~2022" / f"impairment~{imp}" / "all.nc")
         assert ind.attrs["impairment"] == imp and ind.sizes["realization"] == 3
