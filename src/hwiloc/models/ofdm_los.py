@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hwiloc.models.gain import with_gain
+
 NUM_PARAMS = 4  # theta, tau, |alpha|, angle(alpha)
 
 
@@ -82,41 +84,26 @@ class OfdmLosModel:
         v, _, _ = self._delay(tau)
         return (mag * np.exp(1j * phase) * s[:, None] * v).ravel()
 
-    def jacobian(self, eta: np.ndarray) -> np.ndarray:
-        """d mu / d eta, [G K, 4] complex (Appendix B-A)."""
-        theta, tau, mag, phase = eta
-        alpha = mag * np.exp(1j * phase)
-        s, ds, _ = self._steering(theta)
-        v, dv, _ = self._delay(tau)
-        mu = alpha * s[:, None] * v
-        return np.stack(
-            [
-                alpha * ds[:, None] * v,  # d/dtheta
-                alpha * s[:, None] * dv,  # d/dtau
-                mu / mag,  # d/d|alpha|
-                1j * mu,  # d/dangle(alpha)
-            ],
-            axis=-1,
-        ).reshape(-1, NUM_PARAMS)
-
-    def hessian(self, eta: np.ndarray) -> np.ndarray:
-        """d2 mu / d eta_i d eta_j, [G K, 4, 4] complex (Appendix B-B)."""
+    def _derivatives(self, eta: np.ndarray):
         theta, tau, mag, phase = eta
         alpha = mag * np.exp(1j * phase)
         s, ds, d2s = self._steering(theta)
         v, dv, d2v = self._delay(tau)
-        first = self.jacobian(eta).reshape(*v.shape, NUM_PARAMS)
-        h = np.zeros((*v.shape, NUM_PARAMS, NUM_PARAMS), complex)
-        h[..., 0, 0] = alpha * d2s[:, None] * v
-        h[..., 1, 1] = alpha * s[:, None] * d2v
-        h[..., 0, 1] = h[..., 1, 0] = alpha * ds[:, None] * dv
-        for i in range(NUM_PARAMS):  # the gain enters as alpha = |alpha| exp(j angle)
-            h[..., i, 2] = h[..., 2, i] = first[..., i] / mag
-            h[..., i, 3] = h[..., 3, i] = 1j * first[..., i]
-        h[..., 2, 2] = 0.0
-        h[..., 2, 3] = h[..., 3, 2] = 1j * first[..., 2]
-        h[..., 3, 3] = -first[..., 2] * mag
-        return h.reshape(-1, NUM_PARAMS, NUM_PARAMS)
+        mu = (alpha * s[:, None] * v).ravel()
+        first = np.stack([alpha * ds[:, None] * v, alpha * s[:, None] * dv], axis=-1).reshape(-1, 2)
+        second = np.empty((mu.size, 2, 2), complex)
+        second[:, 0, 0] = (alpha * d2s[:, None] * v).ravel()
+        second[:, 1, 1] = (alpha * s[:, None] * d2v).ravel()
+        second[:, 0, 1] = second[:, 1, 0] = (alpha * ds[:, None] * dv).ravel()
+        return with_gain(mu, first, second, mag)
+
+    def jacobian(self, eta: np.ndarray) -> np.ndarray:
+        """d mu / d eta, [G K, 4] complex (Appendix B-A)."""
+        return self._derivatives(eta)[0]
+
+    def hessian(self, eta: np.ndarray) -> np.ndarray:
+        """d2 mu / d eta_i d eta_j, [G K, 4, 4] complex (Appendix B-B)."""
+        return self._derivatives(eta)[1]
 
     # --- concentrated likelihood (the gain as a closed-form plug-in) ---------
     def unit_gain_mean(self, theta: float, tau: float) -> np.ndarray:

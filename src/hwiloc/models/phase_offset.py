@@ -151,3 +151,64 @@ def los_mean_phase_jacobian(mean: np.ndarray) -> np.ndarray:
         d mu_nk / d phi. [V/rad]
     """
     return 1j * mean  # Eq. (10)
+
+
+class LosPositionModel:
+    """mu_nk(eta) = alpha exp(-j w_k d_n(p)) exp(j phi_nk), eta = [x, y, |alpha|, angle(alpha)].
+
+    The zhang2025 model of eqs. (1)-(2) with position and complex gain as the
+    parameters, in the interface of :mod:`hwiloc.bounds.misspecified`
+    (``mean``, ``jacobian``, ``hessian``): with known offsets it is the true
+    model, without them the model of the uncalibrated SAF localizer.
+
+    Parameters
+    ----------
+    antenna_positions : [N, 2], float
+        [m]
+    grid : OfdmGrid
+    phase_offsets : [N, K], float, optional
+        phi_nk (frequency and/or spatial, eq. (2)). [rad]
+    """
+
+    def __init__(self, antenna_positions, grid: OfdmGrid, phase_offsets=None):
+        self.antenna_positions = np.asarray(antenna_positions, dtype=float)
+        self.grid = grid
+        self.phase_offsets = phase_offsets
+
+    def _mean(self, position, gain=1.0):
+        return (
+            los_mean(
+                position,
+                self.antenna_positions,
+                self.grid,
+                1.0,
+                frequency_offsets=self.phase_offsets,
+            )
+            * gain
+        )
+
+    def mean(self, eta):
+        return self._mean(eta[:2], eta[2] * np.exp(1j * eta[3])).ravel()
+
+    def _derivatives(self, eta):
+        from hwiloc.models.gain import with_gain
+
+        position = np.asarray(eta[:2], dtype=float)
+        mu = self._mean(position, eta[2] * np.exp(1j * eta[3]))  # [N, K]
+        u = unit_vectors(position, self.antenna_positions)  # [N, 2]
+        d = distances(position, self.antenna_positions)  # [N]
+        jw = -1j * self.grid.wavenumbers  # [K]
+        first = mu[..., None] * jw[None, :, None] * u[:, None, :]  # Eqs. (8)-(9): [N, K, 2]
+        curvature = (np.eye(2) - np.einsum("ni,nj->nij", u, u)) / d[:, None, None]  # d u / d p
+        uu = np.einsum("ni,nj->nij", u, u)
+        second = mu[..., None, None] * (
+            (jw**2)[None, :, None, None] * uu[:, None]
+            + jw[None, :, None, None] * curvature[:, None]
+        )
+        return with_gain(mu.ravel(), first.reshape(-1, 2), second.reshape(-1, 2, 2), eta[2])
+
+    def jacobian(self, eta):
+        return self._derivatives(eta)[0]
+
+    def hessian(self, eta):
+        return self._derivatives(eta)[1]

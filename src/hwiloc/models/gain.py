@@ -1,0 +1,40 @@
+"""Derivatives of a model mu = alpha g(theta) with a complex gain alpha = |alpha| e^{j phi}.
+
+Every model here is linear in alpha: given the geometric part's derivatives,
+the parameter vector [geometric..., |alpha|, angle(alpha)] has first and second
+derivatives d mu/d|alpha| = mu/|alpha|, d mu/d phi = j mu, and the mixed terms
+below (Chen et al. 2022, Appendix B).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def with_gain(
+    mu: np.ndarray, geometric_first: np.ndarray, geometric_second: np.ndarray, magnitude: float
+):
+    """Jacobian [M, G+2] and Hessian [M, G+2, G+2] of mu over [geometric, |alpha|, angle(alpha)].
+
+    Parameters
+    ----------
+    mu : [M], complex
+        The model's mean (alpha included).
+    geometric_first : [M, G], complex
+        d mu / d theta_i (alpha included).
+    geometric_second : [M, G, G], complex
+        d2 mu / d theta_i d theta_j (alpha included).
+    magnitude : float
+        |alpha|.
+    """
+    m, g = geometric_first.shape
+    first = np.concatenate([geometric_first, (mu / magnitude)[:, None], (1j * mu)[:, None]], axis=1)
+    second = np.zeros((m, g + 2, g + 2), complex)
+    second[:, :g, :g] = geometric_second
+    for i in range(g + 2):
+        second[:, i, g] = second[:, g, i] = first[:, i] / magnitude  # d/d|alpha| of d mu/d eta_i
+        second[:, i, g + 1] = second[:, g + 1, i] = 1j * first[:, i]  # d/dphi of d mu/d eta_i
+    second[:, g, g] = 0.0
+    second[:, g, g + 1] = second[:, g + 1, g] = 1j * first[:, g]
+    second[:, g + 1, g + 1] = -mu
+    return first, second
