@@ -16,10 +16,12 @@ configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/zhang2025.smk"
 include: "workflow/rules/chen2022.smk"
+include: "workflow/rules/studies.smk"
 
 
 rule all:
     input:
         zhang2025_targets(),
         chen2022_targets(),
+        studies_targets(),
     default_target: True

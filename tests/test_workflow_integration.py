@@ -268,6 +268,8 @@ def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
     ):
         assert caption in html
     assert "zhang2025/claims.csv" in html and "chen2022/claims.csv" in html
+    for study in ("wideband", "array_design", "tolerance", "saf_mcrb"):
+        assert f"studies/{study}/{study}.png" in html
 
 
 def test_slurm_profile_dry_run_lists_every_shard_as_a_job(tmp_path):
@@ -280,7 +282,28 @@ def test_slurm_profile_dry_run_lists_every_shard_as_a_job(tmp_path):
     assert counts["zhang2025_pmsr_shard"] == "4"  # 2 offset types x 2 shards (quick)
     assert counts["zhang2025_emulate_capture"] == "4" and counts["zhang2025_evaluate"] == "4"
     assert counts["chen2022_shard"] == "7"  # 2 Monte Carlo + 4 impairments x 1 + 1 PN sweep
-    assert counts["total"] == "54"
+    for study in ("wideband", "array_design", "tolerance", "saf_mcrb"):
+        assert counts[f"study_{study}_case"] == "2"  # one job per TSV row (quick tables)
+        assert counts[f"study_{study}_figure"] == "1"
+    assert counts["total"] == str(54 + 4 * 3)
     shard_job = text.split("rule chen2022_shard:")[1].split("\n\n")[0]
     assert "runtime=60" in shard_job and "mem_mb=2000" in shard_job
     assert not (tmp_path / "results").exists()  # a dry run writes nothing
+
+
+def test_parameter_studies_outputs(run):
+    s = run / "results" / "studies"
+    for study, rows in (("wideband", 2), ("array_design", 2), ("tolerance", 2), ("saf_mcrb", 2)):
+        table = pd.read_csv(s / study / f"{study}.csv")
+        assert len(table) == rows
+        assert (s / study / f"{study}.png").stat().st_size > 10_000
+    case = read_dataset(
+        s / "wideband" / "bandwidth_hz~400000000" / "offset_std~0.7853981634" / "case.nc"
+    )
+    assert case.attrs["row_bandwidth_hz"] == 400000000 and case["crlb_ratio"].attrs["units"] == "1"
+    wide = pd.read_csv(s / "wideband" / "wideband.csv").set_index("bandwidth_hz")
+    assert wide.loc[400000000, "crlb_ratio"] == pytest.approx(
+        wide.loc[18000000, "crlb_ratio"], rel=1e-9
+    )
+    mcrb = pd.read_csv(s / "saf_mcrb" / "saf_mcrb.csv").set_index("offset_std")
+    assert mcrb.loc[0.0, "bias"] < 1e-6 and mcrb.loc[0.2, "bias"] > 1e-3

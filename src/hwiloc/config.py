@@ -87,6 +87,28 @@ def _relations(config: dict) -> list[str]:
             f"expected at most num_realizations = {sweep['num_realizations']!r}"
         )
     problems += _measured_relations(z.get("measured", {}))
+    problems += _study_relations(config.get("studies", {}))
+    return problems
+
+
+STUDY_FIELDS = {
+    "zhang2025_wideband": ("num_realizations",),
+    "zhang2025_array": ("num_realizations",),
+    "chen2022_tolerance": ("num_realizations",),
+    "saf_mcrb": ("num_trials", "search_halfwidth", "search_step"),
+}
+
+
+def _study_relations(studies: dict) -> list[str]:
+    """Each study entry has the fields its kind uses."""
+    problems = []
+    for name, entry in studies.items():
+        missing = [k for k in STUDY_FIELDS.get(entry.get("kind"), ()) if k not in entry]
+        if missing:
+            problems.append(
+                f"config key 'studies.{name}': missing {missing} "
+                f"(needed by kind {entry.get('kind')!r})"
+            )
     return problems
 
 

@@ -202,3 +202,53 @@ def chen2022_targets():
 wildcard_constraints:
     experiment=r"montecarlo|individual|pn_sweep",
     ckey=r"seed~\d+(/impairment~(pn|cfo|mc|pa))?",
+
+
+# --- parameter studies (config "studies", one TSV row = one case) ---------------
+from snakemake.utils import Paramspace
+
+from hwiloc.studies.parameter_studies import load_table
+
+STUDIES = config.get("studies", {})
+try:
+    STUDY_SPACES = {
+        name: Paramspace(load_table(os.path.join(workflow.basedir, entry["table"]), entry["kind"]))
+        for name, entry in STUDIES.items()
+    }
+except ValueError as error:
+    raise WorkflowError(f"config key 'studies': {error}") from None
+
+
+def study_row(name):
+    """The typed row of study ``name`` behind a job's wildcards (Paramspace.instance)."""
+
+    def row(wildcards):
+        return STUDY_SPACES[name].instance(wildcards)
+
+    return row
+
+
+def study_cfg(kind):
+    """The paper config a study kind builds on."""
+    return {"chen2022": CCFG} if kind.startswith("chen2022") else {"zhang2025": ZCFG}
+
+
+def study_cases(name):
+    return expand(
+        f"results/studies/{name}/{{params}}/case.nc", params=STUDY_SPACES[name].instance_patterns
+    )
+
+
+def studies_targets():
+    return expand(
+        "results/studies/{name}/{name}.{ext}", name=list(STUDIES), ext=["pdf", "png", "csv", "md"]
+    )
+
+
+wildcard_constraints:
+    bandwidth_hz=r"[^/]+",
+    num_antennas=r"[^/]+",
+    antenna_spacing=r"[^/]+",
+    impairment=r"[^/]+",
+    power_dbm=r"[^/]+",
+    snr_db=r"[^/]+",

@@ -1,0 +1,296 @@
+"""Parameter studies beyond the papers: one TSV row = one case.
+
+Each study in config ``studies`` names a ``kind`` (what a row means) and a
+``table`` (config/studies/*.tsv, read by Snakemake's Paramspace). A kind is a
+function from one row (a dict of typed values) and the study entry to a
+self-describing dataset; a study's figure gathers its cases.
+
+Kinds:
+- ``zhang2025_wideband``: bandwidth_hz, offset_std -> CRLB ratio and PMSR loss
+  under frequency offsets at a fixed subcarrier count (the paper's future work);
+- ``zhang2025_array``: num_antennas, antenna_spacing, offset_std -> CRLB and
+  PMSR under spatial offsets (array size and spacing, grating lobes);
+- ``chen2022_tolerance``: impairment, power_dbm -> the impairment level at which
+  the LB exceeds CRB-M2 by 3 dB (PEB ratio sqrt(2));
+- ``saf_mcrb``: offset_std, snr_db -> the MCRB (chen2022 engine) of the
+  uncalibrated SAF localizer of zhang2025 against its Monte Carlo error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from hwiloc.ambiguity import pmsr_db, saf
+from hwiloc.io.netcdf import finalize
+from hwiloc.ofdm import OfdmGrid
+from hwiloc.studies import chen2022, zhang2025
+
+REQUIRED_COLUMNS = {
+    "zhang2025_wideband": ("bandwidth_hz", "offset_std"),
+    "zhang2025_array": ("num_antennas", "antenna_spacing", "offset_std"),
+    "chen2022_tolerance": ("impairment", "power_dbm"),
+    "saf_mcrb": ("offset_std", "snr_db"),
+}
+TOLERANCE_RANGES = {  # searched level range per impairment (log scale)
+    "pn": (1e-4, 1.0),  # sigma_PN [rad]
+    "cfo": (1e-5, 0.1),  # eps std [Delta f]
+    "mc": (1e-4, 1.0),  # sigma_MC [-]
+    "pa": (1e-3, 100.0),  # multiplier of the default nonlinear PA coefficients [-]
+}
+THREE_DB = np.sqrt(2.0)  # 3 dB in error power is sqrt(2) in PEB
+
+
+def load_table(path, kind: str) -> pd.DataFrame:
+    """Read a study TSV and check it has the kind's columns (clear error otherwise)."""
+    if kind not in REQUIRED_COLUMNS:
+        raise ValueError(f"study kind must be one of {sorted(REQUIRED_COLUMNS)}, got {kind!r}")
+    try:
+        table = pd.read_csv(path, sep="\t")
+    except FileNotFoundError:
+        raise ValueError(f"study table {path} does not exist") from None
+    missing = [c for c in REQUIRED_COLUMNS[kind] if c not in table.columns]
+    if missing:
+        raise ValueError(f"study table {path}: missing column(s) {missing} needed by kind {kind!r}")
+    if table.empty:
+        raise ValueError(f"study table {path} has no rows")
+    return table
+
+
+def _pmsr_and_crlb(
+    scenario, offset_type, std, num_realizations, seed, region, radius, oversampling
+):
+    """CRLB ratio, CRLB RMSE and the mean PMSR loss of one scenario (zhang2025 kernels)."""
+    ideal = float(scenario.crlb_rmse("none", 0.0))
+    rmse = float(scenario.crlb_rmse(offset_type, std))
+    x, y = zhang2025.grid_axes(region)
+    ant, grid = scenario.antenna_positions, scenario.grid
+    zero = np.zeros((scenario.num_antennas, grid.num_subcarriers))
+    ideal_image = saf(
+        zhang2025.unit_csi(scenario, zero), ant, grid, x, y, oversampling=oversampling
+    )
+    pmsr_ideal = pmsr_db(ideal_image, x, y, radius)
+    pmsr = []
+    for r in range(num_realizations):
+        phi = zhang2025.phase_offsets_for(scenario, offset_type, std, [seed, r])
+        image = saf(zhang2025.unit_csi(scenario, phi), ant, grid, x, y, oversampling=oversampling)
+        pmsr.append(pmsr_db(image, x, y, radius))
+    return {
+        "crlb_rmse": rmse,
+        "crlb_rmse_ideal": ideal,
+        "crlb_ratio": rmse / ideal,
+        "pmsr_ideal_db": pmsr_ideal,
+        "pmsr_db": float(np.mean(pmsr)),
+        "pmsr_loss_db": pmsr_ideal - float(np.mean(pmsr)),
+    }
+
+
+def zhang2025_wideband(row: dict, entry: dict, cfg: dict) -> dict:
+    z = cfg["zhang2025"]
+    base = zhang2025.Scenario.from_config(z)
+    k = base.grid.num_subcarriers
+    grid = OfdmGrid(
+        carrier_frequency=base.grid.carrier_frequency,
+        subcarrier_spacing=float(row["bandwidth_hz"]) / k,
+        num_subcarriers=k,
+    )
+    scenario = replace(base, grid=grid)
+    return _pmsr_and_crlb(
+        scenario,
+        "frequency",
+        float(row["offset_std"]),
+        int(entry["num_realizations"]),
+        int(entry["seed"]),
+        z["pmsr_sweep"]["region"],
+        z["saf"]["main_lobe_radius"],
+        z["saf"]["oversampling"],
+    )
+
+
+def zhang2025_array(row: dict, entry: dict, cfg: dict) -> dict:
+    z = cfg["zhang2025"]
+    scenario = replace(
+        zhang2025.Scenario.from_config(z),
+        num_antennas=int(row["num_antennas"]),
+        antenna_spacing=float(row["antenna_spacing"]),
+    )
+    return _pmsr_and_crlb(
+        scenario,
+        "spatial",
+        float(row["offset_std"]),
+        int(entry["num_realizations"]),
+        int(entry["seed"]),
+        z["pmsr_sweep"]["region"],
+        z["saf"]["main_lobe_radius"],
+        z["saf"]["oversampling"],
+    )
+
+
+def _at_level(system, impairment: str, level: float):
+    if impairment == "pn":
+        return system.with_levels(phase_noise_std=level)
+    if impairment == "cfo":
+        return system.with_levels(cfo_std=level)
+    if impairment == "mc":
+        return system.with_levels(coupling_residual_std=level)
+    scaled = {p: (b if p == 1 else level * b) for p, b in system.pa_coefficients.items()}
+    return system.with_levels(pa_coefficients=scaled)
+
+
+def lb_ratio(system, impairment, level, power, num_realizations, seed) -> float:
+    """Mean over realizations of PEB(LB) / PEB(CRB-M2), that impairment alone at ``level``."""
+    at = _at_level(system, impairment, level)
+    base = chen2022.base_hardware(system, seed)
+    ratios = []
+    for r in range(num_realizations):
+        drawn = at.draw(np.random.default_rng([seed, 20, r]))  # same standard draws at every level
+        hw = replace(drawn, pilot_phase=base.pilot_phase, combiner_phase=base.combiner_phase)
+        if impairment == "pa":
+            hw = replace(base, pilot_phase=drawn.pilot_phase)
+        errors, _ = chen2022.bound_errors(at, hw, power, (impairment,))
+        ratios.append(errors["lb"]["peb_m"] / errors["crb_m2"]["peb_m"])
+    return float(np.mean(ratios))
+
+
+def chen2022_tolerance(row: dict, entry: dict, cfg: dict, iterations: int = 14) -> dict:
+    """Level at which LB/CRB-M2 (PEB) reaches sqrt(2), by bisection in log(level)."""
+    system = chen2022.System.from_config(cfg["chen2022"])
+    impairment, power = str(row["impairment"]), float(row["power_dbm"])
+    if impairment not in TOLERANCE_RANGES:
+        raise ValueError(
+            f"impairment must be one of {sorted(TOLERANCE_RANGES)}, got {impairment!r}"
+        )
+    lo, hi = np.log10(TOLERANCE_RANGES[impairment])
+    n, seed = int(entry["num_realizations"]), int(entry["seed"])
+
+    def f(log_level):
+        return lb_ratio(system, impairment, 10**log_level, power, n, seed)
+
+    if f(lo) >= THREE_DB:
+        level, status = 10**lo, "below_range"
+    elif f(hi) < THREE_DB:
+        level, status = 10**hi, "above_range"
+    else:
+        for _ in range(iterations):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if f(mid) < THREE_DB else (lo, mid)
+        level, status = 10 ** ((lo + hi) / 2), "found"
+    return {"tolerance": float(level), "status": status}
+
+
+def saf_mcrb(row: dict, entry: dict, cfg: dict) -> dict:
+    """MCRB of the uncalibrated SAF localizer (assumed: no offsets) vs its Monte Carlo RMSE."""
+    from hwiloc.bounds.misspecified import crb, mcrb
+    from hwiloc.estimators import saf_peak
+    from hwiloc.models.phase_offset import LosPositionModel
+
+    z = cfg["zhang2025"]
+    scenario = zhang2025.Scenario.from_config(z)
+    seed, std = int(entry["seed"]), float(row["offset_std"])
+    phi = zhang2025.phase_offsets_for(scenario, "spatial", std, [seed, 0])
+    true_model = LosPositionModel(scenario.antenna_positions, scenario.grid, phi)
+    assumed = LosPositionModel(scenario.antenna_positions, scenario.grid)
+    gain = np.sqrt(10 ** (float(row["snr_db"]) / 10))  # noise variance 1
+    eta = np.array([*scenario.position, gain, 0.0])
+    data = true_model.mean(eta)
+    pseudo = _saf_pseudo_true(assumed, data, eta)
+    bound = mcrb(data, assumed, pseudo, eta, 1.0)
+    bias = pseudo[:2] - eta[:2]
+    lb_peb = float(np.sqrt(np.trace(bound.mcrb[:2, :2]) + bias @ bias))
+    crb_true = float(np.sqrt(np.trace(crb(true_model, eta, 1.0)[:2, :2])))
+    half, step = float(entry["search_halfwidth"]), float(entry["search_step"])
+    x = scenario.position[0] + np.arange(-half, half + step / 2, step)
+    y = scenario.position[1] + np.arange(-half, half + step / 2, step)
+    rng = np.random.default_rng([seed, 1])
+    errors = []
+    for _ in range(int(entry["num_trials"])):
+        noise = (rng.standard_normal(data.shape) + 1j * rng.standard_normal(data.shape)) / np.sqrt(
+            2
+        )
+        r = (data + noise).reshape(scenario.num_antennas, -1)
+        est, _ = saf_peak(r, scenario.antenna_positions, scenario.grid, x, y, refine_step=step / 50)
+        errors.append(float(np.sum((est - eta[:2]) ** 2)))
+    return {
+        "lb_peb": lb_peb,
+        "mcrb_peb": float(np.sqrt(np.trace(bound.mcrb[:2, :2]))),
+        "bias": float(np.linalg.norm(bias)),
+        "crb_peb_true_model": crb_true,
+        "mc_rmse": float(np.sqrt(np.mean(errors))),
+    }
+
+
+def _saf_pseudo_true(assumed, data, eta):
+    """eta_bar = argmin ||data - mu_2(eta)||^2: SAF maximised from the truth, gain plugged in."""
+    from scipy.optimize import minimize
+
+    def unit(p):
+        return assumed.mean(np.array([p[0], p[1], 1.0, 0.0]))
+
+    def cost(u):
+        mu = unit(eta[:2] + 1e-3 * u)
+        return -(np.abs(np.vdot(mu, data)) ** 2) / np.vdot(mu, mu).real
+
+    f0 = abs(cost(np.zeros(2)))
+    res = minimize(
+        lambda u: cost(u) / f0,
+        np.zeros(2),
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-15},
+    )
+    p = eta[:2] + 1e-3 * res.x
+    mu = unit(p)
+    gain = np.vdot(mu, data) / np.vdot(mu, mu).real
+    return np.array([p[0], p[1], abs(gain), np.angle(gain)])
+
+
+KINDS = {
+    "zhang2025_wideband": zhang2025_wideband,
+    "zhang2025_array": zhang2025_array,
+    "chen2022_tolerance": chen2022_tolerance,
+    "saf_mcrb": saf_mcrb,
+}
+UNITS = {
+    "crlb_rmse": "m",
+    "crlb_rmse_ideal": "m",
+    "crlb_ratio": "1",
+    "pmsr_ideal_db": "dB",
+    "pmsr_db": "dB",
+    "pmsr_loss_db": "dB",
+    "tolerance": "impairment level (see study)",
+    "status": "1",
+    "lb_peb": "m",
+    "mcrb_peb": "m",
+    "bias": "m",
+    "crb_peb_true_model": "m",
+    "mc_rmse": "m",
+}
+
+
+def case_dataset(study: str, kind: str, row: dict, entry: dict, cfg: dict) -> xr.Dataset:
+    """Run one row of a study and wrap the result with its row values and provenance."""
+    values = KINDS[kind](row, entry, cfg)
+    ds = xr.Dataset({k: ((), v) for k, v in values.items()})
+    for k in ds.data_vars:
+        ds[k].attrs.update(units=UNITS[k], long_name=k.replace("_", " "))
+    ds.attrs.update({f"row_{k}": (v.item() if hasattr(v, "item") else v) for k, v in row.items()})
+    return finalize(
+        ds,
+        title=f"parameter study {study} ({kind}), one case",
+        study=kind.split("_")[0],
+        rule="study_case",
+        references="see hwiloc.studies.parameter_studies",
+        config={"study": entry, "row": {k: str(v) for k, v in row.items()}},
+    )
+
+
+def gather_cases(cases: list[xr.Dataset]) -> pd.DataFrame:
+    """One table: each case's row values and results."""
+    rows = []
+    for ds in cases:
+        row = {k[4:]: v for k, v in ds.attrs.items() if k.startswith("row_")}
+        row.update({k: ds[k].values.item() for k in ds.data_vars})
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,45 @@
+# Parameter studies beyond the papers: for each entry of config "studies", one job
+# per TSV row (Paramspace, results keyed by the row's values) and one figure.
+
+for _name, _entry in STUDIES.items():
+
+    rule:
+        name:
+            f"study_{_name}_case"
+        output:
+            case=f"results/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}/case.nc",
+        params:
+            name=_name,
+            row=study_row(_name),
+            entry=_entry,
+            cfg=study_cfg(_entry["kind"]),
+        conda:
+            "../../environment.yml"
+        log:
+            f"results/logs/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}.log",
+        script:
+            "../scripts/study_case.py"
+
+    rule:
+        name:
+            f"study_{_name}_figure"
+        input:
+            cases=study_cases(_name),
+        output:
+            pdf=f"results/studies/{_name}/{_name}.pdf",
+            png=report(
+                f"results/studies/{_name}/{_name}.png",
+                caption=f"../report/study_{_entry['kind']}.rst",
+                category="studies",
+            ),
+            csv=f"results/studies/{_name}/{_name}.csv",
+            md=f"results/studies/{_name}/{_name}.md",
+        params:
+            name=_name,
+            kind=_entry["kind"],
+        conda:
+            "../../environment.yml"
+        log:
+            f"results/logs/studies/{_name}/figure.log",
+        script:
+            "../scripts/study_figure.py"
