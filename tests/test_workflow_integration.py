@@ -288,6 +288,8 @@ def test_slurm_profile_dry_run_lists_every_shard_as_a_job(tmp_path):
     assert counts["total"] == str(54 + 4 * 3)
     shard_job = text.split("rule chen2022_shard:")[1].split("\n\n")[0]
     assert "runtime=60" in shard_job and "mem_mb=2000" in shard_job
+    calibrate_job = text.split("rule zhang2025_calibrate:")[1].split("\n\n")[0]
+    assert "cpus_per_task=2" in calibrate_job and "mem_mb=1500" in calibrate_job
     assert not (tmp_path / "results").exists()  # a dry run writes nothing
 
 
