@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.geometry import distances
 from hwiloc.ofdm import OfdmGrid
 from hwiloc.validation import require_finite, require_positive, require_positive_int
@@ -123,7 +124,7 @@ def saf_los(
     d_true = distances(position, antenna_positions)  # [N]
     phi = np.zeros(len(antenna_positions)) if spatial_offsets is None else spatial_offsets
     antenna_phase = np.exp(1j * require_finite("spatial_offsets", phi))
-    two_pi_over_c = grid.wavenumbers[0] / grid.frequencies[0]
+    two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
     beta = two_pi_over_c * grid.subcarrier_spacing
     k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
     k = grid.num_subcarriers
@@ -186,7 +187,7 @@ def saf(
     require_positive_int("oversampling", oversampling)
     points = _grid_points(x, y).reshape(-1, 2)
     num_antennas = len(antenna_positions)
-    two_pi_over_c = grid.wavenumbers[0] / grid.frequencies[0]
+    two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
     k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
     reference_wavenumber = two_pi_over_c * (
         grid.carrier_frequency + k_mid * grid.subcarrier_spacing

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.geometry import distances
 from hwiloc.io.csi import Capture
 from hwiloc.ofdm import OfdmGrid
@@ -143,6 +144,6 @@ def spatial_offsets_matched_filter(
 ) -> np.ndarray:
     """Eq. (22) literally: phase of sum_l r~^LoS_n(l) / r^LoS_n(l), [num_antennas]. [rad]"""
     los = los_matched_filter(csi, positions, antenna_positions, grid)
-    two_pi_fc_over_c = grid.wavenumbers[0] / grid.frequencies[0] * grid.carrier_frequency
+    two_pi_fc_over_c = 2.0 * np.pi * grid.carrier_frequency / SPEED_OF_LIGHT
     ideal = np.exp(-1j * two_pi_fc_over_c * distances(positions, antenna_positions))
     return np.angle(np.sum(los / ideal, axis=0))  # Eq. (22)

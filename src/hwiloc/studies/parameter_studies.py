@@ -60,10 +60,15 @@ def load_table(path, kind: str) -> pd.DataFrame:
     return table
 
 
-def _pmsr_and_crlb(
-    scenario, offset_type, std, num_realizations, seed, region, radius, oversampling
-):
-    """CRLB ratio, CRLB RMSE and the mean PMSR loss of one scenario (zhang2025 kernels)."""
+def _pmsr_and_crlb(scenario, offset_type: str, std: float, entry: dict, z: dict) -> dict:
+    """CRLB ratio, CRLB RMSE and the mean PMSR loss of one scenario (zhang2025 kernels).
+
+    The SAF uses the Fig. 7 region and the paper profile's main lobe and kernel
+    settings; realization r draws from [seed, r].
+    """
+    num_realizations, seed = int(entry["num_realizations"]), int(entry["seed"])
+    region, radius = z["pmsr_sweep"]["region"], z["saf"]["main_lobe_radius"]
+    oversampling = z["saf"]["oversampling"]
     ideal = float(scenario.crlb_rmse("none", 0.0))
     rmse = float(scenario.crlb_rmse(offset_type, std))
     x, y = zhang2025.grid_axes(region)
@@ -98,16 +103,7 @@ def zhang2025_wideband(row: dict, entry: dict, cfg: dict) -> dict:
         num_subcarriers=k,
     )
     scenario = replace(base, grid=grid)
-    return _pmsr_and_crlb(
-        scenario,
-        "frequency",
-        float(row["offset_std"]),
-        int(entry["num_realizations"]),
-        int(entry["seed"]),
-        z["pmsr_sweep"]["region"],
-        z["saf"]["main_lobe_radius"],
-        z["saf"]["oversampling"],
-    )
+    return _pmsr_and_crlb(scenario, "frequency", float(row["offset_std"]), entry, z)
 
 
 def zhang2025_array(row: dict, entry: dict, cfg: dict) -> dict:
@@ -117,16 +113,7 @@ def zhang2025_array(row: dict, entry: dict, cfg: dict) -> dict:
         num_antennas=int(row["num_antennas"]),
         antenna_spacing=float(row["antenna_spacing"]),
     )
-    return _pmsr_and_crlb(
-        scenario,
-        "spatial",
-        float(row["offset_std"]),
-        int(entry["num_realizations"]),
-        int(entry["seed"]),
-        z["pmsr_sweep"]["region"],
-        z["saf"]["main_lobe_radius"],
-        z["saf"]["oversampling"],
-    )
+    return _pmsr_and_crlb(scenario, "spatial", float(row["offset_std"]), entry, z)
 
 
 def _at_level(system, impairment: str, level: float):
