@@ -129,13 +129,7 @@ def los_matched_filter(
     los : [num_symbols, num_antennas], complex
     """
     d = distances(positions, antenna_positions)  # [L, N]
-    k_beta = (
-        grid.wavenumbers
-        - grid.wavenumbers[0]
-        + grid.wavenumbers[0]
-        / grid.frequencies[0]
-        * (grid.first_subcarrier_index * grid.subcarrier_spacing)
-    )  # 2 pi k Delta f / c
+    k_beta = 2.0 * np.pi * grid.subcarrier_indices * grid.subcarrier_spacing / SPEED_OF_LIGHT
     return np.einsum("lnk,lnk->ln", csi, np.exp(1j * d[..., None] * k_beta))
 
 
