@@ -19,8 +19,6 @@ import numpy as np
 
 from hwiloc.models.gain import with_gain
 
-NUM_PARAMS = 4  # theta, tau, |alpha|, angle(alpha)
-
 
 @dataclass(frozen=True)
 class OfdmLosModel:

@@ -11,9 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import pandas as pd
+import xarray as xr
 
-from hwiloc.bounds.localization import channel_from_position
+from hwiloc.bounds.localization import (
+    channel_from_position,
+    error_bounds,
+    lower_bound_errors,
+    position_from_channel,
+)
+from hwiloc.bounds.misspecified import crb, mcrb
 from hwiloc.constants import SPEED_OF_LIGHT
+from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments.hardware import (
     HardwareRealization,
     coupling_matrix,
@@ -21,7 +30,9 @@ from hwiloc.impairments.hardware import (
     pa_frequency_domain,
     pn_cfo_diagonal,
 )
+from hwiloc.io.netcdf import concat_shards, finalize
 from hwiloc.models.ofdm_los import OfdmLosModel
+from hwiloc.reporting import Claim
 
 STUDY = "chen2022"
 REFERENCE = (
@@ -198,7 +209,6 @@ STUDY_CODES = {"figure2": 0, "montecarlo": 1, "pn": 2, "cfo": 3, "mc": 4, "pa": 
 
 
 def _provenance(ds, title, rule, equations, cfg):
-    from hwiloc.io.netcdf import finalize
 
     return finalize(
         ds, title=title, study=STUDY, rule=rule, references=f"{REFERENCE}, {equations}", config=cfg
@@ -209,9 +219,6 @@ def bound_errors(
     system: System, hardware: HardwareRealization, power_dbm: float, impairments=IMPAIRMENTS
 ):
     """AEB [deg], DEB [m], PEB [m] of CRB-M1, CRB-M2 and the LB (MCRB + bias), and eta_bar."""
-    from hwiloc.bounds.localization import error_bounds, lower_bound_errors
-    from hwiloc.bounds.misspecified import crb, mcrb
-    from hwiloc.estimators import ofdm_los_ml
 
     m1, m2 = system.models(hardware, power_dbm, impairments)
     eta, var = system.eta, system.noise_variance
@@ -240,7 +247,6 @@ def base_hardware(system: System, seed: int) -> HardwareRealization:
 
 def realization_dataset(system: System, seed: int, cfg: dict):
     """The seeded realization behind Fig. 2, saved so a figure traces to it."""
-    import xarray as xr
 
     hw = base_hardware(system, seed)
     ds = xr.Dataset(
@@ -274,7 +280,6 @@ def hardware_from_dataset(ds) -> HardwareRealization:
 
 def bounds_vs_power_dataset(system: System, hardware: HardwareRealization, powers, cfg: dict):
     """Fig. 2 bounds: CRB-M1, CRB-M2 and LB vs transmit power, all impairments."""
-    import xarray as xr
 
     results, pseudo = [], []
     for p in powers:
@@ -310,10 +315,6 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
     Trial t draws its noise from [seed, 1, t] (the same standard draw at every
     power), so the values do not depend on the number of shards.
     """
-    import xarray as xr
-
-    from hwiloc.bounds.localization import position_from_channel
-    from hwiloc.estimators import ofdm_los_ml
 
     trials = np.array_split(np.arange(int(mc_cfg["num_trials"])), int(mc_cfg["num_shards"]))[shard]
     thetas, taus = coarse_grid(system, mc_cfg)
@@ -385,7 +386,6 @@ def individual_hardware(system: System, impairment: str, seed: int, realization:
 
 def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, progress=None):
     """Fig. 3: AEB and DEB of CRB-M1, CRB-M2, LB with one impairment alone, one shard."""
-    import xarray as xr
 
     if impairment not in IMPAIRMENTS:
         raise ValueError(f"impairment must be one of {IMPAIRMENTS}, got {impairment!r}")
@@ -422,7 +422,6 @@ def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, prog
 
 def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
     """Fig. 4: PEB of the LB (and CRB-M2) vs phase-noise std, PN alone, one shard."""
-    import xarray as xr
 
     realizations = np.array_split(
         np.arange(int(sweep_cfg["num_realizations"])), int(sweep_cfg["num_shards"])
@@ -473,7 +472,6 @@ def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
 
 def gather(shards, dim: str, title: str, rule: str, equations: str, cfg: dict):
     """Merge shards along ``dim`` with provenance (keeps the first shard's study attrs)."""
-    from hwiloc.io.netcdf import concat_shards
 
     ds = concat_shards(shards, dim)
     keep = {k: v for k, v in shards[0].attrs.items() if k in ("impairment", "seed")}
@@ -483,7 +481,6 @@ def gather(shards, dim: str, title: str, rule: str, equations: str, cfg: dict):
 
 def table1(cfg: dict):
     """Table I of [2] as used, with each value's status."""
-    import pandas as pd
 
     s, imp = cfg["system"], cfg["impairments"]
     ppm = imp["cfo_std"] * s["bandwidth"] / s["num_subcarriers"] / s["carrier_frequency"] * 1e6
@@ -513,7 +510,6 @@ def table1(cfg: dict):
 
 def claims(bounds, montecarlo, individual: dict, sweep) -> list:
     """Each claim of the spec (Figs. 2-4) beside what the pipeline measures."""
-    from hwiloc.reporting import Claim
 
     peb = bounds["peb"]
     powers = bounds["power"].values

@@ -214,8 +214,12 @@ def evaluation_dataset(
     )  # fmt: skip
 
 
-def summary(evaluations: list[xr.Dataset]) -> xr.Dataset:
-    """RMSE (over snapshots and captures) and mean PMSR per stage, same-capture vs held-out."""
+def summary(evaluations: list[xr.Dataset]) -> dict:
+    """RMSE (over snapshots and captures) and mean PMSR per stage, same-capture vs held-out.
+
+    Returns {"same_capture" | "held_out": (rmse [stage] [m], mean pmsr_db [stage] [dB],
+    number of captures)}, a group missing when no capture falls in it.
+    """
     rows = {}
     for group, held in (("same_capture", 0), ("held_out", 1)):
         chosen = [ev for ev in evaluations if ev.attrs["held_out"] == held]
