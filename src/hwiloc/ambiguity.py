@@ -15,6 +15,10 @@ for CSI r_nk. With r_nk = exp(-j 2 pi f_k d_n / c) exp(j phi) this is eqs.
   exp(j k beta d) is sampled once on a fine range axis (a matrix product) and
   interpolated to every grid distance, as in backprojection: N work per grid
   point.
+
+:func:`saf` and :func:`saf_los` run compiled kernels (:mod:`hwiloc.kernels`);
+:func:`saf_numpy` and :func:`saf_los_numpy` are the same methods in numpy,
+kept with :func:`saf_direct` as the tests' references.
 """
 
 from __future__ import annotations
@@ -88,6 +92,27 @@ def saf_direct(
     return out.reshape(len(y), len(x))
 
 
+def _axes(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Grid axes as finite 1-D float arrays. [m]"""
+    x = require_finite("x", np.asarray(x, dtype=float))
+    y = require_finite("y", np.asarray(y, dtype=float))
+    if x.ndim != 1 or y.ndim != 1:
+        raise ValueError("x and y must be 1-D grid axes")
+    return x, y
+
+
+def _dirichlet_setup(position, antenna_positions, grid, spatial_offsets):
+    """d_n of the UE, exp(j phi^a_n), beta / 2 and the carrier wavenumber of eqs. (15)-(17)."""
+    d_true = distances(position, antenna_positions)  # [N]
+    phi = np.zeros(len(antenna_positions)) if spatial_offsets is None else spatial_offsets
+    antenna_phase = np.exp(1j * require_finite("spatial_offsets", np.asarray(phi, dtype=float)))
+    two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
+    half_beta = two_pi_over_c * grid.subcarrier_spacing / 2.0
+    k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
+    carrier = two_pi_over_c * (grid.carrier_frequency + k_mid * grid.subcarrier_spacing)
+    return d_true, antenna_phase, half_beta, carrier
+
+
 def saf_los(
     position: np.ndarray,
     antenna_positions: np.ndarray,
@@ -101,6 +126,8 @@ def saf_los(
     With D_n = d_n(x, y) - d_n and beta = 2 pi Delta f / c, eqs. (15) and (17)
     give sum_k exp(j (2 pi f_c / c + k beta) D_n) = exp(j 2 pi f_c D_n / c)
     exp(j (k_0 + (K - 1) / 2) beta D_n) sin(K beta D_n / 2) / sin(beta D_n / 2).
+    Compiled (:func:`hwiloc.kernels.saf_dirichlet`); :func:`saf_los_numpy` is
+    the same formula in numpy.
 
     Parameters
     ----------
@@ -120,28 +147,74 @@ def saf_los(
     saf : [num_y, num_x], float
         A(x, y), eq. (14). [-]
     """
+    from hwiloc import kernels
+
+    x, y = _axes(x, y)
+    antenna_positions = np.asarray(antenna_positions, dtype=float)
+    d_true, antenna_phase, half_beta, carrier = _dirichlet_setup(
+        position, antenna_positions, grid, spatial_offsets
+    )
+    return kernels.saf_dirichlet(  # Eqs. (14), (15), (17)
+        d_true, antenna_phase.real.copy(), antenna_phase.imag.copy(), half_beta,
+        grid.num_subcarriers, carrier, np.ascontiguousarray(antenna_positions[:, 0]),
+        np.ascontiguousarray(antenna_positions[:, 1]), x, y, kernels.cis_table(),
+    )  # fmt: skip
+
+
+def saf_los_numpy(
+    position: np.ndarray,
+    antenna_positions: np.ndarray,
+    grid: OfdmGrid,
+    x: np.ndarray,
+    y: np.ndarray,
+    spatial_offsets: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`saf_los` in numpy (the compiled kernel's reference), [num_y, num_x]. [-]"""
     points = _grid_points(x, y).reshape(-1, 2)
-    d_true = distances(position, antenna_positions)  # [N]
-    phi = np.zeros(len(antenna_positions)) if spatial_offsets is None else spatial_offsets
-    antenna_phase = np.exp(1j * require_finite("spatial_offsets", phi))
-    two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
-    beta = two_pi_over_c * grid.subcarrier_spacing
-    k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
+    d_true, antenna_phase, half_beta, carrier = _dirichlet_setup(
+        position, antenna_positions, grid, spatial_offsets
+    )
     k = grid.num_subcarriers
     out = np.empty(len(points))
     for sl in _chunks(len(points)):
         delta = distances(points[sl], antenna_positions) - d_true  # [G, N]
-        half = beta * delta / 2.0
+        half = half_beta * delta
         sin_half = np.sin(half)
         small = np.abs(sin_half) < 1e-12
         # sin(K u) / sin(u), whose limit at u = m pi is K (-1)^{m (K - 1)} = K cos(u)^{K - 1}
         dirichlet = np.where(
             small, k * np.cos(half) ** (k - 1), np.sin(k * half) / np.where(small, 1.0, sin_half)
         )
-        phase = two_pi_over_c * (grid.carrier_frequency + k_mid * grid.subcarrier_spacing) * delta
-        terms = antenna_phase * dirichlet * np.exp(1j * phase)  # Eqs. (15), (17)
+        terms = antenna_phase * dirichlet * np.exp(1j * carrier * delta)  # Eqs. (15), (17)
         out[sl] = np.abs(terms.sum(axis=1)) ** 2  # Eq. (14)
     return out.reshape(len(y), len(x))
+
+
+def _range_profiles(csi, antenna_positions, grid, x, y, oversampling):
+    """Range profiles g_n(d) of every CSI on a range axis covering the grid.
+
+    Returns (profile [..., N, Q] complex, range step [m], reference wavenumber
+    2 pi f_ref / c [rad/m]). The axis runs from 0 to the farthest
+    grid-to-antenna distance (a grid corner) plus two samples, so that the
+    interpolation stencil [i, i + 1] of any grid distance lies inside it.
+    """
+    csi = _check_csi(csi, antenna_positions, grid)
+    require_positive_int("oversampling", oversampling)
+    two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
+    k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
+    reference_wavenumber = two_pi_over_c * (
+        grid.carrier_frequency + k_mid * grid.subcarrier_spacing
+    )
+    corners = _grid_points(np.array([x.min(), x.max()]), np.array([y.min(), y.max()]))
+    d_far = distances(corners.reshape(-1, 2), antenna_positions).max()
+    step = 2.0 * np.pi / (two_pi_over_c * grid.bandwidth / 2.0) / oversampling
+    num_samples = int(np.ceil(d_far / step)) + 2
+    range_axis = step * np.arange(num_samples)
+    k_rel = grid.subcarrier_indices - k_mid
+    profile = csi @ np.exp(  # g_n(d) on the range axis: [..., N, Q]
+        1j * two_pi_over_c * grid.subcarrier_spacing * np.outer(k_rel, range_axis)
+    )
+    return profile, step, reference_wavenumber
 
 
 def saf(
@@ -161,12 +234,15 @@ def saf(
     band-limited to d-frequencies of at most B / (2 c). g_n is computed exactly
     on a range axis with ``oversampling`` samples per its shortest period
     (2 c / B) by one matrix product, then linearly interpolated to each grid
-    distance; the carrier phase exp(j 2 pi f_ref d / c) is applied exactly.
+    distance; the carrier phase exp(j 2 pi f_ref d / c) is applied to within
+    1e-13 (:func:`hwiloc.kernels.cis`). The backprojection is compiled
+    (:func:`hwiloc.kernels.saf_backprojection`, threads over grid rows and
+    images); :func:`saf_numpy` is the same method in numpy.
 
     Parameters
     ----------
-    csi : [num_antennas, num_subcarriers], complex
-        r_nk.
+    csi : [..., num_antennas, num_subcarriers], complex
+        r_nk; leading axes are a batch of CSI (e.g. realizations), one image each.
     antenna_positions : [num_antennas, 2], float
         Antenna positions. [m]
     grid : OfdmGrid
@@ -180,29 +256,42 @@ def saf(
 
     Returns
     -------
-    saf : [num_y, num_x], float
+    saf : [..., num_y, num_x], float
         A(x, y). [-]
     """
-    csi = _check_csi(csi, antenna_positions, grid)
-    require_positive_int("oversampling", oversampling)
+    from hwiloc import kernels
+
+    x, y = _axes(x, y)
+    antenna_positions = np.asarray(antenna_positions, dtype=float)
+    profile, step, wavenumber = _range_profiles(csi, antenna_positions, grid, x, y, oversampling)
+    batch = profile.shape[:-2]
+    profile = profile.reshape((-1, *profile.shape[-2:]))
+    images = kernels.saf_backprojection(  # Eq. (14)
+        np.ascontiguousarray(profile.real), np.ascontiguousarray(profile.imag), 1.0 / step,
+        wavenumber, np.ascontiguousarray(antenna_positions[:, 0]),
+        np.ascontiguousarray(antenna_positions[:, 1]), x, y, kernels.cis_table(),
+    )  # fmt: skip
+    return images.reshape((*batch, len(y), len(x)))
+
+
+def saf_numpy(
+    csi: np.ndarray,
+    antenna_positions: np.ndarray,
+    grid: OfdmGrid,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    oversampling: int = 256,
+) -> np.ndarray:
+    """:func:`saf` in numpy for one CSI [num_antennas, num_subcarriers] (the kernel's reference)."""
+    x, y = _axes(x, y)
+    profile, step, reference_wavenumber = _range_profiles(
+        csi, antenna_positions, grid, x, y, oversampling
+    )
+    if profile.ndim != 2:
+        raise ValueError(f"saf_numpy takes one CSI [num_antennas, num_subcarriers], got {csi.shape}")
     points = _grid_points(x, y).reshape(-1, 2)
-    num_antennas = len(antenna_positions)
-    two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
-    k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
-    reference_wavenumber = two_pi_over_c * (
-        grid.carrier_frequency + k_mid * grid.subcarrier_spacing
-    )
-    # Range axis from 0 to the farthest grid-to-antenna distance (the grid's
-    # corners bound it), one extra sample for the interpolation stencil.
-    corners = _grid_points(np.array([x.min(), x.max()]), np.array([y.min(), y.max()]))
-    d_far = distances(corners.reshape(-1, 2), antenna_positions).max()
-    step = 2.0 * np.pi / (two_pi_over_c * grid.bandwidth / 2.0) / oversampling
-    num_samples = int(np.ceil(d_far / step)) + 2
-    range_axis = step * np.arange(num_samples)
-    k_rel = grid.subcarrier_indices - k_mid
-    profile = csi @ np.exp(  # g_n(d) on the range axis: [N, Q]
-        1j * two_pi_over_c * grid.subcarrier_spacing * np.outer(k_rel, range_axis)
-    )
+    num_antennas, num_samples = profile.shape
     value = profile.ravel()
     slope = np.diff(profile, axis=1, append=profile[:, -1:]).ravel()
     row_offset = num_samples * np.arange(num_antennas)

@@ -1,0 +1,115 @@
+"""Compiled kernels (hwiloc.kernels) against their numpy references, edges included (kind d)."""
+
+import numpy as np
+import pytest
+
+from hwiloc import kernels
+from hwiloc.ambiguity import saf, saf_los, saf_los_numpy, saf_numpy
+from hwiloc.geometry import ula_positions
+from hwiloc.impairments.phase_offsets import draw_phase_offsets
+from hwiloc.models.phase_offset import los_mean
+from hwiloc.ofdm import OfdmGrid
+
+TABLE1 = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarriers=100)
+WIDE = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=4e6, num_subcarriers=100)  # 400 MHz
+UE = np.array([-2.0, 1.0])
+
+
+def test_cis_matches_sin_and_cos_to_the_rounding_of_its_argument():
+    x = np.concatenate([np.linspace(-1e4, 1e4, 200_001), [0.0, -0.0, 1e-300, -1e-17, np.pi]])
+    c, s = _cis_vector(x)
+    bound = 4e-16 * (np.abs(x) + 2.0)  # the module docstring's bound
+    assert np.all(np.abs(c - np.cos(x)) <= bound)
+    assert np.all(np.abs(s - np.sin(x)) <= bound)
+
+
+def test_sin_near_zero_keeps_full_relative_precision():
+    u = np.array([1e-300, 3e-15, -2e-12, 5e-10, -1e-6, 1e-4, 6e-3])
+    c, s = _near_zero_vector(u)
+    np.testing.assert_allclose(s, np.sin(u), rtol=1e-15)
+    np.testing.assert_allclose(c, np.cos(u), rtol=1e-15)
+
+
+@pytest.mark.parametrize("grid", [TABLE1, WIDE], ids=["18MHz", "400MHz"])
+@pytest.mark.parametrize("offset_type", ["none", "frequency", "spatial"])
+def test_compiled_saf_equals_numpy_reference(grid, offset_type):
+    ant = ula_positions(16, 0.07)
+    # Edges: grid points on antennas (d = 0, the range table's first sample) and at the far
+    # corner of the region (the last samples of the table).
+    x = np.concatenate([ant[:4, 0], np.linspace(-6.0, 6.0, 61)])
+    y = np.array([0.0, 0.013, 1.0, 3.3, 9.0])
+    phi = draw_phase_offsets(np.random.default_rng(4), offset_type, 16, grid.num_subcarriers, 0.8)
+    csi = los_mean(UE, ant, grid, frequency_offsets=phi)
+    reference = saf_numpy(csi, ant, grid, x, y)
+    np.testing.assert_allclose(saf(csi, ant, grid, x, y), reference, rtol=1e-11,
+                               atol=1e-12 * reference.max())  # fmt: skip
+
+
+def test_compiled_saf_is_batched_over_leading_axes():
+    ant = ula_positions(8, 0.07)
+    x, y = np.linspace(-3, 0, 31), np.linspace(0.2, 2, 19)
+    rng = np.random.default_rng(9)
+    csi = np.stack([
+        [los_mean(UE, ant, TABLE1, frequency_offsets=draw_phase_offsets(rng, "frequency", 8, 100, s))
+         for s in (0.1, 0.5, 1.0)] for _ in range(2)
+    ])  # fmt: skip
+    images = saf(csi, ant, TABLE1, x, y)
+    assert images.shape == (2, 3, 19, 31)
+    for i in range(2):
+        for j in range(3):
+            np.testing.assert_allclose(images[i, j], saf_numpy(csi[i, j], ant, TABLE1, x, y),
+                                       rtol=1e-11, atol=1e-12 * images[i, j].max())  # fmt: skip
+
+
+@pytest.mark.parametrize("grid", [TABLE1, WIDE], ids=["18MHz", "400MHz"])
+def test_compiled_closed_form_equals_numpy_reference(grid):
+    ant = ula_positions(16, 0.07)
+    x = np.concatenate([ant[:4, 0], np.linspace(-6.0, 6.0, 61), [UE[0]]])
+    y = np.array([0.0, 0.013, UE[1], 3.3, 9.0])
+    phi_a = np.random.default_rng(5).uniform(-np.pi, np.pi, 16)
+    reference = saf_los_numpy(UE, ant, grid, x, y, spatial_offsets=phi_a)
+    np.testing.assert_allclose(saf_los(UE, ant, grid, x, y, spatial_offsets=phi_a), reference,
+                               rtol=1e-10, atol=1e-12 * reference.max())  # fmt: skip
+
+
+def test_compiled_closed_form_at_the_grating_distance_and_on_the_ue():
+    # beta D / 2 = pi exactly for D = c / Delta f: the 0/0 limit K cos(u)^(K - 1) = +-K
+    from hwiloc.constants import SPEED_OF_LIGHT
+
+    grid = OfdmGrid(carrier_frequency=1e9, subcarrier_spacing=30e6, num_subcarriers=8)
+    ant = np.array([[0.0, 0.0]])
+    ue = np.array([0.0, 1.0])
+    y = np.array([1.0, 1.0 + SPEED_OF_LIGHT / grid.subcarrier_spacing])
+    x = np.array([0.0])
+    np.testing.assert_allclose(saf_los(ue, ant, grid, x, y), saf_los_numpy(ue, ant, grid, x, y),
+                               rtol=1e-12)  # fmt: skip
+    assert saf_los(ue, ant, grid, x, y)[:, 0] == pytest.approx([64.0, 64.0], rel=1e-12)
+
+
+# --- vectorised wrappers of the scalar device functions, for the tests above ----------------
+def _cis_vector(x):
+    import numba
+
+    @numba.njit
+    def run(x, table):
+        c = np.empty_like(x)
+        s = np.empty_like(x)
+        for i in range(x.size):
+            c[i], s[i] = kernels.cis(x[i], table)
+        return c, s
+
+    return run(x, kernels.cis_table())
+
+
+def _near_zero_vector(u):
+    import numba
+
+    @numba.njit
+    def run(u, table):
+        c = np.empty_like(u)
+        s = np.empty_like(u)
+        for i in range(u.size):
+            c[i], s[i] = kernels.sin_cos_near_zero(u[i], table)
+        return c, s
+
+    return run(u, kernels.cis_table())
