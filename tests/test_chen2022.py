@@ -184,6 +184,52 @@ def test_grid_correlation_equals_the_direct_objective(system, hardware):
         np.testing.assert_allclose(fast, direct, rtol=1e-9)
 
 
+@pytest.mark.parametrize("power", [0.0, 30.0])
+def test_concentrated_objective_derivatives_match_finite_differences(system, hardware, power):
+    m1, m2 = system.models(hardware, power)
+    rng = np.random.default_rng(2)
+    y = m1.mean(system.eta) + np.sqrt(system.noise_variance / 2) * (
+        rng.standard_normal(2000) + 1j * rng.standard_normal(2000)
+    )
+    p = system.eta[:2] + np.array([3e-3, 2e-11])
+    step = np.array([1e-6, 1e-15])
+    for model in (m1, m2):
+        f, grad, hess = model.concentrated_objective(y, *p)
+        assert f == pytest.approx(model.gain_plug_in(y, *p)[1], rel=1e-12)
+        for i in range(2):
+            d = np.zeros(2)
+            d[i] = step[i]
+            fp, gp, _ = model.concentrated_objective(y, *(p + d))
+            fm, gm, _ = model.concentrated_objective(y, *(p - d))
+            assert grad[i] == pytest.approx(
+                (fp - fm) / (2 * step[i]), rel=1e-5, abs=1e-9 * f / step[i]
+            )
+            np.testing.assert_allclose(hess[:, i], (gp - gm) / (2 * step[i]), rtol=1e-5,
+                                       atol=1e-6 * np.abs(hess[:, i]).max())  # fmt: skip
+
+
+@pytest.mark.parametrize("power", [-10.0, 20.0, 40.0])
+def test_newton_refinement_equals_a_direct_nelder_mead_search(system, hardware, power):
+    """Kind (d): the Newton refinement against scipy's derivative-free Nelder-Mead on f."""
+    from scipy.optimize import minimize
+
+    m1, m2 = system.models(hardware, power)
+    scale = np.array([2.0 / system.num_antennas,
+                      1.0 / (system.subcarrier_spacing * system.num_subcarriers)])  # fmt: skip
+    for y, model in ((m1.mean(system.eta), m2), (m1.mean(system.eta) + 1e-5, m1)):
+        fast = ofdm_los_ml(y, model, initial=system.eta)
+        f0 = model.gain_plug_in(y, *system.eta[:2])[1]
+
+        def cost(u, y=y, model=model, f0=f0):
+            return -model.gain_plug_in(y, *(system.eta[:2] + u * scale))[1] / f0
+
+        direct = minimize(cost, np.zeros(2), method="Nelder-Mead",
+                          options={"xatol": 1e-10, "fatol": 1e-16,
+                                   "initial_simplex": [[0, 0], [0.02, 0], [0, 0.02]]})  # fmt: skip
+        np.testing.assert_allclose((fast[:2] - system.eta[:2]) / scale, direct.x, atol=1e-7)
+        assert model.gain_plug_in(y, *fast[:2])[1] >= -direct.fun * f0 * (1 - 1e-14)
+
+
 def _rmse(system, hardware, power, estimator, trials, seed=11):
     m1, m2 = system.models(hardware, power)
     thetas, taus = chen2022.coarse_grid(system, {"grid_theta_step": 0.005, "grid_tau_step": 2.5e-10,

@@ -49,10 +49,12 @@ def test_compiled_saf_is_batched_over_leading_axes():
     ant = ula_positions(8, 0.07)
     x, y = np.linspace(-3, 0, 31), np.linspace(0.2, 2, 19)
     rng = np.random.default_rng(9)
-    csi = np.stack([
-        [los_mean(UE, ant, TABLE1, frequency_offsets=draw_phase_offsets(rng, "frequency", 8, 100, s))
-         for s in (0.1, 0.5, 1.0)] for _ in range(2)
-    ])  # fmt: skip
+
+    def draw(std):
+        phi = draw_phase_offsets(rng, "frequency", 8, 100, std)
+        return los_mean(UE, ant, TABLE1, frequency_offsets=phi)
+
+    csi = np.stack([[draw(s) for s in (0.1, 0.5, 1.0)] for _ in range(2)])
     images = saf(csi, ant, TABLE1, x, y)
     assert images.shape == (2, 3, 19, 31)
     for i in range(2):

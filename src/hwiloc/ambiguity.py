@@ -289,7 +289,9 @@ def saf_numpy(
         csi, antenna_positions, grid, x, y, oversampling
     )
     if profile.ndim != 2:
-        raise ValueError(f"saf_numpy takes one CSI [num_antennas, num_subcarriers], got {csi.shape}")
+        raise ValueError(
+            f"saf_numpy takes one CSI [num_antennas, num_subcarriers], got {csi.shape}"
+        )
     points = _grid_points(x, y).reshape(-1, 2)
     num_antennas, num_samples = profile.shape
     value = profile.ravel()

@@ -82,18 +82,23 @@ class OfdmLosModel:
         v, _, _ = self._delay(tau)
         return (mag * np.exp(1j * phase) * s[:, None] * v).ravel()
 
+    def _unit_gain_derivatives(self, theta: float, tau: float):
+        """mu~ at alpha = 1 [M] and its derivatives [M, 2], [M, 2, 2] in (theta, tau)."""
+        s, ds, d2s = self._steering(theta)
+        v, dv, d2v = self._delay(tau)
+        mu = (s[:, None] * v).ravel()
+        first = np.stack([ds[:, None] * v, s[:, None] * dv], axis=-1).reshape(-1, 2)
+        second = np.empty((mu.size, 2, 2), complex)
+        second[:, 0, 0] = (d2s[:, None] * v).ravel()
+        second[:, 1, 1] = (s[:, None] * d2v).ravel()
+        second[:, 0, 1] = second[:, 1, 0] = (ds[:, None] * dv).ravel()
+        return mu, first, second
+
     def _derivatives(self, eta: np.ndarray):
         theta, tau, mag, phase = eta
         alpha = mag * np.exp(1j * phase)
-        s, ds, d2s = self._steering(theta)
-        v, dv, d2v = self._delay(tau)
-        mu = (alpha * s[:, None] * v).ravel()
-        first = np.stack([alpha * ds[:, None] * v, alpha * s[:, None] * dv], axis=-1).reshape(-1, 2)
-        second = np.empty((mu.size, 2, 2), complex)
-        second[:, 0, 0] = (alpha * d2s[:, None] * v).ravel()
-        second[:, 1, 1] = (alpha * s[:, None] * d2v).ravel()
-        second[:, 0, 1] = second[:, 1, 0] = (alpha * ds[:, None] * dv).ravel()
-        return with_gain(mu, first, second, mag)
+        mu, first, second = self._unit_gain_derivatives(theta, tau)
+        return with_gain(alpha * mu, alpha * first, alpha * second, mag)
 
     def jacobian(self, eta: np.ndarray) -> np.ndarray:
         """d mu / d eta, [G K, 4] complex (Appendix B-A)."""
@@ -126,6 +131,37 @@ class OfdmLosModel:
         corr = np.conj(steer).T @ q  # [A, T]
         norm = (np.abs(steer) ** 2).T @ np.sum(np.abs(self.pilots) ** 2, axis=1)  # [A]
         return np.abs(corr) ** 2 / norm[:, None]
+
+    def concentrated_objective(self, y: np.ndarray, theta: float, tau: float):
+        """f = |mu~^H y|^2 / ||mu~||^2 with its gradient [2] and Hessian [2, 2] over (theta, tau).
+
+        The concentrated log-likelihood of eqs. (11), (13) up to constants. With
+        a = mu~^H y, E = ||mu~||^2, N = |a|^2 and subscripts for derivatives,
+        N_i = 2 Re(a* a_i), N_ij = 2 Re(a_i* a_j + a* a_ij), E_i = 2 Re(mu~^H mu~_i),
+        E_ij = 2 Re(mu~_i^H mu~_j + mu~^H mu~_ij), and f = N / E differentiated
+        by the quotient rule. Analytic, from the model's first and second
+        derivatives (Appendix B).
+        """
+        mu, first, second = self._unit_gain_derivatives(theta, tau)
+        y = np.ravel(y)
+        a = np.vdot(mu, y)
+        a_i = np.conj(first).T @ y  # [2]
+        a_ij = np.einsum("mij,m->ij", np.conj(second), y)  # [2, 2]
+        energy = np.vdot(mu, mu).real
+        e_i = 2.0 * np.real(np.conj(first).T @ mu)
+        e_ij = 2.0 * np.real(np.conj(first).T @ first + np.einsum("m,mij->ij", np.conj(mu), second))
+        n = abs(a) ** 2
+        n_i = 2.0 * np.real(np.conj(a) * a_i)
+        n_ij = 2.0 * np.real(np.outer(np.conj(a_i), a_i) + np.conj(a) * a_ij)
+        f = n / energy
+        grad = (n_i * energy - n * e_i) / energy**2
+        hess = (
+            n_ij / energy
+            - (np.outer(n_i, e_i) + np.outer(e_i, n_i)) / energy**2
+            - n * e_ij / energy**2
+            + 2.0 * n * np.outer(e_i, e_i) / energy**3
+        )
+        return float(f), grad, hess
 
     def gain_plug_in(self, y: np.ndarray, theta: float, tau: float) -> tuple[complex, float]:
         """Plug-in gain mu~^H y / ||mu~||^2 and the objective |mu~^H y|^2 / ||mu~||^2."""
