@@ -115,3 +115,46 @@ def _near_zero_vector(u):
         return c, s
 
     return run(u, kernels.cis_table())
+
+
+# --- calibration: the LSE statistic of eq. (20) ---------------------------------------------
+def _small_capture(tmp_path, dtype):
+    from hwiloc.io.csi import Capture
+
+    rng = np.random.default_rng(21)
+    ant = ula_positions(8, 0.07)
+    positions = np.array([-2.0, 1.0]) + 1e-3 * rng.standard_normal((37, 2))
+    csi = (rng.standard_normal((37, 8, 100)) + 1j * rng.standard_normal((37, 8, 100))).astype(dtype)
+    # the NetCDF reader hands out a strided view [L, N, K] of [N, K, L] data: test that layout too
+    stored = np.ascontiguousarray(np.moveaxis(csi, 0, -1))
+    return Capture("c", str(tmp_path / "c"), ant, TABLE1, positions,
+                   lambda a, b: np.moveaxis(stored[:, :, a:b], -1, 0))  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_compiled_lse_statistic_equals_numpy_reference(tmp_path, dtype):
+    from hwiloc.calibration import lse_statistic, lse_statistic_numpy
+
+    capture = _small_capture(tmp_path, dtype)
+    reference = lse_statistic_numpy(capture, 37, 10)
+    np.testing.assert_allclose(lse_statistic(capture, 37, 10), reference, rtol=0,
+                               atol=1e-12 * np.abs(reference).max())  # fmt: skip
+    # a chunk of one symbol, and a chunk longer than the capture
+    np.testing.assert_allclose(lse_statistic(capture, 37, 1), reference, rtol=0,
+                               atol=1e-12 * np.abs(reference).max())  # fmt: skip
+    np.testing.assert_allclose(lse_statistic(capture, 37, 500), reference, rtol=0,
+                               atol=1e-12 * np.abs(reference).max())  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_compiled_lse_statistic_names_a_non_finite_sample(tmp_path, bad):
+    from hwiloc.calibration import lse_statistic
+    from hwiloc.io.csi import Capture, CaptureError
+
+    good = _small_capture(tmp_path, np.complex64)
+    data = np.stack([good.read(i, i + 1)[0] for i in range(37)])
+    data[23, 5, 71] = bad
+    capture = Capture("c", "capture.nc", good.antenna_positions, TABLE1, good.positions,
+                      lambda a, b: data[a:b])  # fmt: skip
+    with pytest.raises(CaptureError, match="capture.nc.*symbol 23, antenna 5, subcarrier 71"):
+        lse_statistic(capture, 37, 10)

@@ -30,7 +30,7 @@ import numpy as np
 
 from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.geometry import distances
-from hwiloc.io.csi import Capture
+from hwiloc.io.csi import Capture, CaptureError
 from hwiloc.ofdm import OfdmGrid
 from hwiloc.validation import require_positive_int
 
@@ -66,7 +66,42 @@ def ideal_csi(positions: np.ndarray, antenna_positions: np.ndarray, grid: OfdmGr
 
 
 def lse_statistic(capture: Capture, num_symbols: int, chunk_symbols: int = 500) -> np.ndarray:
-    """S_nk = sum_l conj(r_nk(l)) r~_nk(l) over the first num_symbols, streamed (eq. (20))."""
+    """S_nk = sum_l conj(r_nk(l)) r~_nk(l) over the first num_symbols, streamed (eq. (20)).
+
+    One pass over the capture in chunks of symbols, each used in the dtype it
+    is stored in (no complex128 copy), by the compiled kernel
+    :func:`hwiloc.kernels.lse_accumulate`; :func:`lse_statistic_numpy` is the
+    same sum in numpy. A NaN or infinite sample raises CaptureError naming the
+    file, symbol, antenna and subcarrier.
+    """
+    from hwiloc import kernels
+
+    require_positive_int("chunk_symbols", chunk_symbols)
+    grid = capture.grid
+    ant = np.asarray(capture.antenna_positions, dtype=float)
+    ant_x, ant_y = np.ascontiguousarray(ant[:, 0]), np.ascontiguousarray(ant[:, 1])
+    wavenumbers = grid.wavenumbers
+    step = 2.0 * np.pi * grid.subcarrier_spacing / SPEED_OF_LIGHT
+    table = kernels.cis_table()
+    total = np.zeros((capture.num_antennas, grid.num_subcarriers), complex)
+    for sl, csi in capture.chunks(chunk_symbols, num_symbols, dtype=None):
+        positions = np.ascontiguousarray(capture.positions[sl], dtype=float)
+        if kernels.lse_accumulate(csi, positions, ant_x, ant_y, wavenumbers[0], step, total, table):
+            raise _non_finite_error(capture, sl, csi)
+    return total
+
+
+def _non_finite_error(capture: Capture, sl: slice, csi: np.ndarray) -> CaptureError:
+    """CaptureError naming the first NaN or infinite sample of a chunk [L, N, K]."""
+    bad = np.argwhere(~np.isfinite(csi))[0]
+    return CaptureError(
+        f"{capture.source}: NaN or infinite CSI sample at symbol {sl.start + bad[0]}, "
+        f"antenna {bad[1]}, subcarrier {bad[2]}"
+    )
+
+
+def lse_statistic_numpy(capture: Capture, num_symbols: int, chunk_symbols: int = 500):
+    """:func:`lse_statistic` in numpy (the compiled kernel's reference), [N, K] complex."""
     require_positive_int("chunk_symbols", chunk_symbols)
     total = np.zeros((capture.num_antennas, capture.grid.num_subcarriers), complex)
     for sl, csi in capture.chunks(chunk_symbols, num_symbols):

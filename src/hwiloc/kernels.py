@@ -131,3 +131,45 @@ def saf_dirichlet(d_true, phase_re, phase_im, half_beta, num_k, carrier, ant_x, 
                 acc_im += phase_re[n] * t_im + phase_im[n] * t_re
             out[iy, ix] = acc_re * acc_re + acc_im * acc_im
     return out
+
+
+@numba.njit(parallel=True, cache=True)
+def lse_accumulate(csi, positions, ant_x, ant_y, first_wavenumber, wavenumber_step, statistic,
+                   table):  # fmt: skip
+    """S_nk += sum_l exp(j w_k d_n(l)) r~_nk(l) over one chunk of symbols l (eq. (20)).
+
+    ``csi`` is [L, N, K] complex of any layout (complex64 as read from disk is
+    used as is); w_k = first_wavenumber + k wavenumber_step. exp(j w_k d) runs
+    over k by the recurrence exp(j w_{k+1} d) = exp(j w_k d) exp(j step d)
+    (rounding grows by ~1e-16 per subcarrier). Returns the number of (n, k)
+    whose sum is not finite: a NaN or infinite sample (the caller locates it).
+    """
+    num_l, num_n, num_k = csi.shape
+    bad = np.zeros(num_n, dtype=np.int64)
+    for n in numba.prange(num_n):
+        cur_re = np.empty(num_l)
+        cur_im = np.empty(num_l)
+        step_re = np.empty(num_l)
+        step_im = np.empty(num_l)
+        for sym in range(num_l):
+            dx = positions[sym, 0] - ant_x[n]
+            dy = positions[sym, 1] - ant_y[n]
+            d = math.sqrt(dx * dx + dy * dy)
+            cur_re[sym], cur_im[sym] = cis(first_wavenumber * d, table)
+            step_re[sym], step_im[sym] = cis(wavenumber_step * d, table)
+        for k in range(num_k):
+            acc_re = 0.0
+            acc_im = 0.0
+            for sym in range(num_l):
+                v = csi[sym, n, k]
+                v_re = np.float64(v.real)
+                v_im = np.float64(v.imag)
+                acc_re += cur_re[sym] * v_re - cur_im[sym] * v_im
+                acc_im += cur_re[sym] * v_im + cur_im[sym] * v_re
+                c = cur_re[sym] * step_re[sym] - cur_im[sym] * step_im[sym]
+                cur_im[sym] = cur_re[sym] * step_im[sym] + cur_im[sym] * step_re[sym]
+                cur_re[sym] = c
+            if not (math.isfinite(acc_re) and math.isfinite(acc_im)):
+                bad[n] += 1
+            statistic[n, k] += complex(acc_re, acc_im)
+    return bad.sum()

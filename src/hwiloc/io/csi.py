@@ -72,13 +72,16 @@ class Capture:
         return len(self.positions)
 
     def chunks(
-        self, chunk_symbols: int, num_symbols: int | None = None
+        self, chunk_symbols: int, num_symbols: int | None = None, dtype=np.complex128
     ) -> Iterator[tuple[slice, np.ndarray]]:
-        """Yield (symbol slice, csi [symbols, N, K] complex128) over the first ``num_symbols``."""
+        """Yield (symbol slice, csi [symbols, N, K]) over the first ``num_symbols``.
+
+        In ``dtype`` (complex128 by default), or as stored when ``dtype`` is None.
+        """
         total = self.num_symbols if num_symbols is None else num_symbols
         for start in range(0, total, chunk_symbols):
             stop = min(start + chunk_symbols, total)
-            yield slice(start, stop), np.asarray(self.read(start, stop), dtype=np.complex128)
+            yield slice(start, stop), np.asarray(self.read(start, stop), dtype=dtype)
 
     def symbols(self, indices: np.ndarray) -> np.ndarray:
         """CSI of selected symbols, [len(indices), N, K], complex128."""
@@ -91,7 +94,7 @@ class Capture:
                 f"{self.source}: capture '{self.name}' has {self.num_symbols} symbols; "
                 f"{num_symbols} were asked for"
             )
-        for sl, csi in self.chunks(chunk_symbols, num_symbols):
+        for sl, csi in self.chunks(chunk_symbols, num_symbols, dtype=None):
             if not np.all(np.isfinite(csi)):
                 bad = np.argwhere(~np.isfinite(csi))[0]
                 raise CaptureError(
