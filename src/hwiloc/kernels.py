@@ -6,7 +6,8 @@ public function, its docstring, validation and units, and call a kernel here;
 their numpy and direct forms stay as the tests' references. Kernels are cached
 on disk (``cache=True``): a Snakemake job, a new process, loads them instead of
 compiling. Where the package directory is read-only, numba falls back to a
-per-user cache; ``NUMBA_CACHE_DIR`` overrides both.
+per-user cache; ``NUMBA_CACHE_DIR`` overrides both. numba is imported only
+where a kernel is called, so jobs that need none do not pay its import.
 
 No Python loop runs per antenna, subcarrier, grid point or symbol: each loop
 below is compiled, the outermost one split across threads (``prange``).
@@ -21,6 +22,13 @@ times cheaper than a call to sin and one to cos.
 from __future__ import annotations
 
 import math
+import os
+
+# A Snakemake job (and any OpenMP-aware launcher) states its thread budget in
+# OMP_NUM_THREADS, which BLAS honours; numba's kernels follow it unless
+# NUMBA_NUM_THREADS is set, so that parallel jobs do not oversubscribe cores.
+if os.environ.get("OMP_NUM_THREADS", "").isdigit() and int(os.environ["OMP_NUM_THREADS"]) > 0:
+    os.environ.setdefault("NUMBA_NUM_THREADS", os.environ["OMP_NUM_THREADS"])
 
 import numba
 import numpy as np

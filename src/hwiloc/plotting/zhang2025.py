@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from hwiloc.plotting import new_figure
+from hwiloc.plotting import image, new_figure
 
 
 def _pi_label(value: float) -> str:
@@ -48,12 +48,12 @@ def fig3(crlb: xr.Dataset, accuracy_m: float | None = 0.01):
 
 def fig_saf(ds: xr.Dataset, floor_db: float = -40.0):
     """Figs. 4-6: SAF image (dB re peak) and its x- and y-cuts at the sensed location."""
-    image = ds["saf"].values
-    norm_db = 10.0 * np.log10(np.maximum(image / image.max(), 10 ** (floor_db / 10)))
+    saf_image = ds["saf"].values
+    norm_db = 10.0 * np.log10(np.maximum(saf_image / saf_image.max(), 10 ** (floor_db / 10)))
     x, y = ds["x"].values, ds["y"].values
     x_sen, y_sen = ds["sensed_position"].values
     fig, (ax_img, ax_cut) = new_figure(1, 2, figsize=(9.0, 3.4), width_ratios=[1.5, 1])
-    mesh = ax_img.pcolormesh(x, y, norm_db, shading="auto", cmap="viridis", vmin=floor_db, vmax=0)
+    mesh = image(ax_img, x, y, norm_db, cmap="viridis", vmin=floor_db, vmax=0)
     fig.colorbar(mesh, ax=ax_img, label="A(x, y) re peak [dB]")
     true = ds["ue_position"].values
     ax_img.plot(*true, "r+", ms=10, label="true UE")
@@ -130,9 +130,9 @@ def fig9(evaluation: xr.Dataset, summary: dict, floor_db: float = -30.0):
     same = summary.get("same_capture")
     held = summary.get("held_out")
     for i, (ax, stage) in enumerate(zip(axes, evaluation["stage"].values, strict=True)):
-        image = evaluation["saf"].sel(stage=stage).values
-        norm_db = 10 * np.log10(np.maximum(image / image.max(), 10 ** (floor_db / 10)))
-        mesh = ax.pcolormesh(x, y, norm_db, shading="auto", cmap="viridis", vmin=floor_db, vmax=0)
+        saf_image = evaluation["saf"].sel(stage=stage).values
+        norm_db = 10 * np.log10(np.maximum(saf_image / saf_image.max(), 10 ** (floor_db / 10)))
+        mesh = image(ax, x, y, norm_db, cmap="viridis", vmin=floor_db, vmax=0)
         truth = evaluation["ground_truth"].isel(snapshot=0).values
         est = evaluation["estimate"].sel(stage=stage).isel(snapshot=0).values
         ax.plot(*truth, "r+", ms=10, label="MoCap ground truth")
