@@ -60,6 +60,7 @@ def ofdm_los_ml(
     initial: np.ndarray | None = None,
     tolerance: float = 1e-9,
     max_iterations: int = 100,
+    refine: str = "newton",
 ) -> np.ndarray:
     """(Mismatched) ML estimate of eta = [theta, tau, |alpha|, angle(alpha)], Chen et al. Sec. III.
 
@@ -88,7 +89,12 @@ def ofdm_los_ml(
         Stop when a step is below this many resolution cells. [-]
     max_iterations : int
         Newton iterations at most. [-]
+    refine : {"newton", "nelder-mead"}
+        The local refinement: Newton (default), or scipy's derivative-free
+        Nelder-Mead on f, kept as the slow reference of tests and benchmarks.
     """
+    if refine not in ("newton", "nelder-mead"):
+        raise ValueError(f"refine must be 'newton' or 'nelder-mead', got {refine!r}")
     if initial is None:
         if thetas is None or taus is None:
             raise ValueError("give either a coarse grid (thetas, taus) or an initial point")
@@ -99,10 +105,15 @@ def ofdm_los_ml(
         point = np.asarray(initial, dtype=float)[:2].copy()
     num_antennas = model.combiners.shape[1]
     scale = np.array([2.0 / num_antennas, 1.0 / (model.subcarrier_spacing * model.num_subcarriers)])
-    point = _newton_maximise(
-        lambda p: model.concentrated_objective(y, p[0], p[1]),
-        point, scale, tolerance, max_iterations,
-    )  # fmt: skip
+    if refine == "newton":
+        point = _newton_maximise(
+            lambda p: model.concentrated_objective(y, p[0], p[1]),
+            point, scale, tolerance, max_iterations,
+        )  # fmt: skip
+    else:
+        point = _nelder_mead_maximise(
+            lambda p: model.gain_plug_in(y, p[0], p[1])[1], point, scale, tolerance
+        )
     gain, _ = model.gain_plug_in(y, point[0], point[1])
     return np.array([point[0], point[1], abs(gain), np.angle(gain)])
 
@@ -141,3 +152,18 @@ def _newton_maximise(objective, point, scale, tolerance, max_iterations):
                 return point
         point, f, grad, hess = trial, f_trial, grad_trial, hess_trial
     return point
+
+
+def _nelder_mead_maximise(objective, point, scale, tolerance):
+    """Maximise objective(p) -> f from ``point`` by Nelder-Mead in scaled variables (reference)."""
+    from scipy.optimize import minimize
+
+    f0 = abs(objective(point)) or 1.0
+    result = minimize(
+        lambda u: -objective(point + u * scale) / f0,
+        np.zeros(2),
+        method="Nelder-Mead",
+        options={"xatol": tolerance, "fatol": 1e-15,
+                 "initial_simplex": [[0, 0], [0.02, 0], [0, 0.02]]},
+    )  # fmt: skip
+    return point + result.x * scale
