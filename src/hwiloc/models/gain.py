@@ -11,6 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 
+def gain_jacobian(mu: np.ndarray, geometric_first: np.ndarray, magnitude: float) -> np.ndarray:
+    """Jacobian [M, G+2] of mu over [geometric, |alpha|, angle(alpha)] (first derivatives only)."""
+    return np.concatenate([geometric_first, (mu / magnitude)[:, None], (1j * mu)[:, None]], axis=1)
+
+
 def with_gain(
     mu: np.ndarray, geometric_first: np.ndarray, geometric_second: np.ndarray, magnitude: float
 ):
@@ -28,13 +33,15 @@ def with_gain(
         |alpha|.
     """
     m, g = geometric_first.shape
-    first = np.concatenate([geometric_first, (mu / magnitude)[:, None], (1j * mu)[:, None]], axis=1)
-    second = np.zeros((m, g + 2, g + 2), complex)
+    first = gain_jacobian(mu, geometric_first, magnitude)
+    second = np.empty((m, g + 2, g + 2), complex)
     second[:, :g, :g] = geometric_second
-    for i in range(g + 2):
-        second[:, i, g] = second[:, g, i] = first[:, i] / magnitude  # d/d|alpha| of d mu/d eta_i
-        second[:, i, g + 1] = second[:, g + 1, i] = 1j * first[:, i]  # d/dphi of d mu/d eta_i
-    second[:, g, g] = 0.0
-    second[:, g, g + 1] = second[:, g + 1, g] = 1j * first[:, g]
+    second[:, :, g] = first / magnitude  # d/d|alpha| of d mu/d eta_i
+    second[:, :, g + 1] = 1j * first  # d/dphi of d mu/d eta_i
+    second[:, g, g] = 0.0  # mu is linear in |alpha|
+    second[:, g, g + 1] = 1j * first[:, g]
     second[:, g + 1, g + 1] = -mu
+    second[:, g, :g] = second[:, :g, g]
+    second[:, g + 1, :g] = second[:, :g, g + 1]
+    second[:, g + 1, g] = second[:, g, g + 1]
     return first, second

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwiloc.models.gain import with_gain
+from hwiloc.models.gain import gain_jacobian, with_gain
 
 
 @dataclass(frozen=True)
@@ -69,28 +69,30 @@ class OfdmLosModel:
         wc = self.combiners @ self.coupling  # [G, N]
         return wc @ a, wc @ da, wc @ d2a
 
-    def _delay(self, tau: float):
-        """D_g (b o x~), and its first and second tau-derivatives, each [G, K]."""
+    def _delay(self, tau: float, order: int = 2):
+        """D_g (b o x~) and its tau-derivatives up to ``order``, each [G, K]."""
         omega = -2j * np.pi * self.subcarrier_spacing * np.arange(self.num_subcarriers)
         u = np.exp(omega * tau) * self.pilots
-        return self._distort(u), self._distort(omega * u), self._distort(omega**2 * u)
+        return tuple(self._distort(omega**i * u) for i in range(order + 1))
 
     def mean(self, eta: np.ndarray) -> np.ndarray:
         """mu(eta), [G K] complex. [V]"""
         theta, tau, mag, phase = eta
         s, _, _ = self._steering(theta)
-        v, _, _ = self._delay(tau)
+        (v,) = self._delay(tau, order=0)
         return (mag * np.exp(1j * phase) * s[:, None] * v).ravel()
 
-    def _unit_gain_derivatives(self, theta: float, tau: float):
-        """mu~ at alpha = 1 [M] and its derivatives [M, 2], [M, 2, 2] in (theta, tau)."""
+    def _unit_gain_derivatives(self, theta: float, tau: float, order: int = 2):
+        """mu~ (alpha = 1) [M], d mu~ [M, 2] and, for order 2, d2 mu~ [M, 2, 2] in (theta, tau)."""
         s, ds, d2s = self._steering(theta)
-        v, dv, d2v = self._delay(tau)
+        v, dv, *higher = self._delay(tau, order)
         mu = (s[:, None] * v).ravel()
         first = np.stack([ds[:, None] * v, s[:, None] * dv], axis=-1).reshape(-1, 2)
+        if order < 2:
+            return mu, first, None
         second = np.empty((mu.size, 2, 2), complex)
         second[:, 0, 0] = (d2s[:, None] * v).ravel()
-        second[:, 1, 1] = (s[:, None] * d2v).ravel()
+        second[:, 1, 1] = (s[:, None] * higher[0]).ravel()
         second[:, 0, 1] = second[:, 1, 0] = (ds[:, None] * dv).ravel()
         return mu, first, second
 
@@ -102,7 +104,10 @@ class OfdmLosModel:
 
     def jacobian(self, eta: np.ndarray) -> np.ndarray:
         """d mu / d eta, [G K, 4] complex (Appendix B-A)."""
-        return self._derivatives(eta)[0]
+        theta, tau, mag, phase = eta
+        alpha = mag * np.exp(1j * phase)
+        mu, first, _ = self._unit_gain_derivatives(theta, tau, order=1)
+        return gain_jacobian(alpha * mu, alpha * first, mag)
 
     def hessian(self, eta: np.ndarray) -> np.ndarray:
         """d2 mu / d eta_i d eta_j, [G K, 4, 4] complex (Appendix B-B)."""
