@@ -14,7 +14,7 @@ scenario = zhang2025.scenario_from_dataset(read_dataset(snakemake.input.scenario
 shard = int(snakemake.wildcards.shard)
 sweep = cfg["pmsr_sweep"]
 count = len(zhang2025.shard_realizations(sweep["num_realizations"], sweep["num_shards"], shard))
-progress = Progress(log, count * len(sweep["offset_std"]), "SAF image")
+progress = Progress(log, count, "realization")
 ds = zhang2025.pmsr_shard_dataset(
     scenario, snakemake.wildcards.offset_type, sweep, shard, cfg, progress=progress.step
 )

@@ -321,17 +321,20 @@ def pmsr_shard_dataset(
     oversampling = int(cfg["saf"]["oversampling"])
     literal = np.empty((len(std), len(realizations)))
     amplitude = np.empty_like(literal)
+    entropy = [int(sweep_cfg["seed"]), OFFSET_CODES[offset_type]]
     for j, r in enumerate(realizations):
-        for i, s in enumerate(std):
-            entropy = [int(sweep_cfg["seed"]), OFFSET_CODES[offset_type], int(r)]
-            csi = unit_csi(scenario, phase_offsets_for(scenario, offset_type, s, entropy))
-            image = saf(
-                csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling
-            )
+        csi = np.stack([
+            unit_csi(scenario, phase_offsets_for(scenario, offset_type, s, [*entropy, int(r)]))
+            for s in std
+        ])  # fmt: skip
+        images = saf(  # every sigma of realization r in one batched kernel call
+            csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling
+        )
+        for i, image in enumerate(images):
             literal[i, j] = pmsr_db(image, x, y, radius, form="literal")
             amplitude[i, j] = pmsr_db(image, x, y, radius, form="amplitude")
-            if progress is not None:
-                progress(f"realization {r}, sigma {s:.4g} rad")
+        if progress is not None:
+            progress(f"realization {r}, {len(std)} sigma")
     ds = xr.Dataset(
         {
             "pmsr_db": (("offset_std", "realization"), literal),
