@@ -106,7 +106,7 @@ def test_intermediates_are_keyed_and_self_describing(run):
 
 def test_progress_is_logged(run):
     log = run / "results" / "logs" / "zhang2025" / "pmsr" / KEY / "spatial_shard0.log"
-    assert "SAF image 6 of 6" in log.read_text()
+    assert "realization 2 of 2" in log.read_text()
     assert "estimated remaining" in log.read_text()
 
 
