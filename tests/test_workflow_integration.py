@@ -104,6 +104,13 @@ def test_intermediates_are_keyed_and_self_describing(run):
         assert (z / "pmsr" / KEY / "offset_type~spatial" / f"shard~{shard}.nc").exists()
 
 
+def test_compiled_kernels_are_cached_in_the_working_directory(run):
+    # the jobs that ran a kernel (SAF, calibration) wrote its index to the workflow's cache
+    cache = run / ".snakemake" / "numba_cache"
+    names = {p.name.split("-")[0] for p in cache.rglob("*.nbi")}
+    assert {"kernels.saf_backprojection", "kernels.lse_accumulate"} <= names, names
+
+
 def test_progress_is_logged(run):
     log = run / "results" / "logs" / "zhang2025" / "pmsr" / KEY / "spatial_shard0.log"
     assert "realization 2 of 2" in log.read_text()

@@ -252,3 +252,12 @@ wildcard_constraints:
     impairment=r"[^/]+",
     power_dbm=r"[^/]+",
     snr_db=r"[^/]+",
+
+
+# --- compiled kernels -------------------------------------------------------------
+# Every job is a new process: numba's compiled kernels (hwiloc.kernels) are cached
+# on disk so that a job loads them instead of compiling. The cache goes in the
+# working directory's .snakemake/ (writable, shared by the jobs of a cluster run),
+# not beside the installed package, which may be read-only; NUMBA_CACHE_DIR set
+# by the user wins. Jobs inherit the variable from this process.
+os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(os.path.join(".snakemake", "numba_cache")))
