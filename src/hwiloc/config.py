@@ -449,3 +449,114 @@ def _deep_update(base: dict, update: dict) -> dict:
         else:
             base[k] = v
     return base
+
+
+def _cell(text: str):
+    """A TSV cell as a number when it reads as one, None when empty or NA, else the string."""
+    text = text.strip()
+    if text in ("", "NA", "N/A", "NaN", "nan", "null", "None"):
+        return None
+    return coerce_numeric_strings(text)
+
+
+def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict) -> list[str]:
+    """Every problem of one study table: columns, then each cell typed and bounded by its kind.
+
+    Parameters
+    ----------
+    path : path
+        The study's TSV (tab-separated, one header line).
+    kind : str
+        The study kind; ``schema["kinds"][kind]`` is the schema of one row.
+    schema : dict
+        The study-table schema (workflow/schemas/study_tables.schema.yaml).
+    config : dict
+        The validated config (for relations with the paper profile).
+    """
+    import csv
+
+    where = f"study table {path}"
+    if kind not in schema["kinds"]:
+        return [f"{where}: kind {kind!r} has no row schema; known kinds {sorted(schema['kinds'])}"]
+    row_schema = {"$defs": schema.get("$defs", {}), **schema["kinds"][kind]}
+    columns_allowed = sorted(row_schema["properties"])
+    try:
+        with open(path, newline="") as f:
+            lines = list(csv.reader(f, delimiter="\t"))
+    except FileNotFoundError:
+        return [f"{where} does not exist"]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        return [f"{where}: not a readable tab-separated text file ({error})"]
+    lines = [line for line in lines if any(cell.strip() for cell in line)]
+    if not lines:
+        return [f"{where} is empty; expected a header with columns {columns_allowed}"]
+    header = [c.strip() for c in lines[0]]
+    problems = []
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    unknown = [c for c in header if c not in columns_allowed]
+    missing = [c for c in row_schema["required"] if c not in header]
+    if duplicated:
+        problems.append(f"{where}: duplicated column(s) {duplicated}")
+    if unknown or missing:
+        problems.append(
+            f"{where}: columns {header}; kind {kind!r} needs exactly {columns_allowed}"
+            + (f" (missing {missing})" if missing else "")
+            + (f" (unknown {unknown})" if unknown else "")
+        )
+    if problems:
+        return problems
+    if len(lines) == 1:
+        return [f"{where} has no rows"]
+    validator = Draft202012Validator(row_schema)
+    seen = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if len(line) != len(header):
+            problems.append(
+                f"{where}, line {number}: {len(line)} cell(s); expected {len(header)} "
+                f"(one per column {header}, tab-separated)"
+            )
+            continue
+        row = {c: _cell(v) for c, v in zip(header, line, strict=True)}
+        for error in validator.iter_errors({k: v for k, v in row.items() if v is not None}):
+            if error.validator == "required":
+                continue  # an empty cell: reported below
+            text = _describe(error).split(": ", 1)[1]
+            column = error.absolute_path[0] if error.absolute_path else ""
+            problems.append(f"{where}, line {number}, column '{column}': {text}")
+        for column, value in row.items():
+            if value is None:
+                problems.append(
+                    f"{where}, line {number}, column '{column}': empty or NA cell; expected a value"
+                )
+            elif isinstance(value, float) and not math.isfinite(value):
+                problems.append(
+                    f"{where}, line {number}, column '{column}': got {value!r}; expected a finite "
+                    "number"
+                )
+        key = tuple(line)
+        if key in seen:
+            problems.append(f"{where}, line {number}: repeats line {seen[key]} (the same case)")
+        seen.setdefault(key, number)
+        carrier = config.get("zhang2025", {}).get("system", {}).get("carrier_frequency")
+        bandwidth = row.get("bandwidth_hz")
+        if isinstance(bandwidth, int | float) and carrier and bandwidth >= carrier:
+            problems.append(
+                f"{where}, line {number}, column 'bandwidth_hz': got {bandwidth!r}; expected < "
+                f"zhang2025.system.carrier_frequency = {carrier!r} Hz"
+            )
+    return problems
+
+
+def validate_study_tables(config: dict, basedir: str | Path, schema: dict | str | Path) -> None:
+    """Check the table of every study in ``config["studies"]``; raise ConfigError listing all.
+
+    ``basedir`` is the folder study ``table`` paths are relative to (the Snakefile's).
+    """
+    if not isinstance(schema, dict):
+        schema = yaml.safe_load(Path(schema).read_text())
+    problems = []
+    for name, entry in config.get("studies", {}).items():
+        found = study_table_problems(Path(basedir) / entry["table"], entry["kind"], schema, config)
+        problems += [f"config key 'studies.{name}.table': {p}" for p in found]
+    if problems:
+        raise ConfigError("invalid study table(s):\n  " + "\n  ".join(problems))

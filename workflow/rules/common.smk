@@ -8,14 +8,17 @@ from hwiloc.config import (
     coerce_numeric_strings,
     evaluation_captures,
     validate_config,
+    validate_study_tables,
 )
 
 SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
+STUDY_SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "study_tables.schema.yaml")
 
 # --config KEY={...} delivers nested numbers as strings: turn them back first.
 config.update(coerce_numeric_strings(config))
 try:
     validate_config(config, SCHEMA)
+    validate_study_tables(config, workflow.basedir, STUDY_SCHEMA)
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
