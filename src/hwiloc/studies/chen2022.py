@@ -40,6 +40,7 @@ REFERENCE = (
     "Impairments, IEEE ICC Workshops 2022 (arXiv 2204.12788)"
 )
 IMPAIRMENTS = ("pn", "cfo", "mc", "pa")
+ETA_NAMES = ("theta", "tau", "gain_magnitude", "gain_phase")  # eta of eq. (3), named in errors
 
 
 def dbm_to_watt(p_dbm):
@@ -225,9 +226,9 @@ def bound_errors(
     true_mean = m1.mean(eta)
     pseudo_true = ofdm_los_ml(true_mean, m2, initial=eta)  # Eq. (23): the MMLE on noise-free data
     out = {
-        "crb_m1": error_bounds(crb(m1, eta, var), eta),
-        "crb_m2": error_bounds(crb(m2, eta, var), eta),
-        "lb": lower_bound_errors(mcrb(true_mean, m2, pseudo_true, eta, var), eta),
+        "crb_m1": error_bounds(crb(m1, eta, var, ETA_NAMES), eta),
+        "crb_m2": error_bounds(crb(m2, eta, var, ETA_NAMES), eta),
+        "lb": lower_bound_errors(mcrb(true_mean, m2, pseudo_true, eta, var, ETA_NAMES), eta),
     }
     return out, pseudo_true
 
