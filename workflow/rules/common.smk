@@ -3,6 +3,8 @@ import os
 
 from snakemake.exceptions import WorkflowError
 
+from hwiloc.io.csi import CaptureError
+from hwiloc.studies.zhang2025_measured import check_capture_headers
 from hwiloc.config import (
     ConfigError,
     coerce_numeric_strings,
@@ -156,6 +158,21 @@ class Namespace:
 
     def __init__(self, **kwargs):
         self.__dict__.update(kwargs)
+
+
+# The user's captures (netcdf or kuleuven source) exist before the run: their
+# headers are checked now, so a bad file stops the dry run, not a job.
+if MCFG["source"] != "emulator":
+    try:
+        check_capture_headers(
+            ZCFG,
+            {
+                name: zhang2025_capture_path(Namespace(capture=name))
+                for name in evaluation_captures(MCFG)
+            },
+        )
+    except CaptureError as error:
+        raise WorkflowError(f"config key 'zhang2025.measured': {error}") from None
 
 
 # --- chen2022 ------------------------------------------------------------------
