@@ -75,6 +75,10 @@ def _walk(value, path=()):
             yield from _walk(v, path + (i,))
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 MAX_GRID_POINTS = 10_000_000  # one SAF image: beyond this a job would need tens of GB [-]
 
 
@@ -88,6 +92,7 @@ def _region_relations(config: dict) -> list[str]:
     problems = []
     for path, node in _walk(config):
         key = f"config key '{_key(path)}'"
+        node = {k: v for k, v in node.items() if _is_number(v)}  # the schema types the rest
         if all(k in node for k in ("x_min", "x_max", "y_min", "y_max")):
             bad = [
                 f"{lo}={node[lo]!r} must be < {hi}={node[hi]!r}"
@@ -118,6 +123,7 @@ def _shard_relations(config: dict) -> list[str]:
     """Every sharded section: no more shards than realizations (an empty shard is an error)."""
     problems = []
     for path, node in _walk(config):
+        node = {k: v for k, v in node.items() if _is_number(v)}
         if "num_shards" not in node:
             continue
         count = next((k for k in ("num_realizations", "num_trials") if k in node), None)
@@ -381,24 +387,28 @@ def validate_config(config: dict, schema: dict | str | Path) -> dict:
     """
     if not isinstance(schema, dict):
         schema = yaml.safe_load(Path(schema).read_text())
-    problems = [
-        f"config key '{_key(path)}': got {value!r}; expected a finite number"
-        for path, value in _non_finite(config)
-    ]
-    problems += [
-        f"config key '{_key(path)}': key {k!r} is a {type(k).__name__}; expected a string "
-        "(quote it, or pass the config through coerce_numeric_strings)"
-        for path, node in _walk(config)
-        for k in node
-        if not isinstance(k, str)
-    ]
+    tainted = set()  # sections with a problem of their own: no relation checks there
+    problems = []
+    for path, value in _non_finite(config):
+        problems.append(f"config key '{_key(path)}': got {value!r}; expected a finite number")
+        tainted.add(path[0])
+    for path, node in _walk(config):
+        for k in node:
+            if not isinstance(k, str):
+                problems.append(
+                    f"config key '{_key(path)}': key {k!r} is a {type(k).__name__}; expected a "
+                    "string (quote it, or pass the config through coerce_numeric_strings)"
+                )
+                tainted.add(path[0] if path else k)
     validator = Draft202012Validator(schema)
-    problems += [
-        _describe(e)
-        for e in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
-    ]
-    if not problems:
-        problems = _relations(config)
+    for error in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path]):
+        problems.append(_describe(error))
+        if error.absolute_path:
+            tainted.add(error.absolute_path[0])
+    # Relations between values run on every section the schema found clean, so a
+    # typo in one section does not hide a bad relation in another.
+    known = schema.get("properties", {})
+    problems += _relations({k: v for k, v in config.items() if k in known and k not in tainted})
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
@@ -415,15 +425,17 @@ def coerce_numeric_strings(value):
     ``'5'``. This turns such strings back into numbers before validation; a
     string that is not a number (``'abc'``) is kept and refused by the schema.
     Mapping keys go the other way: YAML reads ``1:`` as the integer 1 but
-    ``--config`` delivers ``'1'``, so integer keys become strings (a later
-    ``'1'`` replaces an earlier ``1``, as an override should), and the two
-    spellings never meet in one mapping (``pa_coefficients``).
+    ``--config`` delivers ``'1'``, so integer keys become strings; where
+    Snakemake's merge left both, the string (the command line's) replaces the
+    integer (a file's), as an override should (``pa_coefficients``).
     """
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            k = str(k) if isinstance(k, int) and not isinstance(k, bool) else k
-            out.pop(k, None)
+            if isinstance(k, int) and not isinstance(k, bool):
+                if str(k) in value:
+                    continue  # the string key came from --config: it overrides the file's
+                k = str(k)
             out[k] = coerce_numeric_strings(v)
         return out
     if isinstance(value, list):

@@ -139,7 +139,7 @@ def _load_npy(path: Path, mmap: bool = False) -> np.ndarray:
         return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
     except FileNotFoundError:
         raise CaptureError(f"{path}: missing") from None
-    except (ValueError, OSError, EOFError) as error:
+    except (ValueError, OSError, EOFError, TypeError) as error:
         raise CaptureError(
             f"{path}: not a readable numeric .npy array (truncated, pickled or corrupt: {error})"
         ) from None
@@ -227,14 +227,20 @@ def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
         raise
     except OSError as error:
         raise CaptureError(f"{source}: not a readable NetCDF/HDF5 file ({error})") from None
-    except (ValueError, KeyError, IndexError, TypeError) as error:
+    except (ValueError, KeyError, IndexError, TypeError, RuntimeError) as error:
         raise CaptureError(
             f"{source}: not a capture in this project's layout ({type(error).__name__}: {error})"
         ) from None
 
     def read(start: int, stop: int) -> np.ndarray:
-        with h5netcdf.File(path, "r") as f:
-            return np.moveaxis(f.variables["csi"][:, :, start:stop], -1, 0)
+        try:
+            with h5netcdf.File(path, "r") as f:
+                return np.moveaxis(f.variables["csi"][:, :, start:stop], -1, 0)
+        except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as error:
+            raise CaptureError(
+                f"{source}: symbols {start}..{stop - 1} are unreadable "
+                f"({type(error).__name__}: {error})"
+            ) from None
 
     return Capture(capture_name, source, antennas.astype(float), grid, positions, read)
 
@@ -279,7 +285,11 @@ def open_kuleuven_capture(
         raise CaptureError(f"{positions_file}: missing (ground-truth positions are required)")
     all_positions = _load_npy(positions_file, mmap=True)
     last = first_sample + num_samples
-    if all_positions.ndim != 2 or all_positions.shape[0] < last:
+    if all_positions.ndim != 2:
+        raise CaptureError(
+            f"{positions_file}: expected a [samples, 2 or 3] array, got shape {all_positions.shape}"
+        )
+    if all_positions.shape[0] < last:
         raise CaptureError(
             f"{positions_file}: has positions for "
             f"{all_positions.shape[0] if all_positions.ndim else 0} "
@@ -291,9 +301,11 @@ def open_kuleuven_capture(
     antenna_file = folder / "antenna_positions.npy"
     if antenna_file.is_file():
         raw = _load_npy(antenna_file)
-        antennas = scale * _check_positions(
-            str(antenna_file), raw, raw.shape[0] if raw.ndim == 2 else -1, "antenna_positions"
-        )
+        if raw.ndim != 2:
+            raise CaptureError(
+                f"{antenna_file}: expected a [antennas, 2 or 3] array, got shape {raw.shape}"
+            )
+        antennas = scale * _check_positions(str(antenna_file), raw, len(raw), "antenna_positions")
         if len(antennas) < 2:
             raise CaptureError(f"{antenna_file}: {len(antennas)} antenna(s); expected >= 2")
     elif antenna_positions is not None:

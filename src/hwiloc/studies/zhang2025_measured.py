@@ -90,7 +90,7 @@ def open_capture(
     """
     measured = cfg["measured"]
     source = measured["source"]
-    if source == "kuleuven" and Path(path).is_file():  # the folder's index file was given
+    if source == "kuleuven" and Path(path).name == "user_positions.npy":  # the folder's index
         path = Path(path).parent
     if source in ("emulator", "netcdf"):
         capture = open_netcdf_capture(path, name)
