@@ -385,6 +385,7 @@ CAPTURE_CASES = [
         ),
         "other.nc",
     ),
+    ("UE outside the localization region", _nc(positions=np.tile([40.0, 1.0], (L, 1))), "cap.nc"),
     ("kuleuven truncated sample", _ku(lambda f: _truncate(f / _S)), "channel_measurement_000002"),
     (
         "kuleuven pickled sample",

@@ -135,6 +135,21 @@ def check_capture_headers(cfg: dict, paths: dict) -> None:
             )
         if other != name:
             check_compatible(reference, capture)
+        region = cfg["measured"]["region"]
+        used = capture.positions[:asked]
+        lo, hi = used.min(axis=0), used.max(axis=0)
+        if (
+            lo[0] < region["x_min"]
+            or hi[0] > region["x_max"]
+            or (lo[1] < region["y_min"] or hi[1] > region["y_max"])
+        ):
+            raise CaptureError(
+                f"{capture.source}: capture '{other}' has its UE at x in [{lo[0]:.4g}, "
+                f"{hi[0]:.4g}], y in [{lo[1]:.4g}, {hi[1]:.4g}] m, outside "
+                f"zhang2025.measured.region x in [{region['x_min']}, {region['x_max']}], "
+                f"y in [{region['y_min']}, {region['y_max']}]: the localization grid cannot "
+                "contain it"
+            )
 
 
 def num_symbols_used(cfg: dict, capture: Capture) -> int:
