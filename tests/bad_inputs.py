@@ -306,22 +306,23 @@ def _nc(**kwargs):
     return lambda d: ("netcdf", write_netcdf(d / "cap.nc", **kwargs))
 
 
-def _nc_then(edit):
+def _edited(kind: str, write, edit):
+    """A builder: write a good capture into the case's folder, then spoil it with ``edit``."""
+
     def make(d):
-        path = write_netcdf(d / "cap.nc")
+        path = write(d)
         edit(path)
-        return "netcdf", path
+        return kind, path
 
     return make
+
+
+def _nc_then(edit):
+    return _edited("netcdf", lambda d: write_netcdf(d / "cap.nc"), edit)
 
 
 def _ku(edit):
-    def make(d):
-        folder = kuleuven_folder(d / "ku")
-        edit(folder)
-        return "kuleuven", folder
-
-    return make
+    return _edited("kuleuven", lambda d: kuleuven_folder(d / "ku"), edit)
 
 
 _S = "samples/channel_measurement_000002.npy"
