@@ -107,6 +107,13 @@ CONFIG_CASES = [
     ({"chen2022": {"impairments": {"phase_noise_std": -0.1}}}, "chen2022.impairments"),
     ({"chen2022": {"impairments": {"cfo_std": "abc"}}}, "chen2022.impairments.cfo_std"),
     ({"chen2022": {"power_dbm": []}}, "chen2022.power_dbm"),
+    ({"chen2022": {"power_dbm": [0.0, 10.0, 10.0]}}, "chen2022.power_dbm"),
+    ({"chen2022": {"pn_sweep": {"phase_noise_std": [0.01, 0.01]}}}, "pn_sweep.phase_noise_std"),
+    ({"zhang2025": {"pmsr_sweep": {"offset_std": [0.5, 0.5]}}}, "pmsr_sweep.offset_std"),
+    (
+        {"studies": {"saf_mcrb": {"search_halfwidth": 100.0, "search_step": 0.001}}},
+        "studies.saf_mcrb.search_step",
+    ),
     ({"chen2022": {"seed": -1}}, "chen2022.seed"),
     ({"studies": {"wideband": {"kind": "zhang2025_wide"}}}, "studies.wideband.kind"),
     ({"studies": {"saf_mcrb": {"search_step": 1.0}}}, "studies.saf_mcrb.search_step"),

@@ -48,6 +48,8 @@ def _describe(error) -> str:
         known = sorted(error.schema.get("properties", {}))
         extra = sorted(set(inst) - set(known))
         return f"config key '{key}': unknown key(s) {extra}; allowed keys are {known}"
+    if v == "uniqueItems":
+        return f"config key '{key}': got {inst!r}; expected distinct values (each one once)"
     if v in ("minItems", "maxItems"):
         return f"config key '{key}': got {inst!r}; expected {v.replace('Items', '')} {arg} items"
     return f"config key '{key}': got {inst!r}; {error.message}"
@@ -292,15 +294,20 @@ def _study_relations(studies: dict) -> list[str]:
                 f"config key 'studies.{name}': missing {missing} "
                 f"(needed by kind {entry.get('kind')!r})"
             )
-        if (
-            "search_step" in entry
-            and "search_halfwidth" in entry
-            and (entry["search_step"] > entry["search_halfwidth"])
-        ):
-            problems.append(
-                f"config key 'studies.{name}.search_step': got {entry['search_step']!r}; "
-                f"expected <= search_halfwidth = {entry['search_halfwidth']!r}"
-            )
+        if "search_step" in entry and "search_halfwidth" in entry:
+            step, half = entry["search_step"], entry["search_halfwidth"]
+            points = (2 * half / step + 1) ** 2
+            if step > half:
+                problems.append(
+                    f"config key 'studies.{name}.search_step': got {step!r}; "
+                    f"expected <= search_halfwidth = {half!r}"
+                )
+            elif points > MAX_GRID_POINTS:
+                problems.append(
+                    f"config key 'studies.{name}.search_step': got {step!r}; the search window "
+                    f"+-{half!r} m has {points:.3g} grid points, expected at most "
+                    f"{MAX_GRID_POINTS:.0e}"
+                )
     return problems
 
 
