@@ -161,8 +161,9 @@ class Namespace:
 
 
 # The user's captures (netcdf or kuleuven source) exist before the run: their
-# headers are checked now, so a bad file stops the dry run, not a job.
-if MCFG["source"] != "emulator":
+# headers are checked now, so a bad file stops the dry run, not a job. Jobs
+# (which parse this file again) skip it: each job checks its capture itself.
+if MCFG["source"] != "emulator" and getattr(workflow, "is_main_process", True):
     try:
         check_capture_headers(
             ZCFG,
