@@ -26,8 +26,6 @@ import h5netcdf
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-STUDY_SCHEMA = ROOT / "workflow" / "schemas" / "study_tables.schema.yaml"
 
 # --- config values: (override merged onto the quick profile, key the message must name) ---
 CONFIG_CASES = [
@@ -177,12 +175,10 @@ def merged(base: dict, override: dict) -> dict:
 
 
 def validate_as_snakefile(config: dict) -> None:
-    """What workflow/rules/common.smk does before the DAG: coerce, validate, study tables."""
-    from hwiloc.config import coerce_numeric_strings, validate_config, validate_study_tables
+    """What workflow/rules/common.smk runs before the DAG, the same call."""
+    from hwiloc.config import check_workflow_config
 
-    config = coerce_numeric_strings(config)
-    validate_config(config, SCHEMA)
-    validate_study_tables(config, ROOT, STUDY_SCHEMA)
+    check_workflow_config(config, ROOT)
 
 
 def config_outcome(override: dict, key: str, base: dict | None = None) -> tuple[str, str]:

@@ -579,3 +579,19 @@ def validate_study_tables(config: dict, basedir: str | Path, schema: dict | str 
         problems += [f"config key 'studies.{name}.table': {p}" for p in found]
     if problems:
         raise ConfigError("invalid study table(s):\n  " + "\n  ".join(problems))
+
+
+def check_workflow_config(config: dict, basedir: str | Path) -> dict:
+    """Everything the Snakefile checks before building the DAG; the coerced config.
+
+    Numbers written as strings (``--config``) become numbers and integer keys
+    strings (:func:`coerce_numeric_strings`); then the config is validated
+    against ``<basedir>/workflow/schemas/config.schema.yaml`` and every study
+    table against ``study_tables.schema.yaml`` beside it. Raises ConfigError
+    listing every problem.
+    """
+    config = coerce_numeric_strings(config)
+    schemas = Path(basedir) / "workflow" / "schemas"
+    validate_config(config, schemas / "config.schema.yaml")
+    validate_study_tables(config, basedir, schemas / "study_tables.schema.yaml")
+    return config

@@ -5,22 +5,12 @@ from snakemake.exceptions import WorkflowError
 
 from hwiloc.io.csi import CaptureError
 from hwiloc.studies.zhang2025_measured import check_capture_headers
-from hwiloc.config import (
-    ConfigError,
-    coerce_numeric_strings,
-    evaluation_captures,
-    validate_config,
-    validate_study_tables,
-)
+from hwiloc.config import ConfigError, check_workflow_config, evaluation_captures
 
-SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
-STUDY_SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "study_tables.schema.yaml")
-
-# --config KEY={...} delivers nested numbers as strings: turn them back first.
-config.update(coerce_numeric_strings(config))
+# Numbers that --config delivered as strings become numbers, then the config and
+# the study tables are checked against workflow/schemas/ (all before the DAG).
 try:
-    validate_config(config, SCHEMA)
-    validate_study_tables(config, workflow.basedir, STUDY_SCHEMA)
+    config.update(check_workflow_config(config, workflow.basedir))
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
