@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from tokenize import TokenError
 
 import h5netcdf
 import numpy as np
@@ -139,8 +140,8 @@ def _load_npy(path: Path, mmap: bool = False) -> np.ndarray:
         return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
     except FileNotFoundError:
         raise CaptureError(f"{path}: missing") from None
-    except (ValueError, OSError, EOFError, TypeError) as error:
-        raise CaptureError(
+    except (ValueError, OSError, EOFError, TypeError, SyntaxError, TokenError) as error:
+        raise CaptureError(  # a spoilt header fails numpy's parser in any of these ways
             f"{path}: not a readable numeric .npy array (truncated, pickled or corrupt: {error})"
         ) from None
 
