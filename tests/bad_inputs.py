@@ -126,6 +126,8 @@ CONFIG_CASES = [
         "studies.extra",
     ),
     ({"studies": {"wideband": {"table": "config/studies/absent.tsv"}}}, "studies.wideband.table"),
+    ({"studies": {"wideband": {"table": "config"}}}, "studies.wideband.table"),
+    ({"studies": {"wideband": {"table": "a\x00b.tsv"}}}, "studies.wideband.table"),
 ]
 
 # --- study-table cells: (kind, TSV text, what the message must name) ---------------------

@@ -48,6 +48,9 @@ def _describe(error) -> str:
         known = sorted(error.schema.get("properties", {}))
         extra = sorted(set(inst) - set(known))
         return f"config key '{key}': unknown key(s) {extra}; allowed keys are {known}"
+    if v == "pattern":
+        what = error.schema.get("description") or "the pattern"
+        return f"config key '{key}': got {inst!r}; expected {what} (regular expression {arg})"
     if v == "uniqueItems":
         return f"config key '{key}': got {inst!r}; expected distinct values (each one once)"
     if v in ("minItems", "maxItems"):
@@ -504,7 +507,7 @@ def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict
             lines = list(csv.reader(f, delimiter="\t"))
     except FileNotFoundError:
         return [f"{where} does not exist"]
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except (OSError, ValueError, csv.Error) as error:  # ValueError: bad bytes, a NUL in the path
         return [f"{where}: not a readable tab-separated text file ({error})"]
     lines = [line for line in lines if any(cell.strip() for cell in line)]
     if not lines:
