@@ -84,7 +84,9 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-MAX_GRID_POINTS = 10_000_000  # one SAF image: beyond this a job would need tens of GB [-]
+MAX_GRID_POINTS = (
+    10_000_000  # a guard against a mistyped step: the paper grids have ~1e5 points [-]
+)
 
 
 def _region_relations(config: dict) -> list[str]:
@@ -225,11 +227,10 @@ def _zhang2025_relations(z: dict) -> list[str]:
     return problems
 
 
-ANGLE_GRID_MARGIN = 0.01  # the chen2022 angle grid spans (-pi/2 + 0.01, pi/2 - 0.01) [rad]
-
-
 def _chen2022_relations(c: dict) -> list[str]:
     """chen2022: ULA on the y axis at the origin, UE in front of it (x > 0), Sec. II."""
+    from hwiloc.studies.chen2022 import ANGLE_GRID_MARGIN
+
     problems = []
     key = "config key 'chen2022"
     s = c["system"]

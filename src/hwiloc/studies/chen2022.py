@@ -41,6 +41,7 @@ REFERENCE = (
 )
 IMPAIRMENTS = ("pn", "cfo", "mc", "pa")
 ETA_NAMES = ("theta", "tau", "gain_magnitude", "gain_phase")  # eta of eq. (3), named in errors
+ANGLE_GRID_MARGIN = 0.01  # the estimators' coarse angle grid stops this short of +-pi/2 [rad]
 
 
 def dbm_to_watt(p_dbm):
@@ -305,7 +306,8 @@ def bounds_vs_power_dataset(system: System, hardware: HardwareRealization, power
 
 def coarse_grid(system: System, mc_cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     """Coarse (theta, tau) grid of the estimators. [rad], [s]"""
-    thetas = np.arange(-np.pi / 2 + 0.01, np.pi / 2 - 0.01, float(mc_cfg["grid_theta_step"]))
+    margin = ANGLE_GRID_MARGIN
+    thetas = np.arange(-np.pi / 2 + margin, np.pi / 2 - margin, float(mc_cfg["grid_theta_step"]))
     taus = np.arange(0.0, float(mc_cfg["grid_tau_max"]), float(mc_cfg["grid_tau_step"]))
     return thetas, taus
 
