@@ -24,7 +24,7 @@ def _refused(config, *fragments):
 @pytest.mark.parametrize(
     "path, value, fragments",
     [
-        (("system", "num_antennas"), -4, ["zhang2025.system.num_antennas", "-4", ">= 1"]),
+        (("system", "num_antennas"), -4, ["zhang2025.system.num_antennas", "-4", ">= 2"]),
         (("crlb", "num_antennas", 0), 0, ["zhang2025.crlb.num_antennas[0]", ">= 2"]),
         (("saf", "cases", "fig5", "offset_std"), "abc", ["fig5.offset_std", "'abc'", "number"]),
         (

@@ -144,7 +144,7 @@ def test_bad_config_is_refused_before_any_job(tmp_path):
     result = snakemake(tmp_path, "--configfile", str(bad), check=False)
     assert result.returncode != 0
     message = result.stdout + result.stderr
-    assert "config key 'zhang2025.system.num_antennas': got -4; expected a number >= 1" in message
+    assert "config key 'zhang2025.system.num_antennas': got -4; expected a number >= 2" in message
     assert "config key 'zhang2025.crlb.offset_std.num': got 'ten'" in message
     assert not (tmp_path / "results").exists()
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
+from hwiloc.constants import SPEED_OF_LIGHT
+
 
 class ConfigError(ValueError):
     """A config value is missing, of the wrong type or out of range."""
@@ -46,6 +48,11 @@ def _describe(error) -> str:
         known = sorted(error.schema.get("properties", {}))
         extra = sorted(set(inst) - set(known))
         return f"config key '{key}': unknown key(s) {extra}; allowed keys are {known}"
+    if v == "pattern":
+        what = error.schema.get("description") or "the pattern"
+        return f"config key '{key}': got {inst!r}; expected {what} (regular expression {arg})"
+    if v == "uniqueItems":
+        return f"config key '{key}': got {inst!r}; expected distinct values (each one once)"
     if v in ("minItems", "maxItems"):
         return f"config key '{key}': got {inst!r}; expected {v.replace('Items', '')} {arg} items"
     return f"config key '{key}': got {inst!r}; {error.message}"
@@ -62,32 +69,214 @@ def _non_finite(value, path=()):
             yield from _non_finite(v, path + (i,))
 
 
-def _relations(config: dict) -> list[str]:
-    """Checks that involve several values."""
+def _walk(value, path=()):
+    """Every mapping in ``value`` with its key path (depth first, in order)."""
+    if isinstance(value, dict):
+        yield path, value
+        for k, v in value.items():
+            yield from _walk(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, path + (i,))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+MAX_GRID_POINTS = (
+    10_000_000  # a guard against a mistyped step: the paper grids have ~1e5 points [-]
+)
+
+
+def _region_relations(config: dict) -> list[str]:
+    """Every region and range anywhere in the config: min < max, a step that fits it.
+
+    A region is any mapping with x_min, x_max, y_min, y_max (``step`` optional);
+    a range is any mapping with start and stop. New sections are covered
+    without a line here.
+    """
     problems = []
-    z = config.get("zhang2025", {})
-    for where in ("saf", "pmsr_sweep"):
-        region = z.get(where, {}).get("region", {})
-        for lo, hi in (("x_min", "x_max"), ("y_min", "y_max")):
-            if lo in region and hi in region and not region[lo] < region[hi]:
+    for path, node in _walk(config):
+        key = f"config key '{_key(path)}'"
+        node = {k: v for k, v in node.items() if _is_number(v)}  # the schema types the rest
+        if all(k in node for k in ("x_min", "x_max", "y_min", "y_max")):
+            bad = [
+                f"{lo}={node[lo]!r} must be < {hi}={node[hi]!r}"
+                for lo, hi in (("x_min", "x_max"), ("y_min", "y_max"))
+                if not node[lo] < node[hi]
+            ]
+            problems += [f"{key}: {b}" for b in bad]
+            if bad or "step" not in node:
+                continue
+            width, height = node["x_max"] - node["x_min"], node["y_max"] - node["y_min"]
+            if node["step"] > min(width, height):
                 problems.append(
-                    f"config key 'zhang2025.{where}.region': {lo}={region[lo]!r} must be "
-                    f"< {hi}={region[hi]!r}"
+                    f"{key}: step={node['step']!r} must be <= the region's smaller side "
+                    f"{min(width, height):.6g} m (at least two grid points per axis)"
                 )
-    std = z.get("crlb", {}).get("offset_std", {})
-    if "start" in std and "stop" in std and not std["start"] < std["stop"]:
+            elif (width / node["step"] + 1) * (height / node["step"] + 1) > MAX_GRID_POINTS:
+                problems.append(
+                    f"{key}: step={node['step']!r} gives "
+                    f"{(width / node['step'] + 1) * (height / node['step'] + 1):.3g} grid points; "
+                    f"expected at most {MAX_GRID_POINTS:.0e} (a coarser step or a smaller region)"
+                )
+        if "start" in node and "stop" in node and not node["start"] < node["stop"]:
+            problems.append(f"{key}: start={node['start']!r} must be < stop={node['stop']!r}")
+    return problems
+
+
+def _shard_relations(config: dict) -> list[str]:
+    """Every sharded section: no more shards than realizations (an empty shard is an error)."""
+    problems = []
+    for path, node in _walk(config):
+        node = {k: v for k, v in node.items() if _is_number(v)}
+        if "num_shards" not in node:
+            continue
+        count = next((k for k in ("num_realizations", "num_trials") if k in node), None)
+        if count and node["num_shards"] > node[count]:
+            problems.append(
+                f"config key '{_key(path + ('num_shards',))}': got {node['num_shards']!r}; "
+                f"expected at most {count} = {node[count]!r}"
+            )
+    return problems
+
+
+def _inside(position, region) -> bool:
+    return (
+        region["x_min"] <= position[0] <= region["x_max"]
+        and region["y_min"] <= position[1] <= region["y_max"]
+    )
+
+
+def _zhang2025_relations(z: dict) -> list[str]:
+    """zhang2025: the ULA lies on the x axis, centred at the origin (Sec. II-A)."""
+    problems = []
+    key = "config key 'zhang2025"
+    s = z["system"]
+    if s["num_subcarriers"] * s["subcarrier_spacing"] >= s["carrier_frequency"]:
         problems.append(
-            f"config key 'zhang2025.crlb.offset_std': start={std['start']!r} must be "
-            f"< stop={std['stop']!r}"
+            f"{key}.system.num_subcarriers': bandwidth K * subcarrier_spacing = "
+            f"{s['num_subcarriers'] * s['subcarrier_spacing']:.6g} Hz must be < "
+            f"carrier_frequency = {s['carrier_frequency']!r} Hz (subcarrier frequencies > 0)"
         )
-    sweep = z.get("pmsr_sweep", {})
-    if sweep.get("num_shards", 0) > sweep.get("num_realizations", math.inf):
+    ue = z["ue_position"]
+    if ue[1] == 0:
         problems.append(
-            f"config key 'zhang2025.pmsr_sweep.num_shards': got {sweep['num_shards']!r}; "
-            f"expected at most num_realizations = {sweep['num_realizations']!r}"
+            f"{key}.ue_position': got {ue!r}; a UE on the array axis (y = 0: at the origin or "
+            "on an element) has an undefined position bound; expected y != 0"
         )
-    problems += _measured_relations(z.get("measured", {}))
-    problems += _study_relations(config.get("studies", {}))
+    radius = z["saf"]["main_lobe_radius"]
+    regions = {
+        "saf.region": z["saf"]["region"],
+        "pmsr_sweep.region": z["pmsr_sweep"]["region"],
+        "measured.region": z["measured"]["region"],
+    }
+    for name, region in regions.items():
+        if not (region["x_min"] < region["x_max"] and region["y_min"] < region["y_max"]):
+            continue  # reported by _region_relations
+        if name != "measured.region" and not _inside(ue, region):
+            problems.append(
+                f"{key}.ue_position': got {ue!r}; expected inside zhang2025.{name} "
+                f"x in [{region['x_min']}, {region['x_max']}], "
+                f"y in [{region['y_min']}, {region['y_max']}] (the SAF peak is sought there)"
+            )
+        side = min(region["x_max"] - region["x_min"], region["y_max"] - region["y_min"])
+        if not region["step"] < radius < side / 2:
+            problems.append(
+                f"{key}.saf.main_lobe_radius': got {radius!r}; expected between "
+                f"zhang2025.{name}.step = {region['step']!r} and half the region's smaller "
+                f"side {side / 2:.6g} m (the PMSR needs a main lobe and a side-lobe area)"
+            )
+    m = z["measured"]
+    if m["refine_step"] >= m["region"]["step"]:
+        problems.append(
+            f"{key}.measured.refine_step': got {m['refine_step']!r}; expected < "
+            f"measured.region.step = {m['region']['step']!r}"
+        )
+    if m["num_symbols"] and m["num_snapshots"] > m["num_symbols"]:
+        problems.append(
+            f"{key}.measured.num_snapshots': got {m['num_snapshots']!r}; expected at most "
+            f"num_symbols = {m['num_symbols']!r}"
+        )
+    if m["source"] == "emulator":
+        region = m["region"]
+        for name, position in m["emulator"]["captures"].items():
+            if position[1] == 0:
+                problems.append(
+                    f"{key}.measured.emulator.captures.{name}': got {position!r}; "
+                    "a UE on the array axis (y = 0); expected y != 0"
+                )
+            elif (
+                region["x_min"] < region["x_max"]
+                and region["y_min"] < region["y_max"]
+                and (not _inside(position, region))
+            ):
+                problems.append(
+                    f"{key}.measured.emulator.captures.{name}': got {position!r}; expected "
+                    f"inside zhang2025.measured.region (where the UE is localized)"
+                )
+    if m["source"] == "kuleuven":
+        for name, c in m["kuleuven"]["captures"].items():
+            if m["num_symbols"] > c["num_samples"]:
+                problems.append(
+                    f"{key}.measured.num_symbols': got {m['num_symbols']!r}; expected at most "
+                    f"kuleuven.captures.{name}.num_samples = {c['num_samples']!r} (0 = all)"
+                )
+    problems += _measured_relations(m)
+    return problems
+
+
+def _chen2022_relations(c: dict) -> list[str]:
+    """chen2022: ULA on the y axis at the origin, UE in front of it (x > 0), Sec. II."""
+    from hwiloc.studies.chen2022 import ANGLE_GRID_MARGIN
+
+    problems = []
+    key = "config key 'chen2022"
+    s = c["system"]
+    x, y = s["ue_position"]
+    theta = math.atan2(y, x)
+    delay = math.hypot(x, y) / SPEED_OF_LIGHT
+    if x <= 0:
+        problems.append(
+            f"{key}.system.ue_position': got {s['ue_position']!r}; expected x > 0 (the UE in "
+            "front of the array on the y axis; x = 0 is on the array axis or at the origin)"
+        )
+    elif abs(theta) >= math.pi / 2 - ANGLE_GRID_MARGIN:
+        problems.append(
+            f"{key}.system.ue_position': got {s['ue_position']!r}; its angle {theta:.6g} rad "
+            f"is outside the estimators' angle grid |theta| < pi/2 - {ANGLE_GRID_MARGIN}"
+        )
+    if s["bandwidth"] >= s["carrier_frequency"]:
+        problems.append(
+            f"{key}.system.bandwidth': got {s['bandwidth']!r}; expected < carrier_frequency = "
+            f"{s['carrier_frequency']!r} Hz"
+        )
+    spacing = s["bandwidth"] / s["num_subcarriers"]
+    if x > 0 and delay >= 1 / spacing:
+        problems.append(
+            f"{key}.system.ue_position': got {s['ue_position']!r}; its delay {delay:.6g} s "
+            f"must be < 1 / subcarrier spacing = {1 / spacing:.6g} s (else it aliases)"
+        )
+    mc = c["montecarlo"]
+    if x > 0 and not delay <= mc["grid_tau_max"] - mc["grid_tau_step"]:
+        problems.append(
+            f"{key}.montecarlo.grid_tau_max': got {mc['grid_tau_max']!r}; the estimators' "
+            f"delay grid must contain the UE's delay {delay:.6g} s: expected >= "
+            f"{delay + mc['grid_tau_step']:.6g} s (delay + grid_tau_step)"
+        )
+    if mc["grid_tau_step"] >= mc["grid_tau_max"]:
+        problems.append(
+            f"{key}.montecarlo.grid_tau_step': got {mc['grid_tau_step']!r}; expected < "
+            f"grid_tau_max = {mc['grid_tau_max']!r}"
+        )
+    pa = c["impairments"]["pa_coefficients"]
+    linear = pa.get("1")
+    if linear is None or (linear[0] == 0 and linear[1] == 0):
+        problems.append(
+            f"{key}.impairments.pa_coefficients': got {pa!r}; expected a non-zero linear "
+            "term '1' (the PA gain beta_1; without it the signal vanishes at low power)"
+        )
     return problems
 
 
@@ -109,6 +298,41 @@ def _study_relations(studies: dict) -> list[str]:
                 f"config key 'studies.{name}': missing {missing} "
                 f"(needed by kind {entry.get('kind')!r})"
             )
+        if "search_step" in entry and "search_halfwidth" in entry:
+            step, half = entry["search_step"], entry["search_halfwidth"]
+            points = (2 * half / step + 1) ** 2
+            if step > half:
+                problems.append(
+                    f"config key 'studies.{name}.search_step': got {step!r}; "
+                    f"expected <= search_halfwidth = {half!r}"
+                )
+            elif points > MAX_GRID_POINTS:
+                problems.append(
+                    f"config key 'studies.{name}.search_step': got {step!r}; the search window "
+                    f"+-{half!r} m has {points:.3g} grid points, expected at most "
+                    f"{MAX_GRID_POINTS:.0e}"
+                )
+    return problems
+
+
+# Cross-field checks of each top-level section (run when the schema passes).
+# A new section (e.g. xlmimo2022) needs only its schema under the root's
+# ``properties`` in workflow/schemas/config.schema.yaml; it gets the generic
+# region, range and shard checks for free, and an entry here if it has
+# relations of its own.
+SECTION_RELATIONS = {
+    "zhang2025": _zhang2025_relations,
+    "chen2022": _chen2022_relations,
+    "studies": _study_relations,
+}
+
+
+def _relations(config: dict) -> list[str]:
+    """Checks that involve several values."""
+    problems = _region_relations(config) + _shard_relations(config)
+    for section, check in SECTION_RELATIONS.items():
+        if section in config:
+            problems += check(config[section])
     return problems
 
 
@@ -174,17 +398,28 @@ def validate_config(config: dict, schema: dict | str | Path) -> dict:
     """
     if not isinstance(schema, dict):
         schema = yaml.safe_load(Path(schema).read_text())
-    problems = [
-        f"config key '{_key(path)}': got {value!r}; expected a finite number"
-        for path, value in _non_finite(config)
-    ]
+    tainted = set()  # sections with a problem of their own: no relation checks there
+    problems = []
+    for path, value in _non_finite(config):
+        problems.append(f"config key '{_key(path)}': got {value!r}; expected a finite number")
+        tainted.add(path[0])
+    for path, node in _walk(config):
+        for k in node:
+            if not isinstance(k, str):
+                problems.append(
+                    f"config key '{_key(path)}': key {k!r} is a {type(k).__name__}; expected a "
+                    "string (quote it, or pass the config through coerce_numeric_strings)"
+                )
+                tainted.add(path[0] if path else k)
     validator = Draft202012Validator(schema)
-    problems += [
-        _describe(e)
-        for e in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
-    ]
-    if not problems:
-        problems = _relations(config)
+    for error in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path]):
+        problems.append(_describe(error))
+        if error.absolute_path:
+            tainted.add(error.absolute_path[0])
+    # Relations between values run on every section the schema found clean, so a
+    # typo in one section does not hide a bad relation in another.
+    known = schema.get("properties", {})
+    problems += _relations({k: v for k, v in config.items() if k in known and k not in tainted})
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
@@ -194,15 +429,26 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def coerce_numeric_strings(value):
-    """Numbers written as strings become numbers (ints stay ints); nothing else changes.
+    """Numbers written as strings become numbers (ints stay ints); integer keys become strings.
 
     Snakemake's ``--config key={...}`` loads nested values with YAML's
     BaseLoader, so ``--config 'zhang2025={"snr_db": 5}'`` arrives as the string
     ``'5'``. This turns such strings back into numbers before validation; a
     string that is not a number (``'abc'``) is kept and refused by the schema.
+    Mapping keys go the other way: YAML reads ``1:`` as the integer 1 but
+    ``--config`` delivers ``'1'``, so integer keys become strings; where
+    Snakemake's merge left both, the string (the command line's) replaces the
+    integer (a file's), as an override should (``pa_coefficients``).
     """
     if isinstance(value, dict):
-        return {k: coerce_numeric_strings(v) for k, v in value.items()}
+        out = {}
+        for k, v in value.items():
+            if isinstance(k, int) and not isinstance(k, bool):
+                if str(k) in value:
+                    continue  # the string key came from --config: it overrides the file's
+                k = str(k)
+            out[k] = coerce_numeric_strings(v)
+        return out
     if isinstance(value, list):
         return [coerce_numeric_strings(v) for v in value]
     if isinstance(value, str) and _NUMBER.match(value.strip()):
@@ -215,7 +461,7 @@ def load_config(*paths: str | Path) -> dict:
     """Load YAML config files, later ones updating earlier ones key by key (as Snakemake does)."""
     merged: dict = {}
     for path in paths:
-        _deep_update(merged, yaml.safe_load(Path(path).read_text()) or {})
+        _deep_update(merged, coerce_numeric_strings(yaml.safe_load(Path(path).read_text()) or {}))
     return merged
 
 
@@ -226,3 +472,130 @@ def _deep_update(base: dict, update: dict) -> dict:
         else:
             base[k] = v
     return base
+
+
+def _cell(text: str):
+    """A TSV cell as a number when it reads as one, None when empty or NA, else the string."""
+    text = text.strip()
+    if text in ("", "NA", "N/A", "NaN", "nan", "null", "None"):
+        return None
+    return coerce_numeric_strings(text)
+
+
+def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict) -> list[str]:
+    """Every problem of one study table: columns, then each cell typed and bounded by its kind.
+
+    Parameters
+    ----------
+    path : path
+        The study's TSV (tab-separated, one header line).
+    kind : str
+        The study kind; ``schema["kinds"][kind]`` is the schema of one row.
+    schema : dict
+        The study-table schema (workflow/schemas/study_tables.schema.yaml).
+    config : dict
+        The validated config (for relations with the paper profile).
+    """
+    import csv
+
+    where = f"study table {path}"
+    if kind not in schema["kinds"]:
+        return [f"{where}: kind {kind!r} has no row schema; known kinds {sorted(schema['kinds'])}"]
+    row_schema = {"$defs": schema.get("$defs", {}), **schema["kinds"][kind]}
+    columns_allowed = sorted(row_schema["properties"])
+    try:
+        with open(path, newline="") as f:
+            lines = list(csv.reader(f, delimiter="\t"))
+    except FileNotFoundError:
+        return [f"{where} does not exist"]
+    except (OSError, ValueError, csv.Error) as error:  # ValueError: bad bytes, a NUL in the path
+        return [f"{where}: not a readable tab-separated text file ({error})"]
+    lines = [line for line in lines if any(cell.strip() for cell in line)]
+    if not lines:
+        return [f"{where} is empty; expected a header with columns {columns_allowed}"]
+    header = [c.strip() for c in lines[0]]
+    problems = []
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    unknown = [c for c in header if c not in columns_allowed]
+    missing = [c for c in row_schema["required"] if c not in header]
+    if duplicated:
+        problems.append(f"{where}: duplicated column(s) {duplicated}")
+    if unknown or missing:
+        problems.append(
+            f"{where}: columns {header}; kind {kind!r} needs exactly {columns_allowed}"
+            + (f" (missing {missing})" if missing else "")
+            + (f" (unknown {unknown})" if unknown else "")
+        )
+    if problems:
+        return problems
+    if len(lines) == 1:
+        return [f"{where} has no rows"]
+    validator = Draft202012Validator(row_schema)
+    seen = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if len(line) != len(header):
+            problems.append(
+                f"{where}, line {number}: {len(line)} cell(s); expected {len(header)} "
+                f"(one per column {header}, tab-separated)"
+            )
+            continue
+        row = {c: _cell(v) for c, v in zip(header, line, strict=True)}
+        for error in validator.iter_errors({k: v for k, v in row.items() if v is not None}):
+            if error.validator == "required":
+                continue  # an empty cell: reported below
+            text = _describe(error).split(": ", 1)[1]
+            column = error.absolute_path[0] if error.absolute_path else ""
+            problems.append(f"{where}, line {number}, column '{column}': {text}")
+        for column, value in row.items():
+            if value is None:
+                problems.append(
+                    f"{where}, line {number}, column '{column}': empty or NA cell; expected a value"
+                )
+            elif isinstance(value, float) and not math.isfinite(value):
+                problems.append(
+                    f"{where}, line {number}, column '{column}': got {value!r}; expected a finite "
+                    "number"
+                )
+        key = tuple(line)
+        if key in seen:
+            problems.append(f"{where}, line {number}: repeats line {seen[key]} (the same case)")
+        seen.setdefault(key, number)
+        carrier = config.get("zhang2025", {}).get("system", {}).get("carrier_frequency")
+        bandwidth = row.get("bandwidth_hz")
+        if isinstance(bandwidth, int | float) and carrier and bandwidth >= carrier:
+            problems.append(
+                f"{where}, line {number}, column 'bandwidth_hz': got {bandwidth!r}; expected < "
+                f"zhang2025.system.carrier_frequency = {carrier!r} Hz"
+            )
+    return problems
+
+
+def validate_study_tables(config: dict, basedir: str | Path, schema: dict | str | Path) -> None:
+    """Check the table of every study in ``config["studies"]``; raise ConfigError listing all.
+
+    ``basedir`` is the folder study ``table`` paths are relative to (the Snakefile's).
+    """
+    if not isinstance(schema, dict):
+        schema = yaml.safe_load(Path(schema).read_text())
+    problems = []
+    for name, entry in config.get("studies", {}).items():
+        found = study_table_problems(Path(basedir) / entry["table"], entry["kind"], schema, config)
+        problems += [f"config key 'studies.{name}.table': {p}" for p in found]
+    if problems:
+        raise ConfigError("invalid study table(s):\n  " + "\n  ".join(problems))
+
+
+def check_workflow_config(config: dict, basedir: str | Path) -> dict:
+    """Everything the Snakefile checks before building the DAG; the coerced config.
+
+    Numbers written as strings (``--config``) become numbers and integer keys
+    strings (:func:`coerce_numeric_strings`); then the config is validated
+    against ``<basedir>/workflow/schemas/config.schema.yaml`` and every study
+    table against ``study_tables.schema.yaml`` beside it. Raises ConfigError
+    listing every problem.
+    """
+    config = coerce_numeric_strings(config)
+    schemas = Path(basedir) / "workflow" / "schemas"
+    validate_config(config, schemas / "config.schema.yaml")
+    validate_study_tables(config, basedir, schemas / "study_tables.schema.yaml")
+    return config

@@ -3,19 +3,14 @@ import os
 
 from snakemake.exceptions import WorkflowError
 
-from hwiloc.config import (
-    ConfigError,
-    coerce_numeric_strings,
-    evaluation_captures,
-    validate_config,
-)
+from hwiloc.io.csi import CaptureError
+from hwiloc.studies.zhang2025_measured import check_capture_headers
+from hwiloc.config import ConfigError, check_workflow_config, evaluation_captures
 
-SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
-
-# --config KEY={...} delivers nested numbers as strings: turn them back first.
-config.update(coerce_numeric_strings(config))
+# Numbers that --config delivered as strings become numbers, then the config and
+# the study tables are checked against workflow/schemas/ (all before the DAG).
 try:
-    validate_config(config, SCHEMA)
+    config.update(check_workflow_config(config, workflow.basedir))
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
@@ -153,6 +148,22 @@ class Namespace:
 
     def __init__(self, **kwargs):
         self.__dict__.update(kwargs)
+
+
+# The user's captures (netcdf or kuleuven source) exist before the run: their
+# headers are checked now, so a bad file stops the dry run, not a job. Jobs
+# (which parse this file again) skip it: each job checks its capture itself.
+if MCFG["source"] != "emulator" and getattr(workflow, "is_main_process", True):
+    try:
+        check_capture_headers(
+            ZCFG,
+            {
+                name: zhang2025_capture_path(Namespace(capture=name))
+                for name in evaluation_captures(MCFG)
+            },
+        )
+    except CaptureError as error:
+        raise WorkflowError(f"config key 'zhang2025.measured': {error}") from None
 
 
 # --- chen2022 ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from hwiloc.studies import zhang2025_measured
 log = job_logger(snakemake.log[0], "zhang2025_calibrate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
-capture = zhang2025_measured.open_capture(cfg, snakemake.params.name, path)
+capture = zhang2025_measured.open_capture(cfg, snakemake.params.name, path, log.info)
 ds = zhang2025_measured.calibration_dataset(capture, cfg)
 write_dataset(ds, snakemake.output.calibration)
 log.info(

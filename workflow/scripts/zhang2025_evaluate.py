@@ -11,7 +11,7 @@ from hwiloc.studies import zhang2025_measured
 log = job_logger(snakemake.log[0], "zhang2025_evaluate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
-capture = zhang2025_measured.open_capture(cfg, snakemake.wildcards.capture, path)
+capture = zhang2025_measured.open_capture(cfg, snakemake.wildcards.capture, path, log.info)
 snapshots = zhang2025_measured.snapshot_indices(
     zhang2025_measured.num_symbols_used(cfg, capture), cfg["measured"]["num_snapshots"]
 )

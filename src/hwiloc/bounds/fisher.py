@@ -8,7 +8,11 @@ complement, the effective FIM of eq. (5).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from hwiloc.validation import require_positive
 
 
 def fisher_information(jacobian: np.ndarray, noise_variance: float) -> np.ndarray:
@@ -26,7 +30,9 @@ def fisher_information(jacobian: np.ndarray, noise_variance: float) -> np.ndarra
     fim : [..., num_parameters, num_parameters], float
     """
     jacobian = np.asarray(jacobian)
-    return (2.0 / noise_variance) * np.real(np.conj(np.swapaxes(jacobian, -1, -2)) @ jacobian)
+    return (2.0 / require_positive("noise_variance", noise_variance)) * np.real(
+        np.conj(np.swapaxes(jacobian, -1, -2)) @ jacobian
+    )
 
 
 def schur_efim(fim: np.ndarray, num_interest: int) -> np.ndarray:
@@ -50,7 +56,15 @@ def schur_efim(fim: np.ndarray, num_interest: int) -> np.ndarray:
     j_aa = fim[..., :a, :a]
     j_ab = fim[..., :a, a:]
     j_bb = fim[..., a:, a:]
-    return j_aa - j_ab @ np.linalg.solve(j_bb, np.swapaxes(j_ab, -1, -2))
+    try:
+        return j_aa - j_ab @ np.linalg.solve(j_bb, np.swapaxes(j_ab, -1, -2))
+    except np.linalg.LinAlgError:
+        block = np.asarray(j_bb).reshape((-1,) + j_bb.shape[-2:])
+        names = [f"nuisance[{i}]" for i in range(block.shape[-1])]
+        lost = sorted({n for j in block for n in unobservable(j, names)})
+        raise UnobservableError(
+            f"singular nuisance block of the Fisher information: {lost or names} unobservable"
+        ) from None
 
 
 def efim_diagonal_nuisance(
@@ -83,32 +97,121 @@ def efim_diagonal_nuisance(
     efim : [..., P, P], float
         J_eff of eq. (5).
     """
-    scale = 2.0 / noise_variance
-    j_pp = scale * np.real(  # Eq. (6)
-        np.einsum("mlp,mlq->pq", np.conj(jacobian_interest), jacobian_interest)
-    )
-    j_p_phi = scale * np.real(  # Eq. (7), one column per nuisance parameter: [M, P]
-        np.einsum("mlp,ml->mp", jacobian_interest, np.conj(jacobian_nuisance))
-    )
-    j_phi_phi = scale * np.sum(np.abs(jacobian_nuisance) ** 2, axis=-1) + np.asarray(
-        prior_information, dtype=float
-    )  # Eqs. (11)-(12), diagonal: [..., M]
-    with np.errstate(divide="ignore"):
-        inverse = np.where(np.isinf(j_phi_phi), 0.0, 1.0 / j_phi_phi)
-    return j_pp - np.einsum("mp,...m,mq->...pq", j_p_phi, inverse, j_p_phi)  # Eq. (5)
+    scale = 2.0 / require_positive("noise_variance", noise_variance)
+    d_p = np.asarray(jacobian_interest)
+    d_phi = np.asarray(jacobian_nuisance)
+    prior = np.asarray(prior_information, dtype=float)
+    if np.any(np.isnan(prior)) or np.any(prior < 0):
+        raise ValueError(f"prior_information must be >= 0 (inf for a known parameter), got {prior}")
+    # Numerically stable form of J_pp - J_p,phi J_phi,phi^-1 J_phi,p (eq. (5)).
+    # The direct difference loses every digit at high SNR (both terms grow as
+    # the SNR, their difference as 1 / sigma_phi^2). Split each group's term as
+    #   q_m - j_m j_m^T / (s_m + i_m)
+    #     = [q_m - j_m j_m^T / s_m] + j_m j_m^T i_m / (s_m (s_m + i_m)),
+    # with q_m = scale Re{D_m^H D_m}, j_m = scale Re{D_m^H d_m} (eq. (7)),
+    # s_m = scale ||d_m||^2 and i_m the prior (eqs. (11)-(12)). The bracket is
+    # scale Re{R_m^H R_m} of the residual R_m = D_m - d_m c_m after removing the
+    # real span of d_m (c_m = Re{d_m^H D_m} / ||d_m||^2): formed without a
+    # difference of large numbers. The second term is a sum of non-negative
+    # terms; it tends to j_m j_m^T / s_m for a known parameter (i_m = inf).
+    norm2 = np.sum(np.abs(d_phi) ** 2, axis=-1)  # ||d_m||^2: [M]
+    seen = norm2 > 0  # a group with d_m = 0 carries no information on phi_m
+    safe = np.where(seen, norm2, 1.0)
+    inner = np.real(np.einsum("mlp,ml->mp", d_p, np.conj(d_phi)))  # Re{d_m^H D_m}: [M, P]
+    coeff = np.where(seen[:, None], inner / safe[:, None], 0.0)
+    residual = d_p - d_phi[..., None] * coeff[:, None, :]  # R_m: [M, L, P]
+    projected = scale * np.real(np.einsum("mlp,mlq->pq", np.conj(residual), residual))
+    j_p_phi = scale * inner  # Eq. (7): [M, P]
+    s_m = scale * norm2  # Eqs. (11)-(12) without the prior: [M]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(
+            np.isinf(prior), 1.0 / np.where(seen, s_m, 1.0), prior / (s_m * (s_m + prior))
+        )
+    weight = np.where(seen, weight, 0.0)  # [..., M]
+    return projected + np.einsum("mp,...m,mq->...pq", j_p_phi, weight, j_p_phi)  # Eq. (5)
 
 
-def crlb_rmse(fim: np.ndarray) -> np.ndarray:
+class UnobservableWarning(RuntimeWarning):
+    """A Fisher information matrix is singular: some parameter has no finite bound."""
+
+
+class UnobservableError(ValueError):
+    """A Fisher information matrix that must be inverted is singular (names the parameter)."""
+
+
+def inverse_fim(fim: np.ndarray, names=None, what: str = "Fisher information") -> np.ndarray:
+    """J^-1 of a regular FIM; UnobservableError naming the unobservable parameters otherwise."""
+    fim = np.asarray(fim, dtype=float)
+    lost = unobservable(fim, names)
+    if lost:
+        raise UnobservableError(f"singular {what}: {lost} unobservable (no finite bound)")
+    return np.linalg.inv(fim)
+
+
+def unobservable(fim: np.ndarray, names=None, rtol: float = 1e-12) -> list[str]:
+    """Names of the parameters a singular (or not positive definite) FIM leaves unobservable.
+
+    A parameter is unobservable when its diagonal entry is not positive, or when
+    an eigenvector of the correlation form D^-1/2 J D^-1/2 (D = diag J, so the
+    test does not depend on the parameters' units) whose eigenvalue is below
+    ``rtol`` times the largest one loads on it (the direction in which the
+    data carry no information). Empty for a regular FIM.
+
+    Parameters
+    ----------
+    fim : [P, P], float
+        Fisher information.
+    names : sequence of str, optional
+        Parameter names (default ``theta[0]``, ``theta[1]``, ...).
+    """
+    fim = np.asarray(fim, dtype=float)
+    size = fim.shape[-1]
+    names = list(names) if names is not None else [f"theta[{i}]" for i in range(size)]
+    if not np.all(np.isfinite(fim)):
+        return [n for i, n in enumerate(names) if not np.all(np.isfinite(fim[i]))] or names
+    diag = np.diag(fim)
+    if np.any(diag <= 0):  # no information at all, or not a FIM
+        return [n for n, d in zip(names, diag, strict=True) if d <= 0]
+    # Scale-free test: the correlation form D^-1/2 J D^-1/2 (parameters in any units).
+    scaled = fim / np.sqrt(np.outer(diag, diag))
+    values, vectors = np.linalg.eigh((scaled + scaled.T) / 2)
+    weak = vectors[:, values <= rtol * np.max(values)]
+    if weak.shape[1] == 0:
+        return []
+    load = np.sum(weak**2, axis=1)
+    return [n for n, w in zip(names, load, strict=True) if w > 1e-6]
+
+
+def crlb_rmse(fim: np.ndarray, names=None) -> np.ndarray:
     """RMSE bound sqrt(tr(J^{-1})), eq. (13).
+
+    A singular FIM (a parameter the data cannot determine) gives ``inf`` and an
+    :class:`UnobservableWarning` naming that parameter; never NaN.
 
     Parameters
     ----------
     fim : [..., P, P], float
         (Effective) Fisher information.
+    names : sequence of str, optional
+        Parameter names for the warning.
 
     Returns
     -------
     rmse : [...], float
         In the unit of the parameters. [m] for positions.
     """
-    return np.sqrt(np.trace(np.linalg.inv(fim), axis1=-2, axis2=-1))
+    fim = np.asarray(fim, dtype=float)
+    flat = fim.reshape((-1,) + fim.shape[-2:])
+    out = np.empty(len(flat))
+    for i, j in enumerate(flat):
+        lost = unobservable(j, names)
+        if lost:
+            warnings.warn(
+                f"singular Fisher information: {lost} unobservable; the bound is inf",
+                UnobservableWarning,
+                stacklevel=2,
+            )
+            out[i] = np.inf
+        else:
+            out[i] = np.sqrt(np.trace(np.linalg.inv(j)))
+    return out.reshape(fim.shape[:-2])

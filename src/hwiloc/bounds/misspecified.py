@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwiloc.bounds.fisher import fisher_information
+from hwiloc.bounds.fisher import fisher_information, inverse_fim
+from hwiloc.validation import require_positive
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ def mcrb(
     pseudo_true: np.ndarray,
     true_parameter: np.ndarray,
     noise_variance: float,
+    names=None,
 ) -> MisspecifiedBound:
     """MCRB and LB of eqs. (20), (24), (25) at the pseudo-true parameter.
 
@@ -55,7 +57,15 @@ def mcrb(
         eta_true.
     noise_variance : float
         sigma^2. [V^2]
+    names : sequence of str, optional
+        Parameter names, for the error raised when A is singular.
+
+    Raises
+    ------
+    UnobservableError
+        A is singular: the error names the parameters it leaves undetermined.
     """
+    require_positive("noise_variance", noise_variance)
     eps = true_mean - assumed.mean(pseudo_true)
     d = assumed.jacobian(pseudo_true)  # [M, P]
     h = assumed.hessian(pseudo_true)  # [M, P, P]
@@ -63,7 +73,7 @@ def mcrb(
     a = (2.0 / noise_variance) * np.real(np.einsum("mij,m->ij", np.conj(h), eps)) - fim  # Eq. (24)
     r = np.real(np.conj(d).T @ eps)  # Re{(d mu_2 / d eta_i)^H eps}
     b = fim + (4.0 / noise_variance**2) * np.outer(r, r)  # Eq. (25)
-    a_inv = np.linalg.inv(a)
+    a_inv = -inverse_fim(-a, names, "matrix -A of eq. (24)")  # -A: positive definite
     bound = a_inv @ b @ a_inv
     bias = np.asarray(true_parameter) - np.asarray(pseudo_true)
     return MisspecifiedBound(
@@ -71,6 +81,11 @@ def mcrb(
     )  # Eq. (20)
 
 
-def crb(model, parameter: np.ndarray, noise_variance: float) -> np.ndarray:
-    """CRB = J^-1 with J = (2/s2) Re{D^H D} at ``parameter`` (eqs. (14)-(15)). [P, P]"""
-    return np.linalg.inv(fisher_information(model.jacobian(parameter), noise_variance))
+def crb(model, parameter: np.ndarray, noise_variance: float, names=None) -> np.ndarray:
+    """CRB = J^-1 with J = (2/s2) Re{D^H D} at ``parameter`` (eqs. (14)-(15)). [P, P]
+
+    Raises UnobservableError naming the parameters (``names``) a singular J
+    leaves undetermined.
+    """
+    fim = fisher_information(model.jacobian(parameter), noise_variance)
+    return inverse_fim(fim, names)

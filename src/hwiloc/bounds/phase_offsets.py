@@ -106,5 +106,9 @@ def position_efim(
 
 
 def position_crlb_rmse(*args, **kwargs) -> np.ndarray:
-    """CRLB RMSE sqrt(tr(J_eff^{-1})) of eq. (13); arguments as :func:`position_efim`. [m]"""
-    return crlb_rmse(position_efim(*args, **kwargs))
+    """CRLB RMSE sqrt(tr(J_eff^{-1})) of eq. (13); arguments as :func:`position_efim`. [m]
+
+    ``inf`` with an UnobservableWarning naming x or y where J_eff is singular
+    (a UE on the array axis, one antenna).
+    """
+    return crlb_rmse(position_efim(*args, **kwargs), names=("x", "y"))

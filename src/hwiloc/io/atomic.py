@@ -2,10 +2,15 @@
 
 A failed or interrupted run never leaves a half-written file under the
 target's name; the finished file gets the usual permissions (0666 less umask).
+A run killed outright (SIGKILL, power loss) cannot remove its hidden
+temporary file ``.<name>.<random>.tmp``; the next write of the same target
+removes it (Snakemake runs one job per target at a time, so no live writer
+owns it).
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -21,10 +26,15 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[str]:
-    """Yield a temporary path beside ``path``; on success rename it to ``path``."""
+    """Yield a temporary path beside ``path``; on success rename it to ``path``.
+
+    Leftover temporary files of an earlier, killed write of ``path`` are removed first.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    for stale in stale_temporaries(path):
+        os.remove(stale)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         yield tmp
@@ -34,3 +44,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def stale_temporaries(path: str | os.PathLike) -> list[str]:
+    """Hidden temporary files that an interrupted write of ``path`` left beside it."""
+    path = Path(path)
+    random = "[a-z0-9_]" * 8  # tempfile.mkstemp's random part: 8 of these characters
+    pattern = os.path.join(glob.escape(str(path.parent)), f".{glob.escape(path.name)}.{random}.tmp")
+    return sorted(glob.glob(pattern))

@@ -19,9 +19,11 @@ file and the problem.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from tokenize import TokenError
 
 import h5netcdf
 import numpy as np
@@ -87,13 +89,31 @@ class Capture:
         """CSI of selected symbols, [len(indices), N, K], complex128."""
         return np.stack([np.asarray(self.read(i, i + 1), dtype=np.complex128)[0] for i in indices])
 
-    def check(self, num_symbols: int, chunk_symbols: int = 1024) -> None:
-        """Refuse a capture with too few symbols or NaN/infinite samples (a streamed scan)."""
+    def check(
+        self,
+        num_symbols: int,
+        chunk_symbols: int = 1024,
+        progress: Callable[[str], None] | None = None,
+        every_seconds: float = 10.0,
+    ) -> None:
+        """Refuse a capture with no or too few symbols, NaN/infinite samples or all-zero symbols.
+
+        A streamed scan over the first ``num_symbols`` symbols, ``chunk_symbols``
+        at a time (memory bounded by one chunk); ``progress`` (e.g. a logger's
+        ``info``) hears how far it got every ``every_seconds`` and at the end,
+        so a long scan is never silent. It stops at the first bad chunk.
+        """
+        if self.num_symbols == 0 or num_symbols < 1:
+            raise CaptureError(
+                f"{self.source}: capture '{self.name}' has {self.num_symbols} symbols and "
+                f"{num_symbols} were asked for; expected at least one"
+            )
         if self.num_symbols < num_symbols:
             raise CaptureError(
                 f"{self.source}: capture '{self.name}' has {self.num_symbols} symbols; "
                 f"{num_symbols} were asked for"
             )
+        start = last = time.monotonic()
         for sl, csi in self.chunks(chunk_symbols, num_symbols, dtype=None):
             if not np.all(np.isfinite(csi)):
                 bad = np.argwhere(~np.isfinite(csi))[0]
@@ -101,6 +121,32 @@ class Capture:
                     f"{self.source}: NaN or infinite CSI sample at symbol {sl.start + bad[0]}, "
                     f"antenna {bad[1]}, subcarrier {bad[2]}"
                 )
+            zero = ~np.any(csi.reshape(len(csi), -1), axis=1)
+            if np.any(zero):
+                raise CaptureError(
+                    f"{self.source}: symbol {sl.start + int(np.argmax(zero))} of capture "
+                    f"'{self.name}' is all zero (a dropped or unwritten symbol); "
+                    "expected CSI in every symbol"
+                )
+            now = time.monotonic()
+            if progress is not None and (now - last >= every_seconds or sl.stop == num_symbols):
+                last = now
+                progress(
+                    f"{self.source}: checked {sl.stop} of {num_symbols} symbols "
+                    f"in {now - start:.1f} s"
+                )
+
+
+def _load_npy(path: Path, mmap: bool = False) -> np.ndarray:
+    """np.load that names the file on any failure (truncated, pickled, not an .npy)."""
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError:
+        raise CaptureError(f"{path}: missing") from None
+    except (ValueError, OSError, EOFError, TypeError, SyntaxError, TokenError) as error:
+        raise CaptureError(  # a spoilt header fails numpy's parser in any of these ways
+            f"{path}: not a readable numeric .npy array (truncated, pickled or corrupt: {error})"
+        ) from None
 
 
 def _check_positions(
@@ -111,8 +157,12 @@ def _check_positions(
         raise CaptureError(
             f"{source}: {what} must have shape [{expected_rows}, 2 or 3], got {positions.shape}"
         )
-    if not np.issubdtype(positions.dtype, np.number) or not np.all(np.isfinite(positions[:, :2])):
-        raise CaptureError(f"{source}: {what} holds NaN, infinite or non-numeric values")
+    if (
+        not np.issubdtype(positions.dtype, np.number)
+        or np.issubdtype(positions.dtype, np.complexfloating)
+        or not np.all(np.isfinite(positions[:, :2]))
+    ):
+        raise CaptureError(f"{source}: {what} holds NaN, infinite, complex or non-numeric values")
     return positions[:, :2].astype(float)
 
 
@@ -154,6 +204,11 @@ def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
             if not np.issubdtype(csi.dtype, np.complexfloating):
                 raise CaptureError(f"{source}: csi must be complex, got dtype {csi.dtype}")
             num_antennas, num_subcarriers, num_symbols = csi.shape
+            if num_antennas < 2 or num_symbols < 1:
+                raise CaptureError(
+                    f"{source}: csi has shape {csi.shape} (antenna, subcarrier, symbol); "
+                    "expected >= 2 antennas and >= 1 symbol"
+                )
             antennas = np.asarray(f.variables["antenna_position"][...])
             if antennas.shape != (num_antennas, 2) or not np.all(np.isfinite(antennas)):
                 raise CaptureError(
@@ -172,12 +227,24 @@ def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
                 source, f.variables["ue_position"][...], num_symbols, "ue_position [symbol, axis]"
             )
             capture_name = name or str(f.attrs.get("capture", path.stem))
+    except CaptureError:
+        raise
     except OSError as error:
         raise CaptureError(f"{source}: not a readable NetCDF/HDF5 file ({error})") from None
+    except (ValueError, KeyError, IndexError, TypeError, RuntimeError) as error:
+        raise CaptureError(
+            f"{source}: not a capture in this project's layout ({type(error).__name__}: {error})"
+        ) from None
 
     def read(start: int, stop: int) -> np.ndarray:
-        with h5netcdf.File(path, "r") as f:
-            return np.moveaxis(f.variables["csi"][:, :, start:stop], -1, 0)
+        try:
+            with h5netcdf.File(path, "r") as f:
+                return np.moveaxis(f.variables["csi"][:, :, start:stop], -1, 0)
+        except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as error:
+            raise CaptureError(
+                f"{source}: symbols {start}..{stop - 1} are unreadable "
+                f"({type(error).__name__}: {error})"
+            ) from None
 
     return Capture(capture_name, source, antennas.astype(float), grid, positions, read)
 
@@ -220,9 +287,13 @@ def open_kuleuven_capture(
     positions_file = folder / "user_positions.npy"
     if not positions_file.is_file():
         raise CaptureError(f"{positions_file}: missing (ground-truth positions are required)")
-    all_positions = np.load(positions_file)
+    all_positions = _load_npy(positions_file, mmap=True)
     last = first_sample + num_samples
-    if all_positions.ndim != 2 or all_positions.shape[0] < last:
+    if all_positions.ndim != 2:
+        raise CaptureError(
+            f"{positions_file}: expected a [samples, 2 or 3] array, got shape {all_positions.shape}"
+        )
+    if all_positions.shape[0] < last:
         raise CaptureError(
             f"{positions_file}: has positions for "
             f"{all_positions.shape[0] if all_positions.ndim else 0} "
@@ -233,7 +304,14 @@ def open_kuleuven_capture(
     )
     antenna_file = folder / "antenna_positions.npy"
     if antenna_file.is_file():
-        antennas = scale * np.asarray(np.load(antenna_file), dtype=float)[:, :2]
+        raw = _load_npy(antenna_file)
+        if raw.ndim != 2:
+            raise CaptureError(
+                f"{antenna_file}: expected a [antennas, 2 or 3] array, got shape {raw.shape}"
+            )
+        antennas = scale * _check_positions(str(antenna_file), raw, len(raw), "antenna_positions")
+        if len(antennas) < 2:
+            raise CaptureError(f"{antenna_file}: {len(antennas)} antenna(s); expected >= 2")
     elif antenna_positions is not None:
         antennas = np.asarray(antenna_positions, dtype=float)
     else:
@@ -248,13 +326,38 @@ def open_kuleuven_capture(
         )
     expected = (len(antennas), grid.num_subcarriers)
     for p in sample_files:  # header-only check of every sample: shape and dtype
-        arr = np.load(p, mmap_mode="r")
+        arr = _load_npy(p, mmap=True)
         if arr.shape != expected or not np.issubdtype(arr.dtype, np.complexfloating):
             raise CaptureError(
                 f"{p}: expected a complex matrix of shape {expected}, got {arr.dtype} {arr.shape}"
             )
 
     def read(start: int, stop: int) -> np.ndarray:
-        return np.stack([np.load(p) for p in sample_files[start:stop]])
+        return np.stack([_load_npy(p) for p in sample_files[start:stop]])
 
     return Capture(name, source, antennas, grid, positions, read)
+
+
+def check_compatible(reference: Capture, other: Capture) -> None:
+    """Refuse a held-out capture whose array or subcarrier grid differs from the calibration's.
+
+    The offsets estimated on ``reference`` are per antenna and subcarrier: they
+    apply to ``other`` only with the same antennas and frequencies.
+    """
+    where = f"{other.source}: capture '{other.name}'"
+    ref = f"calibration capture '{reference.name}' ({reference.source})"
+    if other.antenna_positions.shape != reference.antenna_positions.shape or not np.allclose(
+        other.antenna_positions, reference.antenna_positions, rtol=0, atol=1e-6
+    ):
+        raise CaptureError(
+            f"{where} has {other.num_antennas} antennas at other positions than the {ref} "
+            f"({reference.num_antennas} antennas); the calibration does not apply"
+        )
+    a, b = reference.grid, other.grid
+    fa, fb = np.asarray(a.frequencies), np.asarray(b.frequencies)
+    if fa.shape != fb.shape or not np.allclose(fa, fb, rtol=1e-9, atol=0):
+        raise CaptureError(
+            f"{where}: subcarrier frequencies {fb[0]:.9g} .. {fb[-1]:.9g} Hz "
+            f"({b.num_subcarriers} subcarriers) differ from the {ref}'s "
+            f"{fa[0]:.9g} .. {fa[-1]:.9g} Hz ({a.num_subcarriers}); the calibration does not apply"
+        )

@@ -16,7 +16,7 @@ import numpy as np
 
 from hwiloc.geometry import distances, unit_vectors
 from hwiloc.ofdm import OfdmGrid
-from hwiloc.validation import require_finite
+from hwiloc.validation import require_finite, require_positive
 
 AMPLITUDE_MODELS = ("constant", "free_space")
 
@@ -53,6 +53,7 @@ def antenna_amplitudes(
         Amplitudes alpha_n. [V]
     """
     require_finite("snr_db", snr_db)
+    require_positive("noise_variance", noise_variance)
     if amplitude_model not in AMPLITUDE_MODELS:
         raise ValueError(
             f"amplitude_model must be one of {AMPLITUDE_MODELS}, got {amplitude_model!r}"

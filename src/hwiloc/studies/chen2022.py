@@ -40,6 +40,8 @@ REFERENCE = (
     "Impairments, IEEE ICC Workshops 2022 (arXiv 2204.12788)"
 )
 IMPAIRMENTS = ("pn", "cfo", "mc", "pa")
+ETA_NAMES = ("theta", "tau", "gain_magnitude", "gain_phase")  # eta of eq. (3), named in errors
+ANGLE_GRID_MARGIN = 0.01  # the estimators' coarse angle grid stops this short of +-pi/2 [rad]
 
 
 def dbm_to_watt(p_dbm):
@@ -225,9 +227,9 @@ def bound_errors(
     true_mean = m1.mean(eta)
     pseudo_true = ofdm_los_ml(true_mean, m2, initial=eta)  # Eq. (23): the MMLE on noise-free data
     out = {
-        "crb_m1": error_bounds(crb(m1, eta, var), eta),
-        "crb_m2": error_bounds(crb(m2, eta, var), eta),
-        "lb": lower_bound_errors(mcrb(true_mean, m2, pseudo_true, eta, var), eta),
+        "crb_m1": error_bounds(crb(m1, eta, var, ETA_NAMES), eta),
+        "crb_m2": error_bounds(crb(m2, eta, var, ETA_NAMES), eta),
+        "lb": lower_bound_errors(mcrb(true_mean, m2, pseudo_true, eta, var, ETA_NAMES), eta),
     }
     return out, pseudo_true
 
@@ -304,7 +306,8 @@ def bounds_vs_power_dataset(system: System, hardware: HardwareRealization, power
 
 def coarse_grid(system: System, mc_cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     """Coarse (theta, tau) grid of the estimators. [rad], [s]"""
-    thetas = np.arange(-np.pi / 2 + 0.01, np.pi / 2 - 0.01, float(mc_cfg["grid_theta_step"]))
+    margin = ANGLE_GRID_MARGIN
+    thetas = np.arange(-np.pi / 2 + margin, np.pi / 2 - margin, float(mc_cfg["grid_theta_step"]))
     taus = np.arange(0.0, float(mc_cfg["grid_tau_max"]), float(mc_cfg["grid_tau_step"]))
     return thetas, taus
 

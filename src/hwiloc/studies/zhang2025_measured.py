@@ -19,7 +19,13 @@ from hwiloc.ambiguity import pmsr_db
 from hwiloc.calibration import STAGES, PhaseCalibration, apply_calibration, calibrate
 from hwiloc.estimators import saf_peak
 from hwiloc.geometry import ula_positions
-from hwiloc.io.csi import Capture, open_kuleuven_capture, open_netcdf_capture
+from hwiloc.io.csi import (
+    Capture,
+    CaptureError,
+    check_compatible,
+    open_kuleuven_capture,
+    open_netcdf_capture,
+)
 from hwiloc.io.netcdf import finalize
 from hwiloc.io.testbed import emulate_hardware, write_capture
 from hwiloc.studies.zhang2025 import REFERENCE, STUDY, Scenario, grid_axes
@@ -72,14 +78,19 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
     )
 
 
-def open_capture(cfg: dict, name: str, path: str | Path) -> Capture:
+def open_capture(
+    cfg: dict, name: str, path: str | Path, progress=None, *, check_content: bool = True
+) -> Capture:
     """Open capture ``name`` from ``path`` with the reader of ``measured.source``, checked.
 
     For the KU Leuven layout ``path`` is the folder or its ``user_positions.npy``.
+    The header (dims, shape, dtype, positions, grid) is always checked; the
+    content (NaN, all-zero symbols) too unless ``check_content`` is False,
+    with ``progress`` (a callable taking a message) told how the scan goes.
     """
     measured = cfg["measured"]
     source = measured["source"]
-    if source == "kuleuven" and Path(path).is_file():  # the folder's index file was given
+    if source == "kuleuven" and Path(path).name == "user_positions.npy":  # the folder's index
         path = Path(path).parent
     if source in ("emulator", "netcdf"):
         capture = open_netcdf_capture(path, name)
@@ -97,8 +108,48 @@ def open_capture(cfg: dict, name: str, path: str | Path) -> Capture:
         )
     else:
         raise ValueError(f"measured.source must be one of {SOURCES}, got {source!r}")
-    capture.check(num_symbols_used(cfg, capture), int(measured["chunk_symbols"]))
+    if check_content:
+        capture.check(num_symbols_used(cfg, capture), int(measured["chunk_symbols"]), progress)
     return capture
+
+
+def check_capture_headers(cfg: dict, paths: dict) -> None:
+    """Header checks of the user's captures, for the DAG build (no sample is read).
+
+    Opens every capture of ``paths`` (name -> file or folder, the calibration
+    capture first or among them), checks it has the symbols asked for and, for
+    a held-out capture, the calibration capture's antennas and subcarrier
+    frequencies. Raises CaptureError naming the file.
+    """
+    name = cfg["measured"]["calibration_capture"]
+    reference = open_capture(cfg, name, paths[name], check_content=False)
+    for other, path in paths.items():
+        capture = (
+            reference if other == name else open_capture(cfg, other, path, check_content=False)
+        )
+        asked = num_symbols_used(cfg, capture)
+        if capture.num_symbols < asked:
+            raise CaptureError(
+                f"{capture.source}: capture '{other}' has {capture.num_symbols} symbols; "
+                f"zhang2025.measured.num_symbols asks for {asked}"
+            )
+        if other != name:
+            check_compatible(reference, capture)
+        region = cfg["measured"]["region"]
+        used = capture.positions[:asked]
+        lo, hi = used.min(axis=0), used.max(axis=0)
+        if (
+            lo[0] < region["x_min"]
+            or hi[0] > region["x_max"]
+            or (lo[1] < region["y_min"] or hi[1] > region["y_max"])
+        ):
+            raise CaptureError(
+                f"{capture.source}: capture '{other}' has its UE at x in [{lo[0]:.4g}, "
+                f"{hi[0]:.4g}], y in [{lo[1]:.4g}, {hi[1]:.4g}] m, outside "
+                f"zhang2025.measured.region x in [{region['x_min']}, {region['x_max']}], "
+                f"y in [{region['y_min']}, {region['y_max']}]: the localization grid cannot "
+                "contain it"
+            )
 
 
 def num_symbols_used(cfg: dict, capture: Capture) -> int:
