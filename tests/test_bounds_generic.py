@@ -250,3 +250,48 @@ def test_m0_in_jax_matches_the_analytic_mcrb_and_lb(chen_models):
     same = generic.mcrb(true, eta, m0, var, start=eta)
     np.testing.assert_allclose(same.pseudo_true, auto.pseudo_true, rtol=1e-12)
     _assert_same_bound(same.mcrb, auto.mcrb)
+
+
+# --- the shipped studies on the generic engine: their numbers unchanged ----------------
+# Values of hwiloc at f16fbcc (before the move): pseudo-true point by the concentrated
+# Nelder-Mead search (xatol 1e-9), bounds by hwiloc.bounds.misspecified/localization.
+CHEN2022_BEFORE = {  # power [dBm]: bound: (AEB [deg], DEB [m], PEB [m])
+    -10.0: {"crb_m1": (1.274090360959066, 0.040407192700830735, 0.12638383869732886),
+            "crb_m2": (1.2670311176887186, 0.0403722433367272, 0.12574412676631885),
+            "lb": (1.6881640739035635, 0.04735253167888732, 0.16558480880902005)},
+    20.0: {"crb_m1": (0.04123794653077883, 0.0013078788481541398, 0.004090624109212689),
+           "crb_m2": (0.04006704198205207, 0.001276682431946143, 0.003976378429705109),
+           "lb": (1.0741585391223347, 0.0015381616432947757, 0.10097036790815041)},
+    40.0: {"crb_m1": (0.013083455872606505, 0.00042944028635874245, 0.0013025278246243004),
+           "crb_m2": (0.004006704198205206, 0.00012766824319461408, 0.0003976378429705108),
+           "lb": (1.2286667807708853, 0.031147142409567376, 0.11992744924226882)},
+}  # fmt: skip
+SAF_MCRB_BEFORE = {  # offset_std 0.2 rad, snr_db 10, num_trials 2 (saf_mcrb study, paper profile)
+    "lb_peb": 0.004104904022924685, "mcrb_peb": 0.00049030287902351,
+    "bias": 0.004075517160342295, "crb_peb_true_model": 0.0004805334105816771,
+    "mc_rmse": 0.004037325847636716,
+}  # fmt: skip
+
+
+def test_chen2022_bounds_are_unchanged_on_the_generic_engine(chen_models, paper_config):
+    from hwiloc.studies import chen2022
+
+    system = chen_models[0]
+    hardware = chen2022.base_hardware(system, paper_config["chen2022"]["seed"])
+    for power, bounds in CHEN2022_BEFORE.items():
+        errors, pseudo = chen2022.bound_errors(system, hardware, power)
+        assert pseudo[2] > 0 and -np.pi < pseudo[3] <= np.pi  # the canonical gain
+        for bound, values in bounds.items():
+            ours = [errors[bound][m] for m in ("aeb_deg", "deb_m", "peb_m")]
+            # CRBs: the same formulas; LB: the old solver's tolerance (1e-9 in scaled units)
+            np.testing.assert_allclose(ours, values, rtol=1e-12 if bound != "lb" else 2e-6,
+                                       err_msg=f"{bound} at {power} dBm")  # fmt: skip
+
+
+def test_saf_mcrb_study_is_unchanged_on_the_generic_engine(paper_config):
+    from hwiloc.studies.parameter_studies import saf_mcrb
+
+    entry = {**paper_config["studies"]["saf_mcrb"], "num_trials": 2}
+    ours = saf_mcrb({"offset_std": 0.2, "snr_db": 10.0}, entry, paper_config)
+    for key, value in SAF_MCRB_BEFORE.items():
+        assert ours[key] == pytest.approx(value, rel=1e-6), key

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwiloc.models.gain import with_gain
+from hwiloc.constants import SPEED_OF_LIGHT
+from hwiloc.models.gain import canonical_gain, with_gain
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class OfdmLosModel:
         [m]
     subcarrier_spacing : float
         [Hz]
+    speed_of_light : float
+        c of the distance and position maps (``quantities``). [m/s]
     """
 
     combiners: np.ndarray
@@ -49,6 +52,18 @@ class OfdmLosModel:
     element_positions: np.ndarray
     wavelength: float
     subcarrier_spacing: float
+    speed_of_light: float = SPEED_OF_LIGHT
+
+    @property
+    def quantities(self) -> dict:
+        """Angle [deg], distance [m] and position [m] of eta, for :mod:`hwiloc.bounds.generic`."""
+        from hwiloc.bounds.localization import channel_quantities
+
+        return channel_quantities(4, self.speed_of_light)
+
+    def canonical(self, eta: np.ndarray) -> np.ndarray:
+        """The same mean with |alpha| >= 0 and angle(alpha) in (-pi, pi]."""
+        return canonical_gain(eta, 2)
 
     @property
     def num_subcarriers(self) -> int:

@@ -43,41 +43,14 @@ from types import MappingProxyType
 
 import numpy as np
 
+from hwiloc.bounds.generic import Quantity
+
 try:  # 64-bit JAX before any model array is built (see the module docstring)
     import jax
 except ImportError:  # pragma: no cover - JAX is the optional extra `autodiff`
     pass
 else:
     jax.config.update("jax_enable_x64", True)
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A derived quantity q = g(eta) of a model's parameters.
-
-    Parameters
-    ----------
-    function : callable eta [P] -> q [Q] (or scalar), float
-        The map. Written with ``jax.numpy`` it gets its Jacobian by autodiff.
-    unit : str
-        Unit of q, e.g. ``"m"`` or ``"deg"``.
-    jacobian : callable eta [P] -> [Q, P], float, optional
-        d g / d eta, analytic. Without it, JAX computes it.
-    """
-
-    function: Callable
-    unit: str
-    jacobian: Callable | None = None
-
-    def __post_init__(self):
-        if not callable(self.function):
-            raise ValueError(
-                f"Quantity function must be callable, got {type(self.function).__name__}"
-            )
-
-    def value(self, eta) -> np.ndarray:
-        """g(eta) as a 1-D float array. [unit]"""
-        return np.atleast_1d(np.asarray(self.function(eta), dtype=float))
 
 
 @dataclass(frozen=True)
@@ -99,6 +72,9 @@ class Model:
     constants : mapping name -> float, optional
         The physical constants the mean uses (e.g. ``speed_of_light`` [m/s]),
         recorded with the results.
+    canonical : callable eta -> eta, optional
+        The representative the pseudo-true search reports when several give the
+        same mean (e.g. :func:`hwiloc.models.gain.canonical_gain`).
     """
 
     mean: Callable
@@ -107,6 +83,7 @@ class Model:
     hessian: Callable | None = None
     quantities: Mapping[str, Quantity] = field(default_factory=dict)
     constants: Mapping[str, float] = field(default_factory=dict)
+    canonical: Callable | None = None
 
     def __post_init__(self):
         if not callable(self.mean):

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import jax.numpy as jnp
 import numpy as np
 
+from hwiloc.models.gain import canonical_gain
 from hwiloc.models.parametric import Model, Quantity
 
 NEAR_FIELD_PARAMETERS = {"x": "m", "y": "m", "gain_magnitude": "1", "gain_phase": "rad"}
@@ -184,4 +185,5 @@ def far_field_model(array: XlMimoArray, power: float = 1.0) -> Model:
             "distance": Quantity(lambda eta: eta[1], "m"),
         },
         constants=array.constants(),
+        canonical=lambda eta: canonical_gain(eta, 2),
     )
