@@ -295,3 +295,19 @@ def test_saf_mcrb_study_is_unchanged_on_the_generic_engine(paper_config):
     ours = saf_mcrb({"offset_std": 0.2, "snr_db": 10.0}, entry, paper_config)
     for key, value in SAF_MCRB_BEFORE.items():
         assert ours[key] == pytest.approx(value, rel=1e-6), key
+
+
+def test_the_readme_example_runs_as_written_and_prints_what_it_says(capsys):
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Bring your own model", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # our own README
+    printed = capsys.readouterr().out.split()
+    assert float(printed[0]) == pytest.approx(7.9e-3, rel=0.01)  # "a CRB of 7.9 mm"
+    lb = namespace["lb"]
+    assert lb.solution.converged
+    assert lb.rmse("position", "mcrb") == pytest.approx(16.5e-3, rel=0.01)
+    np.testing.assert_allclose(lb.bias("position"), [0.54e-3, -0.15e-3], atol=0.01e-3)

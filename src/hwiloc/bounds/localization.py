@@ -37,8 +37,9 @@ def channel_quantities(num_parameters: int, speed_of_light: float = SPEED_OF_LIG
         )  # Eq. (19): d p / d (theta, tau)
 
     return {
-        "angle": Quantity(lambda eta: np.degrees(eta[0]), "deg",
-                          lambda eta: rows([180 / np.pi, 0.0])),  # fmt: skip
+        "angle": Quantity(
+            lambda eta: np.degrees(eta[0]), "deg", lambda eta: rows([180 / np.pi, 0.0])
+        ),
         "distance": Quantity(lambda eta: c * eta[1], "m", lambda eta: rows([0.0, c])),
         "position": Quantity(position, "m", position_jacobian),
     }

@@ -24,5 +24,5 @@ def fig1(bounds: xr.Dataset):
     right.set_title("(b) AEB")
     for ax in (left, right):
         ax.set_xlabel("transmit power P [dBm]")
-        ax.legend(loc="lower left")
+        ax.legend(loc="upper right")
     return fig
