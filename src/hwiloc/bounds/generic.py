@@ -456,14 +456,15 @@ def mcrb(
                 "assumed model's parameters, or any point near the pseudo-true one)"
             )
         start = eta_true
-    solution = pseudo_true(mean_of(true_model, eta_true), assumed, start)
+    data = mean_of(true_model, eta_true)
+    solution = pseudo_true(data, assumed, start)
     if not solution.converged:
         warnings.warn(
             f"pseudo-true search did not converge: {solution.message}", RuntimeWarning,
             stacklevel=2,
         )  # fmt: skip
     eta_bar = solution.parameter
-    eps = mean_of(true_model, eta_true) - mean_of(assumed, eta_bar)
+    eps = data - mean_of(assumed, eta_bar)
     d = jacobian_of(assumed, eta_bar)
     a, b = misspecified_matrices(eps, d, hessian_of(assumed, eta_bar), noise_variance)
     ratio = check_gradient_term(d, eps, noise_variance, gradient_tolerance)
