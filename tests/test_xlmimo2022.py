@@ -7,6 +7,13 @@ Fig_1_Estimator.m (get_CRLB_PWM.m, get_CRLB_SWM.m, get_CRLB_PWM_LB.m) on its
 default scenario, printed to 17 digits. "patched": the same with the delay of
 d2 mu / d theta2 in get_CRLB_PWM_LB.m at the pseudo-true distance (``Adelay``)
 instead of the true one (``cf.Adelay``).
+
+To redo it (outside the repository): copy matlab_code, add pow2db(x) = 10 log10(x),
+db2pow(x) = 10^(x/10), phase(x) = angle(x); a script sets c, cf (PWM) and cp (SWM,
+NF_SNS = NF_SWM = NF_BSE = "True") as the first 50 lines of Fig_1_Estimator.m do,
+then for each P of 10.^linspace(-1, 3, 15) calls get_Rx_symbol and get_CRLB on cf
+and cp and get_CRLB_PWM_LB(cp, cf), and prints cf.AEB, cf.PEB, cp.PEB, PEB_LB with
+%.17g; ``octave --no-gui -q script.m``.
 """
 
 import copy

@@ -32,9 +32,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jax.numpy as jnp
 import numpy as np
 
+from hwiloc.bounds.autodiff import INSTALL_HINT
+
+try:
+    import jax.numpy as jnp
+except ImportError as error:  # pragma: no cover - JAX is the optional extra `autodiff`
+    raise ImportError(f"the XL-MIMO models are written with jax.numpy: {INSTALL_HINT}") from error
 from hwiloc.models.gain import canonical_gain
 from hwiloc.models.parametric import Model, Quantity
 
