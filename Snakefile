@@ -16,6 +16,7 @@ configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/zhang2025.smk"
 include: "workflow/rules/chen2022.smk"
+include: "workflow/rules/xlmimo2022.smk"
 include: "workflow/rules/studies.smk"
 
 
@@ -23,5 +24,6 @@ rule all:
     input:
         zhang2025_targets(),
         chen2022_targets(),
+        xlmimo2022_targets(),
         studies_targets(),
     default_target: True

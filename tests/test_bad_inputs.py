@@ -301,18 +301,18 @@ def test_integer_and_string_keys_of_one_mapping_merge_into_one():
 def test_a_new_section_is_one_schema_entry():
     schema = yaml.safe_load(SCHEMA.read_text())
     config = copy.deepcopy(VALID)
-    config["xlmimo2022"] = {"num_antennas": 256}
-    with pytest.raises(ConfigError, match=r"unknown key\(s\) \['xlmimo2022'\]"):
+    config["newstudy2030"] = {"num_antennas": 256}
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \['newstudy2030'\]"):
         validate_config(config, schema)
-    schema["properties"]["xlmimo2022"] = {
+    schema["properties"]["newstudy2030"] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {"num_antennas": {"type": "integer", "minimum": 2}},
     }
     validate_config(config, schema)
-    config["xlmimo2022"]["region"] = {"x_min": 1.0, "x_max": 0.0, "y_min": 0.0, "y_max": 1.0}
-    schema["properties"]["xlmimo2022"]["properties"]["region"] = {"type": "object"}
-    with pytest.raises(ConfigError, match=r"'xlmimo2022.region': x_min=1.0 must be < x_max=0.0"):
+    config["newstudy2030"]["region"] = {"x_min": 1.0, "x_max": 0.0, "y_min": 0.0, "y_max": 1.0}
+    schema["properties"]["newstudy2030"]["properties"]["region"] = {"type": "object"}
+    with pytest.raises(ConfigError, match=r"'newstudy2030.region': x_min=1.0 must be < x_max=0.0"):
         validate_config(config, schema)  # the generic region check covers it
 
 

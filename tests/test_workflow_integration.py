@@ -259,6 +259,23 @@ def test_chen2022_outputs(run):
     assert table.loc["N_B", "value"] == "20" and "ASSUMED" in set(table["source"])
 
 
+def test_xlmimo2022_outputs(run):
+    x = run / "results" / "xlmimo2022"
+    table = pd.read_csv(x / "bounds.csv")
+    assert list(table.columns) == [
+        "power_dbm", "aeb_crb_ff_deg", "peb_crb_ff_m", "peb_crb_nf_m", "peb_lb_m",
+    ]  # fmt: skip
+    assert len(table) == 8  # quick profile: -10..30 dBm in 8 points
+    assert np.all(table["peb_lb_m"] >= table["peb_crb_ff_m"])
+    bounds = read_dataset(x / "bounds.nc")
+    assert bounds["peb_lb"].attrs["units"] == "m" and bounds.attrs["study"] == "xlmimo2022"
+    assert (x / "figures" / "fig1.png").stat().st_size > 10_000
+    claims = pd.read_csv(x / "claims.csv")
+    assert len(claims) == 11
+    assert claims.set_index("claim").loc["PEB of the LB (far-field estimator, near-field data) "
+                                         "at 30 dBm", "holds"]  # fmt: skip
+
+
 def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
     report = run / "results" / "report.html"
     snakemake(run, "--configfile", str(ROOT / "config" / "quick.yaml"), "--report", str(report))
@@ -268,6 +285,7 @@ def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
         assert f"zhang2025/figures/{figure}.png" in html
     for figure in ("fig2", "fig3", "fig4"):
         assert f"chen2022/figures/{figure}.png" in html
+    assert "xlmimo2022/figures/fig1.png" in html and "xlmimo2022/claims.csv" in html
     for caption in (
         "Fig. 9 of Zhang et al. (2025)",
         "Fig. 2 of Chen et al. (2022)",
@@ -292,7 +310,8 @@ def test_slurm_profile_dry_run_lists_every_shard_as_a_job(tmp_path):
     for study in ("wideband", "array_design", "tolerance", "saf_mcrb"):
         assert counts[f"study_{study}_case"] == "2"  # one job per TSV row (quick tables)
         assert counts[f"study_{study}_figure"] == "1"
-    assert counts["total"] == str(54 + 4 * 3)
+    assert counts["xlmimo2022_bounds"] == "1"
+    assert counts["total"] == str(54 + 4 * 3 + 3)  # + xlmimo2022 bounds, fig1, claims
     shard_job = text.split("rule chen2022_shard:")[1].split("\n\n")[0]
     assert "runtime=60" in shard_job and "mem_mb=2000" in shard_job
     calibrate_job = text.split("rule zhang2025_calibrate:")[1].split("\n\n")[0]

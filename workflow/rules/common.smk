@@ -215,6 +215,20 @@ wildcard_constraints:
     ckey=r"seed~\d+(/impairment~(pn|cfo|mc|pa))?",
 
 
+# --- xlmimo2022 ----------------------------------------------------------------
+X = "results/xlmimo2022"
+
+
+def xlmimo2022_targets():
+    return [
+        f"{X}/bounds.csv",
+        f"{X}/figures/fig1.pdf",
+        f"{X}/figures/fig1.png",
+        f"{X}/claims.csv",
+        f"{X}/claims.md",
+    ]
+
+
 # --- parameter studies (config "studies", one TSV row = one case) ---------------
 from snakemake.utils import Paramspace
 

@@ -1,1 +1,1 @@
-"""Fisher information, effective FIM, CRB and (later) MCRB."""
+"""Fisher information, effective FIM, CRB; generic CRB, MCRB and LB of any model."""

@@ -67,18 +67,44 @@ def mcrb(
     """
     require_positive("noise_variance", noise_variance)
     eps = true_mean - assumed.mean(pseudo_true)
-    d = assumed.jacobian(pseudo_true)  # [M, P]
-    h = assumed.hessian(pseudo_true)  # [M, P, P]
-    fim = fisher_information(d, noise_variance)  # (2/s2) Re{D^H D}
-    a = (2.0 / noise_variance) * np.real(np.einsum("mij,m->ij", np.conj(h), eps)) - fim  # Eq. (24)
-    r = np.real(np.conj(d).T @ eps)  # Re{(d mu_2 / d eta_i)^H eps}
-    b = fim + (4.0 / noise_variance**2) * np.outer(r, r)  # Eq. (25)
+    a, b = misspecified_matrices(
+        eps, assumed.jacobian(pseudo_true), assumed.hessian(pseudo_true), noise_variance
+    )
     a_inv = -inverse_fim(-a, names, "matrix -A of eq. (24)")  # -A: positive definite
     bound = a_inv @ b @ a_inv
     bias = np.asarray(true_parameter) - np.asarray(pseudo_true)
     return MisspecifiedBound(
         np.asarray(pseudo_true), a, b, bound, bound + np.outer(bias, bias)
     )  # Eq. (20)
+
+
+def misspecified_matrices(
+    residual: np.ndarray, jacobian: np.ndarray, hessian: np.ndarray, noise_variance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A and B of eqs. (24)-(25) at the pseudo-true point.
+
+    Parameters
+    ----------
+    residual : [M], complex
+        eps = mu_1(eta_true) - mu_2(eta_bar). [V]
+    jacobian : [M, P], complex
+        d mu_2 / d eta at eta_bar.
+    hessian : [M, P, P], complex
+        d2 mu_2 / d eta_i d eta_j at eta_bar.
+    noise_variance : float
+        sigma^2. [V^2]
+
+    Returns
+    -------
+    a, b : [P, P], float
+    """
+    fim = fisher_information(jacobian, noise_variance)  # (2/s2) Re{D^H D}
+    a = (2.0 / noise_variance) * np.real(  # Eq. (24)
+        np.einsum("mij,m->ij", np.conj(hessian), residual)
+    ) - fim
+    r = np.real(np.conj(jacobian).T @ residual)  # Re{(d mu_2 / d eta_i)^H eps}
+    b = fim + (4.0 / noise_variance**2) * np.outer(r, r)  # Eq. (25)
+    return a, b
 
 
 def crb(model, parameter: np.ndarray, noise_variance: float, names=None) -> np.ndarray:

@@ -98,6 +98,31 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
     "phase_noise_std": {"units": "rad", "long_name": "residual phase-noise std sigma_PN"},
     "entropy": {"units": "1", "long_name": "entry of the numpy SeedSequence entropy"},
+    # xlmimo2022 (near-field truth, far-field model)
+    "power_dbm": {"units": "dBm", "long_name": "transmit power P"},
+    "ff_parameter": {"units": "1", "long_name": "far-field model parameter"},
+    "aeb_crb_ff": {"units": "degree", "long_name": "angle error bound, CRB of the far-field model"},
+    "deb_crb_ff": {"units": "m", "long_name": "distance error bound, CRB of the far-field model"},
+    "peb_crb_ff": {"units": "m", "long_name": "position error bound, CRB of the far-field model"},
+    "aeb_crb_nf": {"units": "degree", "long_name": "angle error bound, CRB of the near-field"},
+    "peb_crb_nf": {"units": "m", "long_name": "position error bound, CRB of the near-field model"},
+    "aeb_lb": {"units": "degree", "long_name": "angle LB of the far-field estimator (MCRB + bias)"},
+    "peb_lb": {"units": "m", "long_name": "position LB of the far-field estimator (MCRB + bias)"},
+    "peb_mcrb": {"units": "m", "long_name": "position MCRB of the far-field estimator"},
+    "pseudo_true_ff": {
+        "units": "mixed: rad, m, 1, rad",
+        "long_name": "pseudo-true far-field parameter [theta, d, |alpha|, angle(alpha)]",
+    },
+    "true_parameter_ff": {
+        "units": "mixed: rad, m, 1, rad",
+        "long_name": "true position as far-field parameter [theta, d, |alpha|, angle(alpha)]",
+    },
+    "position_bias": {"units": "m", "long_name": "||p(pseudo-true) - p(true)||"},
+    "converged": {"units": "1", "long_name": "pseudo-true search converged (1) or not (0)"},
+    "gradient_term_ratio": {
+        "units": "1",
+        "long_name": "gradient term of B over its FIM term at the pseudo-true point (0 exact)",
+    },
 }
 
 

@@ -45,3 +45,17 @@ def with_gain(
     second[:, g + 1, :g] = second[:, :g, g + 1]
     second[:, g + 1, g] = second[:, g, g + 1]
     return first, second
+
+
+def canonical_gain(eta: np.ndarray, magnitude_index: int) -> np.ndarray:
+    """eta with the gain as |alpha| >= 0 and angle(alpha) in (-pi, pi].
+
+    (-r, phi) and (r, phi + pi) give the same mean; a solver may return either.
+    The phase follows the magnitude at ``magnitude_index + 1``.
+    """
+    eta = np.array(eta, dtype=float)
+    i = magnitude_index
+    if eta[i] < 0:
+        eta[i], eta[i + 1] = -eta[i], eta[i + 1] + np.pi
+    eta[i + 1] = np.angle(np.exp(1j * eta[i + 1]))
+    return eta

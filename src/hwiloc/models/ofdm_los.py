@@ -14,10 +14,12 @@ D = I, x~ = x. First and second derivatives are analytic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
-from hwiloc.models.gain import gain_jacobian, with_gain
+from hwiloc.constants import SPEED_OF_LIGHT
+from hwiloc.models.gain import canonical_gain, gain_jacobian, with_gain
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class OfdmLosModel:
         [m]
     subcarrier_spacing : float
         [Hz]
+    speed_of_light : float
+        c of the distance and position maps (``quantities``). [m/s]
     """
 
     combiners: np.ndarray
@@ -49,6 +53,20 @@ class OfdmLosModel:
     element_positions: np.ndarray
     wavelength: float
     subcarrier_spacing: float
+    speed_of_light: float = SPEED_OF_LIGHT
+    # eta of eq. (3), named in the errors of a singular FIM
+    parameter_names: ClassVar[tuple[str, ...]] = ("theta", "tau", "gain_magnitude", "gain_phase")
+
+    @property
+    def quantities(self) -> dict:
+        """Angle [deg], distance [m] and position [m] of eta, for :mod:`hwiloc.bounds.generic`."""
+        from hwiloc.bounds.localization import channel_quantities
+
+        return channel_quantities(4, self.speed_of_light)
+
+    def canonical(self, eta: np.ndarray) -> np.ndarray:
+        """The same mean with |alpha| >= 0 and angle(alpha) in (-pi, pi]."""
+        return canonical_gain(eta, 2)
 
     @property
     def num_subcarriers(self) -> int:

@@ -188,6 +188,19 @@ class LosPositionModel:
             * gain
         )
 
+    @property
+    def quantities(self) -> dict:
+        """The position p = eta[:2] [m], for :mod:`hwiloc.bounds.generic`."""
+        from hwiloc.bounds.generic import Quantity
+
+        return {"position": Quantity(lambda eta: eta[:2], "m", lambda eta: np.eye(2, 4))}
+
+    def canonical(self, eta):
+        """The same mean with |alpha| >= 0 and angle(alpha) in (-pi, pi]."""
+        from hwiloc.models.gain import canonical_gain
+
+        return canonical_gain(eta, 2)
+
     def mean(self, eta):
         return self._mean(eta[:2], eta[2] * np.exp(1j * eta[3])).ravel()
 

@@ -1,0 +1,488 @@
+"""CRB, MCRB and LB of any model and of any quantity derived from its parameters.
+
+The engine behind every bound of the package; a user brings a model
+(:class:`hwiloc.models.parametric.Model`: a mean function of named parameters,
+derivatives optional) and gets
+
+- :func:`crb`: J = (2 / sigma^2) Re{D^H D}, CRB = J^-1 (eqs. (14)-(15) of [1]_);
+- :func:`pseudo_true`: eta_bar = argmin ||mu_1(eta_true) - mu_2(eta)||^2
+  (eq. (23) of [1]_), Levenberg-Marquardt on the stacked real and imaginary
+  parts, with its convergence report;
+- :func:`mcrb`: A, B, MCRB = A^-1 B A^-1 and LB = MCRB + bias bias^T (eqs. (20),
+  (24), (25) of [1]_), warning when the gradient term of B does not vanish at
+  the pseudo-true point (then the point is not the minimiser);
+- bounds of any derived quantity q = g(eta) that the model maps to (position,
+  angle, distance), through its Jacobian G: G C G^T for the CRB and the MCRB
+  (G at the truth and at the pseudo-true point), plus the squared bias
+  (g_2(eta_bar) - g_1(eta_true)) of the quantity for the LB, each model mapping
+  its own parameters (the true and the assumed model may be parameterised
+  differently, e.g. position vs angle and distance).
+
+Models may also be any object with ``mean`` and ``jacobian``/``hessian``
+methods (the shipped analytic models) and a ``quantities`` mapping.
+
+Example::
+
+    from hwiloc.bounds.generic import crb, mcrb
+    crb(model, eta, noise_variance).rmse("position")             # [m]
+    lb = mcrb(true_model, eta_true, assumed_model, noise_variance, start=eta0)
+    lb.rmse("position"), lb.rmse("position", kind="mcrb"), lb.bias("position")
+
+References
+----------
+.. [1] H. Chen et al., "MCRB-based Performance Analysis of 6G Localization under
+   Hardware Impairments", IEEE ICC Workshops 2022, Sec. IV; after S. Fortunati
+   et al., IEEE SP Mag. 34(6), 2017.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hwiloc.bounds.fisher import fisher_information, inverse_fim
+from hwiloc.bounds.misspecified import misspecified_matrices
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A derived quantity q = g(eta) of a model's parameters (position, angle, distance).
+
+    Parameters
+    ----------
+    function : callable eta [P] -> q [Q] (or scalar), float
+        The map. Written with ``jax.numpy`` it gets its Jacobian by autodiff.
+    unit : str
+        Unit of q, e.g. ``"m"`` or ``"deg"``.
+    jacobian : callable eta [P] -> [Q, P], float, optional
+        d g / d eta, analytic. Without it, JAX computes it.
+    """
+
+    function: Callable
+    unit: str
+    jacobian: Callable | None = None
+
+    def __post_init__(self):
+        if not callable(self.function):
+            raise ValueError(
+                f"Quantity function must be callable, got {type(self.function).__name__}"
+            )
+
+
+# --- derivatives: the model's own, else automatic -----------------------------
+def _automatic(model):
+    cache = model.__dict__.setdefault("_hwiloc_autodiff", {})
+    if "mean" not in cache:
+        from hwiloc.bounds.autodiff import mean_derivatives
+
+        cache["mean"] = mean_derivatives(model.mean)
+    return cache["mean"]
+
+
+def _num_parameters(model, eta) -> int:
+    check = getattr(model, "check_parameter", None)
+    return len(check(eta) if check else np.asarray(eta, dtype=float))
+
+
+def mean_of(model, eta) -> np.ndarray:
+    """mu(eta) flattened, [M] complex. [V]"""
+    return np.ravel(np.asarray(model.mean(np.asarray(eta, dtype=float)), dtype=complex))
+
+
+def jacobian_of(model, eta) -> np.ndarray:
+    """d mu / d eta, [M, P] complex: the model's own, else by autodiff."""
+    p = _num_parameters(model, eta)
+    given = getattr(model, "jacobian", None)
+    d = given(np.asarray(eta, dtype=float)) if given else _automatic(model)[0](eta)
+    return np.asarray(d, dtype=complex).reshape(-1, p)
+
+
+def hessian_of(model, eta) -> np.ndarray:
+    """d2 mu / d eta_i d eta_j, [M, P, P] complex: the model's own, else by autodiff."""
+    p = _num_parameters(model, eta)
+    given = getattr(model, "hessian", None)
+    h = given(np.asarray(eta, dtype=float)) if given else _automatic(model)[1](eta)
+    return np.asarray(h, dtype=complex).reshape(-1, p, p)
+
+
+def _quantity(model, name):
+    quantities = getattr(model, "quantities", None) or {}
+    if name not in quantities:
+        raise ValueError(
+            f"model {type(model).__name__} has no quantity {name!r}; it defines "
+            f"{sorted(quantities)}"
+        )
+    return quantities[name]
+
+
+def quantity_value(model, name: str, eta) -> np.ndarray:
+    """g(eta) of the model's quantity ``name``, 1-D float. [the quantity's unit]"""
+    q = _quantity(model, name)
+    return np.atleast_1d(np.asarray(q.function(np.asarray(eta, dtype=float)), dtype=float))
+
+
+def quantity_jacobian(model, name: str, eta) -> np.ndarray:
+    """d g / d eta of the model's quantity ``name``, [Q, P]: its own, else by autodiff."""
+    q = _quantity(model, name)
+    eta = np.asarray(eta, dtype=float)
+    if q.jacobian is not None:
+        g = q.jacobian(eta)
+    else:
+        cache = model.__dict__.setdefault("_hwiloc_autodiff", {})
+        if name not in cache:
+            from hwiloc.bounds.autodiff import quantity_jacobian as automatic
+
+            cache[name] = automatic(q.function)
+        g = cache[name](eta)
+    return np.asarray(g, dtype=float).reshape(-1, eta.size)
+
+
+# --- CRB ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CramerRao:
+    """CRB of a model at a parameter: covariance J^-1 and its maps to quantities."""
+
+    model: object
+    parameter: np.ndarray
+    fim: np.ndarray
+    covariance: np.ndarray
+
+    def quantity_covariance(self, name: str) -> np.ndarray:
+        """G J^-1 G^T, G = d g / d eta at the parameter. [Q, Q], [unit^2]"""
+        g = quantity_jacobian(self.model, name, self.parameter)
+        return g @ self.covariance @ g.T
+
+    def rmse(self, name: str | None = None) -> float:
+        """sqrt(tr) of the bound of quantity ``name`` (of all parameters if None)."""
+        cov = self.covariance if name is None else self.quantity_covariance(name)
+        return float(np.sqrt(np.trace(cov)))
+
+
+def crb(model, parameter, noise_variance: float) -> CramerRao:
+    """CRB of ``model`` at ``parameter`` under CN(0, sigma^2 I) noise, eqs. (14)-(15).
+
+    Parameters
+    ----------
+    model : Model or object with ``mean`` (and ``jacobian``)
+    parameter : [P], float
+        eta, in the model's units.
+    noise_variance : float
+        sigma^2 per complex observation. [V^2]
+    """
+    _require_variance(noise_variance)
+    eta = np.asarray(parameter, dtype=float)
+    fim = fisher_information(jacobian_of(model, eta), noise_variance)  # Eq. (14)
+    names = getattr(model, "parameter_names", None)
+    return CramerRao(model, eta, fim, inverse_fim(fim, names))  # Eq. (15)
+
+
+def _require_variance(noise_variance):
+    if not (np.isfinite(noise_variance) and noise_variance > 0):
+        raise ValueError(f"noise_variance must be positive and finite, got {noise_variance}")
+
+
+# --- pseudo-true point ------------------------------------------------------------
+@dataclass(frozen=True)
+class PseudoTrue:
+    """eta_bar = argmin ||mu_1 - mu_2(eta)||^2 and how the solver got there.
+
+    Attributes
+    ----------
+    parameter : [P], float
+        eta_bar.
+    converged : bool
+        The solver met a tolerance (not the evaluation limit).
+    message : str
+        The solver's reason to stop.
+    num_evaluations : int
+        Mean evaluations used.
+    residual_norm : float
+        ||mu_1 - mu_2(eta_bar)||. [V]
+    gradient_cosine : float
+        max_i |Re{d_i^H eps}| / (||d_i|| ||eps||), 0 at an exact stationary point.
+    """
+
+    parameter: np.ndarray
+    converged: bool
+    message: str
+    num_evaluations: int
+    residual_norm: float
+    gradient_cosine: float
+
+
+def _gradient_cosine(d, eps) -> float:
+    norm = np.linalg.norm(d, axis=0) * np.linalg.norm(eps)
+    r = np.abs(np.real(np.conj(d).T @ eps))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(np.max(np.where(norm > 0, r / norm, 0.0)))
+
+
+def _newton_polish(y, assumed, eta, max_iterations: int = 6):
+    """Newton steps on ||y - mu(eta)||^2 with the exact Hessian, while the cost decreases.
+
+    Near the minimiser Newton converges quadratically where Gauss-Newton (LM)
+    is only linear when the residual does not vanish (a mismatch); the Hessian
+    is the one the MCRB needs anyway: (1/2) d2 cost = Re{D^H D} - Re{H^H eps}.
+    Returns the point and the number of mean evaluations.
+    """
+    eps = y - mean_of(assumed, eta)
+    cost, evaluations = np.vdot(eps, eps).real, 1
+    for _ in range(max_iterations):
+        d, h = jacobian_of(assumed, eta), hessian_of(assumed, eta)
+        gradient = -np.real(np.conj(d).T @ eps)
+        curvature = np.real(np.conj(d).T @ d) - np.real(np.einsum("mij,m->ij", np.conj(h), eps))
+        scale = 1.0 / np.sqrt(np.abs(np.diag(curvature)) + np.finfo(float).tiny)
+        try:
+            step = scale * np.linalg.solve(curvature * np.outer(scale, scale), -gradient * scale)
+        except np.linalg.LinAlgError:
+            break
+        candidate = eta + step
+        eps_new = y - mean_of(assumed, candidate)
+        cost_new = np.vdot(eps_new, eps_new).real
+        evaluations += 1
+        if not cost_new < cost:
+            break
+        eta, eps, cost = candidate, eps_new, cost_new
+    return eta, evaluations
+
+
+def pseudo_true(true_mean, assumed, start, *, max_evaluations: int = 2000) -> PseudoTrue:
+    """Pseudo-true parameter of eq. (23) of [1]_ for any assumed model.
+
+    Minimises ||mu_1 - mu_2(eta)||^2 by Levenberg-Marquardt
+    (``scipy.optimize.least_squares``, MINPACK) on the stacked real and
+    imaginary parts, the Jacobian the model's (analytic or automatic), the
+    variables scaled by the Jacobian's columns, from ``start`` (the truth
+    mapped into the assumed parameters, or any given point): the local minimum
+    nearest the start, which is the one the mismatched ML estimator converges
+    to at high SNR. Newton steps with the exact Hessian then polish it to
+    machine precision. A model whose parameters have equivalent
+    representatives (a gain (-r, phi) = (r, phi + pi)) may give a method
+    ``canonical(eta)``, applied to the result.
+
+    Parameters
+    ----------
+    true_mean : [M], complex
+        mu_1(eta_true). [V]
+    assumed : Model or object with ``mean`` (and ``jacobian``, ``hessian``)
+    start : [P], float
+        Start of the search. [the assumed model's units]
+    max_evaluations : int
+        Limit of mean evaluations of the LM stage.
+    """
+    from scipy.optimize import least_squares
+
+    y = np.ravel(np.asarray(true_mean, dtype=complex))
+    start = np.asarray(start, dtype=float)
+    _num_parameters(assumed, start)
+
+    def residual(eta):
+        e = mean_of(assumed, eta) - y
+        return np.concatenate([e.real, e.imag])
+
+    def jacobian(eta):
+        d = jacobian_of(assumed, eta)
+        return np.concatenate([d.real, d.imag])
+
+    tol = 1e-10  # relative; the Newton polish takes it to machine precision
+    if _gradient_cosine(jacobian_of(assumed, start), y - mean_of(assumed, start)) < tol:
+        # the start is already stationary (e.g. a model's own fast search found eta_bar):
+        # only the Newton polish runs
+        converged, message, eta, evaluations = True, "start is stationary", start, 1
+    else:
+        result = least_squares(
+            residual, start, jac=jacobian, method="lm", x_scale="jac",
+            xtol=tol, ftol=tol, gtol=tol, max_nfev=max_evaluations,
+        )  # fmt: skip
+        converged, message = bool(result.status > 0), str(result.message)
+        eta, evaluations = result.x, int(result.nfev)
+    if converged:
+        eta, polish = _newton_polish(y, assumed, eta)
+        evaluations += polish
+    canonical = getattr(assumed, "canonical", None)
+    if canonical is not None:
+        eta = np.asarray(canonical(eta), dtype=float)
+    eps = y - mean_of(assumed, eta)
+    return PseudoTrue(
+        eta,
+        converged,
+        message,
+        evaluations,
+        float(np.linalg.norm(eps)),
+        _gradient_cosine(jacobian_of(assumed, eta), eps),
+    )
+
+
+# --- MCRB and LB --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Misspecified:
+    """MCRB and LB of an assumed model's estimator when the data follow the true model.
+
+    Attributes
+    ----------
+    assumed, true_model : the two models
+    true_parameter : [P1], float
+        eta_true (the true model's parameters).
+    solution : PseudoTrue
+        eta_bar and the solver's report.
+    a, b : [P2, P2], float
+        Eqs. (24), (25).
+    mcrb : [P2, P2], float
+        A^-1 B A^-1. [the assumed model's units squared]
+    lower_bound : [P2, P2] or None
+        MCRB + (eta_true - eta_bar)(...)^T when the truth is given in the
+        assumed parameters (``assumed_true_parameter``), eq. (20).
+    gradient_term_ratio : float
+        max_i of the gradient term of B over the FIM term on B's diagonal:
+        0 at the exact pseudo-true point.
+    """
+
+    assumed: object
+    true_model: object
+    true_parameter: np.ndarray
+    solution: PseudoTrue
+    a: np.ndarray
+    b: np.ndarray
+    mcrb: np.ndarray
+    lower_bound: np.ndarray | None
+    gradient_term_ratio: float
+    true_quantities: dict = field(default_factory=dict)
+
+    @property
+    def pseudo_true(self) -> np.ndarray:
+        return self.solution.parameter
+
+    def true_quantity(self, name: str) -> np.ndarray:
+        """q at the truth: the true model's own map at eta_true (or as given)."""
+        if name in self.true_quantities:
+            return np.atleast_1d(np.asarray(self.true_quantities[name], dtype=float))
+        return quantity_value(self.true_model, name, self.true_parameter)
+
+    def bias(self, name: str) -> np.ndarray:
+        """g_2(eta_bar) - g_1(eta_true), the asymptotic bias of the quantity. [unit]"""
+        return quantity_value(self.assumed, name, self.pseudo_true) - self.true_quantity(name)
+
+    def quantity_covariance(self, name: str, kind: str = "lb") -> np.ndarray:
+        """G MCRB G^T (G at eta_bar), plus bias bias^T for ``kind="lb"``. [Q, Q]"""
+        if kind not in ("mcrb", "lb"):
+            raise ValueError(f"kind must be 'mcrb' or 'lb', got {kind!r}")
+        g = quantity_jacobian(self.assumed, name, self.pseudo_true)
+        cov = g @ self.mcrb @ g.T
+        if kind == "lb":
+            bias = self.bias(name)
+            cov = cov + np.outer(bias, bias)  # Eq. (20), in the quantity
+        return cov
+
+    def rmse(self, name: str, kind: str = "lb") -> float:
+        """sqrt(tr) of the LB (or MCRB) of quantity ``name``. [unit]"""
+        return float(np.sqrt(np.trace(self.quantity_covariance(name, kind))))
+
+
+def check_gradient_term(
+    jacobian: np.ndarray, residual: np.ndarray, noise_variance: float, tolerance: float = 1e-6
+) -> float:
+    """Ratio of the gradient term of B to its FIM term (diagonal, largest); warns above tolerance.
+
+    B_ii = (2/s2) ||d_i||^2 + (4/s2^2) Re{d_i^H eps}^2 (eq. (25)); the second
+    term vanishes at the exact pseudo-true point, where Re{D^H eps} = 0.
+
+    Parameters
+    ----------
+    jacobian : [M, P], complex
+        d mu_2 / d eta at the point.
+    residual : [M], complex
+        eps = mu_1 - mu_2 at the point. [V]
+    noise_variance : float
+        sigma^2. [V^2]
+    tolerance : float
+        Warn (RuntimeWarning) above this ratio.
+    """
+    fim_term = (2.0 / noise_variance) * np.sum(np.abs(jacobian) ** 2, axis=0)
+    gradient_term = (4.0 / noise_variance**2) * np.real(np.conj(jacobian).T @ residual) ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = float(np.max(np.where(fim_term > 0, gradient_term / fim_term, 0.0)))
+    if ratio > tolerance:
+        warnings.warn(
+            f"the gradient term of B does not vanish at the pseudo-true point "
+            f"(max ratio to the FIM term {ratio:.3g} > {tolerance:g}): the point is "
+            "not the minimiser of ||mu_1 - mu_2||^2 and the MCRB is not valid there",
+            RuntimeWarning, stacklevel=3,
+        )  # fmt: skip
+    return ratio
+
+
+def mcrb(
+    true_model,
+    true_parameter,
+    assumed,
+    noise_variance: float,
+    *,
+    start=None,
+    assumed_true_parameter=None,
+    true_quantities: dict | None = None,
+    gradient_tolerance: float = 1e-6,
+) -> Misspecified:
+    """MCRB and LB of the ML estimator of ``assumed`` on data of ``true_model``.
+
+    Parameters
+    ----------
+    true_model : Model or object with ``mean`` (and ``quantities``)
+        mu_1, the model the data follow.
+    true_parameter : [P1], float
+        eta_true of the true model.
+    assumed : Model or object with ``mean`` (and ``jacobian``, ``hessian``, ``quantities``)
+        mu_2, the model the estimator assumes.
+    noise_variance : float
+        sigma^2. [V^2]
+    start : [P2], float, optional
+        Start of the pseudo-true search; default ``assumed_true_parameter``, or
+        ``true_parameter`` when both models share their parameter names.
+    assumed_true_parameter : [P2], float, optional
+        The truth in the assumed model's parameters (when it has a meaning):
+        gives the LB of the parameters themselves.
+    true_quantities : dict name -> value, optional
+        Values of quantities at the truth, where the true model has no map.
+    gradient_tolerance : float
+        Warn (RuntimeWarning) when the gradient term of B exceeds this fraction
+        of the FIM term on B's diagonal: the solver did not reach the minimiser.
+    """
+    _require_variance(noise_variance)
+    eta_true = np.asarray(true_parameter, dtype=float)
+    _num_parameters(true_model, eta_true)
+    if start is None:
+        start = assumed_true_parameter
+    if start is None:
+        names_1 = getattr(true_model, "parameter_names", None)
+        names_2 = getattr(assumed, "parameter_names", None)
+        if names_1 is None or names_1 != names_2:
+            raise ValueError(
+                "the models are parameterised differently: give start= (the truth in the "
+                "assumed model's parameters, or any point near the pseudo-true one)"
+            )
+        start = eta_true
+    data = mean_of(true_model, eta_true)
+    solution = pseudo_true(data, assumed, start)
+    if not solution.converged:
+        warnings.warn(
+            f"pseudo-true search did not converge: {solution.message}", RuntimeWarning,
+            stacklevel=2,
+        )  # fmt: skip
+    eta_bar = solution.parameter
+    eps = data - mean_of(assumed, eta_bar)
+    d = jacobian_of(assumed, eta_bar)
+    a, b = misspecified_matrices(eps, d, hessian_of(assumed, eta_bar), noise_variance)
+    ratio = check_gradient_term(d, eps, noise_variance, gradient_tolerance)
+    names = getattr(assumed, "parameter_names", None)
+    a_inv = -inverse_fim(-a, names, "matrix -A of eq. (24)")  # -A: positive definite
+    bound = a_inv @ b @ a_inv  # Eq. (20)
+    lower = None
+    if assumed_true_parameter is not None:
+        bias = np.asarray(assumed_true_parameter, dtype=float) - eta_bar
+        lower = bound + np.outer(bias, bias)  # Eq. (20)
+    return Misspecified(
+        assumed, true_model, eta_true, solution, a, b, bound, lower, ratio,
+        dict(true_quantities or {}),
+    )  # fmt: skip

@@ -1,0 +1,134 @@
+"""xlmimo2022: near-field truth vs far-field model, through the generic engine (autodiff).
+
+Published values: the authors' MATLAB code (chenhui07c8/Radio_Localization at
+f158039, 3-XLMIMO_Model_Mismatch_Analysis/matlab_code) run in GNU Octave 7.3.0
+with one-line shims for pow2db, db2pow and phase: the bounds part of
+Fig_1_Estimator.m (get_CRLB_PWM.m, get_CRLB_SWM.m, get_CRLB_PWM_LB.m) on its
+default scenario, printed to 17 digits. "patched": the same with the delay of
+d2 mu / d theta2 in get_CRLB_PWM_LB.m at the pseudo-true distance (``Adelay``)
+instead of the true one (``cf.Adelay``).
+
+To redo it (outside the repository): copy matlab_code, add pow2db(x) = 10 log10(x),
+db2pow(x) = 10^(x/10), phase(x) = angle(x); a script sets c, cf (PWM) and cp (SWM,
+NF_SNS = NF_SWM = NF_BSE = "True") as the first 50 lines of Fig_1_Estimator.m do,
+then for each P of 10.^linspace(-1, 3, 15) calls get_Rx_symbol and get_CRLB on cf
+and cp and get_CRLB_PWM_LB(cp, cf), and prints cf.AEB, cf.PEB, cp.PEB, PEB_LB with
+%.17g; ``octave --no-gui -q script.m``.
+"""
+
+import copy
+
+import numpy as np
+import pytest
+
+pytest.importorskip("jax")  # the `test` extra installs it: CI runs these
+
+from hwiloc.bounds import generic
+from hwiloc.config import ConfigError, validate_config
+from hwiloc.io.netcdf import missing_units
+from hwiloc.studies import xlmimo2022
+
+# power [dBm]: AEB CRB-FF [deg], PEB CRB-FF [m], PEB CRB-NF [m], PEB LB [m], PEB LB patched [m]
+OCTAVE = {
+    -10.0: (0.26265726529088634, 0.079247349601675787, 0.079338486037394698,
+            0.079826937397391398, 0.079844595807256336),
+    10.0: (0.02626572652908863, 0.0079247349496311247, 0.0079338486033934483,
+           0.0087280220006352525, 0.0087296370756782156),
+    30.0: (0.0026265726529088613, 0.00079247349626498421, 0.00079338486106112112,
+           0.0036354852076234409, 0.003635523985505497),
+}  # fmt: skip
+# The same run's LB of the angle [deg] and pseudo-true (theta [rad], d [m]) at -10 dBm
+OCTAVE_AEB_LB_PATCHED = {-10.0: 0.27487544390121266, 30.0: 0.071896299524015522}
+OCTAVE_PSEUDO_TRUE = (0.78665213581676818, 2.8283924529251765)
+
+
+@pytest.fixture(scope="module")
+def scenario(paper_config):
+    return xlmimo2022.Scenario.from_config(paper_config["xlmimo2022"])
+
+
+@pytest.fixture(scope="module")
+def bounds(scenario, paper_config):
+    return xlmimo2022.bounds_dataset(scenario, sorted(OCTAVE), paper_config["xlmimo2022"])
+
+
+def test_default_scenario_is_the_authors(scenario):
+    assert scenario.noise_variance == pytest.approx(1.6465035599999997e-08, rel=1e-15)  # Octave
+    assert scenario.array.speed_of_light == 3e8  # the authors' c, not 299792458
+    assert scenario.array.wavelength == pytest.approx(3e8 / 140e9)
+    assert np.ptp(scenario.array.element_positions[:, 1]) == pytest.approx(63 * 3e8 / 140e9 / 2)
+
+
+def test_crbs_equal_the_authors_code_to_1e_6(bounds):
+    for column, var in enumerate(("aeb_crb_ff", "peb_crb_ff", "peb_crb_nf")):
+        ours = bounds[var].values
+        theirs = [OCTAVE[p][column] for p in sorted(OCTAVE)]
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, err_msg=var)
+
+
+def test_lb_equals_the_authors_code_to_1e_3_and_their_patched_code_to_1e_5(bounds):
+    powers = sorted(OCTAVE)
+    np.testing.assert_allclose(bounds["peb_lb"].values, [OCTAVE[p][3] for p in powers], rtol=1e-3)
+    # the residual is their second-derivative term: with it corrected, the agreement is 1e-5
+    # (the rest is the position mapping: theirs linearises the bias at the truth, ours is exact)
+    np.testing.assert_allclose(bounds["peb_lb"].values, [OCTAVE[p][4] for p in powers], rtol=1e-5)
+    for p, aeb in OCTAVE_AEB_LB_PATCHED.items():
+        assert float(bounds["aeb_lb"].sel(power_dbm=p)) == pytest.approx(aeb, rel=1e-6)
+    theta, distance = bounds["pseudo_true_ff"].sel(power_dbm=-10.0).values[:2]
+    assert theta == pytest.approx(OCTAVE_PSEUDO_TRUE[0], abs=1e-9)  # their search: 1e-7 steps
+    assert distance == pytest.approx(OCTAVE_PSEUDO_TRUE[1], abs=1e-7)
+    assert bounds["converged"].all() and float(bounds["gradient_term_ratio"].max()) < 1e-12
+
+
+def test_bounds_table_has_the_issue_columns_and_units_everywhere(bounds):
+    table = xlmimo2022.bounds_table(bounds)
+    assert list(table.columns) == [
+        "power_dbm", "aeb_crb_ff_deg", "peb_crb_ff_m", "peb_crb_nf_m", "peb_lb_m",
+    ]  # fmt: skip
+    assert table["power_dbm"].tolist() == sorted(OCTAVE)
+    assert missing_units(bounds) == []
+    assert bounds.attrs["constant_speed_of_light"] == 3e8
+
+
+def test_without_near_field_effects_the_models_coincide(paper_config):
+    cfg = copy.deepcopy(paper_config["xlmimo2022"])
+    cfg["true_model"] = dict.fromkeys(xlmimo2022.EFFECTS, False)
+    scenario = xlmimo2022.Scenario.from_config(cfg)
+    row = xlmimo2022.bounds_at(scenario, scenario.models(), 10.0)
+    np.testing.assert_allclose(row["pseudo_true"], scenario.eta_far_field, rtol=1e-9, atol=1e-12)
+    assert row["position_bias"] < 1e-9
+    assert row["peb_lb"] == pytest.approx(row["peb_crb_ff"], rel=1e-6)
+    assert row["peb_crb_nf"] == pytest.approx(row["peb_crb_ff"], rel=1e-6)
+
+
+def test_each_near_field_effect_alone_moves_the_pseudo_true_point(paper_config):
+    base = copy.deepcopy(paper_config["xlmimo2022"])
+    for effect in xlmimo2022.EFFECTS:
+        base["true_model"] = {e: e == effect for e in xlmimo2022.EFFECTS}
+        scenario = xlmimo2022.Scenario.from_config(base)
+        true, assumed = scenario.models()
+        result = generic.mcrb(true, scenario.eta_near_field, assumed, 1e-10,
+                              start=scenario.eta_far_field)  # fmt: skip
+        assert result.solution.converged, effect
+        assert result.solution.residual_norm > 0, effect
+
+
+def test_claims_hold_except_the_documented_angle_lb(bounds):
+    claims = {c.claim: c for c in xlmimo2022.claims(bounds)}
+    failing = [name for name, c in claims.items() if not c.holds]
+    # 1.4286 dBm is not on this fixture's grid: those claims are NaN and named as such
+    assert all("1.429 dBm" in name for name in failing), failing
+    assert "not on the configured power grid" in claims["AEB of the LB at 1.429 dBm"].note
+    assert claims["PEB of the LB (far-field estimator, near-field data) at 30 dBm"].holds
+
+
+def test_bad_xlmimo2022_config_is_refused(paper_config):
+    from conftest import SCHEMA
+
+    config = copy.deepcopy(paper_config)
+    config["xlmimo2022"]["system"]["num_antennas"] = 0
+    config["xlmimo2022"]["true_model"]["beam_squint"] = "yes"
+    with pytest.raises(ConfigError) as info:
+        validate_config(config, SCHEMA)
+    assert "xlmimo2022.system.num_antennas" in str(info.value)
+    assert "xlmimo2022.true_model.beam_squint" in str(info.value)

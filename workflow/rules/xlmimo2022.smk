@@ -1,0 +1,46 @@
+# xlmimo2022: near-field truth vs far-field model of an XL-MIMO array (H. Chen et al.,
+# GLOBECOM 2022, Fig. 1), built only from the generic bounds engine and a model definition.
+# bounds vs power (NetCDF + bounds.csv) -> Fig. 1, claims.
+# Paths and targets: rules/common.smk (X, xlmimo2022_targets).
+
+
+rule xlmimo2022_bounds:
+    output:
+        bounds=f"{X}/bounds.nc",
+        csv=f"{X}/bounds.csv",
+    params:
+        cfg=config["xlmimo2022"],
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/xlmimo2022/bounds.log",
+    script:
+        "../scripts/xlmimo2022_bounds.py"
+
+
+rule xlmimo2022_fig1:
+    input:
+        bounds=f"{X}/bounds.nc",
+    output:
+        pdf=f"{X}/figures/fig1.pdf",
+        png=report(f"{X}/figures/fig1.png", caption="../report/xlmimo2022_fig1.rst", category="xlmimo2022"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/xlmimo2022/fig1.log",
+    script:
+        "../scripts/xlmimo2022_fig1.py"
+
+
+rule xlmimo2022_claims:
+    input:
+        bounds=f"{X}/bounds.nc",
+    output:
+        csv=report(f"{X}/claims.csv", caption="../report/xlmimo2022_claims.rst", category="xlmimo2022"),
+        md=f"{X}/claims.md",
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/xlmimo2022/claims.log",
+    script:
+        "../scripts/xlmimo2022_claims.py"
