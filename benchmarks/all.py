@@ -210,8 +210,12 @@ def chen_shards():
     peak = peak_mib()
     chen2022.ofdm_los_ml = functools.partial(ofdm_los_ml, refine="nelder-mead")
     ref, _ = best_of(run, 1)
-    return {"seconds": fast, "reference": ref, "peak_mib": peak,
-            "note": "4 trials x 11 powers (Fig. 2) + 4 PN realizations x 36 cases (Fig. 4)"}
+    return {
+        "seconds": fast,
+        "reference": ref,
+        "peak_mib": peak,
+        "note": "4 trials x 11 powers (Fig. 2) + 4 PN realizations x 36 cases (Fig. 4)",
+    }
 
 
 # --- zhang2025 calibration ------------------------------------------------------------------
@@ -263,15 +267,23 @@ def calibration():
         )  # fmt: skip
         runs = {}
         for how in ("compiled", "numpy", "compiled"):  # the last run: file in the page cache
-            out = subprocess.run([sys.executable, "-c", CALIBRATION_CHILD, str(path), how],
-                                 check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-c", CALIBRATION_CHILD, str(path), how],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             runs[how] = json.loads(out.strip().splitlines()[-1])
     copy_mib = 64 * 100 * 10000 * 8 / 2**20
     c = runs["compiled"]
-    return {"seconds": c["seconds"], "reference": runs["numpy"]["seconds"],
-            "peak_mib": c["peak_mib"], "limit_mib": 1.5 * copy_mib,
-            "note": f"64 x 100 x 10000 complex64 ({copy_mib:.0f} MiB): open, NaN check, "
-                    f"calibrate, localize one snapshot; imports {c['imports']:.2f} s apart"}
+    return {
+        "seconds": c["seconds"],
+        "reference": runs["numpy"]["seconds"],
+        "peak_mib": c["peak_mib"],
+        "limit_mib": 1.5 * copy_mib,
+        "note": f"64 x 100 x 10000 complex64 ({copy_mib:.0f} MiB): open, NaN check, "
+        f"calibrate, localize one snapshot; imports {c['imports']:.2f} s apart",
+    }
     # fmt: skip
 
 
