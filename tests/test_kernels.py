@@ -89,7 +89,8 @@ def test_compiled_closed_form_at_the_grating_distance_and_on_the_ue():
 
 
 # --- vectorised wrappers of the scalar device functions, for the tests above ----------------
-def _cis_vector(x):
+def _vectorised(device):
+    """A compiled loop applying the device function (x, table) -> (cos, sin) to an array."""
     import numba
 
     @numba.njit
@@ -97,24 +98,18 @@ def _cis_vector(x):
         c = np.empty_like(x)
         s = np.empty_like(x)
         for i in range(x.size):
-            c[i], s[i] = kernels.cis(x[i], table)
+            c[i], s[i] = device(x[i], table)
         return c, s
 
-    return run(x, kernels.cis_table())
+    return lambda x: run(x, kernels.cis_table())
+
+
+def _cis_vector(x):
+    return _vectorised(kernels.cis)(x)
 
 
 def _near_zero_vector(u):
-    import numba
-
-    @numba.njit
-    def run(u, table):
-        c = np.empty_like(u)
-        s = np.empty_like(u)
-        for i in range(u.size):
-            c[i], s[i] = kernels.sin_cos_near_zero(u[i], table)
-        return c, s
-
-    return run(u, kernels.cis_table())
+    return _vectorised(kernels.sin_cos_near_zero)(u)
 
 
 # --- calibration: the LSE statistic of eq. (20) ---------------------------------------------
