@@ -6,6 +6,7 @@ for _name, _entry in STUDIES.items():
     rule:
         name:
             f"study_{_name}_case"
+        group: "studies"
         output:
             case=f"results/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}/case.nc",
         params:
@@ -23,6 +24,7 @@ for _name, _entry in STUDIES.items():
     rule:
         name:
             f"study_{_name}_figure"
+        localrule: True
         input:
             cases=study_cases(_name),
         output:

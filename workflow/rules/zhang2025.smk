@@ -4,6 +4,7 @@
 
 
 rule zhang2025_scenario:
+    localrule: True
     output:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     params:
@@ -17,6 +18,7 @@ rule zhang2025_scenario:
 
 
 rule zhang2025_phase_offsets:
+    localrule: True
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     output:
@@ -32,6 +34,7 @@ rule zhang2025_phase_offsets:
 
 
 rule zhang2025_crlb:
+    group: "zhang2025"
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     output:
@@ -47,6 +50,7 @@ rule zhang2025_crlb:
 
 
 rule zhang2025_saf:
+    group: "zhang2025"
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
         offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
@@ -63,6 +67,7 @@ rule zhang2025_saf:
 
 
 rule zhang2025_pmsr_shard:
+    group: "zhang2025"
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     output:
@@ -78,6 +83,7 @@ rule zhang2025_pmsr_shard:
 
 
 rule zhang2025_pmsr_gather:
+    localrule: True
     input:
         shards=zhang2025_pmsr_shards,
     output:
@@ -93,6 +99,7 @@ rule zhang2025_pmsr_gather:
 
 
 rule zhang2025_fig3:
+    localrule: True
     input:
         frequency=zhang2025_crlb_path("frequency"),
         spatial=zhang2025_crlb_path("spatial"),
@@ -110,6 +117,7 @@ rule zhang2025_fig3:
 
 
 rule zhang2025_saf_figure:
+    localrule: True
     input:
         unpack(zhang2025_saf_case_input),
     output:
@@ -124,6 +132,7 @@ rule zhang2025_saf_figure:
 
 
 rule zhang2025_fig7:
+    localrule: True
     input:
         frequency=zhang2025_pmsr_path("frequency"),
         spatial=zhang2025_pmsr_path("spatial"),
@@ -139,6 +148,7 @@ rule zhang2025_fig7:
 
 
 rule zhang2025_table1:
+    localrule: True
     output:
         csv=f"{Z}/figures/table1.csv",
         md=f"{Z}/figures/table1.md",
@@ -153,6 +163,7 @@ rule zhang2025_table1:
 
 
 rule zhang2025_claims:
+    localrule: True
     input:
         scenario=zhang2025_scenario_path(),
         crlb_frequency=zhang2025_crlb_path("frequency"),
@@ -177,6 +188,7 @@ rule zhang2025_claims:
 
 
 rule zhang2025_emulate_capture:
+    group: "zhang2025_measured"
     output:
         capture=f"{Z}/measured/source~emulator/captures/{{capture}}.nc",
     params:
@@ -190,6 +202,7 @@ rule zhang2025_emulate_capture:
 
 
 rule zhang2025_calibrate:
+    group: "zhang2025_measured"
     input:
         unpack(zhang2025_calibration_input),
     output:
@@ -206,6 +219,7 @@ rule zhang2025_calibrate:
 
 
 rule zhang2025_evaluate:
+    group: "zhang2025_measured"
     input:
         capture=zhang2025_capture_path,
         calibration=f"{M}/calibration.nc",
@@ -222,6 +236,7 @@ rule zhang2025_evaluate:
 
 
 rule zhang2025_fig9:
+    localrule: True
     input:
         evaluations=zhang2025_evaluations(),
     output:
@@ -238,6 +253,7 @@ rule zhang2025_fig9:
 
 
 rule zhang2025_fig2:
+    localrule: True
     input:
         calibration=f"{M}/calibration.nc",
     output:
