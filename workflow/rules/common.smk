@@ -10,7 +10,8 @@ from hwiloc.config import (
     validate_config,
 )
 
-SCHEMA = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
+# beside these rules, also when the workflow is used as a module (snakedeploy)
+SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
 
 # --config KEY={...} delivers nested numbers as strings: turn them back first.
 config.update(coerce_numeric_strings(config))
@@ -210,9 +211,19 @@ from snakemake.utils import Paramspace
 from hwiloc.studies.parameter_studies import load_table
 
 STUDIES = config.get("studies", {})
+
+
+def study_table_path(table):
+    """A study's TSV: as given if it exists (absolute, or relative to the working
+    directory: your own tables, a deployed project's config/), else in this workflow."""
+    if os.path.exists(table):
+        return table
+    return workflow.source_path(os.path.join("..", "..", table))
+
+
 try:
     STUDY_SPACES = {
-        name: Paramspace(load_table(os.path.join(workflow.basedir, entry["table"]), entry["kind"]))
+        name: Paramspace(load_table(study_table_path(entry["table"]), entry["kind"]))
         for name, entry in STUDIES.items()
     }
 except ValueError as error:
