@@ -33,7 +33,7 @@ fi
 
 if [ -f "$state/created" ]; then
   tac "$state/created" | while read -r path; do
-    if [ -d "$path" ]; then rmdir "$path" 2>/dev/null; else rm -f "$path"; fi
+    rm -rf "$path"  # a directory listed here was created empty by slurm_up.sh
   done
 fi
 rm -rf "$state"

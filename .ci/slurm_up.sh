@@ -40,7 +40,7 @@ start() {  # start NAME COMMAND...: a foreground daemon in the background, its P
 wait_for() {  # wait_for SECONDS WHAT COMMAND...: poll until COMMAND succeeds
   local seconds="$1" what="$2"; shift 2
   for _ in $(seq "$seconds"); do
-    "$@" >/dev/null 2>&1 && return 0
+    timeout 10 "$@" >/dev/null 2>&1 && return 0
     sleep 1
   done
   echo "slurm_up: $what not up after $seconds s; logs in $state" >&2
@@ -60,7 +60,7 @@ fi
 
 # munge: the key and the socket directory of the Debian package
 if [ ! -e /etc/munge/munge.key ]; then
-  mungekey --create --keyfile=/etc/munge/munge.key
+  timeout 30 mungekey --create --keyfile=/etc/munge/munge.key
   chown munge:munge /etc/munge/munge.key
   created /etc/munge/munge.key
 fi
@@ -74,14 +74,14 @@ wait_for 30 munged munge -n
 
 # MariaDB, private to this cluster: its own data directory, socket and port
 db_port=3307
-mariadb-install-db --user=root --datadir="$state/db" --auth-root-authentication-method=socket \
+timeout 120 mariadb-install-db --user=root --datadir="$state/db" --auth-root-authentication-method=socket \
   --skip-test-db >"$state/mariadb-install.out" 2>&1
 start mariadbd mariadbd --user=root --datadir="$state/db" --socket="$state/mysql.sock" \
   --port="$db_port" --bind-address=127.0.0.1 --pid-file="$state/mariadbd.pid" \
   --log-error="$state/mariadbd.log"
 wait_for 60 mariadbd mariadb-admin --socket="$state/mysql.sock" ping
 db_pass="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-mariadb --socket="$state/mysql.sock" -e "
+timeout 30 mariadb --socket="$state/mysql.sock" -e "
   CREATE USER 'slurm'@'127.0.0.1' IDENTIFIED BY '$db_pass';
   GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';"
 
@@ -105,7 +105,7 @@ chmod 600 /etc/slurm/slurmdbd.conf
 created /etc/slurm/slurmdbd.conf
 
 # one node, CPUs and memory as slurmd detects them
-read -r cpus memory < <(slurmd -C | awk '/^NodeName/ {
+read -r cpus memory < <(timeout 30 slurmd -C | awk '/^NodeName/ {
   for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["CPUs"], v["RealMemory"] }')
 cat >/etc/slurm/slurm.conf <<EOF
 # Written by hwiloc .ci/slurm_up.sh for a test; removed by .ci/slurm_down.sh
@@ -136,7 +136,7 @@ created /etc/slurm/slurm.conf
 
 start slurmdbd slurmdbd -D
 wait_for 60 slurmdbd sacctmgr -n list cluster
-sacctmgr -i add cluster hwiloc >/dev/null
+timeout 30 sacctmgr -i add cluster hwiloc >/dev/null
 start slurmctld slurmctld -D
 wait_for 60 slurmctld scontrol ping
 start slurmd slurmd -D
