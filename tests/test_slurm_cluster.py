@@ -91,7 +91,7 @@ def run_snakemake(workdir: Path, args: list[str], env: dict[str, str]) -> tuple[
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, request):
     """The quick DAG by the README's cluster command, then locally: (slurm, local) dirs."""
     exports, command = readme_cluster_command()
     account, partition = default_account_and_partition()
@@ -112,10 +112,13 @@ def runs(tmp_path_factory):
         ["--snakefile", str(ROOT / "Snakefile"), "--cores", "2", "--configfile", str(QUICK)],
         dict(os.environ),
     )
-    print(
-        f"\nquick DAG: SLURM {slurm_wall:.0f} s ({len(submitted)} cluster jobs, "
-        f"account {account}, partition {partition}); local {local_wall:.0f} s"
+    summary = (
+        f"quick DAG: SLURM {slurm_wall:.0f} s ({len(submitted)} cluster jobs, "
+        f"account {account}, partition {partition}); local {local_wall:.0f} s (--cores 2)"
     )
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:  # shown in the test log even when the tests pass
+        reporter.write_line(f"\n{summary}")
     return {"slurm": slurm, "local": local, "output": output, "jobs": submitted}
 
 
