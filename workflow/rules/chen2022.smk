@@ -19,7 +19,6 @@ rule chen2022_realization:
 
 
 rule chen2022_bounds:
-    group: "chen2022"
     input:
         realization=f"{C}/impairments/{CKEY}/realization.nc",
     output:
@@ -35,7 +34,6 @@ rule chen2022_bounds:
 
 
 rule chen2022_shard:
-    group: "chen2022"
     input:
         realization=f"{C}/impairments/{CKEY}/realization.nc",
     output:

@@ -6,7 +6,6 @@ for _name, _entry in STUDIES.items():
     rule:
         name:
             f"study_{_name}_case"
-        group: "studies"
         output:
             case=f"results/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}/case.nc",
         params:

@@ -34,7 +34,6 @@ rule zhang2025_phase_offsets:
 
 
 rule zhang2025_crlb:
-    group: "zhang2025"
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     output:
@@ -50,7 +49,6 @@ rule zhang2025_crlb:
 
 
 rule zhang2025_saf:
-    group: "zhang2025"
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
         offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
@@ -67,7 +65,6 @@ rule zhang2025_saf:
 
 
 rule zhang2025_pmsr_shard:
-    group: "zhang2025"
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     output:
@@ -188,7 +185,6 @@ rule zhang2025_claims:
 
 
 rule zhang2025_emulate_capture:
-    group: "zhang2025_measured"
     output:
         capture=f"{Z}/measured/source~emulator/captures/{{capture}}.nc",
     params:
@@ -202,7 +198,6 @@ rule zhang2025_emulate_capture:
 
 
 rule zhang2025_calibrate:
-    group: "zhang2025_measured"
     input:
         unpack(zhang2025_calibration_input),
     output:
@@ -219,7 +214,6 @@ rule zhang2025_calibrate:
 
 
 rule zhang2025_evaluate:
-    group: "zhang2025_measured"
     input:
         capture=zhang2025_capture_path,
         calibration=f"{M}/calibration.nc",
