@@ -570,32 +570,46 @@ def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict
     return problems
 
 
-def validate_study_tables(config: dict, basedir: str | Path, schema: dict | str | Path) -> None:
+def validate_study_tables(
+    config: dict, basedir: str | Path, schema: dict | str | Path, table_path=None
+) -> None:
     """Check the table of every study in ``config["studies"]``; raise ConfigError listing all.
 
-    ``basedir`` is the folder study ``table`` paths are relative to (the Snakefile's).
+    ``basedir`` is the folder study ``table`` paths are relative to (the Snakefile's);
+    ``table_path``, if given, maps a ``table`` entry to its file instead (the
+    workflow's own resolution, e.g. a deployed project's config/ first).
     """
     if not isinstance(schema, dict):
         schema = yaml.safe_load(Path(schema).read_text())
+    locate = table_path or (lambda table: Path(basedir) / table)
     problems = []
     for name, entry in config.get("studies", {}).items():
-        found = study_table_problems(Path(basedir) / entry["table"], entry["kind"], schema, config)
+        found = study_table_problems(Path(locate(entry["table"])), entry["kind"], schema, config)
         problems += [f"config key 'studies.{name}.table': {p}" for p in found]
     if problems:
         raise ConfigError("invalid study table(s):\n  " + "\n  ".join(problems))
 
 
-def check_workflow_config(config: dict, basedir: str | Path) -> dict:
+def check_workflow_config(
+    config: dict,
+    basedir: str | Path,
+    *,
+    schemas: tuple[str | Path, str | Path] | None = None,
+    table_path=None,
+) -> dict:
     """Everything the Snakefile checks before building the DAG; the coerced config.
 
     Numbers written as strings (``--config``) become numbers and integer keys
     strings (:func:`coerce_numeric_strings`); then the config is validated
-    against ``<basedir>/workflow/schemas/config.schema.yaml`` and every study
-    table against ``study_tables.schema.yaml`` beside it. Raises ConfigError
-    listing every problem.
+    against ``config.schema.yaml`` and every study table against
+    ``study_tables.schema.yaml`` (``schemas``: their two paths, default in
+    ``<basedir>/workflow/schemas``), each table found by ``table_path``
+    (default: relative to ``basedir``). Raises ConfigError listing every problem.
     """
     config = coerce_numeric_strings(config)
-    schemas = Path(basedir) / "workflow" / "schemas"
-    validate_config(config, schemas / "config.schema.yaml")
-    validate_study_tables(config, basedir, schemas / "study_tables.schema.yaml")
+    if schemas is None:
+        folder = Path(basedir) / "workflow" / "schemas"
+        schemas = (folder / "config.schema.yaml", folder / "study_tables.schema.yaml")
+    validate_config(config, schemas[0])
+    validate_study_tables(config, basedir, schemas[1], table_path)
     return config

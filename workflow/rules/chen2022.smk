@@ -5,6 +5,7 @@
 
 
 rule chen2022_realization:
+    localrule: True
     output:
         realization=f"{C}/impairments/{CKEY}/realization.nc",
     params:
@@ -48,6 +49,7 @@ rule chen2022_shard:
 
 
 rule chen2022_gather:
+    localrule: True
     input:
         shards=chen2022_shards,
     output:
@@ -63,6 +65,7 @@ rule chen2022_gather:
 
 
 rule chen2022_fig2:
+    localrule: True
     input:
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
@@ -78,6 +81,7 @@ rule chen2022_fig2:
 
 
 rule chen2022_fig3:
+    localrule: True
     input:
         **chen2022_individual(),
     output:
@@ -92,6 +96,7 @@ rule chen2022_fig3:
 
 
 rule chen2022_fig4:
+    localrule: True
     input:
         sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
     output:
@@ -106,6 +111,7 @@ rule chen2022_fig4:
 
 
 rule chen2022_table1:
+    localrule: True
     output:
         csv=f"{C}/figures/table1.csv",
         md=f"{C}/figures/table1.md",
@@ -120,6 +126,7 @@ rule chen2022_table1:
 
 
 rule chen2022_claims:
+    localrule: True
     input:
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",

@@ -7,10 +7,31 @@ from hwiloc.io.csi import CaptureError
 from hwiloc.studies.zhang2025_measured import check_capture_headers
 from hwiloc.config import ConfigError, check_workflow_config, evaluation_captures
 
+# The schemas and study tables beside these rules, also when the workflow is used as a
+# module (snakedeploy); a study table that exists relative to the working directory
+# (your own, a deployed project's config/) is used first.
+SCHEMAS = (
+    workflow.source_path("../schemas/config.schema.yaml"),
+    workflow.source_path("../schemas/study_tables.schema.yaml"),
+)
+
+
+def study_table_path(table):
+    """A study's TSV: as given if it exists (absolute, or relative to the working
+    directory: your own tables, a deployed project's config/), else in this workflow."""
+    if os.path.exists(table):
+        return table
+    return workflow.source_path(os.path.join("..", "..", table))
+
+
 # Numbers that --config delivered as strings become numbers, then the config and
-# the study tables are checked against workflow/schemas/ (all before the DAG).
+# the study tables are checked against the schemas (all before the DAG).
 try:
-    config.update(check_workflow_config(config, workflow.basedir))
+    config.update(
+        check_workflow_config(
+            config, workflow.basedir, schemas=SCHEMAS, table_path=study_table_path
+        )
+    )
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
@@ -235,9 +256,10 @@ from snakemake.utils import Paramspace
 from hwiloc.studies.parameter_studies import load_table
 
 STUDIES = config.get("studies", {})
+
 try:
     STUDY_SPACES = {
-        name: Paramspace(load_table(os.path.join(workflow.basedir, entry["table"]), entry["kind"]))
+        name: Paramspace(load_table(study_table_path(entry["table"]), entry["kind"]))
         for name, entry in STUDIES.items()
     }
 except ValueError as error:

@@ -23,6 +23,7 @@ for _name, _entry in STUDIES.items():
     rule:
         name:
             f"study_{_name}_figure"
+        localrule: True
         input:
             cases=study_cases(_name),
         output:

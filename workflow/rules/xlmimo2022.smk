@@ -19,6 +19,7 @@ rule xlmimo2022_bounds:
 
 
 rule xlmimo2022_fig1:
+    localrule: True
     input:
         bounds=f"{X}/bounds.nc",
     output:
@@ -33,6 +34,7 @@ rule xlmimo2022_fig1:
 
 
 rule xlmimo2022_claims:
+    localrule: True
     input:
         bounds=f"{X}/bounds.nc",
     output:

@@ -4,6 +4,7 @@
 
 
 rule zhang2025_scenario:
+    localrule: True
     output:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     params:
@@ -17,6 +18,7 @@ rule zhang2025_scenario:
 
 
 rule zhang2025_phase_offsets:
+    localrule: True
     input:
         scenario=f"{Z}/scenario/{{key}}/scenario.nc",
     output:
@@ -78,6 +80,7 @@ rule zhang2025_pmsr_shard:
 
 
 rule zhang2025_pmsr_gather:
+    localrule: True
     input:
         shards=zhang2025_pmsr_shards,
     output:
@@ -93,6 +96,7 @@ rule zhang2025_pmsr_gather:
 
 
 rule zhang2025_fig3:
+    localrule: True
     input:
         frequency=zhang2025_crlb_path("frequency"),
         spatial=zhang2025_crlb_path("spatial"),
@@ -110,6 +114,7 @@ rule zhang2025_fig3:
 
 
 rule zhang2025_saf_figure:
+    localrule: True
     input:
         unpack(zhang2025_saf_case_input),
     output:
@@ -124,6 +129,7 @@ rule zhang2025_saf_figure:
 
 
 rule zhang2025_fig7:
+    localrule: True
     input:
         frequency=zhang2025_pmsr_path("frequency"),
         spatial=zhang2025_pmsr_path("spatial"),
@@ -139,6 +145,7 @@ rule zhang2025_fig7:
 
 
 rule zhang2025_table1:
+    localrule: True
     output:
         csv=f"{Z}/figures/table1.csv",
         md=f"{Z}/figures/table1.md",
@@ -153,6 +160,7 @@ rule zhang2025_table1:
 
 
 rule zhang2025_claims:
+    localrule: True
     input:
         scenario=zhang2025_scenario_path(),
         crlb_frequency=zhang2025_crlb_path("frequency"),
@@ -222,6 +230,7 @@ rule zhang2025_evaluate:
 
 
 rule zhang2025_fig9:
+    localrule: True
     input:
         evaluations=zhang2025_evaluations(),
     output:
@@ -238,6 +247,7 @@ rule zhang2025_fig9:
 
 
 rule zhang2025_fig2:
+    localrule: True
     input:
         calibration=f"{M}/calibration.nc",
     output:

@@ -1,0 +1,81 @@
+"""The workflow deployed the Snakemake way: `snakedeploy deploy-workflow` into a
+project of its own, run there with the user's config, report after the run."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from hwiloc.io.netcdf import config_of, read_dataset
+
+pytestmark = pytest.mark.integration
+SNAKEDEPLOY = str(Path(sys.executable).parent / "snakedeploy")  # installed with the test extra
+
+
+def source_copy(dest):
+    """This repository's files as a git clone of the working tree would hold them
+    (tracked and new, not ignored): snakedeploy's source, without network."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")  # fmt: skip
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    base = tmp_path_factory.mktemp("deploy")
+    source = source_copy(base / "hwiloc")
+    project = base / "my_project"
+    subprocess.run(
+        [SNAKEDEPLOY, "deploy-workflow", str(source), str(project),
+         "--branch", "main"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    # snakedeploy writes a local source's Snakefile relative to the project (its
+    # Local provider): point the module at the source, as github(...) would for a URL
+    snakefile = project / "workflow" / "Snakefile"
+    text = snakefile.read_text()
+    assert '"Snakefile"' in text and "module hwiloc:" in text and "use rule * from hwiloc" in text
+    snakefile.write_text(text.replace('"Snakefile"', f'"{source / "Snakefile"}"'))
+    return project
+
+
+def test_the_deployed_project_holds_config_and_profiles(project):
+    assert (project / "config" / "config.yaml").read_text() == (
+        ROOT / "config" / "config.yaml"
+    ).read_text()
+    assert (project / "config" / "README.md").exists()
+    assert (project / "profiles" / "slurm" / "config.yaml").exists()
+
+
+def test_the_deployed_workflow_runs_with_the_users_config(project):
+    # the user's own config: the deployed template with a value changed
+    config = project / "config" / "config.yaml"
+    text = re.sub(r"^  snr_db: 10\.0 ", "  snr_db: 5.0  ", config.read_text(), count=1, flags=re.M)
+    config.write_text(text)
+    targets = ["results/zhang2025/figures/fig3a.png", "results/zhang2025/figures/table1.csv"]
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2",
+         "--configfile", "config/config.yaml", "config/quick.yaml",
+         "--report-after-run", "--report", "report.html", *targets],
+        cwd=project, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-5000:]
+    z = project / "results" / "zhang2025"
+    scenario = read_dataset(z / "scenario/snr_db~5/amplitude_model~constant/scenario.nc")
+    assert config_of(scenario)["snr_db"] == 5.0  # the user's value
+    crlb = read_dataset(z / "crlb/snr_db~5/amplitude_model~constant/offset_type~frequency/crlb.nc")
+    assert config_of(crlb)["crlb"]["num_antennas"] == [16, 64]  # quick.yaml on top
+    for target in targets:
+        assert (project / target).stat().st_size > 0
+    html = (project / "report.html").read_text()
+    assert "fig3a.png" in html and "Fig. 3" in html
