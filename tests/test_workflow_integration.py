@@ -59,14 +59,18 @@ def test_every_figure_and_table_is_produced(run):
 def test_claims_table(run):
     claims = pd.read_csv(run / "results" / "zhang2025" / "claims.csv")
     assert list(claims.columns) == [
-        "claim", "source", "stated", "reproduced", "unit", "criterion", "holds", "note",
+        "id", "statement", "source", "stated", "unit", "criterion", "reproduced", "verdict",
+        "reason", "depends_on", "note",
     ]  # fmt: skip
-    assert len(claims) == 18 + 8  # Secs. III-IV, then Sec. V (same capture, held out)
-    ratios = claims[claims["claim"].str.startswith("CRLB ratio")]
-    assert len(ratios) == 4 and ratios["holds"].all()
-    freq_pi = ratios[ratios["claim"].str.contains("frequency offsets, sigma = pi$")]
-    assert float(freq_pi["reproduced"].iloc[0]) == pytest.approx(14.09, abs=0.05)
-    assert "| claim | source |" in (run / "results" / "zhang2025" / "claims.md").read_text()
+    assert len(claims) == 40  # Secs. III-IV (both PMSR forms), Sec. V (same capture, held out)
+    assert set(claims["verdict"]) <= {"reproduced", "trend", "not reproduced"}
+    unmet = claims[claims["verdict"] != "reproduced"]
+    assert unmet["reason"].notna().all() and (unmet["reason"].str.len() > 20).all()
+    row = claims.set_index("id")
+    assert float(row.loc["crlb_ratio_frequency_pi", "reproduced"]) == pytest.approx(14.09, abs=0.05)
+    assert row.loc["crlb_ratio_frequency_pi", "verdict"] == "trend"  # 15 +- 0.5 stated
+    assert "pmsr_raw[held_out, amplitude]" in row.index
+    assert "| id | statement |" in (run / "results" / "zhang2025" / "claims.md").read_text()
 
 
 def test_intermediates_are_keyed_and_self_describing(run):
@@ -163,8 +167,8 @@ def test_measured_stage_outputs(run):
     for name in ("fig2", "fig9"):
         assert (z / "figures" / f"{name}.png").stat().st_size > 10_000
     claims = pd.read_csv(z / "claims.csv")
-    held = claims[claims["claim"] == "RMSE, after both compensations, held-out captures"]
-    assert len(held) == 1 and bool(held["holds"].iloc[0])
+    held = claims.set_index("id").loc["rmse_calibrated[held_out]"]
+    assert float(held["reproduced"]) < 0.03 and held["verdict"] in ("trend", "not reproduced")
 
 
 def _kuleuven_folder(folder):
@@ -247,7 +251,7 @@ def test_chen2022_outputs(run):
         assert ind.attrs["impairment"] == imp and ind.sizes["realization"] == 3
     claims = pd.read_csv(c / "claims.csv")
     assert len(claims) == 12
-    assert claims.set_index("claim").loc["CRB-M2 keeps falling (PEB ratio 30 -> 40 dBm)", "holds"]
+    assert claims.set_index("id").loc["crb_m2_keeps_falling", "verdict"] == "reproduced"
     table = pd.read_csv(c / "figures" / "table1.csv").set_index("symbol")
     assert table.loc["N_B", "value"] == "20" and "ASSUMED" in set(table["source"])
 

@@ -121,6 +121,7 @@ rule chen2022_table1:
 
 rule chen2022_claims:
     input:
+        claims=CLAIMS["chen2022"],
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
         sweep=f"{C}/pn_sweep/{CKEY}/all.nc",

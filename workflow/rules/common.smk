@@ -19,6 +19,21 @@ try:
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
+# --- claims files (issue 8): checked against their schema and the library before any job ---
+from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims
+
+CLAIMS = {paper: str(claims_path(workflow.basedir, paper)) for paper in ("zhang2025", "chen2022")}
+try:
+    for _path in CLAIMS.values():
+        check_registry(load_claims(_path))
+except ClaimsError as error:
+    raise WorkflowError(str(error)) from None
+
+from hwiloc.studies.zhang2025 import grid_problems
+
+if grid_problems(config["zhang2025"]):
+    raise WorkflowError("\n".join(grid_problems(config["zhang2025"])))
+
 Z = "results/zhang2025"
 ZCFG = config["zhang2025"]
 

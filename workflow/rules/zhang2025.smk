@@ -154,20 +154,21 @@ rule zhang2025_table1:
 
 rule zhang2025_claims:
     input:
+        claims=CLAIMS["zhang2025"],
         scenario=zhang2025_scenario_path(),
-        crlb_frequency=zhang2025_crlb_path("frequency"),
-        crlb_spatial=zhang2025_crlb_path("spatial"),
         fig4=zhang2025_saf_path("fig4"),
         fig5=zhang2025_saf_path("fig5"),
         fig6=zhang2025_saf_path("fig6"),
         pmsr_frequency=zhang2025_pmsr_path("frequency"),
         pmsr_spatial=zhang2025_pmsr_path("spatial"),
+        calibration=f"{M}/calibration.nc",
         evaluations=zhang2025_evaluations(),
     output:
         csv=report(f"{Z}/claims.csv", caption="../report/claims.rst", category="zhang2025"),
         md=f"{Z}/claims.md",
     params:
         max_antennas=ZCFG["crlb"]["max_antennas_for_claim"],
+        source=MCFG["source"],
     conda:
         "../../environment.yml"
     log:
@@ -229,6 +230,7 @@ rule zhang2025_fig9:
         png=report(f"{Z}/figures/fig9.png", caption="../report/fig9.rst", category="zhang2025"),
     params:
         calibration_capture=MCFG["calibration_capture"],
+        source=MCFG["source"],
     conda:
         "../../environment.yml"
     log:
