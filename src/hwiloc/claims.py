@@ -108,6 +108,29 @@ class ClaimSpec:
             return "reproduced"
         return "trend" if self._within_factor(v) else "not reproduced"
 
+    def misfit(self, value: float) -> float:
+        """Distance of ``value`` from the claim in decades (0 inside the reproduced band). [-]
+
+        |log10(value / stated)| for ``equal`` (dB values compared as powers),
+        the one-sided version for ``at_least``/``at_most``; 3 (three decades)
+        for a value of the wrong sign, zero where it should not be, or NaN.
+        """
+        if self.grade(value) == "reproduced":
+            return 0.0
+        v, s = float(value), self.stated
+        if self.scale == "db":
+            v, s = 10 ** (v / 10), 10 ** (s / 10)
+        if math.isnan(v) or v == 0 or s == 0 or (v > 0) != (s > 0):
+            return 3.0
+        if math.isinf(v):
+            return 3.0 if self.comparison != "at_least" else 0.0
+        d = math.log10(v / s)
+        if self.comparison == "at_least":
+            d = max(0.0, -d)
+        elif self.comparison == "at_most":
+            d = max(0.0, d)
+        return min(abs(d), 3.0)
+
     def _within_factor(self, v: float) -> bool:
         s = self.stated
         if self.scale == "db":

@@ -24,12 +24,13 @@ def to_markdown(df: pd.DataFrame, title: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    with atomic_path(path) as tmp, open(tmp, "w") as fh:
+def write_text(path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a failed run leaves no half-written file)."""
+    with atomic_path(Path(path)) as tmp, open(tmp, "w") as fh:
         fh.write(text)
 
 
 def write_table(df: pd.DataFrame, csv_path, md_path, title: str | None = None) -> None:
     """Write a table as CSV and Markdown, each atomically."""
-    _atomic_write_text(Path(csv_path), df.to_csv(index=False))
-    _atomic_write_text(Path(md_path), to_markdown(df, title))
+    write_text(csv_path, df.to_csv(index=False))
+    write_text(md_path, to_markdown(df, title))

@@ -135,3 +135,22 @@ rule chen2022_claims:
         "results/logs/chen2022/claims.log",
     script:
         "../scripts/chen2022_claims.py"
+
+
+rule chen2022_assumptions:
+    input:
+        claims=CLAIMS["chen2022"],
+    output:
+        nc=f"{C}/assumptions/assumptions.nc",
+        md=f"{C}/assumptions/assumptions.md",
+        pdf=f"{C}/assumptions/assumptions.pdf",
+        png=report(f"{C}/assumptions/assumptions.png", caption="../report/assumptions.rst", category="chen2022"),
+    params:
+        paper="chen2022",
+        cfg=chen2022_params("power_dbm", "assumptions"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/assumptions.log",
+    script:
+        "../scripts/assumptions.py"

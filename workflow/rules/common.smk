@@ -98,6 +98,7 @@ def zhang2025_targets():
         f"{Z}/figures/table1.md",
         f"{Z}/claims.csv",
         f"{Z}/claims.md",
+        *expand(f"{Z}/assumptions/assumptions.{{ext}}", ext=["nc", "md", "pdf", "png"]),
     ]
 
 
@@ -128,6 +129,10 @@ def zhang2025_params(kind):
         "crlb": {"crlb": ZCFG["crlb"]},
         "saf": {"saf": {"region": saf["region"], **kernel}},
         "pmsr": {"pmsr_sweep": ZCFG["pmsr_sweep"], "saf": kernel},
+        "assumptions": {
+            **{k: ZCFG[k] for k in SCENARIO_KEYS},
+            **{k: ZCFG[k] for k in ("crlb", "saf", "assumptions")},
+        },
     }[kind]
 
 
@@ -211,6 +216,7 @@ def chen2022_targets():
         f"{C}/figures/table1.md",
         f"{C}/claims.csv",
         f"{C}/claims.md",
+        *expand(f"{C}/assumptions/assumptions.{{ext}}", ext=["nc", "md", "pdf", "png"]),
     ]
 
 

@@ -251,3 +251,25 @@ rule zhang2025_fig2:
         "results/logs/zhang2025/figures/fig2.log",
     script:
         "../scripts/zhang2025_fig2.py"
+
+
+rule zhang2025_assumptions:
+    input:
+        claims=CLAIMS["zhang2025"],
+        fig4=zhang2025_saf_path("fig4"),
+        fig5=zhang2025_saf_path("fig5"),
+        fig6=zhang2025_saf_path("fig6"),
+    output:
+        nc=f"{Z}/assumptions/assumptions.nc",
+        md=f"{Z}/assumptions/assumptions.md",
+        pdf=f"{Z}/assumptions/assumptions.pdf",
+        png=report(f"{Z}/assumptions/assumptions.png", caption="../report/assumptions.rst", category="zhang2025"),
+    params:
+        paper="zhang2025",
+        cfg=zhang2025_params("assumptions"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/zhang2025/assumptions.log",
+    script:
+        "../scripts/assumptions.py"
