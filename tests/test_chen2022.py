@@ -66,7 +66,8 @@ def test_coupling_is_banded_toeplitz():
 
 def test_pn_cfo_distortion_is_unitary(system, hardware):
     m1, _ = system.models(hardware, 20.0)
-    u = np.random.default_rng(0).standard_normal((20, 100)) + 0j
+    shape = (system.num_transmissions, system.num_subcarriers)
+    u = np.random.default_rng(0).standard_normal(shape) + 0j
     np.testing.assert_allclose(np.linalg.norm(m1._distort(u), axis=1), np.linalg.norm(u, axis=1))
     # eps = 1, K = 4, K_cp = 0: 2 pi eps k / K = pi/2 per sample, 2 pi eps (K + K_cp) / K per symbol
     d = pn_cfo_diagonal(np.zeros((2, 4)), 1.0, 4, 0)
@@ -191,9 +192,10 @@ def _rmse(system, hardware, power, estimator, trials, seed=11):
     model = m1 if estimator == "mle" else m2
     rng = np.random.default_rng(seed)
     errors = []
+    size = system.num_transmissions * system.num_subcarriers
     for _ in range(trials):
         noise = np.sqrt(system.noise_variance / 2) * (
-            rng.standard_normal(2000) + 1j * rng.standard_normal(2000)
+            rng.standard_normal(size) + 1j * rng.standard_normal(size)
         )
         est = ofdm_los_ml(m1.mean(system.eta) + noise, model, thetas, taus)
         errors.append(np.sum((position_from_channel(est) - np.array(system.ue_position)) ** 2))
