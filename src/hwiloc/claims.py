@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -216,11 +217,14 @@ class Measured:
 _REGISTRY: dict[str, dict[str, Callable]] = {}
 
 
-def register(paper: str, claim_id: str):
-    """Decorator: ``fn(inputs) -> float | Measured | list[Measured]`` computes the claim."""
+def register(paper: str, claim_id: str, **arguments):
+    """Decorator: ``fn(inputs, **arguments) -> float | Measured | list[Measured]`` computes it.
+
+    Stack it to register one function under several ids with their own arguments.
+    """
 
     def wrap(fn):
-        _REGISTRY.setdefault(paper, {})[claim_id] = fn
+        _REGISTRY.setdefault(paper, {})[claim_id] = partial(fn, **arguments) if arguments else fn
         return fn
 
     return wrap

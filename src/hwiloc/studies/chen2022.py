@@ -578,22 +578,15 @@ def _claim_mle(inputs: ClaimInputs) -> Measured:
     return _rmse_ratio(inputs, "mle", "crb_m1", 10.0)
 
 
-def _decade_ratio(inputs: ClaimInputs, bound: str) -> Measured:
+@register(STUDY, "crb_m1_levels_off", bound="crb_m1")
+@register(STUDY, "crb_m2_keeps_falling", bound="crb_m2")
+def _claim_decade_ratio(inputs: ClaimInputs, bound: str) -> Measured:
+    """PEB of ``bound`` 10 dB below the top power over its PEB at the top power."""
     peb, powers = inputs.bounds["peb"], inputs.bounds["power"].values
     top = float(powers.max())
     upper = float(powers[np.argmin(np.abs(powers - (top - 10.0)))])
     value = float(peb.sel(bound=bound, power=upper) / peb.sel(bound=bound, power=top))
     return Measured(value, f"PEB at {upper:g} dBm over PEB at {top:g} dBm")
-
-
-@register(STUDY, "crb_m1_levels_off")
-def _claim_crb_m1_flat(inputs: ClaimInputs) -> Measured:
-    return _decade_ratio(inputs, "crb_m1")
-
-
-@register(STUDY, "crb_m2_keeps_falling")
-def _claim_crb_m2_falls(inputs: ClaimInputs) -> Measured:
-    return _decade_ratio(inputs, "crb_m2")
 
 
 def _degradation(inputs: ClaimInputs, key: str, var: str) -> tuple[float, float]:
@@ -603,36 +596,16 @@ def _degradation(inputs: ClaimInputs, key: str, var: str) -> tuple[float, float]
     return float(lb / ds[var].sel(bound="crb_m2", power=p).mean("realization")), p
 
 
-def _both(inputs: ClaimInputs, key: str) -> Measured:
+@register(STUDY, "pn_degrades_angle_and_delay", key="pn", measure="both")
+@register(STUDY, "pa_degrades_angle_and_delay", key="pa", measure="both")
+@register(STUDY, "cfo_angle_more_than_delay", key="cfo", measure="angle_over_delay")
+@register(STUDY, "mc_angle_more_than_delay", key="mc", measure="angle_over_delay")
+def _claim_one_impairment(inputs: ClaimInputs, key: str, measure: str) -> Measured:
+    """Fig. 3: LB / CRB-M2 of AEB and DEB at the top power; their minimum or their ratio."""
     a, p = _degradation(inputs, key, "aeb")
     d, _ = _degradation(inputs, key, "deb")
-    return Measured(min(a, d), f"at {p:g} dBm; AEB x{a:.3g}, DEB x{d:.3g}")
-
-
-def _angle_over_delay(inputs: ClaimInputs, key: str) -> Measured:
-    a, p = _degradation(inputs, key, "aeb")
-    d, _ = _degradation(inputs, key, "deb")
-    return Measured(a / d, f"at {p:g} dBm; AEB x{a:.3g}, DEB x{d:.3g}")
-
-
-@register(STUDY, "pn_degrades_angle_and_delay")
-def _claim_pn_both(inputs: ClaimInputs) -> Measured:
-    return _both(inputs, "pn")
-
-
-@register(STUDY, "pa_degrades_angle_and_delay")
-def _claim_pa_both(inputs: ClaimInputs) -> Measured:
-    return _both(inputs, "pa")
-
-
-@register(STUDY, "cfo_angle_more_than_delay")
-def _claim_cfo_angle(inputs: ClaimInputs) -> Measured:
-    return _angle_over_delay(inputs, "cfo")
-
-
-@register(STUDY, "mc_angle_more_than_delay")
-def _claim_mc_angle(inputs: ClaimInputs) -> Measured:
-    return _angle_over_delay(inputs, "mc")
+    value = min(a, d) if measure == "both" else a / d
+    return Measured(value, f"at {p:g} dBm; AEB x{a:.3g}, DEB x{d:.3g}")
 
 
 @register(STUDY, "crb_m1_close_to_crb_m2")

@@ -453,39 +453,23 @@ def _sec3_note(inputs: ClaimInputs) -> str:
     return f"N = {sc.num_antennas}, SNR {sc.snr_db:g} dB, {sc.amplitude_model} amplitudes"
 
 
-@register(STUDY, "crlb_ratio_frequency_pi4")
-def _claim_crlb_ratio_frequency_pi4(inputs: ClaimInputs) -> Measured:
-    return Measured(crlb_ratio(inputs.scenario, "frequency", np.pi / 4), _sec3_note(inputs))
+@register(STUDY, "crlb_ratio_frequency_pi4", offset_type="frequency", offset_std=np.pi / 4)
+@register(STUDY, "crlb_ratio_frequency_pi", offset_type="frequency", offset_std=np.pi)
+@register(STUDY, "crlb_ratio_spatial_pi4", offset_type="spatial", offset_std=np.pi / 4)
+@register(STUDY, "crlb_ratio_spatial_pi", offset_type="spatial", offset_std=np.pi)
+def _claim_crlb_ratio(inputs: ClaimInputs, offset_type: str, offset_std: float) -> Measured:
+    sc = inputs.scenario
+    note = f"N = {sc.num_antennas}, SNR {sc.snr_db:g} dB, {sc.amplitude_model} amplitudes"
+    return Measured(crlb_ratio(sc, offset_type, offset_std), note)
 
 
-@register(STUDY, "crlb_ratio_frequency_pi")
-def _claim_crlb_ratio_frequency_pi(inputs: ClaimInputs) -> Measured:
-    return Measured(crlb_ratio(inputs.scenario, "frequency", np.pi), _sec3_note(inputs))
-
-
-@register(STUDY, "crlb_ratio_spatial_pi4")
-def _claim_crlb_ratio_spatial_pi4(inputs: ClaimInputs) -> Measured:
-    return Measured(crlb_ratio(inputs.scenario, "spatial", np.pi / 4), _sec3_note(inputs))
-
-
-@register(STUDY, "crlb_ratio_spatial_pi")
-def _claim_crlb_ratio_spatial_pi(inputs: ClaimInputs) -> Measured:
-    return Measured(crlb_ratio(inputs.scenario, "spatial", np.pi), _sec3_note(inputs))
-
-
-@register(STUDY, "min_antennas_frequency_1cm")
-def _claim_min_antennas_frequency(inputs: ClaimInputs) -> Measured:
-    n = min_antennas_for_accuracy(inputs.scenario, "frequency", np.pi, 0.01, inputs.max_antennas)
-    return Measured(n, f"SNR {inputs.scenario.snr_db:g} dB; searched N = 2..{inputs.max_antennas}")
-
-
-@register(STUDY, "min_antennas_spatial_1cm")
-def _claim_min_antennas_spatial(inputs: ClaimInputs) -> Measured:
-    n = min_antennas_for_accuracy(inputs.scenario, "spatial", np.pi, 0.01, inputs.max_antennas)
+@register(STUDY, "min_antennas_frequency_1cm", offset_type="frequency")
+@register(STUDY, "min_antennas_spatial_1cm", offset_type="spatial")
+def _claim_min_antennas(inputs: ClaimInputs, offset_type: str) -> Measured:
+    """Fewest N for a 1 cm CRLB RMSE at sigma = pi (inf: none up to max_antennas)."""
+    n = min_antennas_for_accuracy(inputs.scenario, offset_type, np.pi, 0.01, inputs.max_antennas)
     return Measured(
-        n,
-        f"sigma^a = pi, SNR {inputs.scenario.snr_db:g} dB; inf: none up to "
-        f"N = {inputs.max_antennas}",
+        n, f"sigma = pi, SNR {inputs.scenario.snr_db:g} dB; searched N = 2..{inputs.max_antennas}"
     )
 
 
@@ -504,71 +488,44 @@ def _realization_band(sweep: xr.Dataset | None, var: str, std: float) -> str:
     return f"; 10-90 % over {sweep.sizes['realization']} realizations: {lo:.2f} to {hi:.2f} dB"
 
 
-def _pmsr_rows(inputs: ClaimInputs, case: str, sweep=None) -> list[Measured]:
+@register(STUDY, "pmsr_fig4", case="fig4", sweep=None)
+@register(STUDY, "pmsr_fig5", case="fig5", sweep="pmsr_frequency")
+@register(STUDY, "pmsr_fig6", case="fig6", sweep="pmsr_spatial")
+def _claim_pmsr(inputs: ClaimInputs, case: str, sweep: str | None) -> list[Measured]:
+    """PMSR of one SAF case in both forms; the note gives the spread over the sweep's draws."""
     ds = inputs.saf_cases[case]
     out = []
     for form, var in PMSR_FORMS.items():
-        band = _realization_band(sweep, var, float(ds.attrs["offset_std_rad"]))
+        swept = getattr(inputs, sweep) if sweep else None
+        band = _realization_band(swept, var, float(ds.attrs["offset_std_rad"]))
         note = f"seed {ds.attrs['seed']}, Omega radius {ds.attrs['main_lobe_radius_m']:g} m{band}"
         out.append(Measured(float(ds[var]), note, form))
     return out
 
 
-@register(STUDY, "pmsr_fig4")
-def _claim_pmsr_fig4(inputs: ClaimInputs) -> list[Measured]:
-    return _pmsr_rows(inputs, "fig4")
-
-
-@register(STUDY, "pmsr_fig5")
-def _claim_pmsr_fig5(inputs: ClaimInputs) -> list[Measured]:
-    return _pmsr_rows(inputs, "fig5", inputs.pmsr_frequency)
-
-
-@register(STUDY, "pmsr_fig6")
-def _claim_pmsr_fig6(inputs: ClaimInputs) -> list[Measured]:
-    return _pmsr_rows(inputs, "fig6", inputs.pmsr_spatial)
-
-
-def _loss_rows(inputs: ClaimInputs, case: str) -> list[Measured]:
+@register(STUDY, "pmsr_loss_fig5", case="fig5")
+@register(STUDY, "pmsr_loss_fig6", case="fig6")
+def _claim_pmsr_loss(inputs: ClaimInputs, case: str) -> list[Measured]:
     ideal, impaired = inputs.saf_cases["fig4"], inputs.saf_cases[case]
+    note = f"one realization (seed {impaired.attrs['seed']})"
     return [
-        Measured(
-            float(ideal[var]) - float(impaired[var]),
-            f"one realization (seed {impaired.attrs['seed']})",
-            form,
-        )
+        Measured(float(ideal[var]) - float(impaired[var]), note, form)
         for form, var in PMSR_FORMS.items()
     ]
 
 
-@register(STUDY, "pmsr_loss_fig5")
-def _claim_pmsr_loss_fig5(inputs: ClaimInputs) -> list[Measured]:
-    return _loss_rows(inputs, "fig5")
-
-
-@register(STUDY, "pmsr_loss_fig6")
-def _claim_pmsr_loss_fig6(inputs: ClaimInputs) -> list[Measured]:
-    return _loss_rows(inputs, "fig6")
-
-
-def _sweep_loss(sweep: xr.Dataset) -> list[Measured]:
-    lo, hi = sweep["offset_std"].values[[0, -1]] / np.pi
-    span = f"mean of {sweep.sizes['realization']} realizations, sigma {lo:.3g}pi to {hi:.3g}pi"
+@register(STUDY, "pmsr_sweep_frequency_mild", sweep="pmsr_frequency")
+@register(STUDY, "pmsr_sweep_spatial_significant", sweep="pmsr_spatial")
+def _claim_sweep_loss(inputs: ClaimInputs, sweep: str) -> list[Measured]:
+    """Mean PMSR loss from the first to the last sigma of Fig. 7's sweep, both forms."""
+    ds = getattr(inputs, sweep)
+    lo, hi = ds["offset_std"].values[[0, -1]] / np.pi
+    span = f"mean of {ds.sizes['realization']} realizations, sigma {lo:.3g}pi to {hi:.3g}pi"
     out = []
     for form, var in PMSR_FORMS.items():
-        mean = sweep[var].mean("realization")
+        mean = ds[var].mean("realization")
         out.append(Measured(float(mean.isel(offset_std=0) - mean.isel(offset_std=-1)), span, form))
     return out
-
-
-@register(STUDY, "pmsr_sweep_frequency_mild")
-def _claim_sweep_frequency(inputs: ClaimInputs) -> list[Measured]:
-    return _sweep_loss(inputs.pmsr_frequency)
-
-
-@register(STUDY, "pmsr_sweep_spatial_significant")
-def _claim_sweep_spatial(inputs: ClaimInputs) -> list[Measured]:
-    return _sweep_loss(inputs.pmsr_spatial)
 
 
 def table1(cfg: dict):

@@ -290,23 +290,16 @@ def _source_note(inputs, group: str, count: int) -> str:
     return f"{GROUPS[group]} ({count} capture(s)), {what}"
 
 
-def _pmsr_claim(inputs, stage: str) -> list[Measured]:
+@register(STUDY, "pmsr_raw", stage="raw")
+@register(STUDY, "pmsr_calibrated", stage="both")
+def _claim_pmsr(inputs, stage: str) -> list[Measured]:
+    """Mean PMSR of a stage, per capture group and form of eq. (18)."""
     i = STAGES.index(stage)
     return [
-        Measured(float(pmsr[form][i].mean()), _source_note(inputs, g, n),
-                 f"{g}, {form}")
-        for g, (_, pmsr, n) in _grouped(inputs.evaluations).items() for form in FORMS
-    ]  # fmt: skip
-
-
-@register(STUDY, "pmsr_raw")
-def _claim_pmsr_raw(inputs) -> list[Measured]:
-    return _pmsr_claim(inputs, "raw")
-
-
-@register(STUDY, "pmsr_calibrated")
-def _claim_pmsr_calibrated(inputs) -> list[Measured]:
-    return _pmsr_claim(inputs, "both")
+        Measured(float(pmsr[form][i].mean()), _source_note(inputs, g, n), f"{g}, {form}")
+        for g, (_, pmsr, n) in _grouped(inputs.evaluations).items()
+        for form in FORMS
+    ]
 
 
 @register(STUDY, "pmsr_gain_calibration")
@@ -335,7 +328,10 @@ def _claim_frequency_minimal(inputs) -> list[Measured]:
     return out  # fmt: skip
 
 
-def _rmse_claim(inputs, stage: str) -> list[Measured]:
+@register(STUDY, "rmse_raw", stage="raw")
+@register(STUDY, "rmse_calibrated", stage="both")
+def _claim_rmse(inputs, stage: str) -> list[Measured]:
+    """Localization RMSE of a stage over the snapshots of each capture group. [m]"""
     i = STAGES.index(stage)
     return [
         Measured(float(np.sqrt(np.mean(err[i] ** 2))), _source_note(inputs, g, n), g)
@@ -343,27 +339,10 @@ def _rmse_claim(inputs, stage: str) -> list[Measured]:
     ]
 
 
-@register(STUDY, "rmse_raw")
-def _claim_rmse_raw(inputs) -> list[Measured]:
-    return _rmse_claim(inputs, "raw")
-
-
-@register(STUDY, "rmse_calibrated")
-def _claim_rmse_calibrated(inputs) -> list[Measured]:
-    return _rmse_claim(inputs, "both")
-
-
-def _law_claim(inputs, kind: str) -> Measured:
+@register(STUDY, "offsets_frequency_gaussian", kind="frequency")
+@register(STUDY, "offsets_spatial_uniform", kind="spatial")
+def _claim_offset_law(inputs, kind: str) -> Measured:
+    """Fig. 2: KS p-value of the estimated offsets against their fitted law."""
     stat, p = offsets_goodness_of_fit(inputs.calibration)[kind]
     cap = inputs.calibration.attrs["capture"]
     return Measured(p, f"KS statistic {stat:.3g} on capture '{cap}' (parameters fitted on it)")
-
-
-@register(STUDY, "offsets_frequency_gaussian")
-def _claim_frequency_gaussian(inputs) -> Measured:
-    return _law_claim(inputs, "frequency")
-
-
-@register(STUDY, "offsets_spatial_uniform")
-def _claim_spatial_uniform(inputs) -> Measured:
-    return _law_claim(inputs, "spatial")
