@@ -17,14 +17,15 @@ LABELS = {
 }
 
 
-def _panel(ax, counts: xr.DataArray, misfit: xr.DataArray, xdim, ydim, marks, num_rows, fig):
+def _panel(ax, counts: xr.DataArray, misfit: xr.DataArray, xdim, ydim, marks, top, fig):
+    """One map: claims reproduced (colour, 0..top) and RMS misfit (contours)."""
     x, y = counts[xdim].values, counts[ydim].values
     c = counts.transpose(ydim, xdim).values
-    norm = BoundaryNorm(np.arange(-0.5, num_rows + 1.5), 256)
+    norm = BoundaryNorm(np.arange(-0.5, top + 1.5), 256)
     mesh = ax.pcolormesh(x, y, c, shading="nearest", cmap="viridis", norm=norm)
     m = misfit.transpose(ydim, xdim).values
     if np.ptp(m[np.isfinite(m)]) > 0 and min(m.shape) > 1:
-        lines = ax.contour(x, y, m, levels=5, colors="w", linewidths=0.6)
+        lines = ax.contour(x, y, m, levels=4, colors="w", linewidths=0.6)
         ax.clabel(lines, fontsize=6, fmt="%.2f")
     for (px, py), style, label in marks:
         ax.plot(px, py, style, ms=9, mew=1.5, label=label)
@@ -34,7 +35,7 @@ def _panel(ax, counts: xr.DataArray, misfit: xr.DataArray, xdim, ydim, marks, nu
         ax.set_xscale("log")
         ax.set_xticks(x, [f"{v:g}" for v in x])
         ax.minorticks_off()
-    fig.colorbar(mesh, ax=ax, label="claims reproduced", ticks=range(0, num_rows + 1))
+    fig.colorbar(mesh, ax=ax, label="claims reproduced", ticks=range(0, top + 1))
 
 
 def sensitivity_map(ds: xr.Dataset, result: dict, paper: str):
@@ -47,6 +48,7 @@ def sensitivity_map(ds: xr.Dataset, result: dict, paper: str):
     """
     point = result["point"]
     num_rows = ds.sizes["row"]
+    top = int(max(int(ds["num_reproduced"].max()), int(ds["default_num_reproduced"]))) + 1
     default = {k[len("default_") :]: v for k, v in ds.attrs.items() if k.startswith("default_")}
     if paper == "zhang2025":
         fig, axes = new_figure(1, 2, figsize=(10.0, 3.8))
@@ -57,7 +59,7 @@ def sensitivity_map(ds: xr.Dataset, result: dict, paper: str):
             marks = [((default[xd], default[yd]), "r+", "shipped default"),
                      ((point[xd], point[yd]), "wx", "fit")]  # fmt: skip
             _panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xd, yd, marks,
-                   num_rows, fig)  # fmt: skip
+                   top, fig)  # fmt: skip
             ax.set_title(f"{fixed} = {point[fixed]:g} (fitted)")
         axes[0].legend(loc="upper right", fontsize=7)
     else:
@@ -72,7 +74,7 @@ def sensitivity_map(ds: xr.Dataset, result: dict, paper: str):
             if point["cfo_model"] == model:
                 marks.append(((point["num_transmissions"], point["cfo_std"]), "wx", "fit"))
             _panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), "num_transmissions",
-                   "cfo_std", marks, num_rows, fig)  # fmt: skip
+                   "cfo_std", marks, top, fig)  # fmt: skip
             ax.set_title(f"CFO model: {model}")
             if marks:
                 ax.legend(loc="upper right", fontsize=7)
