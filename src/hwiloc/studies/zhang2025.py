@@ -555,7 +555,13 @@ def table1(cfg: dict):
             "m",
             "Sec. IV (Fig. 4)",
         ),
-        ("SNR per antenna and subcarrier", "|alpha|^2/sigma_n^2", cfg["snr_db"], "dB", "assumed"),
+        (
+            "SNR per antenna and subcarrier",
+            "|alpha|^2/sigma_n^2",
+            cfg["snr_db"],
+            "dB",
+            "fitted to Sec. III's claims (assumptions/)",
+        ),
         ("Amplitude model", "alpha_n", cfg["amplitude_model"], "-", "assumed"),
     ]
     return pd.DataFrame(rows, columns=["parameter", "symbol", "value", "unit", "source"])
