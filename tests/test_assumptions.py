@@ -84,7 +84,7 @@ def test_round_trip_zhang2025_snr(paper_config):
 
 
 def test_round_trip_chen2022(paper_config):
-    """Fig. 2 and Fig. 3(b) claims generated at (intra_symbol, G = 5, 0.02) fit back to it."""
+    """Fig. 2 and Fig. 3 claims generated at (intra_symbol, G = 5, 0.02) fit back to it."""
     cfg = copy.deepcopy(paper_config["chen2022"])
     cfg["power_dbm"] = [-10.0, 0.0, 10.0, 20.0, 30.0, 40.0]
     cfg["assumptions"].update(num_transmissions=[5, 10], cfo_std=[0.005, 0.02], num_realizations=1)

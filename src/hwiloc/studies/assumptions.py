@@ -14,7 +14,7 @@ the shipped defaults, so a reader sees what the fit changes.
   fit also says which form the paper's numbers follow).
 - chen2022: the CFO model (eq. (5) as written, or the intra-symbol ramp alone),
   the number of transmissions G and the residual CFO spread (Fig. 2's bound
-  claims and Fig. 3(b)'s CFO claim).
+  claims and Fig. 3's CFO and PN claims).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ ZHANG2025_CLAIMS = (
 )  # fmt: skip
 CHEN2022_CLAIMS = (
     "lb_coincides_low_power", "lb_departure_power", "crb_m1_levels_off", "crb_m2_keeps_falling",
-    "cfo_angle_more_than_delay",
+    "cfo_angle_more_than_delay", "pn_degrades_angle_and_delay",
 )  # fmt: skip
 
 
@@ -241,7 +241,7 @@ def zhang2025_dataset(cfg: dict, claims: ClaimsFile, saf_cases: dict | None) -> 
 
 # --- chen2022 ----------------------------------------------------------------------------------
 def _chen_values(cfg: dict, claims: ClaimsFile, model: str, g: int, cfo_std: float, ids):
-    """Fig. 2 bound claims and the Fig. 3(b) CFO claim at one point of the grid."""
+    """Fig. 2 bound claims and Fig. 3's CFO and PN claims at one point of the grid."""
     c = {
         **cfg,
         "system": {**cfg["system"], "num_transmissions": int(g)},
@@ -253,8 +253,11 @@ def _chen_values(cfg: dict, claims: ClaimsFile, model: str, g: int, cfo_std: flo
     top = float(np.max(cfg["power_dbm"]))
     ind = {"num_realizations": int(cfg["assumptions"]["num_realizations"]), "num_shards": 1,
            "power_dbm": [top]}  # fmt: skip
-    cfo = chen2022.individual_shard_dataset(system, "cfo", ind, 0, int(cfg["seed"]), c)
-    inputs = chen2022.ClaimInputs(bounds=bounds, individual={"cfo": cfo})
+    individual = {
+        key: chen2022.individual_shard_dataset(system, key, ind, 0, int(cfg["seed"]), c)
+        for key in ("cfo", "pn")
+    }
+    inputs = chen2022.ClaimInputs(bounds=bounds, individual=individual)
     return _rows(claims, ids, inputs)
 
 
@@ -356,7 +359,7 @@ def tables(ds: xr.Dataset, paper: str) -> tuple[pd.DataFrame, pd.DataFrame, dict
 FITTED_TO = {
     "zhang2025": "Sec. III's CRLB claims (SNR) and Sec. IV's PMSR claims (R, Omega, form of "
     "eq. (18))",
-    "chen2022": "Fig. 2's bound claims and Fig. 3(b)'s CFO claim",
+    "chen2022": "Fig. 2's bound claims and Fig. 3's CFO and PN claims",
 }
 
 
