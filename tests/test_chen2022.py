@@ -75,6 +75,19 @@ def test_pn_cfo_distortion_is_unitary(system, hardware):
     np.testing.assert_allclose(d[1], d[0], atol=1e-12)
 
 
+def test_cfo_models_eq5_rotates_between_transmissions_intra_symbol_does_not():
+    # eps = 0.25, K = 4, K_cp = 1: eq. (5) adds 2 pi eps (K + K_cp) / K = 5 pi / 8 per transmission
+    eq5 = pn_cfo_diagonal(np.zeros((2, 4)), 0.25, 4, 1, "eq5")
+    np.testing.assert_allclose(eq5[1], eq5[0] * np.exp(1j * 5 * np.pi / 8), atol=1e-12)
+    np.testing.assert_allclose(eq5[0], np.exp(1j * np.pi / 8 * np.arange(4)), atol=1e-12)
+    # the intra-symbol ramp alone, centred on (K - 1) / 2, the same for every transmission
+    intra = pn_cfo_diagonal(np.zeros((2, 4)), 0.25, 4, 1, "intra_symbol")
+    np.testing.assert_allclose(intra[0], np.exp(1j * np.pi / 8 * (np.arange(4) - 1.5)), atol=1e-12)
+    np.testing.assert_allclose(intra[1], intra[0], atol=1e-12)
+    with pytest.raises(ValueError, match="cfo_model must be one of"):
+        pn_cfo_diagonal(np.zeros((2, 4)), 0.25, 4, 1, "centred")
+
+
 # --- derivatives against finite differences --------------------------------------------
 STEPS = np.array([1e-7, 1e-15, 1e-10, 1e-7])
 
