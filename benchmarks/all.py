@@ -150,8 +150,9 @@ def _chen():
     hw = chen2022.base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hw, 30.0)
     rng = np.random.default_rng(0)
+    size = system.num_transmissions * system.num_subcarriers
     noise = np.sqrt(system.noise_variance / 2) * (
-        rng.standard_normal(2000) + 1j * rng.standard_normal(2000)
+        rng.standard_normal(size) + 1j * rng.standard_normal(size)
     )
     return cfg, system, hw, m1, m2, m1.mean(system.eta) + noise
 

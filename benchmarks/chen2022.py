@@ -29,7 +29,8 @@ def main() -> None:
     m1, m2 = system.models(hardware, 30.0)
     eta, var = system.eta, system.noise_variance
     rng = np.random.default_rng(0)
-    noise = np.sqrt(var / 2) * (rng.standard_normal(2000) + 1j * rng.standard_normal(2000))
+    size = system.num_transmissions * system.num_subcarriers
+    noise = np.sqrt(var / 2) * (rng.standard_normal(size) + 1j * rng.standard_normal(size))
     y = m1.mean(eta) + noise
     thetas, taus = chen2022.coarse_grid(system, cfg["montecarlo"])
     print(

@@ -66,12 +66,26 @@ def test_coupling_is_banded_toeplitz():
 
 def test_pn_cfo_distortion_is_unitary(system, hardware):
     m1, _ = system.models(hardware, 20.0)
-    u = np.random.default_rng(0).standard_normal((20, 100)) + 0j
+    shape = (system.num_transmissions, system.num_subcarriers)
+    u = np.random.default_rng(0).standard_normal(shape) + 0j
     np.testing.assert_allclose(np.linalg.norm(m1._distort(u), axis=1), np.linalg.norm(u, axis=1))
     # eps = 1, K = 4, K_cp = 0: 2 pi eps k / K = pi/2 per sample, 2 pi eps (K + K_cp) / K per symbol
     d = pn_cfo_diagonal(np.zeros((2, 4)), 1.0, 4, 0)
     np.testing.assert_allclose(d[0], [1, 1j, -1, -1j], atol=1e-12)
     np.testing.assert_allclose(d[1], d[0], atol=1e-12)
+
+
+def test_cfo_models_eq5_rotates_between_transmissions_intra_symbol_does_not():
+    # eps = 0.25, K = 4, K_cp = 1: eq. (5) adds 2 pi eps (K + K_cp) / K = 5 pi / 8 per transmission
+    eq5 = pn_cfo_diagonal(np.zeros((2, 4)), 0.25, 4, 1, "eq5")
+    np.testing.assert_allclose(eq5[1], eq5[0] * np.exp(1j * 5 * np.pi / 8), atol=1e-12)
+    np.testing.assert_allclose(eq5[0], np.exp(1j * np.pi / 8 * np.arange(4)), atol=1e-12)
+    # the intra-symbol ramp alone, centred on (K - 1) / 2, the same for every transmission
+    intra = pn_cfo_diagonal(np.zeros((2, 4)), 0.25, 4, 1, "intra_symbol")
+    np.testing.assert_allclose(intra[0], np.exp(1j * np.pi / 8 * (np.arange(4) - 1.5)), atol=1e-12)
+    np.testing.assert_allclose(intra[1], intra[0], atol=1e-12)
+    with pytest.raises(ValueError, match="cfo_model must be one of"):
+        pn_cfo_diagonal(np.zeros((2, 4)), 0.25, 4, 1, "centred")
 
 
 # --- derivatives against finite differences --------------------------------------------
@@ -188,8 +202,9 @@ def test_grid_correlation_equals_the_direct_objective(system, hardware):
 def test_concentrated_objective_derivatives_match_finite_differences(system, hardware, power):
     m1, m2 = system.models(hardware, power)
     rng = np.random.default_rng(2)
+    size = system.num_transmissions * system.num_subcarriers
     y = m1.mean(system.eta) + np.sqrt(system.noise_variance / 2) * (
-        rng.standard_normal(2000) + 1j * rng.standard_normal(2000)
+        rng.standard_normal(size) + 1j * rng.standard_normal(size)
     )
     p = system.eta[:2] + np.array([3e-3, 2e-11])
     step = np.array([1e-6, 1e-15])
@@ -229,9 +244,10 @@ def _rmse(system, hardware, power, estimator, trials, seed=11):
     model = m1 if estimator == "mle" else m2
     rng = np.random.default_rng(seed)
     errors = []
+    size = system.num_transmissions * system.num_subcarriers
     for _ in range(trials):
         noise = np.sqrt(system.noise_variance / 2) * (
-            rng.standard_normal(2000) + 1j * rng.standard_normal(2000)
+            rng.standard_normal(size) + 1j * rng.standard_normal(size)
         )
         est = ofdm_los_ml(m1.mean(system.eta) + noise, model, thetas, taus)
         errors.append(np.sum((position_from_channel(est) - np.array(system.ue_position)) ** 2))

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hwiloc.reporting import Claim, claims_frame, to_markdown
 from hwiloc.studies import zhang2025
 
 
@@ -72,14 +71,25 @@ def test_table1_lists_the_paper_values(paper_config):
     assert table["N"] == 64 and table["Delta a"] == 0.07 and table["Delta f"] == 180.0
 
 
-def test_claim_rules_and_markdown():
-    rows = [
-        Claim("a", "s", 10.0, 14.0, "x", "factor", 1.5),
-        Claim("b", "s", 10.0, 16.0, "x", "factor", 1.5),
-        Claim("c", "s", 3.0, 5.0, "dB", "at_most", 0.0),
-        Claim("d", "s", 65.0, float("inf"), "antennas", "at_least", 0.0),
-        Claim("e", "s", 1.0, float("nan"), "dB", "absolute", 3.0),
-    ]
-    assert [c.holds for c in rows] == [True, False, False, True, False]
-    md = to_markdown(claims_frame(rows), "T")
-    assert md.startswith("# T") and md.count("\n| ") == 6
+@pytest.mark.parametrize("profile", ["paper", "quick"])
+def test_shipped_saf_grids_hold_the_ue_and_do_not_alias(profile, paper_config, quick_config):
+    cfg = (paper_config if profile == "paper" else quick_config)["zhang2025"]
+    assert zhang2025.grid_problems(cfg) == []
+    for key in ("saf", "pmsr_sweep"):
+        x, y = zhang2025.grid_axes(cfg[key]["region"])
+        assert np.min(np.hypot(*np.meshgrid(x + 2.0, y - 1.0))) < 1e-9  # (-2, 1) is a node
+
+
+def test_grid_problems_name_the_key_and_what_is_expected(paper_config):
+    cfg = copy.deepcopy(paper_config["zhang2025"])
+    cfg["pmsr_sweep"]["region"]["y_min"] = 0.1  # 0.1 + 0.04 i never hits 1.0
+    cfg["saf"]["region"]["step"] = 0.05  # > lambda/2 = 4.28 cm
+    problems = zhang2025.grid_problems(cfg)
+    assert len(problems) == 2
+    assert (
+        "zhang2025.pmsr_sweep.region" in problems[1]
+        and "does not hold the UE's y = 1" in problems[1]
+    )
+    assert (
+        "zhang2025.saf.region.step" in problems[0] and "half a wavelength, 0.04283 m" in problems[0]
+    )

@@ -128,6 +128,7 @@ rule chen2022_table1:
 rule chen2022_claims:
     localrule: True
     input:
+        claims=CLAIMS["chen2022"],
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
         sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
@@ -141,3 +142,22 @@ rule chen2022_claims:
         "results/logs/chen2022/claims.log",
     script:
         "../scripts/chen2022_claims.py"
+
+
+rule chen2022_assumptions:
+    input:
+        claims=CLAIMS["chen2022"],
+    output:
+        nc=f"{C}/assumptions/assumptions.nc",
+        md=f"{C}/assumptions/assumptions.md",
+        pdf=f"{C}/assumptions/assumptions.pdf",
+        png=report(f"{C}/assumptions/assumptions.png", caption="../report/assumptions.rst", category="chen2022"),
+    params:
+        paper="chen2022",
+        cfg=chen2022_params("power_dbm", "assumptions"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/chen2022/assumptions.log",
+    script:
+        "../scripts/assumptions.py"

@@ -35,6 +35,35 @@ try:
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
+# --- claims files (issue 8): checked against their schema and the library before any job ---
+from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims
+
+
+
+def claims_file(paper):
+    """A paper's claims file: config/claims/<paper>.yaml of the working directory if there
+    (a deployed project's copy of config/, or your own), else this workflow's."""
+    local = claims_path(".", paper)
+    if local.exists():
+        return str(local)
+    beside = claims_path(workflow.basedir, paper)
+    if beside.exists():
+        return str(beside)
+    return workflow.source_path(os.path.join("..", "..", str(claims_path("", paper))))
+
+
+CLAIMS = {paper: claims_file(paper) for paper in ("zhang2025", "chen2022", "xlmimo2022")}
+try:
+    for _path in CLAIMS.values():
+        check_registry(load_claims(_path))
+except ClaimsError as error:
+    raise WorkflowError(str(error)) from None
+
+from hwiloc.studies.zhang2025 import grid_problems
+
+if grid_problems(config["zhang2025"]):
+    raise WorkflowError("\n".join(grid_problems(config["zhang2025"])))
+
 Z = "results/zhang2025"
 ZCFG = config["zhang2025"]
 
@@ -99,6 +128,7 @@ def zhang2025_targets():
         f"{Z}/figures/table1.md",
         f"{Z}/claims.csv",
         f"{Z}/claims.md",
+        *expand(f"{Z}/assumptions/assumptions.{{ext}}", ext=["nc", "md", "pdf", "png"]),
     ]
 
 
@@ -129,6 +159,10 @@ def zhang2025_params(kind):
         "crlb": {"crlb": ZCFG["crlb"]},
         "saf": {"saf": {"region": saf["region"], **kernel}},
         "pmsr": {"pmsr_sweep": ZCFG["pmsr_sweep"], "saf": kernel},
+        "assumptions": {
+            **{k: ZCFG[k] for k in SCENARIO_KEYS},
+            **{k: ZCFG[k] for k in ("crlb", "saf", "assumptions")},
+        },
     }[kind]
 
 
@@ -228,6 +262,7 @@ def chen2022_targets():
         f"{C}/figures/table1.md",
         f"{C}/claims.csv",
         f"{C}/claims.md",
+        *expand(f"{C}/assumptions/assumptions.{{ext}}", ext=["nc", "md", "pdf", "png"]),
     ]
 
 

@@ -36,6 +36,7 @@ rule xlmimo2022_fig1:
 rule xlmimo2022_claims:
     localrule: True
     input:
+        claims=CLAIMS["xlmimo2022"],
         bounds=f"{X}/bounds.nc",
     output:
         csv=report(f"{X}/claims.csv", caption="../report/xlmimo2022_claims.rst", category="xlmimo2022"),

@@ -162,20 +162,21 @@ rule zhang2025_table1:
 rule zhang2025_claims:
     localrule: True
     input:
+        claims=CLAIMS["zhang2025"],
         scenario=zhang2025_scenario_path(),
-        crlb_frequency=zhang2025_crlb_path("frequency"),
-        crlb_spatial=zhang2025_crlb_path("spatial"),
         fig4=zhang2025_saf_path("fig4"),
         fig5=zhang2025_saf_path("fig5"),
         fig6=zhang2025_saf_path("fig6"),
         pmsr_frequency=zhang2025_pmsr_path("frequency"),
         pmsr_spatial=zhang2025_pmsr_path("spatial"),
+        calibration=f"{M}/calibration.nc",
         evaluations=zhang2025_evaluations(),
     output:
         csv=report(f"{Z}/claims.csv", caption="../report/claims.rst", category="zhang2025"),
         md=f"{Z}/claims.md",
     params:
         max_antennas=ZCFG["crlb"]["max_antennas_for_claim"],
+        source=MCFG["source"],
     conda:
         "../../environment.yml"
     log:
@@ -238,6 +239,7 @@ rule zhang2025_fig9:
         png=report(f"{Z}/figures/fig9.png", caption="../report/fig9.rst", category="zhang2025"),
     params:
         calibration_capture=MCFG["calibration_capture"],
+        source=MCFG["source"],
     conda:
         "../../environment.yml"
     log:
@@ -259,3 +261,25 @@ rule zhang2025_fig2:
         "results/logs/zhang2025/figures/fig2.log",
     script:
         "../scripts/zhang2025_fig2.py"
+
+
+rule zhang2025_assumptions:
+    input:
+        claims=CLAIMS["zhang2025"],
+        fig4=zhang2025_saf_path("fig4"),
+        fig5=zhang2025_saf_path("fig5"),
+        fig6=zhang2025_saf_path("fig6"),
+    output:
+        nc=f"{Z}/assumptions/assumptions.nc",
+        md=f"{Z}/assumptions/assumptions.md",
+        pdf=f"{Z}/assumptions/assumptions.pdf",
+        png=report(f"{Z}/assumptions/assumptions.png", caption="../report/assumptions.rst", category="zhang2025"),
+    params:
+        paper="zhang2025",
+        cfg=zhang2025_params("assumptions"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/zhang2025/assumptions.log",
+    script:
+        "../scripts/assumptions.py"

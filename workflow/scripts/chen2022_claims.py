@@ -1,23 +1,24 @@
-"""chen2022 claims: each claim of the spec (Figs. 2-4) beside the measured value.
+"""Claims (chen2022): every claim of config/claims/chen2022.yaml computed by id and graded.
 
-Inputs: bounds, montecarlo, sweep, pn, cfo, mc, pa. Outputs: csv, md.
+Inputs: claims (the claims file), bounds, montecarlo, sweep, pn, cfo, mc, pa.
+Outputs: csv, md.
 """
 
+from hwiloc.claims import evaluate, load_claims, verdict_counts
 from hwiloc.io.netcdf import read_dataset
-from hwiloc.reporting import claims_frame, write_table
+from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger
 from hwiloc.studies import chen2022
 
 log = job_logger(snakemake.log[0], "chen2022_claims")
 i = snakemake.input
-table = claims_frame(
-    chen2022.claims(
-        read_dataset(i.bounds),
-        read_dataset(i.montecarlo),
-        {k: read_dataset(i[k]) for k in ("pn", "cfo", "mc", "pa")},
-        read_dataset(i.sweep),
-    )
+inputs = chen2022.ClaimInputs(
+    bounds=read_dataset(i.bounds),
+    montecarlo=read_dataset(i.montecarlo),
+    individual={k: read_dataset(i[k]) for k in ("pn", "cfo", "mc", "pa")},
+    sweep=read_dataset(i.sweep),
 )
+table = evaluate(load_claims(i.claims), inputs)
 write_table(table, snakemake.output.csv, snakemake.output.md,
-            title="chen2022: claims beside the reproduced values")  # fmt: skip
-log.info("%d of %d claims hold", int(table["holds"].sum()), len(table))
+            title="chen2022: claims of the paper, graded")  # fmt: skip
+log.info("verdicts: %s", verdict_counts(table))

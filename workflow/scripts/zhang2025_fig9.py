@@ -1,6 +1,7 @@
 """Fig. 9 (zhang2025): localization images raw / after frequency / after both, RMSE, PMSR.
 
-Inputs: evaluations (one per capture). Params: calibration_capture. Outputs: pdf, png.
+Inputs: evaluations (one per capture). Params: calibration_capture, source
+(measured.source: panel (a) says 'emulated' for the emulator). Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
@@ -12,7 +13,6 @@ from hwiloc.studies import zhang2025_measured
 log = job_logger(snakemake.log[0], "zhang2025_fig9")
 evaluations = [read_dataset(p) for p in snakemake.input.evaluations]
 own = next(ev for ev in evaluations if ev.attrs["capture"] == snakemake.params.calibration_capture)
-save_figure(
-    fig9(own, zhang2025_measured.summary(evaluations)), snakemake.output.pdf, snakemake.output.png
-)
+figure = fig9(own, zhang2025_measured.summary(evaluations), snakemake.params.source)
+save_figure(figure, snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

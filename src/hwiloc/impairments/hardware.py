@@ -66,19 +66,36 @@ def coupling_matrix(
     return c
 
 
+CFO_MODELS = ("eq5", "intra_symbol")
+
+
 def pn_cfo_diagonal(
-    phase_noise: np.ndarray, cfo: float, num_subcarriers: int, cyclic_prefix: int
+    phase_noise: np.ndarray,
+    cfo: float,
+    num_subcarriers: int,
+    cyclic_prefix: int,
+    cfo_model: str = "eq5",
 ) -> np.ndarray:
     """Diagonal of E_g Xi_g in the time domain, eqs. (3)-(5), [G, K] complex.
 
-    E_g = exp(j 2 pi eps g (K + K_cp) / K) diag(exp(j 2 pi eps k / K)) and
-    Xi_g = diag(exp(j phi_{g,k})).
+    Xi_g = diag(exp(j phi_{g,k})). ``cfo_model`` chooses E_g:
+
+    - ``"eq5"``, the paper's eq. (5) as written: the inter-symbol rotation
+      exp(j 2 pi eps g (K + K_cp) / K) times the intra-symbol ramp
+      diag(exp(j 2 pi eps k / K)), k = 0..K-1;
+    - ``"intra_symbol"``: the centred ramp exp(j 2 pi eps (k - (K - 1) / 2) / K)
+      alone, the same for every transmission g (what the authors' public
+      MATLAB, update_parameters_SWM.m, applies).
     """
+    if cfo_model not in CFO_MODELS:
+        raise ValueError(f"cfo_model must be one of {CFO_MODELS}, got {cfo_model!r}")
     g = np.arange(phase_noise.shape[0])[:, None]
     k = np.arange(num_subcarriers)[None, :]
-    cfo_phase = (
-        2 * np.pi * cfo * (g * (num_subcarriers + cyclic_prefix) + k) / num_subcarriers
-    )  # Eq. (5)
+    if cfo_model == "eq5":
+        samples = g * (num_subcarriers + cyclic_prefix) + k  # Eq. (5)
+    else:
+        samples = np.broadcast_to(k - (num_subcarriers - 1) / 2, (g.size, num_subcarriers))
+    cfo_phase = 2 * np.pi * cfo * samples / num_subcarriers
     return np.exp(1j * (cfo_phase + phase_noise))  # Eq. (4)
 
 

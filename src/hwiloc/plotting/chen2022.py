@@ -70,7 +70,7 @@ def fig4(sweep: xr.Dataset):
         crb2 = sweep["peb"].sel(bound="crb_m2", power=p).mean("realization")
         ax.semilogy(sweep["phase_noise_std"], crb2, "--", color=color, lw=0.8)
     ax.plot([], [], "k--", lw=0.8, label="CRB-M2 (each power)")
-    ax.set_xlabel("residual phase-noise std σ_PN [rad]")
+    ax.set_xlabel(r"residual phase-noise std $\sigma_{\mathrm{PN}}$ [rad]")
     ax.set_ylabel("PEB [m]")
     n = sweep.sizes["realization"]
     ax.set_title(f"Fig. 4: PEB vs phase noise ({n} realizations)")

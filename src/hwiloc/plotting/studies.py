@@ -21,7 +21,7 @@ def wideband(table: pd.DataFrame, name: str):
     b.set_ylabel("PMSR loss re ideal [dB]")
     b.set_title("PMSR loss (eq. 18) of frequency offsets")
     std = t["offset_std"].iloc[0]
-    fig.suptitle(f"Study '{name}': wideband, sigma^f = {std / np.pi:.3g} pi rad")
+    fig.suptitle(f"Study '{name}': wideband, $\\sigma^f_\\phi$ = {std / np.pi:.3g}π rad")
     return fig
 
 
@@ -41,13 +41,15 @@ def array_design(table: pd.DataFrame, name: str):
     a.legend()
     std = table["offset_std"].iloc[0]
     fig.suptitle(
-        f"Study '{name}': array design under spatial offsets, sigma^a = {std / np.pi:.3g} pi rad"
+        f"Study '{name}': array design under spatial offsets, "
+        f"$\\sigma^a_\\phi$ = {std / np.pi:.3g}π rad"
     )
     return fig
 
 
 def tolerance(table: pd.DataFrame, name: str):
-    labels = {"pn": "PN sigma_PN [rad]", "cfo": "CFO std [Delta f]", "mc": "MC sigma_MC [-]",
+    labels = {"pn": r"PN $\sigma_{\mathrm{PN}}$ [rad]", "cfo": r"CFO std [$\Delta f$]",
+              "mc": r"MC $\sigma_{\mathrm{MC}}$ [-]",
               "pa": "PA nonlinearity x default [-]"}  # fmt: skip
     kinds = [k for k in labels if k in set(table["impairment"])]
     fig, axes = new_figure(1, len(kinds), figsize=(3.2 * len(kinds), 3.2), squeeze=False)
@@ -77,7 +79,7 @@ def saf_mcrb(table: pd.DataFrame, name: str):
     ax.semilogy(
         t["offset_std"], t["crb_peb_true_model"], "--", color="k", label="CRB, offsets known"
     )
-    ax.set_xlabel("spatial phase-offset std sigma^a [rad]")
+    ax.set_xlabel(r"spatial phase-offset std $\sigma^a_\phi$ [rad]")
     ax.set_ylabel("position RMSE / bound [m]")
     ax.set_title(f"Study '{name}': uncalibrated SAF localizer")
     ax.legend()

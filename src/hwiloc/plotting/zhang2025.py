@@ -36,7 +36,7 @@ def fig3(crlb: xr.Dataset, accuracy_m: float | None = 0.01):
         ax.axhline(float(sel["crlb_rmse_ideal"]), color=color, ls="--", lw=0.8)
     if accuracy_m is not None:
         ax.axhline(accuracy_m, color="k", lw=0.8, ls=":", label=f"{accuracy_m * 100:g} cm")
-    symbol = "σ^f_φ" if offset_type == "frequency" else "σ^a_φ"
+    symbol = r"$\sigma^f_\phi$" if offset_type == "frequency" else r"$\sigma^a_\phi$"
     ax.set_xlabel(f"{offset_type} phase-offset std {symbol} [rad]")
     ax.set_ylabel("CRLB RMSE, eq. (13) [m]")
     _pi_axis(ax)
@@ -74,7 +74,7 @@ def fig_saf(ds: xr.Dataset, floor_db: float = -40.0):
     what = (
         "ideal signal"
         if kind == "none"
-        else (f"{kind} offsets, σ = {ds.attrs['offset_std_rad'] / np.pi:.3g}π rad")
+        else (f"{kind} offsets, $\\sigma$ = {ds.attrs['offset_std_rad'] / np.pi:.3g}π rad")
     )
     fig.suptitle(
         f"SAF, {what}: PMSR = {float(ds['pmsr_db']):.2f} dB (eq. (18) as written), "
@@ -108,20 +108,24 @@ def fig7(frequency: xr.Dataset, spatial: xr.Dataset):
                 lw=0,
                 label="10-90 % of realizations",
             )
-        ax.set_xlabel("phase-offset std σ_φ [rad]")
+        ax.set_xlabel(r"phase-offset std $\sigma_\phi$ [rad]")
         ax.set_ylabel("PMSR [dB]")
         ax.set_title(f"PMSR, {label}")
         _pi_axis(ax, np.pi / 8 if std.max() <= np.pi / 2 + 1e-9 else np.pi / 4)
     axes[0].legend(loc="lower left")
     n = frequency.sizes["realization"]
-    fig.suptitle(f"Fig. 7: PMSR degradation with phase offsets ({n} realizations per σ)")
+    fig.suptitle(f"Fig. 7: PMSR degradation with phase offsets ({n} realizations per $\\sigma$)")
     return fig
 
 
-def fig9(evaluation: xr.Dataset, summary: dict, floor_db: float = -30.0):
-    """Fig. 9: localization images of the calibration capture, raw, after frequency, after both."""
+def fig9(evaluation: xr.Dataset, summary: dict, source: str, floor_db: float = -30.0):
+    """Fig. 9: localization images of the calibration capture, raw, after frequency, after both.
+
+    ``source`` is config ``measured.source``: panel (a) says "emulated data"
+    when the captures come from the emulator, "measured data" otherwise.
+    """
     titles = {
-        "raw": "(a) measured data",
+        "raw": f"(a) {'emulated' if source == 'emulator' else 'measured'} data",
         "frequency": "(b) after frequency compensation",
         "both": "(c) after frequency and spatial compensation",
     }
@@ -166,20 +170,20 @@ def fig2(calibration: xr.Dataset, fit: dict):
     """Fig. 2: histograms of the estimated offsets with fitted Gaussian and uniform densities."""
     fig, (ax_f, ax_a) = new_figure(1, 2, figsize=(8.4, 3.2))
     freq = calibration["frequency_offset"].values.ravel()
-    ax_f.hist(freq, bins=60, density=True, color="C0", alpha=0.6, label="estimated phi^f_nk")
+    ax_f.hist(freq, bins=60, density=True, color="C0", alpha=0.6, label=r"estimated $\phi^f_{nk}$")
     grid = np.linspace(freq.min(), freq.max(), 300)
     mu, sd = fit["frequency_mean"], fit["frequency_std"]
     ax_f.plot(grid, np.exp(-0.5 * ((grid - mu) / sd) ** 2) / (sd * np.sqrt(2 * np.pi)), "k",
-              label=f"N({mu:.2f}, {sd:.2f}^2)")  # fmt: skip
+              label=rf"$\mathcal{{N}}({mu:.2f}, {sd:.2f}^2)$")  # fmt: skip
     ax_f.set_xlabel("frequency phase offset [rad]")
     ax_f.set_ylabel("density [1/rad]")
     ax_f.set_title("(a) frequency phase offset: Gaussian")
     ax_f.legend()
     spatial = np.angle(np.exp(1j * (calibration["spatial_offset"].values - fit["spatial_centre"])))
     half = fit["spatial_half_width"]
-    ax_a.hist(spatial, bins=16, density=True, color="C1", alpha=0.6, label="estimated phi^a_n")
+    ax_a.hist(spatial, bins=16, density=True, color="C1", alpha=0.6, label=r"estimated $\phi^a_n$")
     ax_a.plot([-half, -half, half, half], [0, 1 / (2 * half), 1 / (2 * half), 0], "k",
-              label=f"U(-{half:.2f}, {half:.2f})")  # fmt: skip
+              label=rf"$\mathcal{{U}}(-{half:.2f}, {half:.2f})$")  # fmt: skip
     ax_a.set_xlabel("spatial phase offset (re circular mean) [rad]")
     ax_a.set_title("(b) spatial phase offset: uniform")
     ax_a.legend()

@@ -27,7 +27,6 @@ import xarray as xr
 from hwiloc.bounds import generic
 from hwiloc.io.netcdf import finalize
 from hwiloc.models.xlmimo import XlMimoArray, far_field_model, near_field_model
-from hwiloc.reporting import Claim
 
 STUDY = "xlmimo2022"
 REFERENCE = (
@@ -171,63 +170,3 @@ def bounds_table(ds: xr.Dataset) -> pd.DataFrame:
         },
         columns=list(BOUNDS_COLUMNS),
     )
-
-
-# --- claims: the authors' published Fig. 1 data --------------------------------------
-FIG1_SOURCE = "Fig. 1 data of [3] (Fig-1.mat in the authors' repository), P = {power:.4g} dBm"
-LB_NOTE = (
-    "the authors' LB evaluates d2 mu / d theta2 with the delay at the true, not the "
-    "pseudo-true, distance (get_CRLB_PWM_LB.m); corrected, their code gives our value to 1e-7"
-)
-# (variable, power [dBm], value the authors saved (full precision), relative tolerance, note).
-# Their Fig-1.mat sweeps -20..30 dBm in 15 points; 1.4286 and 30 dBm are on our default grid
-# too. The CRBs follow to 1e-6; the LB carries their second-derivative shortcut (1e-3).
-FIG1_CLAIMS = (
-    ("peb_crb_ff", 30.0, 0.00079247349545937722, 1e-6, ""),
-    ("peb_crb_nf", 30.0, 0.00079338486100306003, 1e-6, ""),
-    ("aeb_crb_ff", 30.0, 0.0026265726529088622, 1e-6, ""),
-    ("peb_lb", 30.0, 0.0036354852039863377, 1e-3, ""),
-    ("aeb_lb", 30.0, 0.071895495259670372, 1e-3, ""),
-    ("peb_crb_ff", 10 / 7, 0.02125965312779169, 1e-6, ""),
-    ("peb_crb_nf", 10 / 7, 0.021284102299764428, 1e-6, ""),
-    ("aeb_crb_ff", 10 / 7, 0.070462954119553195, 1e-6, ""),
-    ("peb_lb", 10 / 7, 0.02168602158747155, 1e-3, ""),
-    ("aeb_lb", 10 / 7, 0.10072241710219779, 1e-3, LB_NOTE),
-)
-NAMES = {
-    "peb_crb_ff": ("PEB of the far-field CRB", "um", 1e6),
-    "peb_crb_nf": ("PEB of the near-field CRB", "um", 1e6),
-    "aeb_crb_ff": ("AEB of the far-field CRB", "mdeg", 1e3),
-    "peb_lb": ("PEB of the LB (far-field estimator, near-field data)", "um", 1e6),
-    "aeb_lb": ("AEB of the LB", "mdeg", 1e3),
-}
-
-
-def _at(ds: xr.Dataset, var: str, power: float) -> float:
-    """ds[var] at ``power`` [dBm], NaN when the power grid does not have it."""
-    hits = np.flatnonzero(np.isclose(ds["power_dbm"].values, power, atol=1e-6))
-    return float(ds[var].values[hits[0]]) if hits.size else float("nan")
-
-
-def claims(ds: xr.Dataset) -> list[Claim]:
-    """Each value of the authors' Fig. 1 data beside ours, where our power grid has it.
-
-    Values in um and mdeg so that the table's four decimals show the agreement;
-    each holds within its relative tolerance (as an absolute one in that unit).
-    """
-    out = []
-    for var, power, stated, rel, note in FIG1_CLAIMS:
-        name, unit, scale = NAMES[var]
-        value = _at(ds, var, power)
-        if np.isnan(value):
-            note = f"{power:.4g} dBm is not on the configured power grid"
-        out.append(Claim(f"{name} at {power:.4g} dBm", FIG1_SOURCE.format(power=power),
-                         stated * scale, value * scale, unit, "absolute", rel * stated * scale,
-                         note))  # fmt: skip
-    out.append(Claim(
-        "the far-field estimator saturates: LB / CRB-FF (PEB) at 30 dBm",
-        "Fig. 1 of [3] (LB floor above CRB-FF at high power), ratio of the Fig-1.mat values",
-        0.0036354852039863377 / 0.00079247349545937722,
-        _at(ds, "peb_lb", 30.0) / _at(ds, "peb_crb_ff", 30.0), "x", "factor", 1.001,
-    ))  # fmt: skip
-    return out

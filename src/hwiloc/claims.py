@@ -1,0 +1,312 @@
+"""Claims of a paper as data, graded verdicts, and the registry that computes each value.
+
+Each paper's claims live in one YAML file (``config/claims/<paper>.yaml``,
+schema ``workflow/schemas/claims.schema.yaml``): per claim an id, the
+statement as the paper words it, its source, the stated value and unit, the
+comparison, the tolerance and why (the precision the paper states the value
+with), and the assumed config values it depends on. A study module registers
+one function per claim id (:func:`register`); :func:`evaluate` computes every
+claim of a file by its id and grades it:
+
+- ``reproduced``: within the stated precision (the tolerance),
+- ``trend``: the direction is right and the value within ``trend_factor``
+  of the stated one (the same order of magnitude), but outside the precision,
+- ``not reproduced``: otherwise; the row then carries the claim's one-line
+  ``if_unmet`` reason.
+
+A tolerance is never wider than the effect the claim is about (checked when
+the file is loaded).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from jsonschema import Draft202012Validator
+
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "claims.schema.yaml"
+LEVELS = ("reproduced", "trend", "not reproduced")
+
+
+class ClaimsError(ValueError):
+    """A claims file does not follow its schema or its rules."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimSpec:
+    """One claim of a paper as written in its claims file.
+
+    Attributes
+    ----------
+    id : str
+        Identifier the library computes the value by.
+    statement : str
+        The claim as the paper words it.
+    source : str
+        Section, figure, equation.
+    stated : float
+        The paper's value (for a comparison ``at_least``/``at_most``, the bound). [unit]
+    unit : str
+    comparison : {"equal", "at_least", "at_most"}
+    tolerance : float
+        Half-width of the stated precision (``equal``) or slack on the bound. [unit]
+    tolerance_why : str
+        Why that precision (its last digit, what a figure lets one read).
+    effect : float
+        Size of the effect the claim is about (the tolerance must be smaller). [unit]
+    scale : {"linear", "db"}
+        How ``trend_factor`` compares values: as they are, or as powers (dB).
+    trend_factor : float
+        A value within this factor of the stated one (same sign) is a ``trend``. [-]
+    depends_on : list of str
+        Config keys (dotted) of the assumed values the claim depends on.
+    if_unmet : str
+        One line: why the model may not reach the stated value.
+    """
+
+    id: str
+    statement: str
+    source: str
+    stated: float
+    unit: str
+    comparison: str
+    tolerance: float
+    tolerance_why: str
+    effect: float
+    scale: str = "linear"
+    trend_factor: float = 10**0.5
+    depends_on: tuple[str, ...] = ()
+    if_unmet: str = ""
+
+    @property
+    def criterion(self) -> str:
+        """The reproduced band in words."""
+        t, s, u = self.tolerance, self.stated, self.unit
+        if self.comparison == "equal":
+            return f"{s:g} ± {t:g} {u}"
+        op = ">=" if self.comparison == "at_least" else "<="
+        bound = s - t if self.comparison == "at_least" else s + t
+        return f"{op} {bound:g} {u}"
+
+    def grade(self, value: float) -> str:
+        """Verdict level of a reproduced ``value``."""
+        v, s, t = float(value), self.stated, self.tolerance
+        if math.isnan(v):
+            return "not reproduced"
+        if self.comparison == "equal":
+            if abs(v - s) <= t:
+                return "reproduced"
+        elif self.comparison == "at_least":
+            if v >= s - t:
+                return "reproduced"
+        elif v <= s + t:
+            return "reproduced"
+        return "trend" if self._within_factor(v) else "not reproduced"
+
+    def misfit(self, value: float) -> float:
+        """Distance of ``value`` from the claim in decades (0 inside the reproduced band). [-]
+
+        |log10(value / stated)| for ``equal`` (dB values compared as powers),
+        the one-sided version for ``at_least``/``at_most``; 3 (three decades)
+        for a value of the wrong sign, zero where it should not be, or NaN.
+        """
+        if self.grade(value) == "reproduced":
+            return 0.0
+        v, s = float(value), self.stated
+        if self.scale == "db":
+            v, s = 10 ** (v / 10), 10 ** (s / 10)
+        if math.isnan(v) or v == 0 or s == 0 or (v > 0) != (s > 0):
+            return 3.0
+        if math.isinf(v):
+            return 3.0 if self.comparison != "at_least" else 0.0
+        d = math.log10(v / s)
+        if self.comparison == "at_least":
+            d = max(0.0, -d)
+        elif self.comparison == "at_most":
+            d = max(0.0, d)
+        return min(abs(d), 3.0)
+
+    def _within_factor(self, v: float) -> bool:
+        s = self.stated
+        if self.scale == "db":
+            v, s = 10 ** (v / 10), 10 ** (s / 10)
+        if not math.isfinite(v) or v == 0 or s == 0 or (v > 0) != (s > 0):
+            return False
+        ratio = v / s
+        f = self.trend_factor
+        if self.comparison == "at_least":
+            return ratio >= 1 / f
+        if self.comparison == "at_most":
+            return ratio <= f
+        return 1 / f <= ratio <= f
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    """A paper's claims file: the paper, its reference and its claims in order."""
+
+    paper: str
+    reference: str
+    claims: tuple[ClaimSpec, ...] = field(default_factory=tuple)
+
+    def by_id(self, claim_id: str) -> ClaimSpec:
+        for c in self.claims:
+            if c.id == claim_id:
+                return c
+        raise KeyError(f"no claim {claim_id!r} in the {self.paper} claims file")
+
+
+def load_claims(path: str | Path, schema: str | Path = SCHEMA) -> ClaimsFile:
+    """Read and check a claims file; every problem reported at once (:class:`ClaimsError`)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise ClaimsError(f"claims file {path}: cannot read it ({error})") from None
+    validator = Draft202012Validator(yaml.safe_load(Path(schema).read_text()))
+    problems = [
+        f"claims file {path}: '{'.'.join(map(str, e.absolute_path)) or '<top level>'}': {e.message}"
+        for e in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    ]
+    if problems:
+        raise ClaimsError("\n".join(problems))
+    defaults = data.get("defaults", {})
+    specs, seen = [], set()
+    for entry in data["claims"]:
+        spec = ClaimSpec(
+            **{
+                **{k: v for k, v in defaults.items()},
+                **{k: v for k, v in entry.items() if k != "depends_on"},
+                "depends_on": tuple(entry.get("depends_on", ())),
+                "stated": float(entry["stated"]),
+                "tolerance": float(entry["tolerance"]),
+                "effect": float(entry["effect"]),
+            }
+        )
+        if spec.id in seen:
+            problems.append(f"claims file {path}: claim id {spec.id!r} appears twice")
+        seen.add(spec.id)
+        if not spec.tolerance < abs(spec.effect):
+            problems.append(
+                f"claims file {path}: claim {spec.id!r}: tolerance {spec.tolerance:g} "
+                f"{spec.unit} is not smaller than the effect {spec.effect:g} {spec.unit} it is "
+                "about; expected a tolerance from the stated precision"
+            )
+        specs.append(spec)
+    if problems:
+        raise ClaimsError("\n".join(problems))
+    return ClaimsFile(data["paper"], data["reference"], tuple(specs))
+
+
+# --- registry: the library computes each claim's value by id -------------------------------
+@dataclass(frozen=True)
+class Measured:
+    """A reproduced value with its note, for one variant of a claim ('' if only one)."""
+
+    value: float
+    note: str = ""
+    variant: str = ""
+
+
+_REGISTRY: dict[str, dict[str, Callable]] = {}
+
+
+def register(paper: str, claim_id: str, **arguments):
+    """Decorator: ``fn(inputs, **arguments) -> float | Measured | list[Measured]`` computes it.
+
+    Stack it to register one function under several ids with their own arguments.
+    """
+
+    def wrap(fn):
+        _REGISTRY.setdefault(paper, {})[claim_id] = partial(fn, **arguments) if arguments else fn
+        return fn
+
+    return wrap
+
+
+# The study modules whose import registers each paper's claim functions.
+STUDY_MODULES = {
+    "zhang2025": ("hwiloc.studies.zhang2025", "hwiloc.studies.zhang2025_measured"),
+    "chen2022": ("hwiloc.studies.chen2022",),
+    "xlmimo2022": ("hwiloc.studies.xlmimo2022_claims",),
+}
+
+
+def registered(paper: str) -> dict[str, Callable]:
+    """Claim id -> function of the paper (importing its study modules registers them)."""
+    import importlib
+
+    for module in STUDY_MODULES.get(paper, ()):
+        importlib.import_module(module)
+    return dict(_REGISTRY.get(paper, {}))
+
+
+def check_registry(claims_file: ClaimsFile) -> None:
+    """Every claim of the file has a function and every function a claim."""
+    functions = registered(claims_file.paper)
+    ids = [c.id for c in claims_file.claims]
+    missing = sorted(set(ids) - set(functions))
+    unused = sorted(set(functions) - set(ids))
+    problems = []
+    if missing:
+        problems.append(
+            f"{claims_file.paper} claims file: no function computes claim(s) {missing}; "
+            f"known ids are {sorted(functions)}"
+        )
+    if unused:
+        problems.append(f"{claims_file.paper} claims file: computed claim(s) {unused} are missing")
+    if problems:
+        raise ClaimsError("\n".join(problems))
+
+
+def measure(paper: str, claim_id: str, inputs) -> list[Measured]:
+    """The reproduced value(s) of one claim, computed by its id."""
+    out = registered(paper)[claim_id](inputs)
+    if isinstance(out, Measured):
+        return [out]
+    if isinstance(out, list):
+        return out
+    return [Measured(float(out))]
+
+
+def evaluate(claims_file: ClaimsFile, inputs, ids=None) -> pd.DataFrame:
+    """Compute and grade every claim (or those in ``ids``): one row per claim variant."""
+    check_registry(claims_file)
+    rows = []
+    for spec in claims_file.claims:
+        if ids is not None and spec.id not in ids:
+            continue
+        for m in measure(claims_file.paper, spec.id, inputs):
+            verdict = spec.grade(m.value)
+            rows.append(
+                {
+                    "id": spec.id + (f"[{m.variant}]" if m.variant else ""),
+                    "statement": spec.statement,
+                    "source": spec.source,
+                    "stated": spec.stated,
+                    "unit": spec.unit,
+                    "criterion": spec.criterion,
+                    "reproduced": float(m.value),
+                    "verdict": verdict,
+                    "reason": "" if verdict == "reproduced" else spec.if_unmet,
+                    "depends_on": ", ".join(spec.depends_on),
+                    "note": m.note,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
+    """Rows per verdict level."""
+    return {level: int((table["verdict"] == level).sum()) for level in LEVELS}
+
+
+def claims_path(root: str | Path, paper: str) -> Path:
+    """``config/claims/<paper>.yaml`` under the repository root."""
+    return Path(root) / "config" / "claims" / f"{paper}.yaml"
