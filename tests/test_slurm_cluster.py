@@ -117,8 +117,10 @@ def runs(tmp_path_factory, request):
         f"account {account}, partition {partition}); local {local_wall:.0f} s (--cores 2)"
     )
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:  # shown in the test log even when the tests pass
-        reporter.write_line(f"\n{summary}")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:  # in the test log, also when passing
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\n{summary}")
     return {"slurm": slurm, "local": local, "output": output, "jobs": submitted}
 
 
