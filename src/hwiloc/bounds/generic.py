@@ -288,9 +288,10 @@ def pseudo_true(true_mean, assumed, start, *, max_evaluations: int = 2000) -> Ps
         return np.concatenate([d.real, d.imag])
 
     tol = 1e-10  # relative; the Newton polish takes it to machine precision
-    if _gradient_cosine(jacobian_of(assumed, start), y - mean_of(assumed, start)) < tol:
-        # the start is already stationary (e.g. a model's own fast search found eta_bar):
-        # only the Newton polish runs
+    stationary = _gradient_cosine(jacobian_of(assumed, start), y - mean_of(assumed, start)) < tol
+    if stationary:
+        # the start is already stationary to rounding (e.g. a model's own Newton search found
+        # eta_bar): neither LM nor the polish can move it further
         converged, message, eta, evaluations = True, "start is stationary", start, 1
     else:
         result = least_squares(
@@ -299,7 +300,7 @@ def pseudo_true(true_mean, assumed, start, *, max_evaluations: int = 2000) -> Ps
         )  # fmt: skip
         converged, message = bool(result.status > 0), str(result.message)
         eta, evaluations = result.x, int(result.nfev)
-    if converged:
+    if converged and not stationary:
         eta, polish = _newton_polish(y, assumed, eta)
         evaluations += polish
     canonical = getattr(assumed, "canonical", None)

@@ -142,18 +142,21 @@ class OfdmLosModel:
         mu~ is the unit-gain mean. D_g is unitary, so mu~^H y = sum_g conj(s_g)
         sum_k conj(b_k x~_{g,k}) [D_g^H y_g]_k: a DFT-type sum over k for every
         tau (one matrix product) and a matrix product over g for every theta.
+        The grid's phasor matrices depend on the grid and the array only, not on
+        y: they are kept (:func:`_grid_phasors`) for the next call on the same
+        grid, as a Monte Carlo loop makes many.
         """
         y = y.reshape(self.pilots.shape)
         if self.time_diagonal is not None:  # D_g^H y_g = F conj(E Xi) F^H y_g
             y = np.fft.fft(np.conj(self.time_diagonal) * np.fft.ifft(y, axis=-1), axis=-1)
         z = np.conj(self.pilots) * y  # [G, K]
-        k = np.arange(self.num_subcarriers)
-        q = z @ np.exp(2j * np.pi * self.subcarrier_spacing * np.outer(k, taus))  # [G, T]
-        kk = 2 * np.pi * self.element_positions / self.wavelength
-        steer = self.combiners @ self.coupling @ np.exp(1j * np.outer(kk, np.sin(thetas)))  # [G, A]
-        corr = np.conj(steer).T @ q  # [A, T]
-        norm = (np.abs(steer) ** 2).T @ np.sum(np.abs(self.pilots) ** 2, axis=1)  # [A]
-        return np.abs(corr) ** 2 / norm[:, None]
+        delay, steer_h = _grid_phasors(self, thetas, taus)  # [K, T], conj(s_g(theta))^T [A, G]
+        corr = steer_h @ (z @ delay)  # [A, T]
+        norm = (np.abs(steer_h) ** 2) @ np.sum(np.abs(self.pilots) ** 2, axis=1)  # [A]
+        out = np.square(corr.real)  # |corr|^2 / norm, in place: the grid is the hot array
+        out += np.square(corr.imag)
+        out /= norm[:, None]
+        return out
 
     def concentrated_objective(self, y: np.ndarray, theta: float, tau: float):
         """f = |mu~^H y|^2 / ||mu~||^2 with its gradient [2] and Hessian [2, 2] over (theta, tau).
@@ -192,3 +195,28 @@ class OfdmLosModel:
         inner = np.vdot(mu, y)
         energy = np.vdot(mu, mu).real
         return inner / energy, float(np.abs(inner) ** 2 / energy)
+
+
+_PHASOR_CACHE: dict = {}  # grid key -> (delay phasors, conjugated steering); a few grids
+
+
+def _grid_phasors(model: OfdmLosModel, thetas: np.ndarray, taus: np.ndarray):
+    """exp(j 2 pi k Delta f tau) [K, T] and conj(w_g^T C a(theta))^T [A, G] of a coarse grid.
+
+    Kept by the bytes of everything they depend on (grid axes, spacing, array,
+    combiners and coupling), so a changed model or grid never reuses them.
+    """
+    wc = model.combiners @ model.coupling  # [G, N]
+    kk = 2 * np.pi * np.asarray(model.element_positions) / model.wavelength
+    thetas, taus = np.asarray(thetas, dtype=float), np.asarray(taus, dtype=float)
+    key = (model.subcarrier_spacing, model.num_subcarriers, taus.tobytes(), thetas.tobytes(),
+           kk.tobytes(), wc.tobytes(), wc.shape)  # fmt: skip
+    hit = _PHASOR_CACHE.get(key)
+    if hit is None:
+        if len(_PHASOR_CACHE) >= 8:
+            _PHASOR_CACHE.clear()
+        k = np.arange(model.num_subcarriers)
+        delay = np.exp(2j * np.pi * model.subcarrier_spacing * np.outer(k, taus))
+        steer = wc @ np.exp(1j * np.outer(kk, np.sin(thetas)))  # [G, A]
+        hit = _PHASOR_CACHE[key] = (delay, np.ascontiguousarray(np.conj(steer).T))
+    return hit
