@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from hwiloc.config import saf_grid_problems
 from hwiloc.studies import zhang2025
 
 
@@ -74,7 +75,7 @@ def test_table1_lists_the_paper_values(paper_config):
 @pytest.mark.parametrize("profile", ["paper", "quick"])
 def test_shipped_saf_grids_hold_the_ue_and_do_not_alias(profile, paper_config, quick_config):
     cfg = (paper_config if profile == "paper" else quick_config)["zhang2025"]
-    assert zhang2025.grid_problems(cfg) == []
+    assert saf_grid_problems(cfg) == []
     for key in ("saf", "pmsr_sweep"):
         x, y = zhang2025.grid_axes(cfg[key]["region"])
         assert np.min(np.hypot(*np.meshgrid(x + 2.0, y - 1.0))) < 1e-9  # (-2, 1) is a node
@@ -84,7 +85,7 @@ def test_grid_problems_name_the_key_and_what_is_expected(paper_config):
     cfg = copy.deepcopy(paper_config["zhang2025"])
     cfg["pmsr_sweep"]["region"]["y_min"] = 0.1  # 0.1 + 0.04 i never hits 1.0
     cfg["saf"]["region"]["step"] = 0.05  # > lambda/2 = 4.28 cm
-    problems = zhang2025.grid_problems(cfg)
+    problems = saf_grid_problems(cfg)
     assert len(problems) == 2
     assert (
         "zhang2025.pmsr_sweep.region" in problems[1]

@@ -224,6 +224,40 @@ def _zhang2025_relations(z: dict) -> list[str]:
                     f"kuleuven.captures.{name}.num_samples = {c['num_samples']!r} (0 = all)"
                 )
     problems += _measured_relations(m)
+    problems += saf_grid_problems(z)
+    return problems
+
+
+def saf_grid_problems(cfg: dict) -> list[str]:
+    """zhang2025: why the SAF grids of Figs. 4-7 would misrepresent the SAF (empty if not).
+
+    The grid must hold the true UE position (else the sampled peak is below the
+    true one and the PMSR of eq. (18) is low: Fig. 7 would disagree with Fig. 4
+    for the same signal), and its step must not exceed half a wavelength (else
+    the image aliases into a checkerboard).
+    """
+    problems = []
+    half_wavelength = SPEED_OF_LIGHT / float(cfg["system"]["carrier_frequency"]) / 2
+    ue = [float(v) for v in cfg["ue_position"]]
+    for key in ("saf", "pmsr_sweep"):
+        region = cfg[key]["region"]
+        if not (region["x_min"] < region["x_max"] and region["y_min"] < region["y_max"]):
+            continue  # reported by _region_relations
+        step = float(region["step"])
+        for axis, value in zip("xy", ue, strict=True):
+            lo, hi = float(region[f"{axis}_min"]), float(region[f"{axis}_max"])
+            k = (value - lo) / step
+            if not (lo <= value <= hi and abs(k - round(k)) < 1e-6):
+                problems.append(
+                    f"config key 'zhang2025.{key}.region': the grid's {axis} axis ({lo:g} to "
+                    f"{hi:g} m, step {step:g} m) does not hold the UE's {axis} = {value:g} m; "
+                    f"expected {axis}_min + i * step = {value:g} for some integer i"
+                )
+        if step > half_wavelength * (1 + 1e-9):
+            problems.append(
+                f"config key 'zhang2025.{key}.region.step': got {step:g} m; expected at most "
+                f"half a wavelength, {half_wavelength:.4g} m (a coarser grid aliases the SAF)"
+            )
     return problems
 
 

@@ -15,7 +15,6 @@ import xarray as xr
 from hwiloc.ambiguity import pmsr_db, saf, sensed_location
 from hwiloc.bounds.phase_offsets import position_crlb_rmse
 from hwiloc.claims import Measured, register
-from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.geometry import ula_positions
 from hwiloc.impairments.phase_offsets import OFFSET_TYPES, draw_phase_offsets
 from hwiloc.io.netcdf import concat_shards, finalize
@@ -249,37 +248,6 @@ def grid_axes(region: dict) -> tuple[np.ndarray, np.ndarray]:
     nx = int(np.floor((region["x_max"] - region["x_min"]) / step + 1e-9)) + 1
     ny = int(np.floor((region["y_max"] - region["y_min"]) / step + 1e-9)) + 1
     return region["x_min"] + step * np.arange(nx), region["y_min"] + step * np.arange(ny)
-
-
-def grid_problems(cfg: dict) -> list[str]:
-    """Why the SAF grids of Figs. 4-7 would misrepresent the SAF (empty if they do not).
-
-    The grid must hold the true UE position (else the sampled peak is below the
-    true one and the PMSR of eq. (18) is low: Fig. 7 would disagree with Fig. 4
-    for the same signal), and its step must not exceed half a wavelength (else
-    the image aliases into a checkerboard).
-    """
-    problems = []
-    half_wavelength = SPEED_OF_LIGHT / float(cfg["system"]["carrier_frequency"]) / 2
-    ue = [float(v) for v in cfg["ue_position"]]
-    for key in ("saf", "pmsr_sweep"):
-        region = cfg[key]["region"]
-        step = float(region["step"])
-        for axis, value in zip("xy", ue, strict=True):
-            lo, hi = float(region[f"{axis}_min"]), float(region[f"{axis}_max"])
-            k = (value - lo) / step
-            if not (lo <= value <= hi and abs(k - round(k)) < 1e-6):
-                problems.append(
-                    f"config key 'zhang2025.{key}.region': the grid's {axis} axis ({lo:g} to "
-                    f"{hi:g} m, step {step:g} m) does not hold the UE's {axis} = {value:g} m; "
-                    f"expected {axis}_min + i * step = {value:g} for some integer i"
-                )
-        if step > half_wavelength * (1 + 1e-9):
-            problems.append(
-                f"config key 'zhang2025.{key}.region.step': got {step:g} m; expected at most "
-                f"half a wavelength, {half_wavelength:.4g} m (a coarser grid aliases the SAF)"
-            )
-    return problems
 
 
 def unit_csi(scenario: Scenario, phase_offsets: np.ndarray) -> np.ndarray:
