@@ -101,16 +101,19 @@ def _axes(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def _centre_wavenumber(grid: OfdmGrid) -> float:
+    """2 pi f_ref / c at the band's centre subcarrier k_mid = k_0 + (K - 1) / 2. [rad/m]"""
+    k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
+    return 2.0 * np.pi / SPEED_OF_LIGHT * (grid.carrier_frequency + k_mid * grid.subcarrier_spacing)
+
+
 def _dirichlet_setup(position, antenna_positions, grid, spatial_offsets):
     """d_n of the UE, exp(j phi^a_n), beta / 2 and the carrier wavenumber of eqs. (15)-(17)."""
     d_true = distances(position, antenna_positions)  # [N]
     phi = np.zeros(len(antenna_positions)) if spatial_offsets is None else spatial_offsets
     antenna_phase = np.exp(1j * require_finite("spatial_offsets", np.asarray(phi, dtype=float)))
-    two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
-    half_beta = two_pi_over_c * grid.subcarrier_spacing / 2.0
-    k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
-    carrier = two_pi_over_c * (grid.carrier_frequency + k_mid * grid.subcarrier_spacing)
-    return d_true, antenna_phase, half_beta, carrier
+    half_beta = 2.0 * np.pi / SPEED_OF_LIGHT * grid.subcarrier_spacing / 2.0
+    return d_true, antenna_phase, half_beta, _centre_wavenumber(grid)
 
 
 def saf_los(
@@ -156,8 +159,8 @@ def saf_los(
     )
     return kernels.saf_dirichlet(  # Eqs. (14), (15), (17)
         d_true, antenna_phase.real.copy(), antenna_phase.imag.copy(), half_beta,
-        grid.num_subcarriers, carrier, np.ascontiguousarray(antenna_positions[:, 0]),
-        np.ascontiguousarray(antenna_positions[:, 1]), x, y, kernels.cis_table(),
+        grid.num_subcarriers, carrier, *kernels.columns(antenna_positions), x, y,
+        kernels.cis_table(),
     )  # fmt: skip
 
 
@@ -202,9 +205,6 @@ def _range_profiles(csi, antenna_positions, grid, x, y, oversampling):
     require_positive_int("oversampling", oversampling)
     two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
     k_mid = grid.first_subcarrier_index + (grid.num_subcarriers - 1) / 2.0
-    reference_wavenumber = two_pi_over_c * (
-        grid.carrier_frequency + k_mid * grid.subcarrier_spacing
-    )
     corners = _grid_points(np.array([x.min(), x.max()]), np.array([y.min(), y.max()]))
     d_far = distances(corners.reshape(-1, 2), antenna_positions).max()
     step = 2.0 * np.pi / (two_pi_over_c * grid.bandwidth / 2.0) / oversampling
@@ -214,7 +214,7 @@ def _range_profiles(csi, antenna_positions, grid, x, y, oversampling):
     profile = csi @ np.exp(  # g_n(d) on the range axis: [..., N, Q]
         1j * two_pi_over_c * grid.subcarrier_spacing * np.outer(k_rel, range_axis)
     )
-    return profile, step, reference_wavenumber
+    return profile, step, _centre_wavenumber(grid)
 
 
 def saf(
@@ -268,8 +268,7 @@ def saf(
     profile = profile.reshape((-1, *profile.shape[-2:]))
     images = kernels.saf_backprojection(  # Eq. (14)
         np.ascontiguousarray(profile.real), np.ascontiguousarray(profile.imag), 1.0 / step,
-        wavenumber, np.ascontiguousarray(antenna_positions[:, 0]),
-        np.ascontiguousarray(antenna_positions[:, 1]), x, y, kernels.cis_table(),
+        wavenumber, *kernels.columns(antenna_positions), x, y, kernels.cis_table(),
     )  # fmt: skip
     return images.reshape((*batch, len(y), len(x)))
 

@@ -78,8 +78,7 @@ def lse_statistic(capture: Capture, num_symbols: int, chunk_symbols: int = 500) 
 
     require_positive_int("chunk_symbols", chunk_symbols)
     grid = capture.grid
-    ant = np.asarray(capture.antenna_positions, dtype=float)
-    ant_x, ant_y = np.ascontiguousarray(ant[:, 0]), np.ascontiguousarray(ant[:, 1])
+    ant_x, ant_y = kernels.columns(capture.antenna_positions)
     wavenumbers = grid.wavenumbers
     step = 2.0 * np.pi * grid.subcarrier_spacing / SPEED_OF_LIGHT
     table = kernels.cis_table()

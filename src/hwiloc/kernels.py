@@ -43,6 +43,12 @@ def cis_table() -> np.ndarray:
     return np.stack([np.cos(angle), np.sin(angle)], axis=1)
 
 
+def columns(positions) -> tuple[np.ndarray, np.ndarray]:
+    """x and y columns of positions [num, 2], contiguous float arrays as the kernels take them."""
+    positions = np.asarray(positions, dtype=float)
+    return np.ascontiguousarray(positions[:, 0]), np.ascontiguousarray(positions[:, 1])
+
+
 @numba.njit(inline="always", cache=True)
 def cis(x, table):
     """(cos x, sin x) from the phasor table and a 4th-order Taylor remainder. [-]"""
