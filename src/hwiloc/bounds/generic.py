@@ -288,7 +288,9 @@ def pseudo_true(true_mean, assumed, start, *, max_evaluations: int = 2000) -> Ps
         return np.concatenate([d.real, d.imag])
 
     tol = 1e-10  # relative; the Newton polish takes it to machine precision
-    stationary = _gradient_cosine(jacobian_of(assumed, start), y - mean_of(assumed, start)) < tol
+    eps_start = y - mean_of(assumed, start)
+    cosine_start = _gradient_cosine(jacobian_of(assumed, start), eps_start)
+    stationary = cosine_start < tol
     if stationary:
         # the start is already stationary to rounding (e.g. a model's own Newton search found
         # eta_bar): neither LM nor the polish can move it further
@@ -306,15 +308,12 @@ def pseudo_true(true_mean, assumed, start, *, max_evaluations: int = 2000) -> Ps
     canonical = getattr(assumed, "canonical", None)
     if canonical is not None:
         eta = np.asarray(canonical(eta), dtype=float)
-    eps = y - mean_of(assumed, eta)
-    return PseudoTrue(
-        eta,
-        converged,
-        message,
-        evaluations,
-        float(np.linalg.norm(eps)),
-        _gradient_cosine(jacobian_of(assumed, eta), eps),
-    )
+    if stationary and np.array_equal(eta, start):  # the start's residual and cosine stand
+        eps, cosine = eps_start, cosine_start
+    else:
+        eps = y - mean_of(assumed, eta)
+        cosine = _gradient_cosine(jacobian_of(assumed, eta), eps)
+    return PseudoTrue(eta, converged, message, evaluations, float(np.linalg.norm(eps)), cosine)
 
 
 # --- MCRB and LB --------------------------------------------------------------------
