@@ -109,6 +109,20 @@ def test_intermediates_are_keyed_and_self_describing(run):
         assert (z / "pmsr" / KEY / "offset_type~spatial" / f"shard~{shard}.nc").exists()
 
 
+def test_every_netcdf_output_describes_every_variable(run):
+    # README: units and long_name on every variable, the paper's equations in `references`
+    missing = []
+    for path in sorted((run / "results").rglob("*.nc")):
+        if "captures" in path.parts:  # the emulated captures: raw input, written by h5netcdf
+            continue
+        ds = read_dataset(path)
+        missing += [f"{path.relative_to(run)}: {name}" for name in ds.variables
+                    if not {"units", "long_name"} <= set(ds[name].attrs)]  # fmt: skip
+        if not ds.attrs.get("references"):
+            missing.append(f"{path.relative_to(run)}: references")
+    assert not missing, missing
+
+
 def test_compiled_kernels_are_cached_in_the_working_directory(run):
     # the jobs that ran a kernel (SAF, calibration) wrote its index to the workflow's cache
     cache = run / ".snakemake" / "numba_cache"

@@ -123,6 +123,34 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "units": "1",
         "long_name": "gradient term of B over its FIM term at the pseudo-true point (0 exact)",
     },
+    # assumptions stage (hwiloc.studies.assumptions): claims over a grid of assumed values
+    "row": {"units": "1", "long_name": "claim id (config/claims/<paper>.yaml)"},
+    "value": {"units": "mixed (each claim's unit)", "long_name": "reproduced value of the claim"},
+    "verdict": {"units": "1", "long_name": "0 not reproduced, 1 trend, 2 reproduced"},
+    "claim_misfit": {"units": "decade", "long_name": "distance of the value from the claim"},
+    "num_reproduced": {"units": "1", "long_name": "claims reproduced"},
+    "num_trend": {"units": "1", "long_name": "claims reproduced as a trend only"},
+    "misfit": {"units": "decade", "long_name": "RMS over the claims of their misfit"},
+    "default_value": {
+        "units": "mixed (each claim's unit)",
+        "long_name": "reproduced value of the claim at the shipped defaults",
+    },
+    "default_verdict": {
+        "units": "1",
+        "long_name": "verdict at the shipped defaults (codes as verdict)",
+    },
+    "default_misfit": {
+        "units": "decade",
+        "long_name": "RMS over the claims of their misfit at the shipped defaults",
+    },
+    "default_num_reproduced": {
+        "units": "1",
+        "long_name": "claims reproduced at the shipped defaults",
+    },
+    "default_num_trend": {
+        "units": "1",
+        "long_name": "claims reproduced as a trend only at the shipped defaults",
+    },
 }
 
 

@@ -134,18 +134,6 @@ def _attach(ds: xr.Dataset, claims: ClaimsFile, values: xr.DataArray, default: x
     ds["default_misfit"] = float(np.sqrt((dmisfit**2).mean()))
     ds["default_num_reproduced"] = int((dcodes == 2).sum())
     ds["default_num_trend"] = int((dcodes == 1).sum())
-    units = {
-        "value": "mixed (each claim's unit)", "default_value": "mixed (each claim's unit)",
-        "verdict": "1", "default_verdict": "1", "claim_misfit": "decade", "misfit": "decade",
-        "default_misfit": "decade", "num_reproduced": "1", "num_trend": "1",
-        "default_num_reproduced": "1", "default_num_trend": "1", "row": "1",
-    }  # fmt: skip
-    for name, unit in units.items():
-        ds[name].attrs["units"] = unit
-    ds["verdict"].attrs["long_name"] = "0 not reproduced, 1 trend, 2 reproduced"
-    ds["default_verdict"].attrs["long_name"] = "verdict at the shipped defaults (codes as verdict)"
-    ds["claim_misfit"].attrs["long_name"] = "distance of the value from the claim"
-    ds["misfit"].attrs["long_name"] = "RMS over the claims of their misfit"
     return ds
 
 
