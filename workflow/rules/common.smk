@@ -7,21 +7,25 @@ from hwiloc.io.csi import CaptureError
 from hwiloc.studies.zhang2025_measured import check_capture_headers
 from hwiloc.config import ConfigError, check_workflow_config, evaluation_captures
 
-# The schemas and study tables beside these rules, also when the workflow is used as a
-# module (snakedeploy); a study table that exists relative to the working directory
-# (your own, a deployed project's config/) is used first.
+# The schemas beside these rules, also when the workflow is used as a module
+# (snakedeploy).
 SCHEMAS = (
     workflow.source_path("../schemas/config.schema.yaml"),
     workflow.source_path("../schemas/study_tables.schema.yaml"),
 )
 
 
-def study_table_path(table):
-    """A study's TSV: as given if it exists (absolute, or relative to the working
-    directory: your own tables, a deployed project's config/), else in this workflow."""
-    if os.path.exists(table):
-        return table
-    return workflow.source_path(os.path.join("..", "..", table))
+def project_file(path):
+    """A file the user may copy or replace (study tables, claims files): as given if it
+    exists (absolute, or relative to the working directory: your own, a deployed
+    project's config/), else this workflow's own copy (beside the Snakefile when it
+    is there, so the path is stable; else from the module's source)."""
+    if os.path.exists(path):
+        return path
+    beside = os.path.join(workflow.basedir, path)
+    if os.path.exists(beside):
+        return beside
+    return workflow.source_path(os.path.join("..", "..", path))
 
 
 # Numbers that --config delivered as strings become numbers, then the config and
@@ -29,7 +33,7 @@ def study_table_path(table):
 try:
     config.update(
         check_workflow_config(
-            config, workflow.basedir, schemas=SCHEMAS, table_path=study_table_path
+            config, workflow.basedir, schemas=SCHEMAS, table_path=project_file
         )
     )
 except ConfigError as error:
@@ -38,21 +42,10 @@ except ConfigError as error:
 # --- claims files (issue 8): checked against their schema and the library before any job ---
 from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims
 
-
-
-def claims_file(paper):
-    """A paper's claims file: config/claims/<paper>.yaml of the working directory if there
-    (a deployed project's copy of config/, or your own), else this workflow's."""
-    local = claims_path(".", paper)
-    if local.exists():
-        return str(local)
-    beside = claims_path(workflow.basedir, paper)
-    if beside.exists():
-        return str(beside)
-    return workflow.source_path(os.path.join("..", "..", str(claims_path("", paper))))
-
-
-CLAIMS = {paper: claims_file(paper) for paper in ("zhang2025", "chen2022", "xlmimo2022")}
+CLAIMS = {
+    paper: project_file(str(claims_path("", paper)))
+    for paper in ("zhang2025", "chen2022", "xlmimo2022")
+}
 try:
     for _path in CLAIMS.values():
         check_registry(load_claims(_path))
@@ -289,7 +282,7 @@ STUDIES = config.get("studies", {})
 
 try:
     STUDY_SPACES = {
-        name: Paramspace(load_table(study_table_path(entry["table"]), entry["kind"]))
+        name: Paramspace(load_table(project_file(entry["table"]), entry["kind"]))
         for name, entry in STUDIES.items()
     }
 except ValueError as error:
