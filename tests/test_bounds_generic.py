@@ -5,6 +5,8 @@ invariance in 3-D, and the chen2022 LoS model M0 re-expressed in a few lines of
 jax.numpy, which must give the shipped analytic-derivative results to 1e-9.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -140,6 +142,66 @@ def test_3d_pseudo_true_point_and_lb_through_the_position_map():
     )
 
 
+def test_scaled_bounds_equal_the_bounds_at_the_scaled_noise_variance():
+    # J, A, B scale by 1/sigma^2 and eta_bar does not move (eqs. (14), (23)-(25)): an identity
+    var, factor = 1e-4, 37.0
+    lb = generic.mcrb(SPHERICAL, ETA_XYZ, FAR_FIELD, var, start=ETA_AER,
+                      true_quantities={"position": P3})  # fmt: skip
+    direct = generic.mcrb(SPHERICAL, ETA_XYZ, FAR_FIELD, var / factor, start=ETA_AER,
+                          true_quantities={"position": P3})  # fmt: skip
+    scaled = lb.scaled(factor)
+    np.testing.assert_allclose(scaled.pseudo_true, direct.pseudo_true, rtol=1e-12)
+    for name in ("a", "b", "mcrb"):
+        np.testing.assert_allclose(getattr(scaled, name), getattr(direct, name), rtol=1e-8,
+                                   err_msg=name)  # fmt: skip
+    for kind in ("mcrb", "lb"):
+        assert scaled.rmse("position", kind) == pytest.approx(
+            direct.rmse("position", kind), rel=1e-8
+        )
+    crb = generic.crb(FAR_FIELD, ETA_AER, var)
+    np.testing.assert_allclose(crb.scaled(factor).covariance,
+                               generic.crb(FAR_FIELD, ETA_AER, var / factor).covariance,
+                               rtol=1e-10)  # fmt: skip
+    with pytest.raises(ValueError, match="scale factor"):
+        crb.scaled(0.0)
+    # the gradient check follows the scale: B's gradient term grows by the factor once more
+    with pytest.warns(RuntimeWarning, match="gradient term of B does not vanish"):
+        lb.scaled(2 * lb.gradient_tolerance / max(lb.gradient_term_ratio, 1e-300))
+
+
+class _Counting:
+    """A model that counts its evaluations (mean, jacobian, hessian, derivatives)."""
+
+    def __init__(self, model):
+        self.model, self.calls = model, 0
+        self.parameter_names = tuple(model.parameter_names)
+        self.quantities = model.quantities
+
+    def _count(self, name, eta):
+        self.calls += 1
+        return getattr(self.model, name)(eta)
+
+    def mean(self, eta):
+        return self._count("mean", eta)
+
+    def jacobian(self, eta):
+        return self._count("jacobian", eta)
+
+    def hessian(self, eta):
+        return self._count("hessian", eta)
+
+
+def test_a_near_stationary_start_is_polished_by_newton_steps_alone():
+    data = generic.mean_of(SPHERICAL, ETA_XYZ)
+    solved = generic.pseudo_true(data, FAR_FIELD, ETA_AER)
+    assert solved.converged and "least" not in solved.message.lower()
+    near = generic.pseudo_true(data, FAR_FIELD, solved.parameter * (1 + 1e-7))
+    assert near.converged and near.message == "Newton steps from a near-stationary start"
+    np.testing.assert_allclose(near.parameter, solved.parameter, rtol=1e-10)
+    same = generic.pseudo_true(data, FAR_FIELD, solved.parameter)
+    assert same.message == "start is stationary" and same.num_evaluations == 1
+
+
 def test_autodiff_derivatives_match_finite_differences():
     eta, h = ETA_AER, 1e-6
     jac = generic.jacobian_of(FAR_FIELD, eta)
@@ -216,8 +278,23 @@ def chen_models(paper_config):
     system = chen2022.System.from_config(paper_config["chen2022"])
     hardware = chen2022.base_hardware(system, paper_config["chen2022"]["seed"])
     m1, m2 = system.models(hardware, 20.0)
-    m0 = OfdmLosModel(**{**m2.__dict__, "coupling": np.eye(system.num_antennas)})
+    m0 = replace(m2, coupling=np.eye(system.num_antennas, dtype=complex))
     return system, m1, m0
+
+
+def test_a_shared_point_cache_gives_the_same_bounds_and_evaluates_each_point_once(chen_models):
+    system, true, m0 = chen_models
+    assumed = _Counting(m0)
+    eta, var = system.eta, system.noise_variance
+    fresh = generic.mcrb(true, eta, assumed, var, start=eta)
+    cache = generic.PointCache()
+    first = generic.mcrb(true, eta, assumed, var, start=eta, cache=cache)
+    calls = assumed.calls
+    second = generic.mcrb(true, eta, assumed, var / 10, start=first.pseudo_true, cache=cache)
+    assert assumed.calls == calls  # eta_bar's mean and derivatives came from the cache
+    np.testing.assert_array_equal(second.pseudo_true, first.pseudo_true)
+    np.testing.assert_allclose(first.mcrb, fresh.mcrb, rtol=1e-12)
+    np.testing.assert_allclose(second.mcrb, first.scaled(10).mcrb, rtol=1e-9)
 
 
 def test_m0_in_jax_matches_the_analytic_crb(chen_models):

@@ -6,8 +6,9 @@ derivatives optional) and gets
 
 - :func:`crb`: J = (2 / sigma^2) Re{D^H D}, CRB = J^-1 (eqs. (14)-(15) of [1]_);
 - :func:`pseudo_true`: eta_bar = argmin ||mu_1(eta_true) - mu_2(eta)||^2
-  (eq. (23) of [1]_), Levenberg-Marquardt on the stacked real and imaginary
-  parts, with its convergence report;
+  (eq. (23) of [1]_), Newton steps from a near-stationary start, else
+  Levenberg-Marquardt on the stacked real and imaginary parts, with its
+  convergence report;
 - :func:`mcrb`: A, B, MCRB = A^-1 B A^-1 and LB = MCRB + bias bias^T (eqs. (20),
   (24), (25) of [1]_), warning when the gradient term of B does not vanish at
   the pseudo-true point (then the point is not the minimiser);
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -108,6 +109,71 @@ def hessian_of(model, eta) -> np.ndarray:
     return np.asarray(h, dtype=complex).reshape(-1, p, p)
 
 
+class PointCache:
+    """A model's mean and derivatives at the points the engine visits, each computed once.
+
+    The engine asks for mu_2, D and H at the same point several times (the
+    pseudo-true search, A and B, the gradient check), and a sweep that
+    differs only in the noise variance asks again for every value. Pass one
+    cache to the calls that share models and points; without one, each call
+    keeps its own. A model with a method ``derivatives(eta) -> (mean,
+    jacobian, hessian)`` fills all three from one pass. Keyed by the model
+    object and the bytes of eta: models must not change while a cache is in
+    use (the shipped ones are frozen).
+
+    Parameters
+    ----------
+    max_points : int
+        Points kept; the cache empties when full.
+    """
+
+    def __init__(self, max_points: int = 32):
+        self._slots: dict = {}
+        self._max_points = int(max_points)
+
+    def _slot(self, model, eta) -> tuple[np.ndarray, dict]:
+        eta = np.ascontiguousarray(eta, dtype=float)
+        key = (id(model), eta.tobytes())
+        slot = self._slots.get(key)
+        if slot is None:
+            if len(self._slots) >= self._max_points:
+                self._slots.clear()
+            slot = self._slots[key] = {"model": model}  # the reference keeps id(model) unique
+        return eta, slot
+
+    def _all(self, model, eta, slot) -> None:
+        mean, d, h = model.derivatives(eta)
+        p = eta.size  # values already given stand: a point's mean is one array throughout
+        slot.setdefault("mean", np.ravel(np.asarray(mean, dtype=complex)))
+        slot.setdefault("jacobian", np.asarray(d, dtype=complex).reshape(-1, p))
+        slot["hessian"] = np.asarray(h, dtype=complex).reshape(-1, p, p)
+
+    def mean(self, model, eta) -> np.ndarray:
+        """mu(eta), [M] complex. [V]"""
+        eta, slot = self._slot(model, eta)
+        if "mean" not in slot:
+            slot["mean"] = mean_of(model, eta)
+        return slot["mean"]
+
+    def jacobian(self, model, eta) -> np.ndarray:
+        """d mu / d eta, [M, P] complex."""
+        eta, slot = self._slot(model, eta)
+        if "jacobian" not in slot:
+            slot["jacobian"] = jacobian_of(model, eta)
+        return slot["jacobian"]
+
+    def hessian(self, model, eta) -> np.ndarray:
+        """d2 mu / d eta_i d eta_j, [M, P, P] complex (with the mean and D when the model
+        gives ``derivatives``)."""
+        eta, slot = self._slot(model, eta)
+        if "hessian" not in slot:
+            if callable(getattr(model, "derivatives", None)):
+                self._all(model, eta, slot)
+            else:
+                slot["hessian"] = hessian_of(model, eta)
+        return slot["hessian"]
+
+
 def _quantity(model, name):
     quantities = getattr(model, "quantities", None) or {}
     if name not in quantities:
@@ -160,8 +226,18 @@ class CramerRao:
         cov = self.covariance if name is None else self.quantity_covariance(name)
         return float(np.sqrt(np.trace(cov)))
 
+    def scaled(self, factor: float) -> CramerRao:
+        """The CRB when the mean is sqrt(``factor``) times larger (or sigma^2 ``factor`` smaller).
 
-def crb(model, parameter, noise_variance: float) -> CramerRao:
+        J = (2 / sigma^2) Re{D^H D} (eq. (14)) scales by ``factor`` and the
+        CRB by its inverse: exact, with no model evaluated. E.g. a transmit
+        power ``factor`` times higher for a model linear in its pilots.
+        """
+        factor = _require_factor(factor)
+        return replace(self, fim=self.fim * factor, covariance=self.covariance / factor)
+
+
+def crb(model, parameter, noise_variance: float, *, cache: PointCache | None = None) -> CramerRao:
     """CRB of ``model`` at ``parameter`` under CN(0, sigma^2 I) noise, eqs. (14)-(15).
 
     Parameters
@@ -171,12 +247,22 @@ def crb(model, parameter, noise_variance: float) -> CramerRao:
         eta, in the model's units.
     noise_variance : float
         sigma^2 per complex observation. [V^2]
+    cache : PointCache, optional
+        Shared with other calls on the same model and point.
     """
     _require_variance(noise_variance)
     eta = np.asarray(parameter, dtype=float)
-    fim = fisher_information(jacobian_of(model, eta), noise_variance)  # Eq. (14)
+    d = jacobian_of(model, eta) if cache is None else cache.jacobian(model, eta)
+    fim = fisher_information(d, noise_variance)  # Eq. (14)
     names = getattr(model, "parameter_names", None)
     return CramerRao(model, eta, fim, inverse_fim(fim, names))  # Eq. (15)
+
+
+def _require_factor(factor) -> float:
+    factor = float(factor)
+    if not (np.isfinite(factor) and factor > 0):
+        raise ValueError(f"scale factor must be positive and finite, got {factor}")
+    return factor
 
 
 def _require_variance(noise_variance):
@@ -220,48 +306,88 @@ def _gradient_cosine(d, eps) -> float:
         return float(np.max(np.where(norm > 0, r / norm, 0.0)))
 
 
-def _newton_polish(y, assumed, eta, max_iterations: int = 6):
+STATIONARY = 1e-10  # a point is stationary when its Newton step moves mu_2 by less than this
+#                     fraction of ||mu_2||: scale-free, and 1e4 above the rounding of mu_2
+POLISHED = 1e-8  # Newton steps alone (no LM) must bring that fraction below this [-]
+NEAR = 1e-3  # a start whose Newton step moves mu_2 by less than this fraction is polished by
+#              Newton steps alone, without Levenberg-Marquardt [-]
+
+
+def _newton_step(cache, model, y, eta):
+    """Newton step on ||y - mu(eta)||^2 at eta (exact Hessian) and the cost there.
+
+    (1/2) d2 cost = Re{D^H D} - Re{H^H eps}, the curvature the MCRB's A is
+    made of. Returns (step or None where the curvature is not positive
+    definite, ||D step|| / ||mu||: the fraction of the mean the step moves,
+    cost).
+    """
+    h = cache.hessian(model, eta)  # first: a model's ``derivatives`` give all three at once
+    mu, d = cache.mean(model, eta), cache.jacobian(model, eta)
+    eps = y - mu
+    gradient = -np.real(np.conj(d).T @ eps)
+    curvature = np.real(np.conj(d).T @ d) - np.real(np.einsum("mij,m->ij", np.conj(h), eps))
+    scale = 1.0 / np.sqrt(np.abs(np.diag(curvature)) + np.finfo(float).tiny)
+    cost = float(np.vdot(eps, eps).real)
+    try:
+        factor = np.linalg.cholesky(curvature * np.outer(scale, scale))
+    except np.linalg.LinAlgError:  # not a minimum's neighbourhood: no Newton step
+        return None, np.inf, cost
+    rhs = -gradient * scale
+    step = scale * np.linalg.solve(factor.T, np.linalg.solve(factor, rhs))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moved = float(np.linalg.norm(d @ step) / np.linalg.norm(mu))
+    return step, (moved if np.isfinite(moved) else np.inf), cost
+
+
+def _newton_polish(y, cache, assumed, eta, max_iterations: int = 6):
     """Newton steps on ||y - mu(eta)||^2 with the exact Hessian, while the cost decreases.
 
     Near the minimiser Newton converges quadratically where Gauss-Newton (LM)
-    is only linear when the residual does not vanish (a mismatch); the Hessian
-    is the one the MCRB needs anyway: (1/2) d2 cost = Re{D^H D} - Re{H^H eps}.
-    Returns the point and the number of mean evaluations.
+    is only linear when the residual does not vanish (a mismatch). Stops at a
+    stationary point (:data:`STATIONARY`), where the curvature is not positive
+    definite, or where a step no longer lowers the cost (rounding). Returns
+    the point, the number of mean evaluations, and the fraction of the mean
+    the last Newton step at the point would move it.
     """
-    eps = y - mean_of(assumed, eta)
-    cost, evaluations = np.vdot(eps, eps).real, 1
+    step, moved, cost = _newton_step(cache, assumed, y, eta)
+    evaluations = 1
     for _ in range(max_iterations):
-        d, h = jacobian_of(assumed, eta), hessian_of(assumed, eta)
-        gradient = -np.real(np.conj(d).T @ eps)
-        curvature = np.real(np.conj(d).T @ d) - np.real(np.einsum("mij,m->ij", np.conj(h), eps))
-        scale = 1.0 / np.sqrt(np.abs(np.diag(curvature)) + np.finfo(float).tiny)
-        try:
-            step = scale * np.linalg.solve(curvature * np.outer(scale, scale), -gradient * scale)
-        except np.linalg.LinAlgError:
+        if step is None or moved <= STATIONARY:
             break
         candidate = eta + step
-        eps_new = y - mean_of(assumed, candidate)
-        cost_new = np.vdot(eps_new, eps_new).real
+        eps_new = y - cache.mean(assumed, candidate)
         evaluations += 1
-        if not cost_new < cost:
+        if not np.vdot(eps_new, eps_new).real < cost:
             break
-        eta, eps, cost = candidate, eps_new, cost_new
-    return eta, evaluations
+        eta = candidate
+        step, moved, cost = _newton_step(cache, assumed, y, eta)
+    return eta, evaluations, moved
 
 
-def pseudo_true(true_mean, assumed, start, *, max_evaluations: int = 2000) -> PseudoTrue:
+def pseudo_true(
+    true_mean, assumed, start, *, max_evaluations: int = 2000, cache: PointCache | None = None
+) -> PseudoTrue:
     """Pseudo-true parameter of eq. (23) of [1]_ for any assumed model.
 
-    Minimises ||mu_1 - mu_2(eta)||^2 by Levenberg-Marquardt
-    (``scipy.optimize.least_squares``, MINPACK) on the stacked real and
-    imaginary parts, the Jacobian the model's (analytic or automatic), the
-    variables scaled by the Jacobian's columns, from ``start`` (the truth
-    mapped into the assumed parameters, or any given point): the local minimum
-    nearest the start, which is the one the mismatched ML estimator converges
-    to at high SNR. Newton steps with the exact Hessian then polish it to
-    machine precision. A model whose parameters have equivalent
-    representatives (a gain (-r, phi) = (r, phi + pi)) may give a method
-    ``canonical(eta)``, applied to the result.
+    Minimises ||mu_1 - mu_2(eta)||^2 from ``start`` (the truth mapped into
+    the assumed parameters, or any given point): the local minimum nearest
+    the start, which is the one the mismatched ML estimator converges to at
+    high SNR.
+
+    - A start whose Newton step (exact Hessian) moves mu_2 by less than
+      :data:`STATIONARY` of its norm is already the minimiser (e.g. a model's
+      own search found it): it is returned as it is.
+    - A start within :data:`NEAR` is polished by Newton steps alone, which
+      converge quadratically there; accepted when they end below
+      :data:`POLISHED`.
+    - Otherwise Levenberg-Marquardt (``scipy.optimize.least_squares``,
+      MINPACK) on the stacked real and imaginary parts, the Jacobian the
+      model's (analytic or automatic), the variables scaled by the Jacobian's
+      columns, and Newton steps polish its result to machine precision.
+
+    A model whose parameters have equivalent representatives (a gain
+    (-r, phi) = (r, phi + pi)) may give a method ``canonical(eta)``, applied
+    to the result.
 
     Parameters
     ----------
@@ -272,48 +398,56 @@ def pseudo_true(true_mean, assumed, start, *, max_evaluations: int = 2000) -> Ps
         Start of the search. [the assumed model's units]
     max_evaluations : int
         Limit of mean evaluations of the LM stage.
+    cache : PointCache, optional
+        Shared with other calls on the same models (a sweep of noise variances).
     """
-    from scipy.optimize import least_squares
-
     y = np.ravel(np.asarray(true_mean, dtype=complex))
     start = np.asarray(start, dtype=float)
     _num_parameters(assumed, start)
+    cache = PointCache() if cache is None else cache
 
-    def residual(eta):
-        e = mean_of(assumed, eta) - y
-        return np.concatenate([e.real, e.imag])
-
-    def jacobian(eta):
-        d = jacobian_of(assumed, eta)
-        return np.concatenate([d.real, d.imag])
-
-    tol = 1e-10  # relative; the Newton polish takes it to machine precision
-    eps_start = y - mean_of(assumed, start)
-    cosine_start = _gradient_cosine(jacobian_of(assumed, start), eps_start)
-    stationary = cosine_start < tol
-    if stationary:
-        # the start is already stationary to rounding (e.g. a model's own Newton search found
-        # eta_bar): neither LM nor the polish can move it further
-        converged, message, eta, evaluations = True, "start is stationary", start, 1
-    else:
-        result = least_squares(
-            residual, start, jac=jacobian, method="lm", x_scale="jac",
-            xtol=tol, ftol=tol, gtol=tol, max_nfev=max_evaluations,
-        )  # fmt: skip
-        converged, message = bool(result.status > 0), str(result.message)
-        eta, evaluations = result.x, int(result.nfev)
-    if converged and not stationary:
-        eta, polish = _newton_polish(y, assumed, eta)
-        evaluations += polish
+    _, moved, _ = _newton_step(cache, assumed, y, start)
+    converged, evaluations, eta = False, 1, start
+    if moved <= STATIONARY:
+        converged, message = True, "start is stationary"
+    elif moved <= NEAR:
+        eta, evaluations, moved = _newton_polish(y, cache, assumed, start)
+        converged = moved <= POLISHED
+        message = "Newton steps from a near-stationary start"
+    if not converged:
+        eta, converged, message, lm_evaluations = _levenberg_marquardt(
+            y, cache, assumed, start, max_evaluations
+        )
+        evaluations += lm_evaluations
+        if converged:
+            eta, polish, _ = _newton_polish(y, cache, assumed, eta)
+            evaluations += polish
     canonical = getattr(assumed, "canonical", None)
     if canonical is not None:
         eta = np.asarray(canonical(eta), dtype=float)
-    if stationary and np.array_equal(eta, start):  # the start's residual and cosine stand
-        eps, cosine = eps_start, cosine_start
-    else:
-        eps = y - mean_of(assumed, eta)
-        cosine = _gradient_cosine(jacobian_of(assumed, eta), eps)
+    eps = y - cache.mean(assumed, eta)
+    cosine = _gradient_cosine(cache.jacobian(assumed, eta), eps)
     return PseudoTrue(eta, converged, message, evaluations, float(np.linalg.norm(eps)), cosine)
+
+
+def _levenberg_marquardt(y, cache, assumed, start, max_evaluations):
+    """LM from ``start``: (eta, converged, message, mean evaluations)."""
+    from scipy.optimize import least_squares
+
+    def residual(eta):
+        e = cache.mean(assumed, eta) - y
+        return np.concatenate([e.real, e.imag])
+
+    def jacobian(eta):
+        d = cache.jacobian(assumed, eta)
+        return np.concatenate([d.real, d.imag])
+
+    tol = 1e-10  # relative; the Newton polish takes it to machine precision
+    result = least_squares(
+        residual, start, jac=jacobian, method="lm", x_scale="jac",
+        xtol=tol, ftol=tol, gtol=tol, max_nfev=max_evaluations,
+    )  # fmt: skip
+    return result.x, bool(result.status > 0), str(result.message), int(result.nfev)
 
 
 # --- MCRB and LB --------------------------------------------------------------------
@@ -338,6 +472,12 @@ class Misspecified:
     gradient_term_ratio : float
         max_i of the gradient term of B over the FIM term on B's diagonal:
         0 at the exact pseudo-true point.
+    true_quantities : dict
+        Quantities at the truth given by the caller.
+    b_gradient_term : [P2, P2], float
+        The gradient term (4 / sigma^4) r r^T of B (eq. (25)), kept for :meth:`scaled`.
+    gradient_tolerance : float
+        The tolerance the gradient term was checked against.
     """
 
     assumed: object
@@ -350,6 +490,8 @@ class Misspecified:
     lower_bound: np.ndarray | None
     gradient_term_ratio: float
     true_quantities: dict = field(default_factory=dict)
+    b_gradient_term: np.ndarray | None = None
+    gradient_tolerance: float = 1e-6
 
     @property
     def pseudo_true(self) -> np.ndarray:
@@ -380,6 +522,30 @@ class Misspecified:
         """sqrt(tr) of the LB (or MCRB) of quantity ``name``. [unit]"""
         return float(np.sqrt(np.trace(self.quantity_covariance(name, kind))))
 
+    def scaled(self, factor: float) -> Misspecified:
+        """The bounds when both means are sqrt(``factor``) times larger, or sigma^2 ``factor``
+        times smaller.
+
+        eta_bar = argmin ||mu_1 - mu_2||^2 does not move, so neither does the
+        bias; A and the FIM term of B scale by ``factor`` and B's gradient term
+        by ``factor``^2 (eqs. (24), (25)); MCRB = A^-1 B A^-1 follows (eq. (20)).
+        Exact, with no model evaluated: e.g. a transmit power ``factor`` times
+        higher when both models are linear in their pilots. The gradient term
+        is checked again at the new scale.
+        """
+        factor = _require_factor(factor)
+        gradient = np.zeros_like(self.b) if self.b_gradient_term is None else self.b_gradient_term
+        a = self.a * factor
+        b = (self.b - gradient) * factor + gradient * factor**2
+        a_inv = np.linalg.inv(a)  # regular: A was checked where the bounds were computed
+        bound = a_inv @ b @ a_inv  # Eq. (20)
+        lower = None if self.lower_bound is None else bound + (self.lower_bound - self.mcrb)
+        ratio = self.gradient_term_ratio * factor
+        if ratio > self.gradient_tolerance:
+            _warn_gradient_term(ratio, self.gradient_tolerance, stacklevel=3)
+        return replace(self, a=a, b=b, mcrb=bound, lower_bound=lower, gradient_term_ratio=ratio,
+                       b_gradient_term=gradient * factor**2)  # fmt: skip
+
 
 def check_gradient_term(
     jacobian: np.ndarray, residual: np.ndarray, noise_variance: float, tolerance: float = 1e-6
@@ -405,13 +571,17 @@ def check_gradient_term(
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = float(np.max(np.where(fim_term > 0, gradient_term / fim_term, 0.0)))
     if ratio > tolerance:
-        warnings.warn(
-            f"the gradient term of B does not vanish at the pseudo-true point "
-            f"(max ratio to the FIM term {ratio:.3g} > {tolerance:g}): the point is "
-            "not the minimiser of ||mu_1 - mu_2||^2 and the MCRB is not valid there",
-            RuntimeWarning, stacklevel=3,
-        )  # fmt: skip
+        _warn_gradient_term(ratio, tolerance, stacklevel=4)
     return ratio
+
+
+def _warn_gradient_term(ratio: float, tolerance: float, stacklevel: int) -> None:
+    warnings.warn(
+        f"the gradient term of B does not vanish at the pseudo-true point "
+        f"(max ratio to the FIM term {ratio:.3g} > {tolerance:g}): the point is "
+        "not the minimiser of ||mu_1 - mu_2||^2 and the MCRB is not valid there",
+        RuntimeWarning, stacklevel=stacklevel,
+    )  # fmt: skip
 
 
 def mcrb(
@@ -424,6 +594,7 @@ def mcrb(
     assumed_true_parameter=None,
     true_quantities: dict | None = None,
     gradient_tolerance: float = 1e-6,
+    cache: PointCache | None = None,
 ) -> Misspecified:
     """MCRB and LB of the ML estimator of ``assumed`` on data of ``true_model``.
 
@@ -448,6 +619,9 @@ def mcrb(
     gradient_tolerance : float
         Warn (RuntimeWarning) when the gradient term of B exceeds this fraction
         of the FIM term on B's diagonal: the solver did not reach the minimiser.
+    cache : PointCache, optional
+        Shared with other calls on the same models: a second call at another
+        noise variance, started at the first's eta_bar, evaluates no model.
     """
     _require_variance(noise_variance)
     eta_true = np.asarray(true_parameter, dtype=float)
@@ -463,17 +637,18 @@ def mcrb(
                 "assumed model's parameters, or any point near the pseudo-true one)"
             )
         start = eta_true
-    data = mean_of(true_model, eta_true)
-    solution = pseudo_true(data, assumed, start)
+    cache = PointCache() if cache is None else cache
+    data = cache.mean(true_model, eta_true)
+    solution = pseudo_true(data, assumed, start, cache=cache)
     if not solution.converged:
         warnings.warn(
             f"pseudo-true search did not converge: {solution.message}", RuntimeWarning,
             stacklevel=2,
         )  # fmt: skip
     eta_bar = solution.parameter
-    eps = data - mean_of(assumed, eta_bar)
-    d = jacobian_of(assumed, eta_bar)
-    a, b = misspecified_matrices(eps, d, hessian_of(assumed, eta_bar), noise_variance)
+    eps = data - cache.mean(assumed, eta_bar)
+    d = cache.jacobian(assumed, eta_bar)
+    a, b = misspecified_matrices(eps, d, cache.hessian(assumed, eta_bar), noise_variance)
     ratio = check_gradient_term(d, eps, noise_variance, gradient_tolerance)
     names = getattr(assumed, "parameter_names", None)
     a_inv = -inverse_fim(-a, names, "matrix -A of eq. (24)")  # -A: positive definite
@@ -482,7 +657,9 @@ def mcrb(
     if assumed_true_parameter is not None:
         bias = np.asarray(assumed_true_parameter, dtype=float) - eta_bar
         lower = bound + np.outer(bias, bias)  # Eq. (20)
+    r = np.real(np.conj(d).T @ eps)
+    gradient_term = (4.0 / noise_variance**2) * np.outer(r, r)  # of B, eq. (25)
     return Misspecified(
         assumed, true_model, eta_true, solution, a, b, bound, lower, ratio,
-        dict(true_quantities or {}),
+        dict(true_quantities or {}), gradient_term, gradient_tolerance,
     )  # fmt: skip

@@ -14,6 +14,7 @@ D = I, x~ = x. First and second derivatives are analytic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -57,7 +58,7 @@ class OfdmLosModel:
     # eta of eq. (3), named in the errors of a singular FIM
     parameter_names: ClassVar[tuple[str, ...]] = ("theta", "tau", "gain_magnitude", "gain_phase")
 
-    @property
+    @cached_property
     def quantities(self) -> dict:
         """Angle [deg], distance [m] and position [m] of eta, for :mod:`hwiloc.bounds.generic`."""
         from hwiloc.bounds.localization import channel_quantities
@@ -84,8 +85,13 @@ class OfdmLosModel:
         a = np.exp(1j * k * np.sin(theta))
         da = 1j * k * np.cos(theta) * a
         d2a = (1j * k * np.cos(theta)) ** 2 * a - 1j * k * np.sin(theta) * a
-        wc = self.combiners @ self.coupling  # [G, N]
+        wc = self.combined_coupling
         return wc @ a, wc @ da, wc @ d2a
+
+    @cached_property
+    def combined_coupling(self) -> np.ndarray:
+        """w_g^T C for every g, [G, N] complex (computed once per model)."""
+        return self.combiners @ self.coupling
 
     def _delay(self, tau: float, order: int = 2):
         """D_g (b o x~) and its tau-derivatives up to ``order``, each [G, K]."""
@@ -114,12 +120,6 @@ class OfdmLosModel:
         second[:, 0, 1] = second[:, 1, 0] = (ds[:, None] * dv).ravel()
         return mu, first, second
 
-    def _derivatives(self, eta: np.ndarray):
-        theta, tau, mag, phase = eta
-        alpha = mag * np.exp(1j * phase)
-        mu, first, second = self._unit_gain_derivatives(theta, tau)
-        return with_gain(alpha * mu, alpha * first, alpha * second, mag)
-
     def jacobian(self, eta: np.ndarray) -> np.ndarray:
         """d mu / d eta, [G K, 4] complex (Appendix B-A)."""
         theta, tau, mag, phase = eta
@@ -129,7 +129,14 @@ class OfdmLosModel:
 
     def hessian(self, eta: np.ndarray) -> np.ndarray:
         """d2 mu / d eta_i d eta_j, [G K, 4, 4] complex (Appendix B-B)."""
-        return self._derivatives(eta)[1]
+        return self.derivatives(eta)[2]
+
+    def derivatives(self, eta: np.ndarray):
+        """(mu, d mu / d eta, d2 mu / d eta2) from one pass: [G K], [G K, 4], [G K, 4, 4]."""
+        theta, tau, mag, phase = eta
+        alpha = mag * np.exp(1j * phase)
+        mu, first, second = self._unit_gain_derivatives(theta, tau)
+        return (alpha * mu, *with_gain(alpha * mu, alpha * first, alpha * second, mag))
 
     # --- concentrated likelihood (the gain as a closed-form plug-in) ---------
     def unit_gain_mean(self, theta: float, tau: float) -> np.ndarray:
@@ -206,7 +213,7 @@ def _grid_phasors(model: OfdmLosModel, thetas: np.ndarray, taus: np.ndarray):
     Kept by the bytes of everything they depend on (grid axes, spacing, array,
     combiners and coupling), so a changed model or grid never reuses them.
     """
-    wc = model.combiners @ model.coupling  # [G, N]
+    wc = model.combined_coupling  # [G, N]
     kk = 2 * np.pi * np.asarray(model.element_positions) / model.wavelength
     thetas, taus = np.asarray(thetas, dtype=float), np.asarray(taus, dtype=float)
     key = (model.subcarrier_spacing, model.num_subcarriers, taus.tobytes(), thetas.tobytes(),
