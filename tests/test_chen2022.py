@@ -270,6 +270,25 @@ def test_mmle_follows_the_lb_not_crb_m2_at_high_power(system, hardware):
     assert rmse > 3 * errors["crb_m2"]["peb_m"]
 
 
+@pytest.mark.parametrize("impairments", [("pn",), ("cfo",), ("mc",), ("pa",), ("pn", "pa")])
+def test_a_power_sweep_equals_each_power_evaluated_alone(system, hardware, impairments):
+    # without the PA one evaluation serves every power (the means are linear in sqrt(E)):
+    # an identity, so the sweep must equal the direct evaluation at each power
+    powers = [-10.0, 5.0, 40.0]
+    sweep = chen2022.bound_errors_vs_power(system, hardware, powers, impairments)
+    for p, (errors, eta_bar) in zip(powers, sweep, strict=True):
+        direct, direct_bar = chen2022._errors(*chen2022._bounds(system, hardware, p, impairments))
+        np.testing.assert_allclose(eta_bar, direct_bar, rtol=1e-12, atol=1e-20)
+        for bound in chen2022.BOUNDS:
+            for metric, value in direct[bound].items():
+                assert errors[bound][metric] == pytest.approx(value, rel=1e-10), (p, bound, metric)
+    if "pa" not in impairments:  # the LB's variance part falls as 1/E, its bias does not
+        lb = [errors["lb"]["peb_m"] for errors, _ in sweep]
+        crb = [errors["crb_m2"]["peb_m"] for errors, _ in sweep]
+        assert crb[0] / crb[2] == pytest.approx(10 ** (50 / 20), rel=1e-10)
+        assert lb[0] / lb[2] < crb[0] / crb[2]
+
+
 def test_montecarlo_does_not_depend_on_the_shard_count(system, hardware):
     cfg = {
         "num_trials": 3,

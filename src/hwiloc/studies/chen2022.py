@@ -224,22 +224,59 @@ def bound_errors(
     """AEB [deg], DEB [m], PEB [m] of CRB-M1, CRB-M2 and the LB (MCRB + bias), and eta_bar.
 
     Through the generic engine (:mod:`hwiloc.bounds.generic`): eta_bar by its
-    least-squares solver from the truth (eq. (23)), each bound mapped to angle,
-    distance and position by the models' own maps (eqs. (17)-(19)).
+    solver (eq. (23)), each bound mapped to angle, distance and position by
+    the models' own maps (eqs. (17)-(19)).
     """
+    ((errors, eta_bar),) = bound_errors_vs_power(system, hardware, [power_dbm], impairments)
+    return errors, eta_bar
 
+
+def bound_errors_vs_power(
+    system: System, hardware: HardwareRealization, powers_dbm, impairments=IMPAIRMENTS
+) -> list[tuple[dict, np.ndarray]]:
+    """:func:`bound_errors` at each power of ``powers_dbm``: [(errors, eta_bar)].
+
+    Without the PA, M1 and M2 are linear in the pilot amplitude sqrt(E)
+    (eq. (1); PN, CFO and coupling act on the waveform linearly), so every
+    mean and derivative scales by sqrt(E): J, A and B by E / sigma^2, eta_bar
+    and the bias not at all (eqs. (14), (23)-(25)). One evaluation at the
+    highest power (where the gradient check of B is strictest) then serves
+    every power through :meth:`~hwiloc.bounds.generic.CramerRao.scaled`: an
+    exact identity, not an approximation. The PA is not linear in E: with it,
+    each power is evaluated.
+    """
+    powers = np.asarray(powers_dbm, dtype=float).ravel()
+    if "pa" in impairments:
+        return [_errors(*_bounds(system, hardware, p, impairments)) for p in powers]
+    reference = float(np.max(powers))
+    bounds = _bounds(system, hardware, reference, impairments)
+    out = []
+    for p in powers:
+        factor = 10 ** ((p - reference) / 10)  # E(p) / E(reference)
+        out.append(_errors(*(b.scaled(factor) if p != reference else b for b in bounds)))
+    return out
+
+
+def _bounds(system: System, hardware: HardwareRealization, power_dbm: float, impairments):
+    """CRB-M1, CRB-M2 (generic.CramerRao) and the LB (generic.Misspecified) at one power."""
     m1, m2 = system.models(hardware, power_dbm, impairments)
     eta, var = system.eta, system.noise_variance
+    cache = generic.PointCache()
     # eta_bar (eq. (23)) started at the MMLE on noise-free data, which the concentrated
     # Newton search finds in about a millisecond; the generic solver then only confirms it.
-    start = ofdm_los_ml(m1.mean(eta), m2, initial=eta)
-    lb = generic.mcrb(m1, eta, m2, var, start=start, assumed_true_parameter=eta)  # Eqs. (20)-(25)
-    out = {
-        "crb_m1": quantity_errors(generic.crb(m1, eta, var)),
-        "crb_m2": quantity_errors(generic.crb(m2, eta, var)),
-        "lb": quantity_errors(lb, "lb"),
+    start = ofdm_los_ml(cache.mean(m1, eta), m2, initial=eta)
+    lb = generic.mcrb(m1, eta, m2, var, start=start, assumed_true_parameter=eta, cache=cache)
+    return generic.crb(m1, eta, var, cache=cache), generic.crb(m2, eta, var, cache=cache), lb
+
+
+def _errors(crb_m1, crb_m2, lb) -> tuple[dict, np.ndarray]:
+    """({bound: AEB, DEB, PEB}, eta_bar) of the three bounds."""
+    errors = {
+        "crb_m1": quantity_errors(crb_m1),
+        "crb_m2": quantity_errors(crb_m2),
+        "lb": quantity_errors(lb, "lb"),  # Eqs. (20)-(25)
     }
-    return out, lb.pseudo_true
+    return errors, lb.pseudo_true
 
 
 def _errors_to_arrays(results: list[dict]) -> dict:
@@ -291,11 +328,7 @@ def hardware_from_dataset(ds) -> HardwareRealization:
 def bounds_vs_power_dataset(system: System, hardware: HardwareRealization, powers, cfg: dict):
     """Fig. 2 bounds: CRB-M1, CRB-M2 and LB vs transmit power, all impairments."""
 
-    results, pseudo = [], []
-    for p in powers:
-        r, eta_bar = bound_errors(system, hardware, p)
-        results.append(r)
-        pseudo.append(eta_bar)
+    results, pseudo = zip(*bound_errors_vs_power(system, hardware, powers), strict=True)
     arrays = _errors_to_arrays(results)
     ds = xr.Dataset(
         {
@@ -412,7 +445,8 @@ def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, prog
     for j, r in enumerate(realizations):
         hw = individual_hardware(system, impairment, seed, int(r))
         drawn.append(hw)
-        arrays = _errors_to_arrays([bound_errors(system, hw, p, (impairment,))[0] for p in powers])
+        sweep = bound_errors_vs_power(system, hw, powers, (impairment,))
+        arrays = _errors_to_arrays([errors for errors, _ in sweep])
         for m in values:
             values[m][:, :, j] = arrays[m]
         if progress is not None:
@@ -451,8 +485,7 @@ def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
             sys_s = system.with_levels(phase_noise_std=float(s))
             drawn = sys_s.draw(np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)]))
             hw = replace(base, phase_noise=drawn.phase_noise)
-            for q, p in enumerate(powers):
-                errors, _ = bound_errors(sys_s, hw, p, ("pn",))
+            for q, (errors, _) in enumerate(bound_errors_vs_power(sys_s, hw, powers, ("pn",))):
                 peb[:, i, q, j] = [errors[b]["peb_m"] for b in BOUNDS]
         if progress is not None:
             progress(f"realization {r}")
