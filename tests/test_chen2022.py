@@ -196,6 +196,11 @@ def test_grid_correlation_equals_the_direct_objective(system, hardware):
         fast = model.correlation_grid(y, thetas, taus)
         direct = np.array([[model.gain_plug_in(y, t, d)[1] for d in taus] for t in thetas])
         np.testing.assert_allclose(fast, direct, rtol=1e-9)
+        # the peak found in the grid's kept work arrays is the surface's, call after call
+        for data in (y, np.conj(y), y[::-1].copy()):
+            i, j = np.unravel_index(np.argmax(model.correlation_grid(data, thetas, taus)), (3, 2))
+            assert model.grid_peak(data, thetas, taus) == (thetas[i], taus[j])
+        np.testing.assert_array_equal(model.correlation_grid(y, thetas, taus), fast)
 
 
 @pytest.mark.parametrize("power", [0.0, 30.0])

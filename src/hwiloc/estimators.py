@@ -98,9 +98,7 @@ def ofdm_los_ml(
     if initial is None:
         if thetas is None or taus is None:
             raise ValueError("give either a coarse grid (thetas, taus) or an initial point")
-        surface = model.correlation_grid(y, thetas, taus)
-        i, j = np.unravel_index(np.argmax(surface), surface.shape)
-        point = np.array([thetas[i], taus[j]])
+        point = np.array(model.grid_peak(y, thetas, taus))
     else:
         point = np.asarray(initial, dtype=float)[:2].copy()
     num_antennas = model.combiners.shape[1]

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from hwiloc.bounds.fisher import fisher_information, inverse_fim
-from hwiloc.bounds.misspecified import misspecified_matrices
+from hwiloc.bounds.misspecified import hessian_residual, misspecified_matrices
 
 
 @dataclass(frozen=True)
@@ -325,7 +325,7 @@ def _newton_step(cache, model, y, eta):
     mu, d = cache.mean(model, eta), cache.jacobian(model, eta)
     eps = y - mu
     gradient = -np.real(np.conj(d).T @ eps)
-    curvature = np.real(np.conj(d).T @ d) - np.real(np.einsum("mij,m->ij", np.conj(h), eps))
+    curvature = np.real(np.conj(d).T @ d) - hessian_residual(h, eps)
     scale = 1.0 / np.sqrt(np.abs(np.diag(curvature)) + np.finfo(float).tiny)
     cost = float(np.vdot(eps, eps).real)
     try:

@@ -99,12 +99,27 @@ def misspecified_matrices(
     a, b : [P, P], float
     """
     fim = fisher_information(jacobian, noise_variance)  # (2/s2) Re{D^H D}
-    a = (2.0 / noise_variance) * np.real(  # Eq. (24)
-        np.einsum("mij,m->ij", np.conj(hessian), residual)
-    ) - fim
+    a = (2.0 / noise_variance) * hessian_residual(hessian, residual) - fim  # Eq. (24)
     r = np.real(np.conj(jacobian).T @ residual)  # Re{(d mu_2 / d eta_i)^H eps}
     b = fim + (4.0 / noise_variance**2) * np.outer(r, r)  # Eq. (25)
     return a, b
+
+
+def hessian_residual(hessian: np.ndarray, residual: np.ndarray) -> np.ndarray:
+    """Re{sum_m conj(H_m) eps_m}: the second-derivative term of A (eq. (24)), [P, P].
+
+    As one matrix-vector product, eps^H [M, P P] (Re{conj(z)} = Re{z}): no
+    conjugated copy of the Hessian.
+
+    Parameters
+    ----------
+    hessian : [M, P, P], complex
+        d2 mu_2 / d eta_i d eta_j.
+    residual : [M], complex
+        eps. [V]
+    """
+    m, p, _ = hessian.shape
+    return np.real(np.conj(residual) @ hessian.reshape(m, p * p)).reshape(p, p)
 
 
 def crb(model, parameter: np.ndarray, noise_variance: float, names=None) -> np.ndarray:

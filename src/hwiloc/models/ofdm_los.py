@@ -97,7 +97,8 @@ class OfdmLosModel:
         """D_g (b o x~) and its tau-derivatives up to ``order``, each [G, K]."""
         omega = -2j * np.pi * self.subcarrier_spacing * np.arange(self.num_subcarriers)
         u = np.exp(omega * tau) * self.pilots
-        return tuple(self._distort(omega**i * u) for i in range(order + 1))
+        powers = omega ** np.arange(order + 1)[:, None]  # [order + 1, K]
+        return tuple(self._distort(powers[:, None, :] * u))  # one FFT pair for all orders
 
     def mean(self, eta: np.ndarray) -> np.ndarray:
         """mu(eta), [G K] complex. [V]"""
@@ -153,15 +154,31 @@ class OfdmLosModel:
         y: they are kept (:func:`_grid_phasors`) for the next call on the same
         grid, as a Monte Carlo loop makes many.
         """
+        grid = _grid_phasors(self, thetas, taus)
+        corr = np.empty((grid.steer_h.shape[0], grid.delay.shape[1]), complex)
+        return self._correlate(y, grid, corr, np.empty(corr.shape))
+
+    def grid_peak(self, y: np.ndarray, thetas: np.ndarray, taus: np.ndarray) -> tuple[float, float]:
+        """(theta, tau) of the largest :meth:`correlation_grid` value. [rad], [s]
+
+        The same surface, written into work arrays kept with the grid's phasors:
+        a Monte Carlo loop that asked for a fresh surface each time spent more
+        on the allocator's page faults than on the products.
+        """
+        grid = _grid_phasors(self, thetas, taus)
+        surface = self._correlate(y, grid, grid.corr, grid.surface)
+        i, j = np.unravel_index(np.argmax(surface), surface.shape)
+        return float(np.asarray(thetas)[i]), float(np.asarray(taus)[j])
+
+    def _correlate(self, y, grid, corr, out):
         y = y.reshape(self.pilots.shape)
         if self.time_diagonal is not None:  # D_g^H y_g = F conj(E Xi) F^H y_g
             y = np.fft.fft(np.conj(self.time_diagonal) * np.fft.ifft(y, axis=-1), axis=-1)
         z = np.conj(self.pilots) * y  # [G, K]
-        delay, steer_h = _grid_phasors(self, thetas, taus)  # [K, T], conj(s_g(theta))^T [A, G]
-        corr = steer_h @ (z @ delay)  # [A, T]
-        norm = (np.abs(steer_h) ** 2) @ np.sum(np.abs(self.pilots) ** 2, axis=1)  # [A]
-        out = np.square(corr.real)  # |corr|^2 / norm, in place: the grid is the hot array
-        out += np.square(corr.imag)
+        np.matmul(grid.steer_h, z @ grid.delay, out=corr)  # [A, T]
+        norm = (np.abs(grid.steer_h) ** 2) @ np.sum(np.abs(self.pilots) ** 2, axis=1)  # [A]
+        np.square(corr.real, out=out)  # |corr|^2 / norm, in place: the grid is the hot array
+        out += np.square(corr.imag, out=corr.imag)
         out /= norm[:, None]
         return out
 
@@ -179,10 +196,11 @@ class OfdmLosModel:
         y = np.ravel(y)
         a = np.vdot(mu, y)
         a_i = np.conj(first).T @ y  # [2]
-        a_ij = np.einsum("mij,m->ij", np.conj(second), y)  # [2, 2]
+        second = second.reshape(-1, 4)  # [M, (theta, tau) x (theta, tau)]
+        a_ij = np.conj(np.conj(y) @ second).reshape(2, 2)  # sum_m conj(mu~_ij) y
         energy = np.vdot(mu, mu).real
         e_i = 2.0 * np.real(np.conj(first).T @ mu)
-        e_ij = 2.0 * np.real(np.conj(first).T @ first + np.einsum("m,mij->ij", np.conj(mu), second))
+        e_ij = 2.0 * np.real(np.conj(first).T @ first + (np.conj(mu) @ second).reshape(2, 2))
         n = abs(a) ** 2
         n_i = 2.0 * np.real(np.conj(a) * a_i)
         n_ij = 2.0 * np.real(np.outer(np.conj(a_i), a_i) + np.conj(a) * a_ij)
@@ -204,15 +222,23 @@ class OfdmLosModel:
         return inner / energy, float(np.abs(inner) ** 2 / energy)
 
 
-_PHASOR_CACHE: dict = {}  # grid key -> (delay phasors, conjugated steering); a few grids
+_PHASOR_CACHE: dict = {}  # grid key -> _Grid; a few grids
 
 
-def _grid_phasors(model: OfdmLosModel, thetas: np.ndarray, taus: np.ndarray):
-    """exp(j 2 pi k Delta f tau) [K, T] and conj(w_g^T C a(theta))^T [A, G] of a coarse grid.
+@dataclass(frozen=True)
+class _Grid:
+    """A coarse grid's phasors and the work arrays of :meth:`OfdmLosModel.grid_peak`."""
 
-    Kept by the bytes of everything they depend on (grid axes, spacing, array,
-    combiners and coupling), so a changed model or grid never reuses them.
-    """
+    delay: np.ndarray  # exp(j 2 pi k Delta f tau), [K, T]
+    steer_h: np.ndarray  # conj(w_g^T C a(theta))^T, [A, G]
+    corr: np.ndarray  # [A, T] complex
+    surface: np.ndarray  # [A, T] float
+
+
+def _grid_phasors(model: OfdmLosModel, thetas: np.ndarray, taus: np.ndarray) -> _Grid:
+    """The phasors of a coarse grid, kept by the bytes of everything they depend on (grid
+    axes, spacing, array, combiners and coupling), so a changed model or grid never reuses
+    them."""
     wc = model.combined_coupling  # [G, N]
     kk = 2 * np.pi * np.asarray(model.element_positions) / model.wavelength
     thetas, taus = np.asarray(thetas, dtype=float), np.asarray(taus, dtype=float)
@@ -225,5 +251,8 @@ def _grid_phasors(model: OfdmLosModel, thetas: np.ndarray, taus: np.ndarray):
         k = np.arange(model.num_subcarriers)
         delay = np.exp(2j * np.pi * model.subcarrier_spacing * np.outer(k, taus))
         steer = wc @ np.exp(1j * np.outer(kk, np.sin(thetas)))  # [G, A]
-        hit = _PHASOR_CACHE[key] = (delay, np.ascontiguousarray(np.conj(steer).T))
+        shape = (thetas.size, taus.size)
+        hit = _PHASOR_CACHE[key] = _Grid(
+            delay, np.ascontiguousarray(np.conj(steer).T), np.empty(shape, complex), np.empty(shape)
+        )
     return hit

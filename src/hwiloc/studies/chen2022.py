@@ -243,22 +243,30 @@ def bound_errors_vs_power(
     highest power (where the gradient check of B is strictest) then serves
     every power through :meth:`~hwiloc.bounds.generic.CramerRao.scaled`: an
     exact identity, not an approximation. The PA is not linear in E: with it,
-    each power is evaluated.
+    CRB-M1 and the LB are evaluated at each power, and CRB-M2 (M2 has no PA)
+    still scales.
     """
     powers = np.asarray(powers_dbm, dtype=float).ravel()
-    if "pa" in impairments:
-        return [_errors(*_bounds(system, hardware, p, impairments)) for p in powers]
     reference = float(np.max(powers))
-    bounds = _bounds(system, hardware, reference, impairments)
+    at_reference = _bounds(system, hardware, reference, impairments)
+
+    def at(bound, p):
+        return bound if p == reference else bound.scaled(10 ** ((p - reference) / 10))  # E ratio
+
     out = []
     for p in powers:
-        factor = 10 ** ((p - reference) / 10)  # E(p) / E(reference)
-        out.append(_errors(*(b.scaled(factor) if p != reference else b for b in bounds)))
+        if "pa" not in impairments or p == reference:
+            crb_m1, _, lb = (at(b, p) for b in at_reference)
+        else:
+            crb_m1, _, lb = _bounds(system, hardware, p, impairments, with_crb_m2=False)
+        out.append(_errors(crb_m1, at(at_reference[1], p), lb))
     return out
 
 
-def _bounds(system: System, hardware: HardwareRealization, power_dbm: float, impairments):
-    """CRB-M1, CRB-M2 (generic.CramerRao) and the LB (generic.Misspecified) at one power."""
+def _bounds(system: System, hardware: HardwareRealization, power_dbm: float, impairments,
+            with_crb_m2: bool = True):  # fmt: skip
+    """CRB-M1, CRB-M2 (generic.CramerRao; None if not ``with_crb_m2``) and the LB
+    (generic.Misspecified) at one power."""
     m1, m2 = system.models(hardware, power_dbm, impairments)
     eta, var = system.eta, system.noise_variance
     cache = generic.PointCache()
@@ -266,7 +274,8 @@ def _bounds(system: System, hardware: HardwareRealization, power_dbm: float, imp
     # Newton search finds in about a millisecond; the generic solver then only confirms it.
     start = ofdm_los_ml(cache.mean(m1, eta), m2, initial=eta)
     lb = generic.mcrb(m1, eta, m2, var, start=start, assumed_true_parameter=eta, cache=cache)
-    return generic.crb(m1, eta, var, cache=cache), generic.crb(m2, eta, var, cache=cache), lb
+    crb_m2 = generic.crb(m2, eta, var, cache=cache) if with_crb_m2 else None
+    return generic.crb(m1, eta, var, cache=cache), crb_m2, lb
 
 
 def _errors(crb_m1, crb_m2, lb) -> tuple[dict, np.ndarray]:
@@ -364,6 +373,7 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
     thetas, taus = coarse_grid(system, mc_cfg)
     models = [system.models(hardware, p) for p in powers]
     eta = system.eta
+    means = [m1.mean(eta) for m1, _ in models]  # noise-free data at each power
     truth = position_from_channel(eta)
     shape = (2, len(powers), len(trials))
     estimate = np.empty((*shape, 2))
@@ -374,7 +384,7 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
             rng.standard_normal(size) + 1j * rng.standard_normal(size)
         )
         for i, (m1, m2) in enumerate(models):
-            y = m1.mean(eta) + noise
+            y = means[i] + noise
             for e, model in enumerate((m1, m2)):
                 estimate[e, i, j] = position_from_channel(ofdm_los_ml(y, model, thetas, taus))
             if progress is not None:
