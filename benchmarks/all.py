@@ -238,7 +238,6 @@ def _shard(kind: str):
         return float(out.stdout.strip().splitlines()[-1])
 
     fast = child(ROOT / "src", 3)
-    peak = peak_mib()
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "archive", ISSUE_COMMIT, "src"], cwd=ROOT,
                                  capture_output=True, check=True).stdout  # fmt: skip

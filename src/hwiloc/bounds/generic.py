@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from hwiloc.bounds.fisher import fisher_information, inverse_fim
-from hwiloc.bounds.misspecified import hessian_residual, misspecified_matrices
+from hwiloc.bounds.misspecified import hessian_residual
 
 
 @dataclass(frozen=True)
@@ -299,18 +299,48 @@ class PseudoTrue:
     gradient_cosine: float
 
 
-def _gradient_cosine(d, eps) -> float:
-    norm = np.linalg.norm(d, axis=0) * np.linalg.norm(eps)
-    r = np.abs(np.real(np.conj(d).T @ eps))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return float(np.max(np.where(norm > 0, r / norm, 0.0)))
-
-
 STATIONARY = 1e-10  # a point is stationary when its Newton step moves mu_2 by less than this
 #                     fraction of ||mu_2||: scale-free, and 1e4 above the rounding of mu_2
 POLISHED = 1e-8  # Newton steps alone (no LM) must bring that fraction below this [-]
 NEAR = 1e-3  # a start whose Newton step moves mu_2 by less than this fraction is polished by
 #              Newton steps alone, without Levenberg-Marquardt [-]
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """What the Newton step, the solver's report and A, B (eqs. (24), (25)) are made of,
+    at one point for one data vector: eps = y - mu(eta), Re{D^H D}, Re{H^H eps} and
+    r = Re{D^H eps} (the cost's gradient is -2 r)."""
+
+    eps: np.ndarray
+    cost: float  # ||eps||^2
+    gram: np.ndarray
+    hessian_term: np.ndarray
+    r: np.ndarray
+    mean_norm: float  # ||mu||
+
+    @property
+    def gradient_cosine(self) -> float:
+        """max_i |r_i| / (||d_i|| ||eps||): 0 at a stationary point."""
+        norm = np.sqrt(np.diag(self.gram) * self.cost)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return float(np.max(np.where(norm > 0, np.abs(self.r) / norm, 0.0)))
+
+
+def _sums(cache, model, y, eta) -> _Sums:
+    """:class:`_Sums` at ``eta``, kept in the cache with the data they were made for."""
+    eta, slot = cache._slot(model, eta)
+    hit = slot.get("sums")
+    if hit is not None and hit[0] is y:  # the reference held keeps id(y) unique
+        return hit[1]
+    h = cache.hessian(model, eta)  # first: a model's ``derivatives`` give all three at once
+    mu, d = cache.mean(model, eta), cache.jacobian(model, eta)
+    eps = y - mu
+    dh = np.conj(d).T
+    sums = _Sums(eps, float(np.vdot(eps, eps).real), np.real(dh @ d), hessian_residual(h, eps),
+                 np.real(dh @ eps), float(np.linalg.norm(mu)))  # fmt: skip
+    slot["sums"] = (y, sums)
+    return sums
 
 
 def _newton_step(cache, model, y, eta):
@@ -321,22 +351,18 @@ def _newton_step(cache, model, y, eta):
     definite, ||D step|| / ||mu||: the fraction of the mean the step moves,
     cost).
     """
-    h = cache.hessian(model, eta)  # first: a model's ``derivatives`` give all three at once
-    mu, d = cache.mean(model, eta), cache.jacobian(model, eta)
-    eps = y - mu
-    gradient = -np.real(np.conj(d).T @ eps)
-    curvature = np.real(np.conj(d).T @ d) - hessian_residual(h, eps)
+    sums = _sums(cache, model, y, eta)
+    curvature = sums.gram - sums.hessian_term
     scale = 1.0 / np.sqrt(np.abs(np.diag(curvature)) + np.finfo(float).tiny)
-    cost = float(np.vdot(eps, eps).real)
     try:
         factor = np.linalg.cholesky(curvature * np.outer(scale, scale))
     except np.linalg.LinAlgError:  # not a minimum's neighbourhood: no Newton step
-        return None, np.inf, cost
-    rhs = -gradient * scale
-    step = scale * np.linalg.solve(factor.T, np.linalg.solve(factor, rhs))
+        return None, np.inf, sums.cost
+    step = scale * np.linalg.solve(factor.T, np.linalg.solve(factor, sums.r * scale))
+    # ||D step||^2 = step^T Re{D^H D} step
     with np.errstate(invalid="ignore", divide="ignore"):
-        moved = float(np.linalg.norm(d @ step) / np.linalg.norm(mu))
-    return step, (moved if np.isfinite(moved) else np.inf), cost
+        moved = float(np.sqrt(max(step @ sums.gram @ step, 0.0)) / sums.mean_norm)
+    return step, (moved if np.isfinite(moved) else np.inf), sums.cost
 
 
 def _newton_polish(y, cache, assumed, eta, max_iterations: int = 6):
@@ -425,9 +451,9 @@ def pseudo_true(
     canonical = getattr(assumed, "canonical", None)
     if canonical is not None:
         eta = np.asarray(canonical(eta), dtype=float)
-    eps = y - cache.mean(assumed, eta)
-    cosine = _gradient_cosine(cache.jacobian(assumed, eta), eps)
-    return PseudoTrue(eta, converged, message, evaluations, float(np.linalg.norm(eps)), cosine)
+    sums = _sums(cache, assumed, y, eta)
+    return PseudoTrue(eta, converged, message, evaluations, float(np.sqrt(sums.cost)),
+                      sums.gradient_cosine)  # fmt: skip
 
 
 def _levenberg_marquardt(y, cache, assumed, start, max_evaluations):
@@ -568,10 +594,15 @@ def check_gradient_term(
     """
     fim_term = (2.0 / noise_variance) * np.sum(np.abs(jacobian) ** 2, axis=0)
     gradient_term = (4.0 / noise_variance**2) * np.real(np.conj(jacobian).T @ residual) ** 2
+    return _gradient_term_ratio(fim_term, gradient_term, tolerance, stacklevel=5)
+
+
+def _gradient_term_ratio(fim_term, gradient_term, tolerance, stacklevel: int = 4) -> float:
+    """max_i gradient_term_i / fim_term_i (B's diagonal, eq. (25)); warns above tolerance."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = float(np.max(np.where(fim_term > 0, gradient_term / fim_term, 0.0)))
     if ratio > tolerance:
-        _warn_gradient_term(ratio, tolerance, stacklevel=4)
+        _warn_gradient_term(ratio, tolerance, stacklevel=stacklevel)
     return ratio
 
 
@@ -646,10 +677,12 @@ def mcrb(
             stacklevel=2,
         )  # fmt: skip
     eta_bar = solution.parameter
-    eps = data - cache.mean(assumed, eta_bar)
-    d = cache.jacobian(assumed, eta_bar)
-    a, b = misspecified_matrices(eps, d, cache.hessian(assumed, eta_bar), noise_variance)
-    ratio = check_gradient_term(d, eps, noise_variance, gradient_tolerance)
+    sums = _sums(cache, assumed, data, eta_bar)  # the sums the solver made there
+    fim = (2.0 / noise_variance) * sums.gram  # (2/s2) Re{D^H D}
+    a = (2.0 / noise_variance) * sums.hessian_term - fim  # Eq. (24)
+    gradient_term = (4.0 / noise_variance**2) * np.outer(sums.r, sums.r)
+    b = fim + gradient_term  # Eq. (25)
+    ratio = _gradient_term_ratio(np.diag(fim), np.diag(gradient_term), gradient_tolerance)
     names = getattr(assumed, "parameter_names", None)
     a_inv = -inverse_fim(-a, names, "matrix -A of eq. (24)")  # -A: positive definite
     bound = a_inv @ b @ a_inv  # Eq. (20)
@@ -657,8 +690,6 @@ def mcrb(
     if assumed_true_parameter is not None:
         bias = np.asarray(assumed_true_parameter, dtype=float) - eta_bar
         lower = bound + np.outer(bias, bias)  # Eq. (20)
-    r = np.real(np.conj(d).T @ eps)
-    gradient_term = (4.0 / noise_variance**2) * np.outer(r, r)  # of B, eq. (25)
     return Misspecified(
         assumed, true_model, eta_true, solution, a, b, bound, lower, ratio,
         dict(true_quantities or {}), gradient_term, gradient_tolerance,

@@ -108,8 +108,9 @@ def misspecified_matrices(
 def hessian_residual(hessian: np.ndarray, residual: np.ndarray) -> np.ndarray:
     """Re{sum_m conj(H_m) eps_m}: the second-derivative term of A (eq. (24)), [P, P].
 
-    As one matrix-vector product, eps^H [M, P P] (Re{conj(z)} = Re{z}): no
-    conjugated copy of the Hessian.
+    As one matrix-vector product, [P P, M] conj(eps) (Re{conj(z)} = Re{z}): no
+    conjugated copy of the Hessian, and none at all when it is laid out [P, P, M]
+    (:func:`hwiloc.models.gain.with_gain`).
 
     Parameters
     ----------
@@ -119,7 +120,8 @@ def hessian_residual(hessian: np.ndarray, residual: np.ndarray) -> np.ndarray:
         eps. [V]
     """
     m, p, _ = hessian.shape
-    return np.real(np.conj(residual) @ hessian.reshape(m, p * p)).reshape(p, p)
+    rows = np.moveaxis(hessian, 0, -1).reshape(p * p, m)  # no copy for a [P, P, M]-laid Hessian
+    return np.real(rows @ np.conj(residual)).reshape(p, p)
 
 
 def crb(model, parameter: np.ndarray, noise_variance: float, names=None) -> np.ndarray:

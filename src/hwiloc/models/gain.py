@@ -34,17 +34,21 @@ def with_gain(
     """
     m, g = geometric_first.shape
     first = gain_jacobian(mu, geometric_first, magnitude)
-    second = np.empty((m, g + 2, g + 2), complex)
-    second[:, :g, :g] = geometric_second
-    second[:, :, g] = first / magnitude  # d/d|alpha| of d mu/d eta_i
-    second[:, :, g + 1] = 1j * first  # d/dphi of d mu/d eta_i
-    second[:, g, g] = 0.0  # mu is linear in |alpha|
-    second[:, g, g + 1] = 1j * first[:, g]
-    second[:, g + 1, g + 1] = -mu
-    second[:, g, :g] = second[:, :g, g]
-    second[:, g + 1, :g] = second[:, :g, g + 1]
-    second[:, g + 1, g] = second[:, g, g + 1]
-    return first, second
+    first_t = first.T  # [G+2, M]
+    # built as [G+2, G+2, M], each entry a contiguous row, and returned as an [M, G+2, G+2]
+    # view of it: entry-by-entry writes into [M, G+2, G+2] are strided and cost more than
+    # all the arithmetic
+    second = np.empty((g + 2, g + 2, m), complex)
+    second[:g, :g] = np.moveaxis(geometric_second, 0, -1)
+    second[:, g] = first_t / magnitude  # d/d|alpha| of d mu/d eta_i
+    second[:, g + 1] = 1j * first_t  # d/dphi of d mu/d eta_i
+    second[g, g] = 0.0  # mu is linear in |alpha|
+    second[g, g + 1] = 1j * first_t[g]
+    second[g + 1, g + 1] = -mu
+    second[g, :g] = second[:g, g]
+    second[g + 1, :g] = second[:g, g + 1]
+    second[g + 1, g] = second[g, g + 1]
+    return first, np.moveaxis(second, -1, 0)
 
 
 def canonical_gain(eta: np.ndarray, magnitude_index: int) -> np.ndarray:
