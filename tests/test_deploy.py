@@ -1,6 +1,7 @@
 """The workflow deployed the Snakemake way: `snakedeploy deploy-workflow` into a
 project of its own, run there with the user's config, report after the run."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 
 from hwiloc.io.netcdf import config_of, read_dataset
@@ -28,6 +30,25 @@ def source_copy(dest):
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, dest / name)
     return dest
+
+
+# Each rule's conda environment as Snakemake itself resolves it (its API, no conda needed:
+# conda only enters when an environment is created).
+RULE_ENVIRONMENTS = r"""
+import json, sys
+from pathlib import Path
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import (ConfigSettings, DeploymentSettings, OutputSettings,
+                                      ResourceSettings, StorageSettings)
+with SnakemakeApi(OutputSettings(quiet=True)) as api:
+    workflow = api.workflow(
+        resource_settings=ResourceSettings(cores=1), config_settings=ConfigSettings(),
+        storage_settings=StorageSettings(), deployment_settings=DeploymentSettings(),
+        snakefile=Path(sys.argv[1]), workdir=Path.cwd(),
+    )
+    rules = workflow._workflow.rules
+    print(json.dumps({r.name: str(r.conda_env) if r.conda_env else None for r in rules}))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +100,20 @@ def test_the_deployed_workflow_runs_with_the_users_config(project):
         assert (project / target).stat().st_size > 0
     html = (project / "report.html").read_text()
     assert "fig3a.png" in html and "Fig. 3" in html
+
+
+def test_the_deployed_rules_declare_an_environment_that_installs_hwiloc_from_its_source(project):
+    result = subprocess.run(
+        [sys.executable, "-c", RULE_ENVIRONMENTS, "workflow/Snakefile"],
+        cwd=project, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    envs = json.loads(result.stdout.strip().splitlines()[-1])
+    declared = {path for name, path in envs.items() if name != "all"}
+    assert len(envs) > 30 and len(declared) == 1 and envs["all"] is None
+    (path,) = declared
+    assert Path(path).parent == project / ".snakemake" / "hwiloc"  # the user's project
+    env = yaml.safe_load(Path(path).read_text())
+    source = project.parent / "hwiloc"  # the module's source (snakedeploy's, as a path)
+    assert env["dependencies"][-1] == {"pip": [f"-e {source}"]}
+    assert "numba>=0.59" in env["dependencies"] and "python>=3.11" in env["dependencies"]

@@ -11,7 +11,7 @@ rule chen2022_realization:
     params:
         cfg=chen2022_params(),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/chen2022/realization_{CKEY}.log",
     script:
@@ -26,7 +26,7 @@ rule chen2022_bounds:
     params:
         cfg=chen2022_params("power_dbm"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/chen2022/bounds_{CKEY}.log",
     script:
@@ -41,7 +41,7 @@ rule chen2022_shard:
     params:
         cfg=chen2022_shard_params,
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/{experiment}/{ckey}/shard{shard}.log",
     script:
@@ -57,7 +57,7 @@ rule chen2022_gather:
     params:
         cfg=chen2022_gather_params,
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/{experiment}/{ckey}/gather.log",
     script:
@@ -73,7 +73,7 @@ rule chen2022_fig2:
         pdf=f"{C}/figures/fig2.pdf",
         png=report(f"{C}/figures/fig2.png", caption="../report/chen2022_fig2.rst", category="chen2022"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/figures/fig2.log",
     script:
@@ -88,7 +88,7 @@ rule chen2022_fig3:
         pdf=f"{C}/figures/fig3.pdf",
         png=report(f"{C}/figures/fig3.png", caption="../report/chen2022_fig3.rst", category="chen2022"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/figures/fig3.log",
     script:
@@ -103,7 +103,7 @@ rule chen2022_fig4:
         pdf=f"{C}/figures/fig4.pdf",
         png=report(f"{C}/figures/fig4.png", caption="../report/chen2022_fig4.rst", category="chen2022"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/figures/fig4.log",
     script:
@@ -118,7 +118,7 @@ rule chen2022_table1:
     params:
         cfg=chen2022_params(),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/figures/table1.log",
     script:
@@ -137,7 +137,7 @@ rule chen2022_claims:
         csv=report(f"{C}/claims.csv", caption="../report/chen2022_claims.rst", category="chen2022"),
         md=f"{C}/claims.md",
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/claims.log",
     script:
@@ -156,7 +156,7 @@ rule chen2022_assumptions:
         paper="chen2022",
         cfg=chen2022_params("power_dbm", "assumptions"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/chen2022/assumptions.log",
     script:

@@ -325,6 +325,24 @@ wildcard_constraints:
 
 
 # --- compiled kernels -------------------------------------------------------------
+# The rules' software environment with --sdm conda (hwiloc.deployment): the runtime
+# requirements of the installed package and the package itself, installed from the
+# very source this workflow was read from (a clone, a git+file:// repository, or the
+# github(...)/gitlab(...) module of a snakedeploy project). Environment files with
+# `pip: -e .` break once Snakemake copies them; this one names its source absolutely.
+# Written to .snakemake/hwiloc/ of the working directory, named by its content.
+from hwiloc.deployment import write_rule_environment
+
+try:
+    RULE_ENV = write_rule_environment(
+        workflow.current_basedir, os.path.join(".snakemake", "hwiloc")
+    )
+except ValueError as error:
+    methods = workflow.deployment_settings.deployment_method
+    if any(method.name == "CONDA" for method in methods):
+        raise WorkflowError(f"--sdm conda: {error}") from None
+    RULE_ENV = workflow.source_path("../../environment.yml")  # used by --sdm conda only
+
 # Every job is a new process: numba's compiled kernels (hwiloc.kernels) are cached
 # on disk so that a job loads them instead of compiling. The cache goes in the
 # working directory's .snakemake/ (writable, shared by the jobs of a cluster run),

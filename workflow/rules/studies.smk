@@ -14,7 +14,7 @@ for _name, _entry in STUDIES.items():
             entry=_entry,
             cfg=study_cfg(_entry["kind"]),
         conda:
-            "../../environment.yml"
+            RULE_ENV
         log:
             f"results/logs/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}.log",
         script:
@@ -39,7 +39,7 @@ for _name, _entry in STUDIES.items():
             name=_name,
             kind=_entry["kind"],
         conda:
-            "../../environment.yml"
+            RULE_ENV
         log:
             f"results/logs/studies/{_name}/figure.log",
         script:

@@ -11,7 +11,7 @@ rule xlmimo2022_bounds:
     params:
         cfg=config["xlmimo2022"],
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/xlmimo2022/bounds.log",
     script:
@@ -26,7 +26,7 @@ rule xlmimo2022_fig1:
         pdf=f"{X}/figures/fig1.pdf",
         png=report(f"{X}/figures/fig1.png", caption="../report/xlmimo2022_fig1.rst", category="xlmimo2022"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/xlmimo2022/fig1.log",
     script:
@@ -42,7 +42,7 @@ rule xlmimo2022_claims:
         csv=report(f"{X}/claims.csv", caption="../report/xlmimo2022_claims.rst", category="xlmimo2022"),
         md=f"{X}/claims.md",
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/xlmimo2022/claims.log",
     script:

@@ -10,7 +10,7 @@ rule zhang2025_scenario:
     params:
         cfg=zhang2025_params("scenario"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/zhang2025/scenario/{{key}}.log",
     script:
@@ -26,7 +26,7 @@ rule zhang2025_phase_offsets:
     params:
         cfg=zhang2025_params("offsets"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/zhang2025/impairments/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
@@ -41,7 +41,7 @@ rule zhang2025_crlb:
     params:
         cfg=zhang2025_params("crlb"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/zhang2025/crlb/{{key}}/{{offset_type}}.log",
     script:
@@ -57,7 +57,7 @@ rule zhang2025_saf:
     params:
         cfg=zhang2025_params("saf"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/zhang2025/saf/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
@@ -72,7 +72,7 @@ rule zhang2025_pmsr_shard:
     params:
         cfg=zhang2025_params("pmsr"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_shard{{shard}}.log",
     script:
@@ -88,7 +88,7 @@ rule zhang2025_pmsr_gather:
     params:
         cfg=zhang2025_params("pmsr"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_gather.log",
     script:
@@ -106,7 +106,7 @@ rule zhang2025_fig3:
         fig3b_pdf=f"{Z}/figures/fig3b.pdf",
         fig3b_png=report(f"{Z}/figures/fig3b.png", caption="../report/fig3.rst", category="zhang2025"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/figures/fig3.log",
     script:
@@ -121,7 +121,7 @@ rule zhang2025_saf_figure:
         pdf=f"{Z}/figures/{{case}}.pdf",
         png=report(f"{Z}/figures/{{case}}.png", caption="../report/saf.rst", category="zhang2025"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/figures/{case}.log",
     script:
@@ -137,7 +137,7 @@ rule zhang2025_fig7:
         pdf=f"{Z}/figures/fig7.pdf",
         png=report(f"{Z}/figures/fig7.png", caption="../report/fig7.rst", category="zhang2025"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/figures/fig7.log",
     script:
@@ -152,7 +152,7 @@ rule zhang2025_table1:
     params:
         cfg=zhang2025_params("scenario"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/figures/table1.log",
     script:
@@ -178,7 +178,7 @@ rule zhang2025_claims:
         max_antennas=ZCFG["crlb"]["max_antennas_for_claim"],
         source=MCFG["source"],
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/claims.log",
     script:
@@ -191,7 +191,7 @@ rule zhang2025_emulate_capture:
     params:
         cfg=zhang2025_measured_params("data"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/measured/emulate_{capture}.log",
     script:
@@ -207,7 +207,7 @@ rule zhang2025_calibrate:
         cfg=zhang2025_measured_params("data"),
         name=MCFG["calibration_capture"],
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         f"results/logs/zhang2025/measured/calibrate_{MCFG['calibration_capture']}.log",
     script:
@@ -223,7 +223,7 @@ rule zhang2025_evaluate:
     params:
         cfg=zhang2025_measured_params("evaluate"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/measured/evaluate_{capture}.log",
     script:
@@ -241,7 +241,7 @@ rule zhang2025_fig9:
         calibration_capture=MCFG["calibration_capture"],
         source=MCFG["source"],
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/figures/fig9.log",
     script:
@@ -256,7 +256,7 @@ rule zhang2025_fig2:
         pdf=f"{Z}/figures/fig2.pdf",
         png=report(f"{Z}/figures/fig2.png", caption="../report/fig2.rst", category="zhang2025"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/figures/fig2.log",
     script:
@@ -278,7 +278,7 @@ rule zhang2025_assumptions:
         paper="zhang2025",
         cfg=zhang2025_params("assumptions"),
     conda:
-        "../../environment.yml"
+        RULE_ENV
     log:
         "results/logs/zhang2025/assumptions.log",
     script:
