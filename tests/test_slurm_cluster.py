@@ -90,9 +90,9 @@ def run_snakemake(workdir: Path, args: list[str], env: dict[str, str]) -> tuple[
     return output, wall
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory, request):
-    """The quick DAG by the README's cluster command, then locally: (slurm, local) dirs."""
+def readme_cluster_run() -> tuple[dict[str, str], list[str], str, str]:
+    """(environment, snakemake arguments, account, partition) of the README's cluster command
+    on this cluster."""
     exports, command = readme_cluster_command()
     account, partition = default_account_and_partition()
     env = dict(os.environ)
@@ -101,6 +101,13 @@ def runs(tmp_path_factory, request):
     args = command[1:]
     profile = args.index("--profile") + 1
     args[profile] = str(ROOT / args[profile])  # the README runs from the repository root
+    return env, args, account, partition
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, request):
+    """The quick DAG by the README's cluster command, then locally: (slurm, local) dirs."""
+    env, args, account, partition = readme_cluster_run()
     slurm = tmp_path_factory.mktemp("slurm")
     output, slurm_wall = run_snakemake(
         slurm, [*args, "--snakefile", str(ROOT / "Snakefile"), "--configfile", str(QUICK)], env
@@ -174,3 +181,25 @@ def test_results_equal_a_local_run_bit_for_bit(runs):
             assert a.read_bytes() == b.read_bytes(), name
         else:  # PDF: the creation date differs
             assert a.read_bytes()[:5] == b.read_bytes()[:5] == b"%PDF-", name
+
+
+def test_the_readmes_squeue_escape_completes_cluster_jobs(tmp_path):
+    """The README's escape for clusters without accounting: job states from squeue."""
+    section = (ROOT / "README.md").read_text().split("## Running on a cluster")[1]
+    escape = re.search(r"Add `(--slurm-status-command squeue)`", section)
+    assert escape, "README: the squeue escape is no longer documented as a flag"
+    env, args, _, _ = readme_cluster_run()
+    target = "results/xlmimo2022/bounds.nc"  # one cluster job
+    output, _ = run_snakemake(
+        tmp_path,
+        [target, *args, *shlex.split(escape.group(1)), "--snakefile", str(ROOT / "Snakefile"),
+         "--configfile", str(QUICK)],  # the target first: --configfile takes every word after it
+        env,
+    )  # fmt: skip
+    jobs = re.findall(r"has been submitted with SLURM jobid (\d+)", output)
+    assert len(jobs) == 1 and (tmp_path / target).stat().st_size > 0, output[-3000:]
+    state = subprocess.run(
+        ["sacct", "-X", "-n", "-P", "-o", "State", "-j", jobs[0]],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout.split()  # fmt: skip
+    assert state == ["COMPLETED"]
