@@ -427,7 +427,7 @@ def pseudo_true(
     cache : PointCache, optional
         Shared with other calls on the same models (a sweep of noise variances).
     """
-    y = np.ravel(np.asarray(true_mean, dtype=complex))
+    y = _data_vector(true_mean)
     start = np.asarray(start, dtype=float)
     _num_parameters(assumed, start)
     cache = PointCache() if cache is None else cache
@@ -454,6 +454,14 @@ def pseudo_true(
     sums = _sums(cache, assumed, y, eta)
     return PseudoTrue(eta, converged, message, evaluations, float(np.sqrt(sums.cost)),
                       sums.gradient_cosine)  # fmt: skip
+
+
+def _data_vector(values) -> np.ndarray:
+    """``values`` as [M] complex: the same object when it already is one (the point cache
+    keeps sums per data object)."""
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype == complex:
+        return values
+    return np.ravel(np.asarray(values, dtype=complex))
 
 
 def _levenberg_marquardt(y, cache, assumed, start, max_evaluations):
