@@ -43,6 +43,13 @@ def test_a_source_outside_the_repository_is_refused_by_name(tmp_path):
         deployment.package_requirement("https://example.org/hwiloc/Snakefile")
 
 
+def test_without_the_installed_package_the_environment_is_refused_by_name(monkeypatch):
+    # run from a source tree on PYTHONPATH, the package has no metadata to list
+    monkeypatch.setattr(deployment, "PACKAGE", "hwiloc-not-installed")
+    with pytest.raises(ValueError, match="hwiloc-not-installed is not installed where Snakemake"):
+        deployment.rule_environment("-e /somewhere")
+
+
 def test_the_environment_holds_the_runtime_requirements_and_the_package(tmp_path):
     path = deployment.write_rule_environment(LocalSourceFile(str(ROOT / "workflow")), tmp_path)
     env = yaml.safe_load(open(path).read())

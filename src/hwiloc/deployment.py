@@ -102,7 +102,13 @@ def _conda_packages(requirement: str) -> list[str]:
 
 def rule_environment(requirement: str) -> dict:
     """The conda environment of the rules: runtime requirements, then the package by pip."""
-    meta = metadata.metadata(PACKAGE)
+    try:
+        meta = metadata.metadata(PACKAGE)
+    except metadata.PackageNotFoundError:
+        raise ValueError(
+            f"{PACKAGE} is not installed where Snakemake runs (the rules' environment lists the "
+            f"installed package's requirements): pip install -e /path/to/{PACKAGE}"
+        ) from None
     runtime = [r for r in (metadata.requires(PACKAGE) or []) if "extra ==" not in r]
     packages = [f"python{meta['Requires-Python'] or ''}"]
     for r in runtime:
