@@ -121,3 +121,23 @@ def test_apply_refuses_a_mismatched_calibration(clean_case):
         apply_calibration(np.ones((32, 100), complex), cal, "both")
     with pytest.raises(ValueError, match="stage"):
         apply_calibration(np.ones((64, 100), complex), cal, "spatial-only")
+
+
+def test_fig2_says_where_its_capture_came_from():
+    import matplotlib.pyplot as plt
+    import xarray as xr
+
+    from hwiloc.plotting.zhang2025 import fig2
+
+    rng = np.random.default_rng(3)
+    calibration = xr.Dataset(
+        {"frequency_offset": (("antenna", "subcarrier"), rng.normal(0, 0.3, (8, 10))),
+         "spatial_offset": ("antenna", rng.uniform(-1, 1, 8))},
+        attrs={"capture": "calib", "num_symbols": 5},
+    )  # fmt: skip
+    fit = {"frequency_mean": 0.0, "frequency_std": 0.3, "spatial_centre": 0.0,
+           "spatial_half_width": 1.0}  # fmt: skip
+    for source, word in (("emulator", "emulated"), ("kuleuven", "measured")):
+        figure = fig2(calibration, fit, source)
+        assert f"from {word} capture 'calib'" in figure._suptitle.get_text()
+        plt.close(figure)

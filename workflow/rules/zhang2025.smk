@@ -255,6 +255,8 @@ rule zhang2025_fig2:
     output:
         pdf=f"{Z}/figures/fig2.pdf",
         png=report(f"{Z}/figures/fig2.png", caption="../report/fig2.rst", category="zhang2025"),
+    params:
+        source=MCFG["source"],
     conda:
         RULE_ENV
     log:

@@ -166,8 +166,12 @@ def _length(meters: float) -> str:
     return f"{meters * 100:.2f} cm" if meters < 1 else f"{meters:.2f} m"
 
 
-def fig2(calibration: xr.Dataset, fit: dict):
-    """Fig. 2: histograms of the estimated offsets with fitted Gaussian and uniform densities."""
+def fig2(calibration: xr.Dataset, fit: dict, source: str):
+    """Fig. 2: histograms of the estimated offsets with fitted Gaussian and uniform densities.
+
+    ``source`` is config ``measured.source``: the title says "emulated capture"
+    when the captures come from the emulator, "measured capture" otherwise.
+    """
     fig, (ax_f, ax_a) = new_figure(1, 2, figsize=(8.4, 3.2))
     freq = calibration["frequency_offset"].values.ravel()
     ax_f.hist(freq, bins=60, density=True, color="C0", alpha=0.6, label=r"estimated $\phi^f_{nk}$")
@@ -188,7 +192,8 @@ def fig2(calibration: xr.Dataset, fit: dict):
     ax_a.set_title("(b) spatial phase offset: uniform")
     ax_a.legend()
     fig.suptitle(
-        f"Fig. 2: offsets estimated from capture '{calibration.attrs['capture']}' "
+        f"Fig. 2: offsets estimated from {'emulated' if source == 'emulator' else 'measured'} "
+        f"capture '{calibration.attrs['capture']}' "
         f"({calibration.attrs['num_symbols']} symbols)"
     )
     return fig
