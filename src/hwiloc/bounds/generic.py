@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from hwiloc.bounds.fisher import fisher_information, inverse_fim
-from hwiloc.bounds.misspecified import hessian_residual
+from hwiloc.bounds.misspecified import hessian_residual, matrices_from_sums
 
 
 @dataclass(frozen=True)
@@ -686,11 +686,11 @@ def mcrb(
         )  # fmt: skip
     eta_bar = solution.parameter
     sums = _sums(cache, assumed, data, eta_bar)  # the sums the solver made there
-    fim = (2.0 / noise_variance) * sums.gram  # (2/s2) Re{D^H D}
-    a = (2.0 / noise_variance) * sums.hessian_term - fim  # Eq. (24)
-    gradient_term = (4.0 / noise_variance**2) * np.outer(sums.r, sums.r)
-    b = fim + gradient_term  # Eq. (25)
-    ratio = _gradient_term_ratio(np.diag(fim), np.diag(gradient_term), gradient_tolerance)
+    a, b, gradient_term = matrices_from_sums(  # Eqs. (24), (25)
+        sums.gram, sums.hessian_term, sums.r, noise_variance
+    )
+    fim_diagonal = (2.0 / noise_variance) * np.diag(sums.gram)
+    ratio = _gradient_term_ratio(fim_diagonal, np.diag(gradient_term), gradient_tolerance)
     names = getattr(assumed, "parameter_names", None)
     a_inv = -inverse_fim(-a, names, "matrix -A of eq. (24)")  # -A: positive definite
     bound = a_inv @ b @ a_inv  # Eq. (20)

@@ -98,11 +98,40 @@ def misspecified_matrices(
     -------
     a, b : [P, P], float
     """
-    fim = fisher_information(jacobian, noise_variance)  # (2/s2) Re{D^H D}
-    a = (2.0 / noise_variance) * hessian_residual(hessian, residual) - fim  # Eq. (24)
-    r = np.real(np.conj(jacobian).T @ residual)  # Re{(d mu_2 / d eta_i)^H eps}
-    b = fim + (4.0 / noise_variance**2) * np.outer(r, r)  # Eq. (25)
+    require_positive("noise_variance", noise_variance)
+    dh = np.conj(jacobian).T
+    a, b, _ = matrices_from_sums(
+        np.real(dh @ jacobian), hessian_residual(hessian, residual), np.real(dh @ residual),
+        noise_variance,
+    )  # fmt: skip
     return a, b
+
+
+def matrices_from_sums(
+    gram: np.ndarray, hessian_term: np.ndarray, r: np.ndarray, noise_variance: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A, B (eqs. (24), (25)) and B's gradient term from the sums over the observations.
+
+    Parameters
+    ----------
+    gram : [P, P], float
+        Re{D^H D}.
+    hessian_term : [P, P], float
+        Re{sum_m conj(H_m) eps_m} (:func:`hessian_residual`).
+    r : [P], float
+        Re{D^H eps}: Re{(d mu_2 / d eta_i)^H eps}.
+    noise_variance : float
+        sigma^2. [V^2]
+
+    Returns
+    -------
+    a, b, gradient_term : [P, P], float
+        gradient_term = (4 / sigma^4) r r^T, the part of B that vanishes at eta_bar.
+    """
+    fim = (2.0 / noise_variance) * gram  # (2/s2) Re{D^H D}
+    a = (2.0 / noise_variance) * hessian_term - fim  # Eq. (24)
+    gradient_term = (4.0 / noise_variance**2) * np.outer(r, r)
+    return a, fim + gradient_term, gradient_term  # Eq. (25)
 
 
 def hessian_residual(hessian: np.ndarray, residual: np.ndarray) -> np.ndarray:

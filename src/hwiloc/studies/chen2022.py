@@ -256,7 +256,7 @@ def bound_errors_vs_power(
     out = []
     for p in powers:
         if "pa" not in impairments or p == reference:
-            crb_m1, _, lb = (at(b, p) for b in at_reference)
+            crb_m1, lb = at(at_reference[0], p), at(at_reference[2], p)
         else:
             crb_m1, _, lb = _bounds(system, hardware, p, impairments, with_crb_m2=False)
         out.append(_errors(crb_m1, at(at_reference[1], p), lb))
