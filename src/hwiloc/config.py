@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from hwiloc.constants import SPEED_OF_LIGHT
+from hwiloc.constants import ANGLE_GRID_MARGIN, SPEED_OF_LIGHT
 
 
 class ConfigError(ValueError):
@@ -263,8 +263,6 @@ def saf_grid_problems(cfg: dict) -> list[str]:
 
 def _chen2022_relations(c: dict) -> list[str]:
     """chen2022: ULA on the y axis at the origin, UE in front of it (x > 0), Sec. II."""
-    from hwiloc.studies.chen2022 import ANGLE_GRID_MARGIN
-
     problems = []
     key = "config key 'chen2022"
     s = c["system"]

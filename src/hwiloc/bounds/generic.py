@@ -39,7 +39,6 @@ References
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -48,36 +47,11 @@ from hwiloc.bounds.fisher import fisher_information, inverse_fim
 from hwiloc.bounds.misspecified import hessian_residual, matrices_from_sums
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A derived quantity q = g(eta) of a model's parameters (position, angle, distance).
-
-    Parameters
-    ----------
-    function : callable eta [P] -> q [Q] (or scalar), float
-        The map. Written with ``jax.numpy`` it gets its Jacobian by autodiff.
-    unit : str
-        Unit of q, e.g. ``"m"`` or ``"deg"``.
-    jacobian : callable eta [P] -> [Q, P], float, optional
-        d g / d eta, analytic. Without it, JAX computes it.
-    """
-
-    function: Callable
-    unit: str
-    jacobian: Callable | None = None
-
-    def __post_init__(self):
-        if not callable(self.function):
-            raise ValueError(
-                f"Quantity function must be callable, got {type(self.function).__name__}"
-            )
-
-
 # --- derivatives: the model's own, else automatic -----------------------------
 def _automatic(model):
     cache = model.__dict__.setdefault("_hwiloc_autodiff", {})
     if "mean" not in cache:
-        from hwiloc.bounds.autodiff import mean_derivatives
+        from hwiloc.autodiff import mean_derivatives
 
         cache["mean"] = mean_derivatives(model.mean)
     return cache["mean"]
@@ -199,7 +173,7 @@ def quantity_jacobian(model, name: str, eta) -> np.ndarray:
     else:
         cache = model.__dict__.setdefault("_hwiloc_autodiff", {})
         if name not in cache:
-            from hwiloc.bounds.autodiff import quantity_jacobian as automatic
+            from hwiloc.autodiff import quantity_jacobian as automatic
 
             cache[name] = automatic(q.function)
         g = cache[name](eta)

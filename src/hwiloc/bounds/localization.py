@@ -2,47 +2,16 @@
 
 Chen et al. (2022), eqs. (16)-(19): eta = [theta, tau, |alpha|, angle(alpha)],
 state s = [x, y, |alpha|, angle(alpha)], theta = atan2(y, x), tau = ||p|| / c.
-:func:`channel_quantities` states these maps for the generic engine
-(:mod:`hwiloc.bounds.generic`), with c the model's.
+The model states these maps for the generic engine
+(:func:`hwiloc.models.ofdm_los.channel_quantities`, with c the model's); this
+module reads the bounds through them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from hwiloc.bounds.generic import Quantity
 from hwiloc.constants import SPEED_OF_LIGHT
-
-
-def channel_quantities(num_parameters: int, speed_of_light: float = SPEED_OF_LIGHT) -> dict:
-    """Angle [deg], distance c tau [m] and position [m] of eta = [theta, tau, ...], eqs. (16)-(19).
-
-    Each with its analytic Jacobian over the ``num_parameters`` entries of eta.
-    """
-    c = float(speed_of_light)
-
-    def rows(*first_two):
-        g = np.zeros((len(first_two), num_parameters))
-        g[:, :2] = first_two
-        return g
-
-    def position(eta):
-        return c * eta[1] * np.array([np.cos(eta[0]), np.sin(eta[0])])
-
-    def position_jacobian(eta):
-        theta, tau = eta[0], eta[1]
-        return rows(
-            [-c * tau * np.sin(theta), c * np.cos(theta)],
-            [c * tau * np.cos(theta), c * np.sin(theta)],
-        )  # Eq. (19): d p / d (theta, tau)
-
-    return {
-        "angle": Quantity(
-            lambda eta: np.degrees(eta[0]), "deg", lambda eta: rows([180 / np.pi, 0.0])
-        ),
-        "distance": Quantity(lambda eta: c * eta[1], "m", lambda eta: rows([0.0, c])),
-        "position": Quantity(position, "m", position_jacobian),
-    }
 
 
 def quantity_errors(bound, kind: str | None = None) -> dict:
@@ -50,8 +19,9 @@ def quantity_errors(bound, kind: str | None = None) -> dict:
 
     ``bound`` is a :class:`~hwiloc.bounds.generic.CramerRao` or
     :class:`~hwiloc.bounds.generic.Misspecified` of a model with
-    :func:`channel_quantities`; AEB = sqrt(C_angle) (eq. (17)), DEB = sqrt(C_distance)
-    (eq. (18)), PEB = sqrt(tr C_position) (eq. (19)), each with its squared bias for the LB.
+    :func:`~hwiloc.models.ofdm_los.channel_quantities`; AEB = sqrt(C_angle) (eq. (17)),
+    DEB = sqrt(C_distance) (eq. (18)), PEB = sqrt(tr C_position) (eq. (19)), each with its
+    squared bias for the LB.
     """
     args = () if kind is None else (kind,)
     return {

@@ -21,6 +21,39 @@ import numpy as np
 
 from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.models.gain import canonical_gain, gain_jacobian, with_gain
+from hwiloc.models.quantity import Quantity
+
+
+def channel_quantities(num_parameters: int, speed_of_light: float = SPEED_OF_LIGHT) -> dict:
+    """Angle [deg], distance c tau [m] and position [m] of eta = [theta, tau, ...], eqs. (16)-(19).
+
+    Each with its analytic Jacobian over the ``num_parameters`` entries of eta.
+    """
+    c = float(speed_of_light)
+
+    def rows(*first_two):
+        g = np.zeros((len(first_two), num_parameters))
+        g[:, :2] = first_two
+        return g
+
+    def position(eta):
+        return c * eta[1] * np.array([np.cos(eta[0]), np.sin(eta[0])])
+
+    def position_jacobian(eta):
+        theta, tau = eta[0], eta[1]
+        return rows(
+            [-c * tau * np.sin(theta), c * np.cos(theta)],
+            [c * tau * np.cos(theta), c * np.sin(theta)],
+        )  # Eq. (19): d p / d (theta, tau)
+
+    return {
+        "angle": Quantity(
+            lambda eta: np.degrees(eta[0]), "deg", lambda eta: rows([180 / np.pi, 0.0])
+        ),
+        "distance": Quantity(lambda eta: c * eta[1], "m", lambda eta: rows([0.0, c])),
+        "position": Quantity(position, "m", position_jacobian),
+    }
+
 
 
 @dataclass(frozen=True)
@@ -61,8 +94,6 @@ class OfdmLosModel:
     @cached_property
     def quantities(self) -> dict:
         """Angle [deg], distance [m] and position [m] of eta, for :mod:`hwiloc.bounds.generic`."""
-        from hwiloc.bounds.localization import channel_quantities
-
         return channel_quantities(4, self.speed_of_light)
 
     def canonical(self, eta: np.ndarray) -> np.ndarray:

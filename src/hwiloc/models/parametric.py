@@ -4,7 +4,7 @@ This is the "bring your own model" interface of :mod:`hwiloc.bounds.generic`.
 A model is a function eta -> mu(eta) (complex, any shape, flattened by the
 engine) of a real parameter vector whose entries have names and units; the
 first and second derivatives are optional (exact automatic differentiation
-with JAX when not given, :mod:`hwiloc.bounds.autodiff`); and the model states
+with JAX when not given, :mod:`hwiloc.autodiff`); and the model states
 the maps from its parameters to the quantities a user cares about (position,
 angle, distance, ...), each with its unit. Constants such as the speed of light
 belong to the model (a field or a closure), not to a module.
@@ -43,7 +43,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from hwiloc.bounds.generic import Quantity
+from hwiloc.models.quantity import Quantity
 
 try:  # 64-bit JAX before any model array is built (see the module docstring)
     import jax

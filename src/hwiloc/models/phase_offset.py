@@ -191,7 +191,7 @@ class LosPositionModel:
     @property
     def quantities(self) -> dict:
         """The position p = eta[:2] [m], for :mod:`hwiloc.bounds.generic`."""
-        from hwiloc.bounds.generic import Quantity
+        from hwiloc.models.quantity import Quantity
 
         return {"position": Quantity(lambda eta: eta[:2], "m", lambda eta: np.eye(2, 4))}
 

@@ -5,7 +5,7 @@ Localization Perspective", IEEE GLOBECOM 2022; the model as the authors' code
 states it (``chenhui07c8/Radio_Localization``, folder
 ``3-XLMIMO_Model_Mismatch_Analysis/matlab_code``: ``get_Rx_symbol.m``,
 ``update_parameters.m``), re-derived here, written with ``jax.numpy`` so that
-every derivative is automatic (:mod:`hwiloc.bounds.autodiff`).
+every derivative is automatic (:mod:`hwiloc.autodiff`).
 
 A single-antenna UE at p = (x, y) sends s_k = 1 on K subcarriers
 f_k = f_c + k W / K (k = 0..K-1) with power P; an N-element ULA along the y
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwiloc.bounds.autodiff import INSTALL_HINT
+from hwiloc.autodiff import INSTALL_HINT
 
 try:
     import jax.numpy as jnp

@@ -21,7 +21,7 @@ from hwiloc.bounds.localization import (
     quantity_errors,
 )
 from hwiloc.claims import Measured, register
-from hwiloc.constants import SPEED_OF_LIGHT
+from hwiloc.constants import ANGLE_GRID_MARGIN, SPEED_OF_LIGHT
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments.hardware import (
     HardwareRealization,
@@ -39,7 +39,6 @@ REFERENCE = (
     "Impairments, IEEE ICC Workshops 2022 (arXiv 2204.12788)"
 )
 IMPAIRMENTS = ("pn", "cfo", "mc", "pa")
-ANGLE_GRID_MARGIN = 0.01  # the estimators' coarse angle grid stops this short of +-pi/2 [rad]
 
 
 def dbm_to_watt(p_dbm):
