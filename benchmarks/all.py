@@ -38,7 +38,7 @@ def peak_mib() -> float:
 # --- zhang2025 SAF --------------------------------------------------------------------------
 def _zhang():
     from hwiloc.config import load_config
-    from hwiloc.studies.zhang2025 import Scenario, grid_axes
+    from hwiloc.papers.zhang2025.system import Scenario, grid_axes
 
     cfg = load_config(ROOT / "config" / "config.yaml")["zhang2025"]
     sc = Scenario.from_config(cfg)
@@ -143,11 +143,11 @@ def kernel_cache():
 # --- chen2022 -------------------------------------------------------------------------------
 def _chen():
     from hwiloc.config import load_config
-    from hwiloc.studies import chen2022
+    from hwiloc.papers.chen2022.system import System, base_hardware
 
     cfg = load_config(ROOT / "config" / "config.yaml")["chen2022"]
-    system = chen2022.System.from_config(cfg)
-    hw = chen2022.base_hardware(system, cfg["seed"])
+    system = System.from_config(cfg)
+    hw = base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hw, 30.0)
     rng = np.random.default_rng(0)
     size = system.num_transmissions * system.num_subcarriers
@@ -159,11 +159,11 @@ def _chen():
 
 def _estimate(which: str):
     from hwiloc.estimators import ofdm_los_ml
-    from hwiloc.studies import chen2022
+    from hwiloc.papers.chen2022.stages import coarse_grid
 
     cfg, system, _, m1, m2, y = _chen()
     model = m1 if which == "mle" else m2
-    thetas, taus = chen2022.coarse_grid(system, cfg["montecarlo"])
+    thetas, taus = coarse_grid(system, cfg["montecarlo"])
     fast, _ = best_of(lambda: ofdm_los_ml(y, model, thetas, taus), 20)
     peak = peak_mib()
     ref, _ = best_of(lambda: ofdm_los_ml(y, model, thetas, taus, refine="nelder-mead"), 5)
@@ -196,20 +196,24 @@ SHARD_CHILD = r"""
 import copy, json, sys, time
 from pathlib import Path
 from hwiloc.config import load_config
-from hwiloc.studies import chen2022
+try:  # one package per paper
+    from hwiloc.papers.chen2022 import stages, system as setup
+except ImportError:  # the issue's code: one study module
+    from hwiloc.studies import chen2022 as stages
+    setup = stages
 cfg = load_config(Path(sys.argv[1]))["chen2022"]
 kind, n = sys.argv[2], 4
-system = chen2022.System.from_config(cfg)
-hw = chen2022.base_hardware(system, cfg["seed"])
+system = setup.System.from_config(cfg)
+hw = setup.base_hardware(system, cfg["seed"])
 if kind == "montecarlo":
     mc = {**copy.deepcopy(cfg["montecarlo"]), "num_trials": n, "num_shards": 1}
-    run = lambda: chen2022.montecarlo_shard_dataset(system, hw, cfg["power_dbm"], mc, 0, 1, cfg)
+    run = lambda: stages.montecarlo_shard_dataset(system, hw, cfg["power_dbm"], mc, 0, 1, cfg)
 elif kind == "pn_sweep":
     sweep = {**copy.deepcopy(cfg["pn_sweep"]), "num_realizations": n, "num_shards": 1}
-    run = lambda: chen2022.pn_sweep_shard_dataset(system, sweep, 0, 1, cfg)
+    run = lambda: stages.pn_sweep_shard_dataset(system, sweep, 0, 1, cfg)
 else:
     ind = {**copy.deepcopy(cfg["individual"]), "num_realizations": n, "num_shards": 1}
-    run = lambda: chen2022.individual_shard_dataset(system, "pa", ind, 0, 1, cfg)
+    run = lambda: stages.individual_shard_dataset(system, "pa", ind, 0, 1, cfg)
 run()
 times = []
 for _ in range(int(sys.argv[3])):

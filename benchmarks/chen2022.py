@@ -19,22 +19,23 @@ from timing import best_of
 from hwiloc.bounds.misspecified import crb, mcrb
 from hwiloc.config import load_config
 from hwiloc.estimators import ofdm_los_ml
-from hwiloc.studies import chen2022
+from hwiloc.papers.chen2022.stages import bound_errors, coarse_grid
+from hwiloc.papers.chen2022.system import System, base_hardware
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     cfg = load_config(ROOT / "config" / "config.yaml")["chen2022"]
-    system = chen2022.System.from_config(cfg)
-    hardware = chen2022.base_hardware(system, cfg["seed"])
+    system = System.from_config(cfg)
+    hardware = base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hardware, 30.0)
     eta, var = system.eta, system.noise_variance
     rng = np.random.default_rng(0)
     size = system.num_transmissions * system.num_subcarriers
     noise = np.sqrt(var / 2) * (rng.standard_normal(size) + 1j * rng.standard_normal(size))
     y = m1.mean(eta) + noise
-    thetas, taus = chen2022.coarse_grid(system, cfg["montecarlo"])
+    thetas, taus = coarse_grid(system, cfg["montecarlo"])
     print(
         f"system: N = {system.num_antennas}, K = {system.num_subcarriers}, "
         f"G = {system.num_transmissions}, 30 dBm; coarse grid {thetas.size} x {taus.size}"
@@ -58,7 +59,7 @@ def main() -> None:
     t_mcrb, _ = best_of(lambda: mcrb(m1.mean(eta), m2, pseudo, eta, var), 5)
     rows.append(("MCRB, one evaluation at eta_bar (A, B, LB)", t_mcrb, None))
     # what a bound job runs per power: CRB-M1, CRB-M2 and the LB through the generic engine
-    t_bounds, _ = best_of(lambda: chen2022.bound_errors(system, hardware, 30.0), 5)
+    t_bounds, _ = best_of(lambda: bound_errors(system, hardware, 30.0), 5)
     rows.append(("CRBs and LB of one power, as a job runs them", t_bounds, None))
     for label, seconds, speedup in rows:
         ratio = f"{speedup:9.1f}" if speedup is not None else ""

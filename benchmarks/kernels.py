@@ -25,7 +25,7 @@ from hwiloc.bounds.phase_offsets import position_efim
 from hwiloc.config import load_config
 from hwiloc.impairments.phase_offsets import draw_phase_offsets
 from hwiloc.models.phase_offset import los_mean, los_mean_phase_jacobian, los_mean_position_jacobian
-from hwiloc.studies.zhang2025 import Scenario, grid_axes
+from hwiloc.papers.zhang2025.system import Scenario, grid_axes
 
 ROOT = Path(__file__).resolve().parents[1]
 

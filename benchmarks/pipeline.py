@@ -31,7 +31,7 @@ START = re.compile(r"^(?:local)?rule (\w+):$")
 JOBID = re.compile(r"^\s+jobid: (\d+)$")
 FINISHED = re.compile(r"^Finished jobid: (\d+) \(Rule: (\w+)\)$")
 # The imports of a typical workflow script (read NetCDF, compute, plot).
-STACK = "import hwiloc.io.netcdf, hwiloc.studies.zhang2025, hwiloc.plotting.zhang2025"
+STACK = "import hwiloc.io.netcdf, hwiloc.papers.zhang2025.stages, hwiloc.papers.zhang2025.figures"
 
 
 def job_times(log: str) -> list[tuple[str, float]]:

@@ -503,7 +503,7 @@ def capture_cfg(kind: str, path: Path, other: Path | None = None) -> tuple[dict,
 def capture_outcome(build, fragment: str, folder: Path) -> tuple[str, str]:
     """Check the capture as the DAG build does (headers), then open it as a job does (content)."""
     from hwiloc.io.csi import CaptureError
-    from hwiloc.studies.zhang2025_measured import check_capture_headers, open_capture
+    from hwiloc.papers.zhang2025.measured import check_capture_headers, open_capture
 
     made = build(Path(folder))
     cfg, paths = capture_cfg(made[0], *made[1:])

@@ -8,7 +8,7 @@ import pytest
 from hwiloc.config import load_config
 from hwiloc.geometry import ula_positions
 from hwiloc.ofdm import OfdmGrid
-from hwiloc.studies.zhang2025 import Scenario
+from hwiloc.papers.zhang2025.system import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"

@@ -8,7 +8,11 @@ import pytest
 from conftest import ROOT
 
 from hwiloc.claims import ClaimsFile, claims_path, load_claims
-from hwiloc.studies import assumptions, zhang2025
+from hwiloc.claims.assumptions import claim_values, fit
+from hwiloc.papers.chen2022 import assumptions as chen2022
+from hwiloc.papers.zhang2025 import assumptions as zhang2025
+from hwiloc.papers.zhang2025.claims import ClaimInputs
+from hwiloc.papers.zhang2025.system import Scenario
 
 
 def _claims(paper):
@@ -35,8 +39,8 @@ def test_misfit_is_zero_inside_the_band_and_decades_outside():
 def test_shipped_zhang2025_snr_is_inside_the_fit_region(paper_config):
     """Fails when the paper profile's SNR leaves the region fitted to Sec. III's claims."""
     cfg = paper_config["zhang2025"]
-    ds = assumptions.zhang2025_dataset(cfg, _claims("zhang2025"), None)
-    result = assumptions.fit(ds, ("snr_db",))
+    ds = zhang2025.dataset(cfg, _claims("zhang2025"), None)
+    result = fit(ds, ("snr_db",))
     assert result["default_in_region"], result
     assert result["decisive_for"]["snr_db"]  # the region narrows the scanned SNR
     lo, hi = (float(v) for v in result["region"]["snr_db"].split(" .. "))
@@ -52,9 +56,9 @@ def test_shipped_chen2022_defaults_reproduce_as_many_claims_as_the_fit(paper_con
         cfo_std=sorted({cfg["impairments"]["cfo_std"], 0.02}),
     )
     start = time.perf_counter()
-    ds = assumptions.chen2022_dataset(cfg, _claims("chen2022"))
+    ds = chen2022.dataset(cfg, _claims("chen2022"))
     assert time.perf_counter() - start < 60
-    result = assumptions.fit(ds, assumptions.UNKNOWNS["chen2022"])
+    result = fit(ds, chen2022.UNKNOWNS.names)
     assert result["default_in_region"], result
     assert result["num_reproduced"] >= 4  # the LB on the CRBs at low power, departing after 20 dBm
     at_default = ds.attrs["default_cfo_model"], int(ds.attrs["default_num_transmissions"])
@@ -67,16 +71,16 @@ def test_round_trip_zhang2025_snr(paper_config):
     cfg["crlb"]["max_antennas_for_claim"] = 40  # keeps the N searches short
     cfg["assumptions"]["snr_db"] = {"start": 6.0, "stop": 10.0, "step": 0.25}
     truth = 8.0
-    scenario = zhang2025.Scenario(**{**zhang2025.Scenario.from_config(cfg).__dict__,
+    scenario = Scenario(**{**Scenario.from_config(cfg).__dict__,
                                      "snr_db": truth})  # fmt: skip
     claims = _claims("zhang2025")
-    generated = assumptions._rows(
+    generated = claim_values(
         claims,
-        [i for i in assumptions.ZHANG2025_CLAIMS if not i.startswith("pmsr")],
-        zhang2025.ClaimInputs(scenario=scenario, max_antennas=40),
+        [i for i in zhang2025.CLAIMS if not i.startswith("pmsr")],
+        ClaimInputs(scenario=scenario, max_antennas=40),
     )
-    ds = assumptions.zhang2025_dataset(cfg, _with_stated(claims, generated), None)
-    result = assumptions.fit(ds, ("snr_db",))
+    ds = zhang2025.dataset(cfg, _with_stated(claims, generated), None)
+    result = fit(ds, ("snr_db",))
     assert abs(result["point"]["snr_db"] - truth) <= 0.25  # one grid step (ties go to the default)
     lo, hi = (float(v) for v in result["region"]["snr_db"].split(" .. "))
     assert lo <= truth <= hi and hi - lo <= 1.0
@@ -90,9 +94,9 @@ def test_round_trip_chen2022(paper_config):
     cfg["assumptions"].update(num_transmissions=[5, 10], cfo_std=[0.005, 0.02], num_realizations=1)
     claims = _claims("chen2022")
     truth = ("intra_symbol", 5, 0.02)
-    generated = assumptions._chen_values(cfg, claims, *truth, assumptions.CHEN2022_CLAIMS)
-    ds = assumptions.chen2022_dataset(cfg, _with_stated(claims, generated))
-    result = assumptions.fit(ds, assumptions.UNKNOWNS["chen2022"])
+    generated = chen2022.point_values(cfg, claims, *truth, chen2022.CLAIMS)
+    ds = chen2022.dataset(cfg, _with_stated(claims, generated))
+    result = fit(ds, chen2022.UNKNOWNS.names)
     assert result["num_reproduced"] == len(generated)
     point = ds.sel(cfo_model=truth[0], num_transmissions=truth[1], cfo_std=truth[2])
     assert int(point["num_reproduced"]) == result["num_reproduced"]  # the truth is in the region

@@ -3,19 +3,10 @@
 import numpy as np
 import pytest
 
-from hwiloc.bounds.fisher import (
-    crlb_rmse,
-    efim_diagonal_nuisance,
-    fisher_information,
-    schur_efim,
-)
+from hwiloc.bounds.fisher import crlb_rmse, efim_diagonal_nuisance, fisher_information, schur_efim
 from hwiloc.bounds.phase_offsets import position_crlb_rmse, position_efim, prior_information
 from hwiloc.geometry import unit_vectors
-from hwiloc.models.phase_offset import (
-    los_mean,
-    los_mean_phase_jacobian,
-    los_mean_position_jacobian,
-)
+from hwiloc.models.phase_offset import los_mean, los_mean_phase_jacobian, los_mean_position_jacobian
 
 
 def _dense_efim(grid, ant, p, alpha, offset_type, std, noise_variance=1.0):

@@ -273,10 +273,10 @@ def _assert_same_bound(actual, desired, tol=1e-9):
 
 @pytest.fixture(scope="module")
 def chen_models(paper_config):
-    from hwiloc.studies import chen2022
+    from hwiloc.papers.chen2022.system import System, base_hardware
 
-    system = chen2022.System.from_config(paper_config["chen2022"])
-    hardware = chen2022.base_hardware(system, paper_config["chen2022"]["seed"])
+    system = System.from_config(paper_config["chen2022"])
+    hardware = base_hardware(system, paper_config["chen2022"]["seed"])
     m1, m2 = system.models(hardware, 20.0)
     m0 = replace(m2, coupling=np.eye(system.num_antennas, dtype=complex))
     return system, m1, m0
@@ -353,17 +353,18 @@ SAF_MCRB_BEFORE = {  # offset_std 0.2 rad, snr_db 10, num_trials 2 (saf_mcrb stu
 def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
     import copy
 
-    from hwiloc.studies import chen2022
+    from hwiloc.papers.chen2022.stages import bound_errors
+    from hwiloc.papers.chen2022.system import System, base_hardware
 
     # the system of f16fbcc: G = 20 transmissions (the paper profile now ships the fitted
     # G = 10, issue 8) and the CFO of eq. (5)
     cfg = copy.deepcopy(paper_config["chen2022"])
     cfg["system"]["num_transmissions"] = 20
     cfg["impairments"]["cfo_model"] = "eq5"
-    system = chen2022.System.from_config(cfg)
-    hardware = chen2022.base_hardware(system, cfg["seed"])
+    system = System.from_config(cfg)
+    hardware = base_hardware(system, cfg["seed"])
     for power, bounds in CHEN2022_BEFORE.items():
-        errors, pseudo = chen2022.bound_errors(system, hardware, power)
+        errors, pseudo = bound_errors(system, hardware, power)
         assert pseudo[2] > 0 and -np.pi < pseudo[3] <= np.pi  # the canonical gain
         for bound, values in bounds.items():
             ours = [errors[bound][m] for m in ("aeb_deg", "deb_m", "peb_m")]

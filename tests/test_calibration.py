@@ -127,7 +127,7 @@ def test_fig2_says_where_its_capture_came_from():
     import matplotlib.pyplot as plt
     import xarray as xr
 
-    from hwiloc.plotting.zhang2025 import fig2
+    from hwiloc.papers.zhang2025.figures import fig2
 
     rng = np.random.default_rng(3)
     calibration = xr.Dataset(

@@ -16,17 +16,29 @@ from hwiloc.bounds.localization import (
 from hwiloc.bounds.misspecified import crb, mcrb
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments.hardware import coupling_matrix, pn_cfo_diagonal, power_amplifier
-from hwiloc.studies import chen2022
+from hwiloc.papers.chen2022.stages import (
+    BOUNDS,
+    _bounds,
+    _errors,
+    bound_errors,
+    bound_errors_vs_power,
+    coarse_grid,
+    gather,
+    individual_shard_dataset,
+    montecarlo_shard_dataset,
+    pn_sweep_shard_dataset,
+)
+from hwiloc.papers.chen2022.system import System, base_hardware, individual_hardware
 
 
 @pytest.fixture(scope="module")
 def system(paper_config):
-    return chen2022.System.from_config(paper_config["chen2022"])
+    return System.from_config(paper_config["chen2022"])
 
 
 @pytest.fixture(scope="module")
 def hardware(system, paper_config):
-    return chen2022.base_hardware(system, paper_config["chen2022"]["seed"])
+    return base_hardware(system, paper_config["chen2022"]["seed"])
 
 
 # --- values the spec states ------------------------------------------------------
@@ -244,7 +256,7 @@ def test_newton_refinement_equals_a_direct_nelder_mead_search(system, hardware, 
 
 def _rmse(system, hardware, power, estimator, trials, seed=11):
     m1, m2 = system.models(hardware, power)
-    thetas, taus = chen2022.coarse_grid(system, {"grid_theta_step": 0.005, "grid_tau_step": 2.5e-10,
+    thetas, taus = coarse_grid(system, {"grid_theta_step": 0.005, "grid_tau_step": 2.5e-10,
                                                  "grid_tau_max": 5e-8})  # fmt: skip
     model = m1 if estimator == "mle" else m2
     rng = np.random.default_rng(seed)
@@ -269,7 +281,7 @@ def test_mle_attains_crb_m1_at_moderate_power(system, hardware):
 
 def test_mmle_follows_the_lb_not_crb_m2_at_high_power(system, hardware):
     power = 40.0
-    errors, _ = chen2022.bound_errors(system, hardware, power)
+    errors, _ = bound_errors(system, hardware, power)
     rmse = _rmse(system, hardware, power, "mmle", 20)
     assert rmse / errors["lb"]["peb_m"] == pytest.approx(1.0, abs=0.35)
     assert rmse > 3 * errors["crb_m2"]["peb_m"]
@@ -280,11 +292,11 @@ def test_a_power_sweep_equals_each_power_evaluated_alone(system, hardware, impai
     # without the PA one evaluation serves every power (the means are linear in sqrt(E)):
     # an identity, so the sweep must equal the direct evaluation at each power
     powers = [-10.0, 5.0, 40.0]
-    sweep = chen2022.bound_errors_vs_power(system, hardware, powers, impairments)
+    sweep = bound_errors_vs_power(system, hardware, powers, impairments)
     for p, (errors, eta_bar) in zip(powers, sweep, strict=True):
-        direct, direct_bar = chen2022._errors(*chen2022._bounds(system, hardware, p, impairments))
+        direct, direct_bar = _errors(*_bounds(system, hardware, p, impairments))
         np.testing.assert_allclose(eta_bar, direct_bar, rtol=1e-12, atol=1e-20)
-        for bound in chen2022.BOUNDS:
+        for bound in BOUNDS:
             for metric, value in direct[bound].items():
                 assert errors[bound][metric] == pytest.approx(value, rel=1e-10), (p, bound, metric)
     if "pa" not in impairments:  # the LB's variance part falls as 1/E, its bias does not
@@ -302,12 +314,12 @@ def test_montecarlo_does_not_depend_on_the_shard_count(system, hardware):
         "grid_tau_step": 5e-10,
         "grid_tau_max": 4e-8,
     }
-    one = chen2022.montecarlo_shard_dataset(system, hardware, [20.0], cfg, 0, 1, {})
+    one = montecarlo_shard_dataset(system, hardware, [20.0], cfg, 0, 1, {})
     two = {**cfg, "num_shards": 2}
     parts = [
-        chen2022.montecarlo_shard_dataset(system, hardware, [20.0], two, s, 1, {}) for s in (0, 1)
+        montecarlo_shard_dataset(system, hardware, [20.0], two, s, 1, {}) for s in (0, 1)
     ]
-    both = chen2022.gather(parts, "trial", "t", "r", "e", {})
+    both = gather(parts, "trial", "t", "r", "e", {})
     np.testing.assert_allclose(both["estimate"].values, one["estimate"].values, rtol=1e-12)
 
 
@@ -351,9 +363,9 @@ def test_m0_is_m2_without_coupling(system, hardware):
 def test_shards_save_the_realizations_they_used(system, paper_config):
     seed = paper_config["chen2022"]["seed"]
     cfg = {"num_realizations": 2, "num_shards": 1, "power_dbm": [20.0]}
-    ds = chen2022.individual_shard_dataset(system, "cfo", cfg, 0, seed, {})
+    ds = individual_shard_dataset(system, "cfo", cfg, 0, seed, {})
     for r in range(2):
-        hw = chen2022.individual_hardware(system, "cfo", seed, r)
+        hw = individual_hardware(system, "cfo", seed, r)
         assert float(ds["cfo"].sel(realization=r)) == hw.cfo
         np.testing.assert_array_equal(ds["phase_noise"].sel(realization=r), hw.phase_noise)
     assert ds["seed_entropy"].sel(realization=1).values.tolist() == [seed, 3, 1]
@@ -367,7 +379,7 @@ def test_pn_sweep_saves_the_unit_draw_that_scales_to_every_sigma(system, paper_c
         "num_realizations": 1,
         "num_shards": 1,
     }
-    ds = chen2022.pn_sweep_shard_dataset(system, cfg, 0, seed, {})
+    ds = pn_sweep_shard_dataset(system, cfg, 0, seed, {})
     drawn = system.with_levels(phase_noise_std=0.05).draw(np.random.default_rng([seed, 10, 0]))
     np.testing.assert_allclose(
         0.05 * ds["phase_noise"].isel(realization=0), drawn.phase_noise, rtol=1e-12

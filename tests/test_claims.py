@@ -17,8 +17,9 @@ from hwiloc.claims import (
     load_claims,
     registered,
 )
+from hwiloc.papers.zhang2025.claims import ClaimInputs
+from hwiloc.papers.zhang2025.system import crlb_ratio
 from hwiloc.reporting import to_markdown
-from hwiloc.studies import zhang2025
 
 PAPERS = ("zhang2025", "chen2022")
 
@@ -98,7 +99,7 @@ def test_frequency_ratio_is_the_closed_form_whatever_n(paper_scenario):
     for n in (8, 64):
         sc = paper_scenario.with_antennas(n)
         for sigma in (np.pi / 4, np.pi):
-            assert zhang2025.crlb_ratio(sc, "frequency", sigma) == pytest.approx(
+            assert crlb_ratio(sc, "frequency", sigma) == pytest.approx(
                 np.sqrt(1 + 2 * snr * sigma**2), rel=1e-9
             )
 
@@ -106,7 +107,7 @@ def test_frequency_ratio_is_the_closed_form_whatever_n(paper_scenario):
 def test_sec3_claims_graded_at_the_shipped_snr(paper_scenario):
     claims = load_claims(claims_path(ROOT, "zhang2025"))
     ids = [c.id for c in claims.claims if c.source.startswith("Sec. III")]
-    table = evaluate(claims, zhang2025.ClaimInputs(scenario=paper_scenario), ids=ids)
+    table = evaluate(claims, ClaimInputs(scenario=paper_scenario), ids=ids)
     row = table.set_index("id")
     assert len(table) == 6 and set(table["verdict"]) <= {"reproduced", "trend", "not reproduced"}
     # no SNR gives both ends of "5 to 15": at most one of them is reproduced

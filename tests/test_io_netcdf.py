@@ -5,24 +5,31 @@ import pytest
 import xarray as xr
 
 from hwiloc.io.netcdf import config_of, finalize, read_dataset, write_dataset
-from hwiloc.studies import zhang2025
+from hwiloc.papers.zhang2025.stages import (
+    crlb_dataset,
+    offsets_dataset,
+    pmsr_shard_dataset,
+    saf_dataset,
+    scenario_dataset,
+)
+from hwiloc.papers.zhang2025.system import Scenario
 
 
 @pytest.fixture(scope="module")
 def datasets(quick_config):
     cfg = quick_config["zhang2025"]
-    scenario = zhang2025.Scenario.from_config(cfg)
-    offsets = zhang2025.offsets_dataset(scenario, "frequency", 0.5, 3, cfg)
+    scenario = Scenario.from_config(cfg)
+    offsets = offsets_dataset(scenario, "frequency", 0.5, 3, cfg)
     sweep = {**cfg["pmsr_sweep"], "num_realizations": 2, "num_shards": 2}
     sweep["region"] = {**sweep["region"], "step": 0.25}
     return {
-        "scenario": zhang2025.scenario_dataset(cfg),
+        "scenario": scenario_dataset(cfg),
         "offsets": offsets,
-        "crlb": zhang2025.crlb_dataset(scenario, "spatial", cfg["crlb"], cfg),
-        "saf": zhang2025.saf_dataset(
+        "crlb": crlb_dataset(scenario, "spatial", cfg["crlb"], cfg),
+        "saf": saf_dataset(
             scenario, offsets, {**cfg["saf"], "region": sweep["region"]}, "test", cfg
         ),
-        "pmsr_shard": zhang2025.pmsr_shard_dataset(scenario, "spatial", sweep, 1, cfg),
+        "pmsr_shard": pmsr_shard_dataset(scenario, "spatial", sweep, 1, cfg),
     }
 
 

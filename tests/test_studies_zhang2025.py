@@ -7,7 +7,14 @@ import pytest
 import xarray as xr
 
 from hwiloc.config import saf_grid_problems
-from hwiloc.studies import zhang2025
+from hwiloc.papers.zhang2025.stages import (
+    gather_shards,
+    pmsr_shard_dataset,
+    scenario_dataset,
+    scenario_from_dataset,
+)
+from hwiloc.papers.zhang2025.system import Scenario, grid_axes
+from hwiloc.papers.zhang2025.table1 import table1
 
 
 @pytest.fixture(scope="module")
@@ -15,16 +22,16 @@ def small(quick_config):
     cfg = copy.deepcopy(quick_config["zhang2025"])
     cfg["pmsr_sweep"].update(num_realizations=3, offset_std=[0.2, 1.2])
     cfg["pmsr_sweep"]["region"] = {**cfg["pmsr_sweep"]["region"], "step": 0.1}
-    return zhang2025.Scenario.from_config(cfg), cfg
+    return Scenario.from_config(cfg), cfg
 
 
 def _run(scenario, cfg, offset_type, num_shards):
     sweep = {**cfg["pmsr_sweep"], "num_shards": num_shards}
     shards = [
-        zhang2025.pmsr_shard_dataset(scenario, offset_type, sweep, i, cfg)
+        pmsr_shard_dataset(scenario, offset_type, sweep, i, cfg)
         for i in range(num_shards)
     ]
-    return zhang2025.gather_shards(shards, cfg)
+    return gather_shards(shards, cfg)
 
 
 def test_results_do_not_depend_on_the_shard_count(small):
@@ -37,11 +44,11 @@ def test_results_do_not_depend_on_the_shard_count(small):
 
 def test_gather_refuses_overlapping_shards(small):
     scenario, cfg = small
-    shard = zhang2025.pmsr_shard_dataset(
+    shard = pmsr_shard_dataset(
         scenario, "spatial", {**cfg["pmsr_sweep"], "num_shards": 3}, 0, cfg
     )
     with pytest.raises(ValueError, match="overlap"):
-        zhang2025.gather_shards([shard, shard], cfg)
+        gather_shards([shard, shard], cfg)
 
 
 def test_spatial_offsets_cost_more_pmsr_than_frequency_offsets(small):
@@ -56,18 +63,18 @@ def test_spatial_offsets_cost_more_pmsr_than_frequency_offsets(small):
 
 def test_scenario_survives_its_dataset(quick_config):
     cfg = quick_config["zhang2025"]
-    sc = zhang2025.Scenario.from_config(cfg)
-    assert zhang2025.scenario_from_dataset(zhang2025.scenario_dataset(cfg)) == sc
+    sc = Scenario.from_config(cfg)
+    assert scenario_from_dataset(scenario_dataset(cfg)) == sc
 
 
 def test_grid_axes_include_both_ends():
-    x, y = zhang2025.grid_axes({"x_min": -1, "x_max": 1, "y_min": 0.5, "y_max": 1.0, "step": 0.25})
+    x, y = grid_axes({"x_min": -1, "x_max": 1, "y_min": 0.5, "y_max": 1.0, "step": 0.25})
     np.testing.assert_allclose(x, [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1])
     np.testing.assert_allclose(y, [0.5, 0.75, 1.0])
 
 
 def test_table1_lists_the_paper_values(paper_config):
-    table = zhang2025.table1(paper_config["zhang2025"]).set_index("symbol")["value"]
+    table = table1(paper_config["zhang2025"]).set_index("symbol")["value"]
     assert table["f_c"] == 3.5 and table["BW"] == 18.0 and table["K"] == 100
     assert table["N"] == 64 and table["Delta a"] == 0.07 and table["Delta f"] == 180.0
 
@@ -77,7 +84,7 @@ def test_shipped_saf_grids_hold_the_ue_and_do_not_alias(profile, paper_config, q
     cfg = (paper_config if profile == "paper" else quick_config)["zhang2025"]
     assert saf_grid_problems(cfg) == []
     for key in ("saf", "pmsr_sweep"):
-        x, y = zhang2025.grid_axes(cfg[key]["region"])
+        x, y = grid_axes(cfg[key]["region"])
         assert np.min(np.hypot(*np.meshgrid(x + 2.0, y - 1.0))) < 1e-9  # (-2, 1) is a node
 
 

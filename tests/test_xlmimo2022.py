@@ -26,7 +26,8 @@ pytest.importorskip("jax")  # the `test` extra installs it: CI runs these
 from hwiloc.bounds import generic
 from hwiloc.config import ConfigError, validate_config
 from hwiloc.io.netcdf import missing_units
-from hwiloc.studies import xlmimo2022
+from hwiloc.papers.xlmimo2022.stages import bounds_at, bounds_dataset, bounds_table
+from hwiloc.papers.xlmimo2022.system import EFFECTS, Scenario
 
 # power [dBm]: AEB CRB-FF [deg], PEB CRB-FF [m], PEB CRB-NF [m], PEB LB [m], PEB LB patched [m]
 OCTAVE = {
@@ -44,12 +45,12 @@ OCTAVE_PSEUDO_TRUE = (0.78665213581676818, 2.8283924529251765)
 
 @pytest.fixture(scope="module")
 def scenario(paper_config):
-    return xlmimo2022.Scenario.from_config(paper_config["xlmimo2022"])
+    return Scenario.from_config(paper_config["xlmimo2022"])
 
 
 @pytest.fixture(scope="module")
 def bounds(scenario, paper_config):
-    return xlmimo2022.bounds_dataset(scenario, sorted(OCTAVE), paper_config["xlmimo2022"])
+    return bounds_dataset(scenario, sorted(OCTAVE), paper_config["xlmimo2022"])
 
 
 def test_default_scenario_is_the_authors(scenario):
@@ -81,7 +82,7 @@ def test_lb_equals_the_authors_code_to_1e_3_and_their_patched_code_to_1e_5(bound
 
 
 def test_bounds_table_has_the_issue_columns_and_units_everywhere(bounds):
-    table = xlmimo2022.bounds_table(bounds)
+    table = bounds_table(bounds)
     assert list(table.columns) == [
         "power_dbm", "aeb_crb_ff_deg", "peb_crb_ff_m", "peb_crb_nf_m", "peb_lb_m",
     ]  # fmt: skip
@@ -92,9 +93,9 @@ def test_bounds_table_has_the_issue_columns_and_units_everywhere(bounds):
 
 def test_without_near_field_effects_the_models_coincide(paper_config):
     cfg = copy.deepcopy(paper_config["xlmimo2022"])
-    cfg["true_model"] = dict.fromkeys(xlmimo2022.EFFECTS, False)
-    scenario = xlmimo2022.Scenario.from_config(cfg)
-    row = xlmimo2022.bounds_at(scenario, scenario.models(), 10.0)
+    cfg["true_model"] = dict.fromkeys(EFFECTS, False)
+    scenario = Scenario.from_config(cfg)
+    row = bounds_at(scenario, scenario.models(), 10.0)
     np.testing.assert_allclose(row["pseudo_true"], scenario.eta_far_field, rtol=1e-9, atol=1e-12)
     assert row["position_bias"] < 1e-9
     assert row["peb_lb"] == pytest.approx(row["peb_crb_ff"], rel=1e-6)
@@ -103,9 +104,9 @@ def test_without_near_field_effects_the_models_coincide(paper_config):
 
 def test_each_near_field_effect_alone_moves_the_pseudo_true_point(paper_config):
     base = copy.deepcopy(paper_config["xlmimo2022"])
-    for effect in xlmimo2022.EFFECTS:
-        base["true_model"] = {e: e == effect for e in xlmimo2022.EFFECTS}
-        scenario = xlmimo2022.Scenario.from_config(base)
+    for effect in EFFECTS:
+        base["true_model"] = {e: e == effect for e in EFFECTS}
+        scenario = Scenario.from_config(base)
         true, assumed = scenario.models()
         result = generic.mcrb(true, scenario.eta_near_field, assumed, 1e-10,
                               start=scenario.eta_far_field)  # fmt: skip

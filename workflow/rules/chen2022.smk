@@ -116,13 +116,14 @@ rule chen2022_table1:
         csv=f"{C}/figures/table1.csv",
         md=f"{C}/figures/table1.md",
     params:
+        paper="chen2022",
         cfg=chen2022_params(),
     conda:
         RULE_ENV
     log:
         "results/logs/chen2022/figures/table1.log",
     script:
-        "../scripts/chen2022_table1.py"
+        "../scripts/table1.py"
 
 
 rule chen2022_claims:

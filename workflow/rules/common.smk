@@ -4,7 +4,7 @@ import os
 from snakemake.exceptions import WorkflowError
 
 from hwiloc.io.csi import CaptureError
-from hwiloc.studies.zhang2025_measured import check_capture_headers
+from hwiloc.papers.zhang2025.measured import check_capture_headers
 from hwiloc.config import ConfigError, check_workflow_config, evaluation_captures
 
 # The schemas beside these rules, also when the workflow is used as a module
@@ -268,6 +268,8 @@ def xlmimo2022_targets():
         f"{X}/bounds.csv",
         f"{X}/figures/fig1.pdf",
         f"{X}/figures/fig1.png",
+        f"{X}/figures/table1.csv",
+        f"{X}/figures/table1.md",
         f"{X}/claims.csv",
         f"{X}/claims.md",
     ]

@@ -1,6 +1,6 @@
 # xlmimo2022: near-field truth vs far-field model of an XL-MIMO array (H. Chen et al.,
 # GLOBECOM 2022, Fig. 1), built only from the generic bounds engine and a model definition.
-# bounds vs power (NetCDF + bounds.csv) -> Fig. 1, claims.
+# bounds vs power (NetCDF + bounds.csv) -> Fig. 1, claims; Table I of the parameters as used.
 # Paths and targets: rules/common.smk (X, xlmimo2022_targets).
 
 
@@ -31,6 +31,22 @@ rule xlmimo2022_fig1:
         "results/logs/xlmimo2022/fig1.log",
     script:
         "../scripts/xlmimo2022_fig1.py"
+
+
+rule xlmimo2022_table1:
+    localrule: True
+    output:
+        csv=f"{X}/figures/table1.csv",
+        md=f"{X}/figures/table1.md",
+    params:
+        paper="xlmimo2022",
+        cfg=config["xlmimo2022"],
+    conda:
+        RULE_ENV
+    log:
+        "results/logs/xlmimo2022/figures/table1.log",
+    script:
+        "../scripts/table1.py"
 
 
 rule xlmimo2022_claims:

@@ -150,13 +150,14 @@ rule zhang2025_table1:
         csv=f"{Z}/figures/table1.csv",
         md=f"{Z}/figures/table1.md",
     params:
+        paper="zhang2025",
         cfg=zhang2025_params("scenario"),
     conda:
         RULE_ENV
     log:
         "results/logs/zhang2025/figures/table1.log",
     script:
-        "../scripts/zhang2025_table1.py"
+        "../scripts/table1.py"
 
 
 rule zhang2025_claims:

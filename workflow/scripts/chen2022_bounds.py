@@ -4,14 +4,13 @@ Inputs: realization. Params: cfg. Outputs: bounds (aeb, deb, peb [bound, power])
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.chen2022.stages import bounds_vs_power_dataset, hardware_from_dataset
+from hwiloc.papers.chen2022.system import System
 from hwiloc.runlog import job_logger
-from hwiloc.studies import chen2022
 
 log = job_logger(snakemake.log[0], "chen2022_bounds")
 cfg = snakemake.params.cfg
-hardware = chen2022.hardware_from_dataset(read_dataset(snakemake.input.realization))
-ds = chen2022.bounds_vs_power_dataset(
-    chen2022.System.from_config(cfg), hardware, cfg["power_dbm"], cfg
-)
+hardware = hardware_from_dataset(read_dataset(snakemake.input.realization))
+ds = bounds_vs_power_dataset(System.from_config(cfg), hardware, cfg["power_dbm"], cfg)
 write_dataset(ds, snakemake.output.bounds)
 log.info("wrote %s", snakemake.output.bounds)

@@ -6,13 +6,13 @@ Outputs: csv, md.
 
 from hwiloc.claims import evaluate, load_claims, verdict_counts
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.chen2022.claims import ClaimInputs
 from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger
-from hwiloc.studies import chen2022
 
 log = job_logger(snakemake.log[0], "chen2022_claims")
 i = snakemake.input
-inputs = chen2022.ClaimInputs(
+inputs = ClaimInputs(
     bounds=read_dataset(i.bounds),
     montecarlo=read_dataset(i.montecarlo),
     individual={k: read_dataset(i[k]) for k in ("pn", "cfo", "mc", "pa")},

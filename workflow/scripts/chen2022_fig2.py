@@ -4,8 +4,8 @@ Inputs: bounds, montecarlo. Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.chen2022.figures import fig2
 from hwiloc.plotting import save_figure
-from hwiloc.plotting.chen2022 import fig2
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "chen2022_fig2")

@@ -4,13 +4,13 @@ Inputs: shards. Wildcards: experiment. Params: cfg. Outputs: gathered (NetCDF).
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.chen2022.stages import gather
 from hwiloc.runlog import job_logger
-from hwiloc.studies import chen2022
 
 log = job_logger(snakemake.log[0], "chen2022_gather")
 experiment = snakemake.wildcards.experiment
 dim = "trial" if experiment == "montecarlo" else "realization"
-ds = chen2022.gather(
+ds = gather(
     [read_dataset(p) for p in snakemake.input.shards], dim,
     f"chen2022 {experiment} ({snakemake.wildcards.ckey})", "gather", "Figs. 2-4",
     snakemake.params.cfg,

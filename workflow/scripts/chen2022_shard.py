@@ -5,28 +5,32 @@ Params: cfg. Outputs: shard (NetCDF).
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.chen2022.stages import (
+    hardware_from_dataset,
+    individual_shard_dataset,
+    montecarlo_shard_dataset,
+    pn_sweep_shard_dataset,
+)
+from hwiloc.papers.chen2022.system import System
 from hwiloc.runlog import Progress, job_logger
-from hwiloc.studies import chen2022
 
 log = job_logger(snakemake.log[0], "chen2022_shard")
 cfg = snakemake.params.cfg
 w = snakemake.wildcards
-system = chen2022.System.from_config(cfg)
+system = System.from_config(cfg)
 shard, seed = int(w.shard), int(cfg["seed"])
 section = cfg[w.experiment]
 count = -(-section.get("num_trials", section.get("num_realizations", 1)) // section["num_shards"])
 progress = Progress(log, count * (len(cfg["power_dbm"]) if w.experiment == "montecarlo" else 1))
 if w.experiment == "montecarlo":
-    hardware = chen2022.hardware_from_dataset(read_dataset(snakemake.input.realization))
-    ds = chen2022.montecarlo_shard_dataset(
+    hardware = hardware_from_dataset(read_dataset(snakemake.input.realization))
+    ds = montecarlo_shard_dataset(
         system, hardware, cfg["power_dbm"], section, shard, seed, cfg, progress.step
     )
 elif w.experiment == "individual":
     impairment = w.ckey.split("impairment~")[1]
-    ds = chen2022.individual_shard_dataset(
-        system, impairment, section, shard, seed, cfg, progress.step
-    )
+    ds = individual_shard_dataset(system, impairment, section, shard, seed, cfg, progress.step)
 else:
-    ds = chen2022.pn_sweep_shard_dataset(system, section, shard, seed, cfg, progress.step)
+    ds = pn_sweep_shard_dataset(system, section, shard, seed, cfg, progress.step)
 write_dataset(ds, snakemake.output.shard)
 log.info("wrote %s", snakemake.output.shard)

@@ -5,9 +5,9 @@ Inputs: cases. Params: name, kind. Outputs: pdf, png, csv, md.
 
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.plotting import save_figure
-from hwiloc.plotting.studies import FIGURES
 from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger
+from hwiloc.studies.figures import FIGURES
 from hwiloc.studies.parameter_studies import gather_cases
 
 log = job_logger(snakemake.log[0], "study_figure")

@@ -6,16 +6,17 @@ power_dbm, aeb_crb_ff_deg, peb_crb_ff_m, peb_crb_nf_m, peb_lb_m).
 
 from hwiloc.io.atomic import atomic_path
 from hwiloc.io.netcdf import write_dataset
+from hwiloc.papers.xlmimo2022.stages import bounds_dataset, bounds_table
+from hwiloc.papers.xlmimo2022.system import Scenario, power_grid
 from hwiloc.runlog import job_logger
-from hwiloc.studies import xlmimo2022
 
 log = job_logger(snakemake.log[0], "xlmimo2022_bounds")
 cfg = snakemake.params.cfg
-scenario = xlmimo2022.Scenario.from_config(cfg)
-ds = xlmimo2022.bounds_dataset(scenario, xlmimo2022.power_grid(cfg["power_dbm"]), cfg)
+scenario = Scenario.from_config(cfg)
+ds = bounds_dataset(scenario, power_grid(cfg["power_dbm"]), cfg)
 write_dataset(ds, snakemake.output.bounds)
 with atomic_path(snakemake.output.csv) as tmp:
-    xlmimo2022.bounds_table(ds).to_csv(tmp, index=False, float_format="%.12g")
+    bounds_table(ds).to_csv(tmp, index=False, float_format="%.12g")
 converged, ratio = int(ds["converged"].sum()), float(ds["gradient_term_ratio"].max())
 log.info("pseudo-true search converged at %d of %d powers; largest gradient-term ratio %.2g",
          converged, ds.sizes["power_dbm"], ratio)  # fmt: skip

@@ -4,8 +4,8 @@ Inputs: bounds. Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.xlmimo2022.figures import fig1
 from hwiloc.plotting import save_figure
-from hwiloc.plotting.xlmimo2022 import fig1
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "xlmimo2022_fig1")

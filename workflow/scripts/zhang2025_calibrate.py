@@ -5,14 +5,14 @@ Outputs: calibration (frequency_offset [antenna, subcarrier], spatial_offset [an
 """
 
 from hwiloc.io.netcdf import write_dataset
+from hwiloc.papers.zhang2025.measured import calibration_dataset, open_capture
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025_measured
 
 log = job_logger(snakemake.log[0], "zhang2025_calibrate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
-capture = zhang2025_measured.open_capture(cfg, snakemake.params.name, path, log.info)
-ds = zhang2025_measured.calibration_dataset(capture, cfg)
+capture = open_capture(cfg, snakemake.params.name, path, log.info)
+ds = calibration_dataset(capture, cfg)
 write_dataset(ds, snakemake.output.calibration)
 log.info(
     "calibrated on %s (%d symbols): wrote %s",

@@ -7,14 +7,15 @@ Outputs: csv, md.
 
 from hwiloc.claims import evaluate, load_claims, verdict_counts
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.zhang2025.claims import ClaimInputs
+from hwiloc.papers.zhang2025.stages import scenario_from_dataset
 from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025
 
 log = job_logger(snakemake.log[0], "zhang2025_claims")
 i = snakemake.input
-inputs = zhang2025.ClaimInputs(
-    scenario=zhang2025.scenario_from_dataset(read_dataset(i.scenario)),
+inputs = ClaimInputs(
+    scenario=scenario_from_dataset(read_dataset(i.scenario)),
     saf_cases={case: read_dataset(i[case]) for case in ("fig4", "fig5", "fig6")},
     pmsr_frequency=read_dataset(i.pmsr_frequency),
     pmsr_spatial=read_dataset(i.pmsr_spatial),

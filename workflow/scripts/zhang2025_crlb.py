@@ -5,12 +5,12 @@ Outputs: crlb (crlb_rmse [num_antennas, offset_std], crlb_rmse_ideal [num_antenn
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.zhang2025.stages import crlb_dataset, scenario_from_dataset
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025
 
 log = job_logger(snakemake.log[0], "zhang2025_crlb")
 cfg = snakemake.params.cfg
-scenario = zhang2025.scenario_from_dataset(read_dataset(snakemake.input.scenario))
-ds = zhang2025.crlb_dataset(scenario, snakemake.wildcards.offset_type, cfg["crlb"], cfg)
+scenario = scenario_from_dataset(read_dataset(snakemake.input.scenario))
+ds = crlb_dataset(scenario, snakemake.wildcards.offset_type, cfg["crlb"], cfg)
 write_dataset(ds, snakemake.output.crlb)
 log.info("wrote %s", snakemake.output.crlb)

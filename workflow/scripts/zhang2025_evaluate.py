@@ -5,18 +5,21 @@ Outputs: evaluation (estimate, error, pmsr_db [stage, snapshot], saf images).
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.zhang2025.measured import (
+    evaluation_dataset,
+    num_symbols_used,
+    open_capture,
+    snapshot_indices,
+)
 from hwiloc.runlog import Progress, job_logger
-from hwiloc.studies import zhang2025_measured
 
 log = job_logger(snakemake.log[0], "zhang2025_evaluate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
-capture = zhang2025_measured.open_capture(cfg, snakemake.wildcards.capture, path, log.info)
-snapshots = zhang2025_measured.snapshot_indices(
-    zhang2025_measured.num_symbols_used(cfg, capture), cfg["measured"]["num_snapshots"]
-)
+capture = open_capture(cfg, snakemake.wildcards.capture, path, log.info)
+snapshots = snapshot_indices(num_symbols_used(cfg, capture), cfg["measured"]["num_snapshots"])
 progress = Progress(log, 3 * len(snapshots), "image")
-ds = zhang2025_measured.evaluation_dataset(
+ds = evaluation_dataset(
     capture, read_dataset(snakemake.input.calibration), cfg, progress=progress.step
 )
 write_dataset(ds, snakemake.output.evaluation)

@@ -4,8 +4,8 @@ Inputs: frequency, spatial (CRLB NetCDF). Outputs: fig3a_pdf/png, fig3b_pdf/png.
 """
 
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.zhang2025.figures import fig3
 from hwiloc.plotting import save_figure
-from hwiloc.plotting.zhang2025 import fig3
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "zhang2025_fig3")

@@ -5,14 +5,14 @@ Inputs: evaluations (one per capture). Params: calibration_capture, source
 """
 
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.zhang2025.figures import fig9
+from hwiloc.papers.zhang2025.measured import summary
 from hwiloc.plotting import save_figure
-from hwiloc.plotting.zhang2025 import fig9
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025_measured
 
 log = job_logger(snakemake.log[0], "zhang2025_fig9")
 evaluations = [read_dataset(p) for p in snakemake.input.evaluations]
 own = next(ev for ev in evaluations if ev.attrs["capture"] == snakemake.params.calibration_capture)
-figure = fig9(own, zhang2025_measured.summary(evaluations), snakemake.params.source)
+figure = fig9(own, summary(evaluations), snakemake.params.source)
 save_figure(figure, snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

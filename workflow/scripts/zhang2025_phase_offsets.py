@@ -5,13 +5,13 @@ Outputs: offsets (phase_offset [antenna, subcarrier]).
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.zhang2025.stages import offsets_dataset, scenario_from_dataset
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025
 
 log = job_logger(snakemake.log[0], "zhang2025_phase_offsets")
-scenario = zhang2025.scenario_from_dataset(read_dataset(snakemake.input.scenario))
+scenario = scenario_from_dataset(read_dataset(snakemake.input.scenario))
 w = snakemake.wildcards
-ds = zhang2025.offsets_dataset(
+ds = offsets_dataset(
     scenario, w.offset_type, float(w.offset_std), int(w.seed), snakemake.params.cfg
 )
 write_dataset(ds, snakemake.output.offsets)

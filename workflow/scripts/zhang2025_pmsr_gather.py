@@ -5,13 +5,11 @@ Outputs: pmsr (pmsr_db, pmsr_amplitude_db [offset_std, realization]).
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.zhang2025.stages import gather_shards
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025
 
 log = job_logger(snakemake.log[0], "zhang2025_pmsr_gather")
-ds = zhang2025.gather_shards(
-    [read_dataset(p) for p in snakemake.input.shards], snakemake.params.cfg
-)
+ds = gather_shards([read_dataset(p) for p in snakemake.input.shards], snakemake.params.cfg)
 write_dataset(ds, snakemake.output.pmsr)
 log.info(
     "gathered %d shards into %s (%d realizations)",

@@ -5,17 +5,21 @@ Outputs: shard (pmsr_db, pmsr_amplitude_db [offset_std, realization]).
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.zhang2025.stages import (
+    pmsr_shard_dataset,
+    scenario_from_dataset,
+    shard_realizations,
+)
 from hwiloc.runlog import Progress, job_logger
-from hwiloc.studies import zhang2025
 
 log = job_logger(snakemake.log[0], "zhang2025_pmsr_shard")
 cfg = snakemake.params.cfg
-scenario = zhang2025.scenario_from_dataset(read_dataset(snakemake.input.scenario))
+scenario = scenario_from_dataset(read_dataset(snakemake.input.scenario))
 shard = int(snakemake.wildcards.shard)
 sweep = cfg["pmsr_sweep"]
-count = len(zhang2025.shard_realizations(sweep["num_realizations"], sweep["num_shards"], shard))
+count = len(shard_realizations(sweep["num_realizations"], sweep["num_shards"], shard))
 progress = Progress(log, count, "realization")
-ds = zhang2025.pmsr_shard_dataset(
+ds = pmsr_shard_dataset(
     scenario, snakemake.wildcards.offset_type, sweep, shard, cfg, progress=progress.step
 )
 write_dataset(ds, snakemake.output.shard)

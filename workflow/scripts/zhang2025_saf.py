@@ -5,15 +5,15 @@ Outputs: saf (saf [y, x], pmsr_db, pmsr_amplitude_db, sensed_position).
 """
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
+from hwiloc.papers.zhang2025.stages import saf_dataset, scenario_from_dataset
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025
 
 log = job_logger(snakemake.log[0], "zhang2025_saf")
 cfg = snakemake.params.cfg
-scenario = zhang2025.scenario_from_dataset(read_dataset(snakemake.input.scenario))
+scenario = scenario_from_dataset(read_dataset(snakemake.input.scenario))
 offsets = read_dataset(snakemake.input.offsets)
 case = "/".join(f"{k}~{v}" for k, v in snakemake.wildcards.items() if k != "key")
-ds = zhang2025.saf_dataset(scenario, offsets, cfg["saf"], case, cfg)
+ds = saf_dataset(scenario, offsets, cfg["saf"], case, cfg)
 write_dataset(ds, snakemake.output.saf)
 log.info(
     "wrote %s: PMSR %.2f dB (eq. 18), %.2f dB (amplitude form)",

@@ -4,8 +4,8 @@ Inputs: saf (NetCDF). Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.zhang2025.figures import fig_saf
 from hwiloc.plotting import save_figure
-from hwiloc.plotting.zhang2025 import fig_saf
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "zhang2025_saf_figure")

@@ -5,11 +5,11 @@ Outputs: scenario (antenna positions, subcarrier frequencies, UE, amplitudes).
 """
 
 from hwiloc.io.netcdf import write_dataset
+from hwiloc.papers.zhang2025.stages import scenario_dataset
 from hwiloc.runlog import job_logger
-from hwiloc.studies import zhang2025
 
 log = job_logger(snakemake.log[0], "zhang2025_scenario")
-ds = zhang2025.scenario_dataset(snakemake.params.cfg)
+ds = scenario_dataset(snakemake.params.cfg)
 write_dataset(ds, snakemake.output.scenario)
 log.info(
     "wrote %s (%d antennas, %d subcarriers)",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,6 +204,39 @@ def finalize(
         }
     )
     return ds
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What every dataset of one paper names as its study and its reference.
+
+    Each paper package holds one (``papers/<paper>/system.py``), and every
+    dataset it builds is finished by calling it, so that the study, the
+    reference and the conventions of :func:`finalize` are written in one place.
+
+    Parameters
+    ----------
+    study : str
+        The paper's key, e.g. ``"chen2022"``.
+    reference : str
+        The paper, as cited in the ``references`` attribute.
+    """
+
+    study: str
+    reference: str
+
+    def __call__(
+        self, ds: xr.Dataset, title: str, rule: str, equations: str, config: dict | None = None
+    ) -> xr.Dataset:
+        """:func:`finalize` ``ds`` with ``references`` = the paper, then ``equations``."""
+        return finalize(
+            ds,
+            title=title,
+            study=self.study,
+            rule=rule,
+            references=f"{self.reference}, {equations}",
+            config=config,
+        )
 
 
 def missing_units(ds: xr.Dataset) -> list[str]:

@@ -1,12 +1,14 @@
-"""Sensitivity maps of the assumptions stage: claims reproduced over two unknowns."""
+"""Sensitivity maps of the assumptions stage: claims reproduced over two unknowns.
+
+The panels and their marks; each paper's ``figures.sensitivity_map`` lays them
+out over its own unknowns.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 from matplotlib.colors import BoundaryNorm
-
-from hwiloc.plotting import new_figure
 
 LABELS = {
     "snr_db": "per-sample SNR [dB]",
@@ -17,7 +19,7 @@ LABELS = {
 }
 
 
-def _panel(ax, counts: xr.DataArray, misfit: xr.DataArray, xdim, ydim, marks, top, fig):
+def panel(ax, counts: xr.DataArray, misfit: xr.DataArray, xdim, ydim, marks, top, fig):
     """One map: claims reproduced (colour, 0..top) and RMS misfit (contours)."""
     x, y = counts[xdim].values, counts[ydim].values
     c = counts.transpose(ydim, xdim).values
@@ -38,48 +40,16 @@ def _panel(ax, counts: xr.DataArray, misfit: xr.DataArray, xdim, ydim, marks, to
     fig.colorbar(mesh, ax=ax, label="claims reproduced", ticks=range(0, top + 1))
 
 
-def sensitivity_map(ds: xr.Dataset, result: dict, paper: str):
-    """How many claims are reproduced over the two most influential unknowns.
-
-    Shipped defaults (red +) and the fit (white x) marked; white contours give
-    the RMS misfit of the claims [decades]. zhang2025: (a) SNR x Omega at the
-    fitted R, (b) R x Omega at the fitted SNR. chen2022: G x CFO spread, one
-    panel per CFO model.
-    """
-    point = result["point"]
-    num_rows = ds.sizes["row"]
+def map_extent(ds: xr.Dataset) -> tuple[int, dict]:
+    """(colour-scale top: most claims reproduced plus one, {unknown: shipped default})."""
     top = int(max(int(ds["num_reproduced"].max()), int(ds["default_num_reproduced"]))) + 1
     default = {k[len("default_") :]: v for k, v in ds.attrs.items() if k.startswith("default_")}
-    if paper == "zhang2025":
-        fig, axes = new_figure(1, 2, figsize=(10.0, 3.8))
-        pairs = (("snr_db", "main_lobe_radius", "region_scale"),
-                 ("region_scale", "main_lobe_radius", "snr_db"))  # fmt: skip
-        for ax, (xd, yd, fixed) in zip(axes, pairs, strict=True):
-            sel = {fixed: point[fixed]}
-            marks = [((default[xd], default[yd]), "r+", "shipped default"),
-                     ((point[xd], point[yd]), "wx", "fit")]  # fmt: skip
-            _panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xd, yd, marks,
-                   top, fig)  # fmt: skip
-            ax.set_title(f"{fixed} = {point[fixed]:g} (fitted)")
-        axes[0].legend(loc="upper right", fontsize=7)
-    else:
-        models = list(ds["cfo_model"].values)
-        fig, axes = new_figure(1, len(models), figsize=(5.0 * len(models), 3.8), squeeze=False)
-        for ax, model in zip(axes[0], models, strict=True):
-            sel = {"cfo_model": model}
-            marks = []
-            if default["cfo_model"] == model:
-                marks.append(((default["num_transmissions"], default["cfo_std"]), "r+",
-                              "shipped default"))  # fmt: skip
-            if point["cfo_model"] == model:
-                marks.append(((point["num_transmissions"], point["cfo_std"]), "wx", "fit"))
-            _panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), "num_transmissions",
-                   "cfo_std", marks, top, fig)  # fmt: skip
-            ax.set_title(f"CFO model: {model}")
-            if marks:
-                ax.legend(loc="upper right", fontsize=7)
+    return top, default
+
+
+def map_title(fig, ds: xr.Dataset, result: dict, paper: str) -> None:
+    """The map's title: claims reproduced at the fit and at the shipped defaults."""
     fig.suptitle(
-        f"{paper}: claims reproduced (of {num_rows}) over the unknowns; "
+        f"{paper}: claims reproduced (of {ds.sizes['row']}) over the unknowns; "
         f"fit {result['num_reproduced']}, shipped defaults {int(ds['default_num_reproduced'])}"
     )
-    return fig

@@ -1,5 +1,7 @@
-"""Study-level assembly: config in, self-describing xarray datasets out.
+"""Parameter studies beyond the papers, built on the paper packages.
 
-One module per paper. Workflow scripts call these functions and nothing else
-from the physics; the physics lives in the concept modules.
+:mod:`hwiloc.studies.parameter_studies` turns one row of a study table
+(``config/studies/*.tsv``) into a self-describing dataset through the paper
+packages (:mod:`hwiloc.papers`); :mod:`hwiloc.studies.figures` draws each
+study's figure. Rules: ``workflow/rules/studies.smk``; config: ``studies``.
 """

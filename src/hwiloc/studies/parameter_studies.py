@@ -27,7 +27,9 @@ import xarray as xr
 from hwiloc.ambiguity import pmsr_db, saf
 from hwiloc.io.netcdf import finalize
 from hwiloc.ofdm import OfdmGrid
-from hwiloc.studies import chen2022, zhang2025
+from hwiloc.papers.chen2022 import stages as chen2022_stages
+from hwiloc.papers.chen2022 import system as chen2022
+from hwiloc.papers.zhang2025 import system as zhang2025
 
 REQUIRED_COLUMNS = {
     "zhang2025_wideband": ("bandwidth_hz", "offset_std"),
@@ -139,7 +141,7 @@ def lb_ratio(system, impairment, level, power, num_realizations, seed) -> float:
         hw = replace(drawn, pilot_phase=base.pilot_phase, combiner_phase=base.combiner_phase)
         if impairment == "pa":
             hw = replace(base, pilot_phase=drawn.pilot_phase)
-        errors, _ = chen2022.bound_errors(at, hw, power, (impairment,))
+        errors, _ = chen2022_stages.bound_errors(at, hw, power, (impairment,))
         ratios.append(errors["lb"]["peb_m"] / errors["crb_m2"]["peb_m"])
     return float(np.mean(ratios))
 

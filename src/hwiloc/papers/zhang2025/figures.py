@@ -7,6 +7,7 @@ import xarray as xr
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from hwiloc.plotting import image, new_figure
+from hwiloc.plotting.assumptions import map_extent, map_title, panel
 
 
 def _pi_label(value: float) -> str:
@@ -196,4 +197,27 @@ def fig2(calibration: xr.Dataset, fit: dict, source: str):
         f"capture '{calibration.attrs['capture']}' "
         f"({calibration.attrs['num_symbols']} symbols)"
     )
+    return fig
+
+
+def sensitivity_map(ds: xr.Dataset, result: dict):
+    """How many claims are reproduced over the unknowns: (a) SNR x Omega at the fitted R,
+    (b) R x Omega at the fitted SNR.
+
+    Shipped defaults (red +) and the fit (white x) marked; white contours give
+    the RMS misfit of the claims [decades].
+    """
+    point = result["point"]
+    top, default = map_extent(ds)
+    fig, axes = new_figure(1, 2, figsize=(10.0, 3.8))
+    pairs = (("snr_db", "main_lobe_radius", "region_scale"),
+             ("region_scale", "main_lobe_radius", "snr_db"))  # fmt: skip
+    for ax, (xd, yd, fixed) in zip(axes, pairs, strict=True):
+        sel = {fixed: point[fixed]}
+        marks = [((default[xd], default[yd]), "r+", "shipped default"),
+                 ((point[xd], point[yd]), "wx", "fit")]  # fmt: skip
+        panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xd, yd, marks, top, fig)
+        ax.set_title(f"{fixed} = {point[fixed]:g} (fitted)")
+    axes[0].legend(loc="upper right", fontsize=7)
+    map_title(fig, ds, result, "zhang2025")
     return fig

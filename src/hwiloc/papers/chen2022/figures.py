@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.plotting import new_figure
+from hwiloc.plotting.assumptions import map_extent, map_title, panel
 
 STYLE = {
     "crb_m1": dict(color="C0", label="CRB-M1"),
@@ -75,4 +76,31 @@ def fig4(sweep: xr.Dataset):
     n = sweep.sizes["realization"]
     ax.set_title(f"Fig. 4: PEB vs phase noise ({n} realizations)")
     ax.legend(loc="best", fontsize=7)
+    return fig
+
+
+def sensitivity_map(ds: xr.Dataset, result: dict):
+    """How many claims are reproduced over G x CFO spread, one panel per CFO model.
+
+    Shipped defaults (red +) and the fit (white x) marked; white contours give
+    the RMS misfit of the claims [decades].
+    """
+    point = result["point"]
+    top, default = map_extent(ds)
+    models = list(ds["cfo_model"].values)
+    fig, axes = new_figure(1, len(models), figsize=(5.0 * len(models), 3.8), squeeze=False)
+    for ax, model in zip(axes[0], models, strict=True):
+        sel = {"cfo_model": model}
+        marks = []
+        if default["cfo_model"] == model:
+            marks.append(((default["num_transmissions"], default["cfo_std"]), "r+",
+                          "shipped default"))  # fmt: skip
+        if point["cfo_model"] == model:
+            marks.append(((point["num_transmissions"], point["cfo_std"]), "wx", "fit"))
+        panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), "num_transmissions",
+              "cfo_std", marks, top, fig)  # fmt: skip
+        ax.set_title(f"CFO model: {model}")
+        if marks:
+            ax.legend(loc="upper right", fontsize=7)
+    map_title(fig, ds, result, "chen2022")
     return fig

@@ -4,8 +4,9 @@ Each paper's claims live in one YAML file (``config/claims/<paper>.yaml``,
 schema ``workflow/schemas/claims.schema.yaml``): per claim an id, the
 statement as the paper words it, its source, the stated value and unit, the
 comparison, the tolerance and why (the precision the paper states the value
-with), and the assumed config values it depends on. A study module registers
-one function per claim id (:func:`register`); :func:`evaluate` computes every
+with), and the assumed config values it depends on. Each paper's claims
+module (``hwiloc.papers.<paper>.claims``) registers one function per claim id
+(:func:`register`); :func:`evaluate` computes every
 claim of a file by its id and grades it:
 
 - ``reproduced``: within the stated precision (the tolerance),
@@ -30,7 +31,7 @@ import pandas as pd
 import yaml
 from jsonschema import Draft202012Validator
 
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "claims.schema.yaml"
+SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "claims.schema.yaml"
 LEVELS = ("reproduced", "trend", "not reproduced")
 
 
@@ -230,20 +231,22 @@ def register(paper: str, claim_id: str, **arguments):
     return wrap
 
 
-# The study modules whose import registers each paper's claim functions.
-STUDY_MODULES = {
-    "zhang2025": ("hwiloc.studies.zhang2025", "hwiloc.studies.zhang2025_measured"),
-    "chen2022": ("hwiloc.studies.chen2022",),
-    "xlmimo2022": ("hwiloc.studies.xlmimo2022_claims",),
-}
+def claims_module(paper: str) -> str:
+    """The module whose import registers the paper's claim functions: ``papers/<paper>/claims``."""
+    return f"hwiloc.papers.{paper}.claims"
 
 
 def registered(paper: str) -> dict[str, Callable]:
-    """Claim id -> function of the paper (importing its study modules registers them)."""
-    import importlib
+    """Claim id -> function of the paper (importing its claims module registers them).
 
-    for module in STUDY_MODULES.get(paper, ()):
-        importlib.import_module(module)
+    The module is found by name (:func:`claims_module`), so the registry imports
+    no paper itself; a paper without a package has no functions.
+    """
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec(f"hwiloc.papers.{paper}") is not None:
+        importlib.import_module(claims_module(paper))
     return dict(_REGISTRY.get(paper, {}))
 
 

@@ -1,4 +1,4 @@
-"""Zhang et al. (2025), Sec. V: calibration and localization of measured CSI.
+"""zhang2025, Sec. V: calibration and localization of measured CSI.
 
 Captures come from the testbed emulator, from NetCDF files or from a folder in
 the KU Leuven layout (config ``zhang2025.measured.source``). One capture
@@ -17,7 +17,6 @@ import xarray as xr
 
 from hwiloc.ambiguity import pmsr_db
 from hwiloc.calibration import STAGES, PhaseCalibration, apply_calibration, calibrate
-from hwiloc.claims import Measured, register
 from hwiloc.estimators import saf_peak
 from hwiloc.geometry import ula_positions
 from hwiloc.io.csi import (
@@ -27,17 +26,10 @@ from hwiloc.io.csi import (
     open_kuleuven_capture,
     open_netcdf_capture,
 )
-from hwiloc.io.netcdf import finalize
 from hwiloc.io.testbed import emulate_hardware, write_capture
-from hwiloc.studies.zhang2025 import REFERENCE, STUDY, Scenario, grid_axes
+from hwiloc.papers.zhang2025.system import Scenario, grid_axes, provenance
 
 SOURCES = ("emulator", "netcdf", "kuleuven")
-
-
-def _provenance(ds, title, rule, equations, cfg):
-    return finalize(
-        ds, title=title, study=STUDY, rule=rule, references=f"{REFERENCE}, {equations}", config=cfg
-    )
 
 
 def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
@@ -179,7 +171,7 @@ def calibration_dataset(capture: Capture, cfg: dict) -> xr.Dataset:
         },
     )
     ds.attrs.update(capture=capture.name, capture_source=capture.source, num_symbols=used)
-    return _provenance(
+    return provenance(
         ds, f"phase-offset calibration from capture '{capture.name}'", "calibrate",
         "eqs. (19)-(23)", {"measured": measured},
     )  # fmt: skip
@@ -260,7 +252,7 @@ def evaluation_dataset(
         calibration_capture=calibration.attrs["capture"],
         held_out=int(capture.name != calibration.attrs["capture"]),
     )
-    return _provenance(
+    return provenance(
         ds, f"localization of capture '{capture.name}'", "evaluate", "eqs. (14), (18)-(23)",
         {"measured": measured},
     )  # fmt: skip
@@ -316,84 +308,3 @@ def offsets_goodness_of_fit(calibration: xr.Dataset) -> dict:
     a = stats.kstest(spatial, "uniform", args=(-half, 2 * half))
     return {"frequency": (float(f.statistic), float(f.pvalue)),
             "spatial": (float(a.statistic), float(a.pvalue))}  # fmt: skip
-
-
-GROUPS = {"same_capture": "same capture", "held_out": "held-out captures"}
-FORMS = {"literal": "pmsr_db", "amplitude": "pmsr_amplitude_db"}
-
-
-def _grouped(evaluations) -> dict:
-    """{group: (errors [stage, all snapshots], {form: pmsr [stage, all]}, number of captures)}."""
-    out = {}
-    for group, held in (("same_capture", 0), ("held_out", 1)):
-        chosen = [ev for ev in evaluations if ev.attrs["held_out"] == held]
-        if chosen:
-            err = np.concatenate([ev["error"].values for ev in chosen], axis=1)
-            pmsr = {f: np.concatenate([ev[v].values for ev in chosen], axis=1)
-                    for f, v in FORMS.items()}  # fmt: skip
-            out[group] = (err, pmsr, len(chosen))
-    return out
-
-
-def _source_note(inputs, group: str, count: int) -> str:
-    """Which captures, and whether they are emulated or measured."""
-    what = "emulated testbed" if inputs.source == "emulator" else f"measured ({inputs.source})"
-    return f"{GROUPS[group]} ({count} capture(s)), {what}"
-
-
-@register(STUDY, "pmsr_raw", stage="raw")
-@register(STUDY, "pmsr_calibrated", stage="both")
-def _claim_pmsr(inputs, stage: str) -> list[Measured]:
-    """Mean PMSR of a stage, per capture group and form of eq. (18)."""
-    i = STAGES.index(stage)
-    return [
-        Measured(float(pmsr[form][i].mean()), _source_note(inputs, g, n), f"{g}, {form}")
-        for g, (_, pmsr, n) in _grouped(inputs.evaluations).items()
-        for form in FORMS
-    ]
-
-
-@register(STUDY, "pmsr_gain_calibration")
-def _claim_pmsr_gain(inputs) -> list[Measured]:
-    raw, both = STAGES.index("raw"), STAGES.index("both")
-    return [
-        Measured(float(pmsr[form][both].mean() - pmsr[form][raw].mean()),
-                 _source_note(inputs, g, n), f"{g}, {form}")
-        for g, (_, pmsr, n) in _grouped(inputs.evaluations).items() for form in FORMS
-    ]  # fmt: skip
-
-
-@register(STUDY, "pmsr_frequency_compensated_minimal")
-def _claim_frequency_minimal(inputs) -> list[Measured]:
-    raw, freq, both = (STAGES.index(s) for s in ("raw", "frequency", "both"))
-    out = []
-    for g, (_, pmsr, n) in _grouped(inputs.evaluations).items():
-        m = pmsr["amplitude"].mean(axis=1)
-        out.append(
-            Measured(
-                float((m[freq] - m[raw]) / (m[both] - m[raw])),
-                f"{_source_note(inputs, g, n)}; the same in both forms",
-                g,
-            )
-        )
-    return out  # fmt: skip
-
-
-@register(STUDY, "rmse_raw", stage="raw")
-@register(STUDY, "rmse_calibrated", stage="both")
-def _claim_rmse(inputs, stage: str) -> list[Measured]:
-    """Localization RMSE of a stage over the snapshots of each capture group. [m]"""
-    i = STAGES.index(stage)
-    return [
-        Measured(float(np.sqrt(np.mean(err[i] ** 2))), _source_note(inputs, g, n), g)
-        for g, (err, _, n) in _grouped(inputs.evaluations).items()
-    ]
-
-
-@register(STUDY, "offsets_frequency_gaussian", kind="frequency")
-@register(STUDY, "offsets_spatial_uniform", kind="spatial")
-def _claim_offset_law(inputs, kind: str) -> Measured:
-    """Fig. 2: KS p-value of the estimated offsets against their fitted law."""
-    stat, p = offsets_goodness_of_fit(inputs.calibration)[kind]
-    cap = inputs.calibration.attrs["capture"]
-    return Measured(p, f"KS statistic {stat:.3g} on capture '{cap}' (parameters fitted on it)")

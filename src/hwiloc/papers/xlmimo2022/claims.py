@@ -1,8 +1,9 @@
-"""Claims of the xlmimo2022 study (config/claims/xlmimo2022.yaml), computed by id.
+"""xlmimo2022: the value of each claim by id (``config/claims/xlmimo2022.yaml``).
 
-Kept apart from :mod:`hwiloc.studies.xlmimo2022` (whose models need JAX) so that
-checking the claims file before any job, and the claims job itself, import
-neither JAX nor the models: each claim reads the bounds dataset.
+This module imports neither :mod:`~hwiloc.papers.xlmimo2022.system` nor the
+models (they need JAX), so that checking the claims file before any job, and
+the claims job itself, run on the base install: each claim reads the bounds
+dataset. Hence its own ``STUDY`` key, the same as the system's.
 """
 
 from __future__ import annotations

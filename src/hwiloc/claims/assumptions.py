@@ -1,0 +1,214 @@
+"""Values the papers leave out, inferred from the claims they do state.
+
+For each paper a grid of plausible values of its unknowns (config
+``<paper>.assumptions``) is scanned; at every point the claims that depend on
+them are computed by id (:mod:`hwiloc.claims.registry`) and graded. The fit is
+the point that reproduces the most claims, ties broken by the smallest misfit
+(RMS over the claims of their distance in decades, :meth:`ClaimSpec.misfit`);
+the fit region is every point that reproduces as many. The same claims are
+evaluated at the shipped defaults, so a reader sees what the fit changes.
+
+This module is the machinery no paper owns. A paper that fits unknowns has
+``hwiloc.papers.<paper>.assumptions``: its :class:`Unknowns` (``UNKNOWNS``) and
+a ``dataset(cfg, claims, inputs)`` that builds the graded grid with
+:func:`attach`; its ``figures.sensitivity_map`` draws the map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from hwiloc.claims.registry import ClaimsFile, measure
+
+VERDICT_CODES = {"not reproduced": 0, "trend": 1, "reproduced": 2}
+
+
+@dataclass(frozen=True)
+class Unknowns:
+    """What a paper's assumption fit scans, and how its report names it.
+
+    Parameters
+    ----------
+    paper : str
+        The paper's key, e.g. ``"zhang2025"``.
+    names : tuple of str
+        The unknowns: the grid dimensions of the fit dataset.
+    config_keys : dict
+        Unknown -> the config key it is shipped in (dotted).
+    fitted_to : str
+        Which of the paper's claims the unknowns are fitted to (one phrase).
+    notes : callable (dataset, fitted point) -> list of str, optional
+        More lines of the report after its summary.
+    """
+
+    paper: str
+    names: tuple[str, ...]
+    config_keys: dict
+    fitted_to: str
+    notes: Callable | None = None
+
+
+def claim_values(claims: ClaimsFile, ids, inputs) -> dict[str, float]:
+    """{row id (claim id plus variant): value} of the claims ``ids``."""
+    out = {}
+    for claim_id in ids:
+        for m in measure(claims.paper, claim_id, inputs):
+            out[claim_id + (f"[{m.variant}]" if m.variant else "")] = m.value
+    return out
+
+
+def grade(claims: ClaimsFile, values: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
+    """Verdict codes (0 not reproduced, 1 trend, 2 reproduced) and misfits [decades] of a grid.
+
+    ``values`` has a ``row`` dimension of claim ids (with variant) and any others.
+    """
+    codes = xr.zeros_like(values, dtype=np.int8)
+    misfit = xr.zeros_like(values, dtype=float)
+    for row in values["row"].values:
+        spec = claims.by_id(str(row).split("[")[0])
+        v = values.sel(row=row)
+        flat = v.values.ravel()
+        codes.loc[{"row": row}] = np.array(
+            [VERDICT_CODES[spec.grade(x)] for x in flat], dtype=np.int8
+        ).reshape(v.shape)
+        misfit.loc[{"row": row}] = np.array([spec.misfit(x) for x in flat]).reshape(v.shape)
+    return codes, misfit
+
+
+def fit(ds: xr.Dataset, unknowns: tuple[str, ...]) -> dict:
+    """The fitted point, the fit region and the counts, from a graded grid dataset.
+
+    Returns {"point": {unknown: value}, "region": {unknown: "min .. max" or "a, b"},
+    "decisive_for": {unknown: bool}, "num_reproduced": int, "num_trend": int,
+    "misfit": float, "default_in_region": bool}: ``decisive_for`` an unknown
+    when the region narrows its scanned range; ``default_in_region`` when the
+    shipped defaults reproduce as many claims as the fit.
+    """
+    count = ds["num_reproduced"]
+    best = int(count.max())
+    region = count == best
+    # most claims reproduced, then the smallest misfit, then the point nearest the defaults
+    misfit = ds["misfit"].where(region).round(6)
+    distance = sum(
+        (ds[d] != ds.attrs[f"default_{d}"]).astype(float)
+        if ds[d].dtype.kind not in "fi"
+        else np.abs(np.log(ds[d] / ds.attrs[f"default_{d}"]))
+        for d in unknowns
+    )
+    key = (misfit + 1e-9 * distance / (1 + float(distance.max()))).transpose(*misfit.dims)
+    index = np.unravel_index(int(np.nanargmin(key.values)), key.shape)
+    point = {d: ds[d].values[i].item() for d, i in zip(key.dims, index, strict=True)}
+    bounds, narrows = {}, {}
+    for d in unknowns:
+        held = region.any([o for o in region.dims if o != d]).values
+        values = ds[d].values[held]
+        numeric = values.dtype.kind in "fi"
+        bounds[d] = (
+            f"{values.min().item():g} .. {values.max().item():g}"
+            if numeric
+            else ", ".join(sorted({str(v) for v in values}))
+        )
+        narrows[d] = bool(
+            (values.min(), values.max()) != (ds[d].values.min(), ds[d].values.max())
+            if numeric
+            else len(set(values)) < ds.sizes[d]
+        )
+    default = int(ds["default_num_reproduced"])
+    return {
+        "point": point,
+        "region": bounds,
+        "decisive_for": narrows,
+        "num_reproduced": best,
+        "num_trend": int(ds["num_trend"].sel(point).item()),
+        "misfit": float(ds["misfit"].sel(point)),
+        "default_in_region": default == best,
+    }
+
+
+def attach(ds: xr.Dataset, claims: ClaimsFile, values: xr.DataArray, default: xr.DataArray):
+    """Grade the grid ``values`` and the shipped defaults ``default``; their counts and misfits."""
+    codes, misfit = grade(claims, values)
+    dcodes, dmisfit = grade(claims, default)
+    ds["value"] = values
+    ds["verdict"] = codes
+    ds["claim_misfit"] = misfit
+    ds["num_reproduced"] = (codes == 2).sum("row")
+    ds["num_trend"] = (codes == 1).sum("row")
+    ds["misfit"] = np.sqrt((misfit**2).mean("row"))
+    ds["default_value"] = default
+    ds["default_verdict"] = dcodes
+    ds["default_misfit"] = float(np.sqrt((dmisfit**2).mean()))
+    ds["default_num_reproduced"] = int((dcodes == 2).sum())
+    ds["default_num_trend"] = int((dcodes == 1).sum())
+    return ds
+
+
+def _scanned(axis: xr.DataArray) -> str:
+    if axis.dtype.kind in "fi":
+        return f"{axis.values.min():g} .. {axis.values.max():g} ({axis.size} values)"
+    return ", ".join(map(str, axis.values))
+
+
+def tables(ds: xr.Dataset, unknowns: Unknowns) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(fitted values, misfit of every claim at the defaults and at the fit, fit summary)."""
+    result = fit(ds, unknowns.names)
+    names = {0: "not reproduced", 1: "trend", 2: "reproduced"}
+    fitted = pd.DataFrame(
+        [
+            {
+                "unknown": u,
+                "config key": unknowns.config_keys[u],
+                "shipped default": ds.attrs[f"default_{u}"],
+                "fitted": result["point"][u],
+                "fit region": result["region"][u],
+                "decisive": "yes" if result["decisive_for"][u] else "no",
+                "scanned": _scanned(ds[u]),
+                "units": ds[u].attrs["units"],
+            }
+            for u in unknowns.names
+        ]
+    )
+    at_fit = ds.sel(result["point"])
+    rows = []
+    for row in ds["row"].values:
+        rows.append(
+            {
+                "claim": str(row),
+                "value at defaults": float(ds["default_value"].sel(row=row)),
+                "verdict at defaults": names[int(ds["default_verdict"].sel(row=row))],
+                "value at fit": float(at_fit["value"].sel(row=row)),
+                "verdict at fit": names[int(at_fit["verdict"].sel(row=row))],
+                "misfit at fit [decade]": float(at_fit["claim_misfit"].sel(row=row)),
+            }
+        )
+    return fitted, pd.DataFrame(rows), result
+
+
+def report_markdown(ds: xr.Dataset, unknowns: Unknowns) -> str:
+    """The assumptions report: fitted values with their region, misfit of every claim."""
+    from hwiloc.reporting import to_markdown
+
+    fitted, claims_table, result = tables(ds, unknowns)
+    lines = [
+        f"# {unknowns.paper}: unknown values inferred from the claims",
+        "",
+        f"Fitted to {unknowns.fitted_to}. The fit reproduces {result['num_reproduced']} of "
+        f"{ds.sizes['row']} claims ({result['num_trend']} more as trend; RMS misfit "
+        f"{result['misfit']:.3f} decade); the shipped defaults reproduce "
+        f"{int(ds['default_num_reproduced'])} ({int(ds['default_num_trend'])} trend; RMS misfit "
+        f"{float(ds['default_misfit']):.3f} decade). The fit region holds every scanned point "
+        "that reproduces as many claims as the fit; an unknown is decisive when the region "
+        "narrows its scanned range (the paper profile ships the fitted value of a decisive "
+        "unknown whose default fell outside). The shipped defaults are "
+        f"{'inside' if result['default_in_region'] else 'OUTSIDE'} the fit region.",
+        "",
+    ]
+    if unknowns.notes is not None:
+        lines += [*unknowns.notes(ds, result["point"]), ""]
+    lines += [to_markdown(fitted), "", to_markdown(claims_table)]
+    return "\n".join(lines)

@@ -1,0 +1,19 @@
+"""One package per paper: ``hwiloc.papers.<paper>``.
+
+Every paper package has the same parts, each a module:
+
+- ``system``: the paper's setup (a frozen dataclass from its config section),
+  its random draws, ``STUDY``, ``REFERENCE`` and ``provenance``;
+- ``stages``: the dataset builders its rules call (a paper with more stages
+  may add one module per stage, e.g. ``zhang2025.measured``);
+- ``claims``: the value of each claim of ``config/claims/<paper>.yaml`` by id;
+- ``figures``: its plotting, datasets in, Figure out;
+- ``table1``: its system parameters as used (``TITLE`` and ``table1(cfg)``);
+- ``assumptions`` (a paper with unknown values only): the grid its unknowns
+  are fitted on, for :mod:`hwiloc.claims.assumptions`.
+
+A paper package imports the shared physics (geometry, ofdm, models,
+impairments, bounds, ambiguity, estimators, calibration, io) and the claims
+machinery, never another paper; nothing below it imports a paper. README "Add
+a paper" gives the files to create, in order.
+"""

@@ -1,0 +1,331 @@
+"""chen2022: the datasets the rules build (realization, bounds, Monte Carlo shards, gather).
+
+Bounds through the generic engine (:mod:`hwiloc.bounds.generic`), estimators
+from :mod:`hwiloc.estimators`; every dataset carries its provenance
+(:data:`~hwiloc.papers.chen2022.system.provenance`) and the seeds of its draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import xarray as xr
+
+from hwiloc.bounds import generic
+from hwiloc.bounds.localization import position_from_channel, quantity_errors
+from hwiloc.constants import ANGLE_GRID_MARGIN
+from hwiloc.estimators import ofdm_los_ml
+from hwiloc.impairments.hardware import HardwareRealization
+from hwiloc.io.netcdf import concat_shards
+from hwiloc.papers.chen2022.system import (
+    IMPAIRMENTS,
+    STUDY_CODES,
+    System,
+    base_hardware,
+    individual_hardware,
+    provenance,
+)
+
+BOUNDS = ("crb_m1", "crb_m2", "lb")
+
+
+def bound_errors(
+    system: System, hardware: HardwareRealization, power_dbm: float, impairments=IMPAIRMENTS
+):
+    """AEB [deg], DEB [m], PEB [m] of CRB-M1, CRB-M2 and the LB (MCRB + bias), and eta_bar.
+
+    Through the generic engine (:mod:`hwiloc.bounds.generic`): eta_bar by its
+    solver (eq. (23)), each bound mapped to angle, distance and position by
+    the models' own maps (eqs. (17)-(19)).
+    """
+    ((errors, eta_bar),) = bound_errors_vs_power(system, hardware, [power_dbm], impairments)
+    return errors, eta_bar
+
+
+def bound_errors_vs_power(
+    system: System, hardware: HardwareRealization, powers_dbm, impairments=IMPAIRMENTS
+) -> list[tuple[dict, np.ndarray]]:
+    """:func:`bound_errors` at each power of ``powers_dbm``: [(errors, eta_bar)].
+
+    Without the PA, M1 and M2 are linear in the pilot amplitude sqrt(E)
+    (eq. (1); PN, CFO and coupling act on the waveform linearly), so every
+    mean and derivative scales by sqrt(E): J, A and B by E / sigma^2, eta_bar
+    and the bias not at all (eqs. (14), (23)-(25)). One evaluation at the
+    highest power (where the gradient check of B is strictest) then serves
+    every power through :meth:`~hwiloc.bounds.generic.CramerRao.scaled`: an
+    exact identity, not an approximation. The PA is not linear in E: with it,
+    CRB-M1 and the LB are evaluated at each power, and CRB-M2 (M2 has no PA)
+    still scales.
+    """
+    powers = np.asarray(powers_dbm, dtype=float).ravel()
+    reference = float(np.max(powers))
+    at_reference = _bounds(system, hardware, reference, impairments)
+
+    def at(bound, p):
+        return bound if p == reference else bound.scaled(10 ** ((p - reference) / 10))  # E ratio
+
+    out = []
+    for p in powers:
+        if "pa" not in impairments or p == reference:
+            crb_m1, lb = at(at_reference[0], p), at(at_reference[2], p)
+        else:
+            crb_m1, _, lb = _bounds(system, hardware, p, impairments, with_crb_m2=False)
+        out.append(_errors(crb_m1, at(at_reference[1], p), lb))
+    return out
+
+
+def _bounds(system: System, hardware: HardwareRealization, power_dbm: float, impairments,
+            with_crb_m2: bool = True):  # fmt: skip
+    """CRB-M1, CRB-M2 (generic.CramerRao; None if not ``with_crb_m2``) and the LB
+    (generic.Misspecified) at one power."""
+    m1, m2 = system.models(hardware, power_dbm, impairments)
+    eta, var = system.eta, system.noise_variance
+    cache = generic.PointCache()
+    # eta_bar (eq. (23)) started at the MMLE on noise-free data, which the concentrated
+    # Newton search finds in about a millisecond; the generic solver then only confirms it.
+    start = ofdm_los_ml(cache.mean(m1, eta), m2, initial=eta)
+    lb = generic.mcrb(m1, eta, m2, var, start=start, assumed_true_parameter=eta, cache=cache)
+    crb_m2 = generic.crb(m2, eta, var, cache=cache) if with_crb_m2 else None
+    return generic.crb(m1, eta, var, cache=cache), crb_m2, lb
+
+
+def _errors(crb_m1, crb_m2, lb) -> tuple[dict, np.ndarray]:
+    """({bound: AEB, DEB, PEB}, eta_bar) of the three bounds."""
+    errors = {
+        "crb_m1": quantity_errors(crb_m1),
+        "crb_m2": quantity_errors(crb_m2),
+        "lb": quantity_errors(lb, "lb"),  # Eqs. (20)-(25)
+    }
+    return errors, lb.pseudo_true
+
+
+def _errors_to_arrays(results: list[dict]) -> dict:
+    """[{bound: {metric: v}}] over a sweep -> {metric: [bound, sweep]}."""
+    return {
+        metric: np.array([[r[b][metric] for r in results] for b in BOUNDS])
+        for metric in ("aeb_deg", "deb_m", "peb_m")
+    }
+
+
+def realization_dataset(system: System, seed: int, cfg: dict):
+    """The seeded realization behind Fig. 2, saved so a figure traces to it."""
+
+    hw = base_hardware(system, seed)
+    ds = xr.Dataset(
+        {
+            "pilot_phase": (("transmission", "subcarrier"), hw.pilot_phase),
+            "combiner_phase": (("transmission", "antenna"), hw.combiner_phase),
+            "phase_noise": (("transmission", "subcarrier"), hw.phase_noise),
+            "cfo": hw.cfo,
+            "coupling_residual": ("band", hw.coupling_residual),
+        },
+        coords={
+            "transmission": np.arange(system.num_transmissions),
+            "subcarrier": np.arange(system.num_subcarriers),
+            "antenna": np.arange(system.num_antennas),
+        },
+    )
+    ds.attrs.update(seed=int(seed))
+    return provenance(ds, "chen2022 hardware and pilot realization (Fig. 2)", "realization",
+                       "Sec. II-B, eqs. (3)-(7)", cfg)  # fmt: skip
+
+
+def hardware_from_dataset(ds) -> HardwareRealization:
+    return HardwareRealization(
+        ds["pilot_phase"].values,
+        ds["combiner_phase"].values,
+        ds["phase_noise"].values,
+        float(ds["cfo"]),
+        ds["coupling_residual"].values,
+    )
+
+
+def bounds_vs_power_dataset(system: System, hardware: HardwareRealization, powers, cfg: dict):
+    """Fig. 2 bounds: CRB-M1, CRB-M2 and LB vs transmit power, all impairments."""
+
+    results, pseudo = zip(*bound_errors_vs_power(system, hardware, powers), strict=True)
+    arrays = _errors_to_arrays(results)
+    ds = xr.Dataset(
+        {
+            "aeb": (("bound", "power"), arrays["aeb_deg"]),
+            "deb": (("bound", "power"), arrays["deb_m"]),
+            "peb": (("bound", "power"), arrays["peb_m"]),
+            "pseudo_true": (("power", "parameter"), np.array(pseudo)),
+            "true_parameter": ("parameter", system.eta),
+        },
+        coords={"bound": list(BOUNDS), "power": np.asarray(powers, float),
+                "parameter": ["theta", "tau", "gain_magnitude", "gain_phase"]},
+    )  # fmt: skip
+    return provenance(ds, "chen2022 CRB-M1, CRB-M2 and LB vs transmit power (Fig. 2)", "bounds",
+                       "eqs. (14)-(25)", cfg)  # fmt: skip
+
+
+def coarse_grid(system: System, mc_cfg: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Coarse (theta, tau) grid of the estimators. [rad], [s]"""
+    margin = ANGLE_GRID_MARGIN
+    thetas = np.arange(-np.pi / 2 + margin, np.pi / 2 - margin, float(mc_cfg["grid_theta_step"]))
+    taus = np.arange(0.0, float(mc_cfg["grid_tau_max"]), float(mc_cfg["grid_tau_step"]))
+    return thetas, taus
+
+
+def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg, progress=None):
+    """Fig. 2 estimators: MLE (data M1, model M1) and MMLE (data M1, model M2), one shard.
+
+    Trial t draws its noise from [seed, 1, t] (the same standard draw at every
+    power), so the values do not depend on the number of shards.
+    """
+
+    trials = np.array_split(np.arange(int(mc_cfg["num_trials"])), int(mc_cfg["num_shards"]))[shard]
+    thetas, taus = coarse_grid(system, mc_cfg)
+    models = [system.models(hardware, p) for p in powers]
+    eta = system.eta
+    means = [m1.mean(eta) for m1, _ in models]  # noise-free data at each power
+    truth = position_from_channel(eta)
+    shape = (2, len(powers), len(trials))
+    estimate = np.empty((*shape, 2))
+    for j, t in enumerate(trials):
+        rng = np.random.default_rng([seed, STUDY_CODES["montecarlo"], int(t)])
+        size = system.num_transmissions * system.num_subcarriers
+        noise = np.sqrt(system.noise_variance / 2) * (
+            rng.standard_normal(size) + 1j * rng.standard_normal(size)
+        )
+        for i, (m1, m2) in enumerate(models):
+            y = means[i] + noise
+            for e, model in enumerate((m1, m2)):
+                estimate[e, i, j] = position_from_channel(ofdm_los_ml(y, model, thetas, taus))
+            if progress is not None:
+                progress(f"trial {t}, {powers[i]:g} dBm")
+    ds = xr.Dataset(
+        {
+            "estimate": (("estimator", "power", "trial", "axis"), estimate),
+            "error": (("estimator", "power", "trial"), np.linalg.norm(estimate - truth, axis=-1)),
+            "seed_entropy": (
+                ("trial", "entropy"),
+                np.array([[seed, STUDY_CODES["montecarlo"], int(t)] for t in trials]),
+            ),
+        },
+        coords={"estimator": ["mle", "mmle"], "power": np.asarray(powers, float), "trial": trials,
+                "axis": ["x", "y"]},
+    )  # fmt: skip
+    ds.attrs.update(shard=int(shard), seed=int(seed))
+    return provenance(ds, f"chen2022 MLE and MMLE, shard {shard} (Fig. 2)", "montecarlo_shard",
+                       "eqs. (10)-(13)", cfg)  # fmt: skip
+
+
+def _realization_variables(drawn, seed: int, code: int, realizations) -> dict:
+    """The drawn realizations of a shard, so that every value traces to its hardware."""
+    return {
+        "pilot_phase": (
+            ("realization", "transmission", "subcarrier"),
+            np.array([h.pilot_phase for h in drawn]),
+        ),
+        "phase_noise": (
+            ("realization", "transmission", "subcarrier"),
+            np.array([h.phase_noise for h in drawn]),
+        ),
+        "cfo": ("realization", np.array([h.cfo for h in drawn])),
+        "coupling_residual": (
+            ("realization", "band"),
+            np.array([h.coupling_residual for h in drawn]),
+        ),
+        "seed_entropy": (
+            ("realization", "entropy"),
+            np.array([[seed, code, int(r)] for r in realizations]),
+        ),
+    }
+
+
+def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, progress=None):
+    """Fig. 3: AEB and DEB of CRB-M1, CRB-M2, LB with one impairment alone, one shard."""
+
+    if impairment not in IMPAIRMENTS:
+        raise ValueError(f"impairment must be one of {IMPAIRMENTS}, got {impairment!r}")
+    realizations = np.array_split(
+        np.arange(int(ind_cfg["num_realizations"])), int(ind_cfg["num_shards"])
+    )[shard]
+    powers = np.asarray(ind_cfg["power_dbm"], float)
+    values = {
+        m: np.empty((len(BOUNDS), len(powers), len(realizations)))
+        for m in ("aeb_deg", "deb_m", "peb_m")
+    }
+    drawn = []
+    for j, r in enumerate(realizations):
+        hw = individual_hardware(system, impairment, seed, int(r))
+        drawn.append(hw)
+        sweep = bound_errors_vs_power(system, hw, powers, (impairment,))
+        arrays = _errors_to_arrays([errors for errors, _ in sweep])
+        for m in values:
+            values[m][:, :, j] = arrays[m]
+        if progress is not None:
+            progress(f"realization {r}")
+    ds = xr.Dataset(
+        {
+            "aeb": (("bound", "power", "realization"), values["aeb_deg"]),
+            "deb": (("bound", "power", "realization"), values["deb_m"]),
+            "peb": (("bound", "power", "realization"), values["peb_m"]),
+            **_realization_variables(drawn, seed, STUDY_CODES[impairment], realizations),
+        },
+        coords={"bound": list(BOUNDS), "power": powers, "realization": realizations},
+    )
+    ds.attrs.update(impairment=impairment, shard=int(shard), seed=int(seed))
+    return provenance(ds, f"chen2022 bounds with {impairment} alone, shard {shard} (Fig. 3)",
+                       "individual_shard", "eqs. (14)-(25)", cfg)  # fmt: skip
+
+
+def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
+    """Fig. 4: PEB of the LB (and CRB-M2) vs phase-noise std, PN alone, one shard."""
+
+    realizations = np.array_split(
+        np.arange(int(sweep_cfg["num_realizations"])), int(sweep_cfg["num_shards"])
+    )[shard]
+    stds = np.asarray(sweep_cfg["phase_noise_std"], float)
+    powers = np.asarray(sweep_cfg["power_dbm"], float)
+    base = base_hardware(system, seed)
+    peb = np.empty((len(BOUNDS), len(stds), len(powers), len(realizations)))
+    unit_draws = []
+    for j, r in enumerate(realizations):
+        unit = system.with_levels(phase_noise_std=1.0).draw(
+            np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)])
+        )
+        unit_draws.append(replace(base, phase_noise=unit.phase_noise))
+        for i, s in enumerate(stds):
+            sys_s = system.with_levels(phase_noise_std=float(s))
+            drawn = sys_s.draw(np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)]))
+            hw = replace(base, phase_noise=drawn.phase_noise)
+            for q, (errors, _) in enumerate(bound_errors_vs_power(sys_s, hw, powers, ("pn",))):
+                peb[:, i, q, j] = [errors[b]["peb_m"] for b in BOUNDS]
+        if progress is not None:
+            progress(f"realization {r}")
+    ds = xr.Dataset(
+        {
+            "peb": (("bound", "phase_noise_std", "power", "realization"), peb),
+            # phase noise at unit std: realization r at sigma_PN is sigma_PN times this draw
+            "phase_noise": (
+                ("realization", "transmission", "subcarrier"),
+                np.array([h.phase_noise for h in unit_draws]),
+            ),
+            "seed_entropy": (
+                ("realization", "entropy"),
+                np.array([[seed, STUDY_CODES["pn_sweep"], int(r)] for r in realizations]),
+            ),
+        },
+        coords={
+            "bound": list(BOUNDS),
+            "phase_noise_std": stds,
+            "power": powers,
+            "realization": realizations,
+        },
+    )
+    ds.attrs.update(shard=int(shard), seed=int(seed))
+    title = f"chen2022 PEB vs phase-noise std, shard {shard} (Fig. 4)"
+    return provenance(ds, title, "pn_sweep_shard", "eqs. (19)-(25)", cfg)
+
+
+def gather(shards, dim: str, title: str, rule: str, equations: str, cfg: dict):
+    """Merge shards along ``dim`` with provenance (keeps the first shard's study attrs)."""
+
+    ds = concat_shards(shards, dim)
+    keep = {k: v for k, v in shards[0].attrs.items() if k in ("impairment", "seed")}
+    ds.attrs.update(keep)
+    return provenance(ds, title, rule, equations, cfg)

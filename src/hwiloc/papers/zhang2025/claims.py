@@ -1,0 +1,206 @@
+"""zhang2025: the value of each claim by id (``config/claims/zhang2025.yaml``).
+
+Sec. III (CRLB), Sec. IV (SAF, PMSR) and Sec. V (calibration of measured CSI):
+each function is registered under its claim id (:func:`hwiloc.claims.register`)
+and computes the value from the pipeline's outputs (:class:`ClaimInputs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from hwiloc.calibration import STAGES
+from hwiloc.claims import Measured, register
+from hwiloc.papers.zhang2025.measured import offsets_goodness_of_fit
+from hwiloc.papers.zhang2025.system import STUDY, Scenario, crlb_ratio, min_antennas_for_accuracy
+
+
+@dataclass(frozen=True)
+class ClaimInputs:
+    """What the zhang2025 claims are computed from (one field per pipeline output).
+
+    Attributes
+    ----------
+    scenario : Scenario
+        Sec. III's CRLB claims are evaluated on it at its N (the testbed's 64).
+    saf_cases : {"fig4" | "fig5" | "fig6": SAF dataset}
+    pmsr_frequency, pmsr_spatial : gathered PMSR sweeps (Fig. 7), or None
+    max_antennas : int
+        Largest N searched for the 1 cm claims. [-]
+    evaluations : list of evaluation datasets (Sec. V)
+    calibration : calibration dataset (Sec. V, Fig. 2), or None
+    source : str
+        Config ``measured.source``: where the Sec. V captures come from.
+    """
+
+    scenario: Scenario
+    saf_cases: dict = field(default_factory=dict)
+    pmsr_frequency: xr.Dataset | None = None
+    pmsr_spatial: xr.Dataset | None = None
+    max_antennas: int = 128
+    evaluations: tuple = ()
+    calibration: xr.Dataset | None = None
+    source: str = "emulator"
+
+
+def _sec3_note(inputs: ClaimInputs) -> str:
+    sc = inputs.scenario
+    return f"N = {sc.num_antennas}, SNR {sc.snr_db:g} dB, {sc.amplitude_model} amplitudes"
+
+
+@register(STUDY, "crlb_ratio_frequency_pi4", offset_type="frequency", offset_std=np.pi / 4)
+@register(STUDY, "crlb_ratio_frequency_pi", offset_type="frequency", offset_std=np.pi)
+@register(STUDY, "crlb_ratio_spatial_pi4", offset_type="spatial", offset_std=np.pi / 4)
+@register(STUDY, "crlb_ratio_spatial_pi", offset_type="spatial", offset_std=np.pi)
+def _claim_crlb_ratio(inputs: ClaimInputs, offset_type: str, offset_std: float) -> Measured:
+    sc = inputs.scenario
+    note = f"N = {sc.num_antennas}, SNR {sc.snr_db:g} dB, {sc.amplitude_model} amplitudes"
+    return Measured(crlb_ratio(sc, offset_type, offset_std), note)
+
+
+@register(STUDY, "min_antennas_frequency_1cm", offset_type="frequency")
+@register(STUDY, "min_antennas_spatial_1cm", offset_type="spatial")
+def _claim_min_antennas(inputs: ClaimInputs, offset_type: str) -> Measured:
+    """Fewest N for a 1 cm CRLB RMSE at sigma = pi (inf: none up to max_antennas)."""
+    n = min_antennas_for_accuracy(inputs.scenario, offset_type, np.pi, 0.01, inputs.max_antennas)
+    return Measured(
+        n, f"sigma = pi, SNR {inputs.scenario.snr_db:g} dB; searched N = 2..{inputs.max_antennas}"
+    )
+
+
+PMSR_FORMS = {"literal": "pmsr_db", "amplitude": "pmsr_amplitude_db"}
+
+
+def _realization_band(sweep: xr.Dataset | None, var: str, std: float) -> str:
+    """10-90 % band of the PMSR over the sweep's realizations at sigma, if swept."""
+    if sweep is None:
+        return ""
+    hit = np.isclose(sweep["offset_std"].values, std)
+    if not hit.any():
+        return ""
+    values = sweep[var].isel(offset_std=int(np.argmax(hit)))
+    lo, hi = values.quantile([0.1, 0.9], dim="realization").values
+    return f"; 10-90 % over {sweep.sizes['realization']} realizations: {lo:.2f} to {hi:.2f} dB"
+
+
+@register(STUDY, "pmsr_fig4", case="fig4", sweep=None)
+@register(STUDY, "pmsr_fig5", case="fig5", sweep="pmsr_frequency")
+@register(STUDY, "pmsr_fig6", case="fig6", sweep="pmsr_spatial")
+def _claim_pmsr(inputs: ClaimInputs, case: str, sweep: str | None) -> list[Measured]:
+    """PMSR of one SAF case in both forms; the note gives the spread over the sweep's draws."""
+    ds = inputs.saf_cases[case]
+    out = []
+    for form, var in PMSR_FORMS.items():
+        swept = getattr(inputs, sweep) if sweep else None
+        band = _realization_band(swept, var, float(ds.attrs["offset_std_rad"]))
+        note = f"seed {ds.attrs['seed']}, Omega radius {ds.attrs['main_lobe_radius_m']:g} m{band}"
+        out.append(Measured(float(ds[var]), note, form))
+    return out
+
+
+@register(STUDY, "pmsr_loss_fig5", case="fig5")
+@register(STUDY, "pmsr_loss_fig6", case="fig6")
+def _claim_pmsr_loss(inputs: ClaimInputs, case: str) -> list[Measured]:
+    ideal, impaired = inputs.saf_cases["fig4"], inputs.saf_cases[case]
+    note = f"one realization (seed {impaired.attrs['seed']})"
+    return [
+        Measured(float(ideal[var]) - float(impaired[var]), note, form)
+        for form, var in PMSR_FORMS.items()
+    ]
+
+
+@register(STUDY, "pmsr_sweep_frequency_mild", sweep="pmsr_frequency")
+@register(STUDY, "pmsr_sweep_spatial_significant", sweep="pmsr_spatial")
+def _claim_sweep_loss(inputs: ClaimInputs, sweep: str) -> list[Measured]:
+    """Mean PMSR loss from the first to the last sigma of Fig. 7's sweep, both forms."""
+    ds = getattr(inputs, sweep)
+    lo, hi = ds["offset_std"].values[[0, -1]] / np.pi
+    span = f"mean of {ds.sizes['realization']} realizations, sigma {lo:.3g}pi to {hi:.3g}pi"
+    out = []
+    for form, var in PMSR_FORMS.items():
+        mean = ds[var].mean("realization")
+        out.append(Measured(float(mean.isel(offset_std=0) - mean.isel(offset_std=-1)), span, form))
+    return out
+
+
+GROUPS = {"same_capture": "same capture", "held_out": "held-out captures"}
+
+
+def _grouped(evaluations) -> dict:
+    """{group: (errors [stage, all snapshots], {form: pmsr [stage, all]}, number of captures)}."""
+    out = {}
+    for group, held in (("same_capture", 0), ("held_out", 1)):
+        chosen = [ev for ev in evaluations if ev.attrs["held_out"] == held]
+        if chosen:
+            err = np.concatenate([ev["error"].values for ev in chosen], axis=1)
+            pmsr = {f: np.concatenate([ev[v].values for ev in chosen], axis=1)
+                    for f, v in PMSR_FORMS.items()}  # fmt: skip
+            out[group] = (err, pmsr, len(chosen))
+    return out
+
+
+def _source_note(inputs, group: str, count: int) -> str:
+    """Which captures, and whether they are emulated or measured."""
+    what = "emulated testbed" if inputs.source == "emulator" else f"measured ({inputs.source})"
+    return f"{GROUPS[group]} ({count} capture(s)), {what}"
+
+
+@register(STUDY, "pmsr_raw", stage="raw")
+@register(STUDY, "pmsr_calibrated", stage="both")
+def _claim_pmsr_stage(inputs, stage: str) -> list[Measured]:
+    """Mean PMSR of a stage, per capture group and form of eq. (18)."""
+    i = STAGES.index(stage)
+    return [
+        Measured(float(pmsr[form][i].mean()), _source_note(inputs, g, n), f"{g}, {form}")
+        for g, (_, pmsr, n) in _grouped(inputs.evaluations).items()
+        for form in PMSR_FORMS
+    ]
+
+
+@register(STUDY, "pmsr_gain_calibration")
+def _claim_pmsr_gain(inputs) -> list[Measured]:
+    raw, both = STAGES.index("raw"), STAGES.index("both")
+    return [
+        Measured(float(pmsr[form][both].mean() - pmsr[form][raw].mean()),
+                 _source_note(inputs, g, n), f"{g}, {form}")
+        for g, (_, pmsr, n) in _grouped(inputs.evaluations).items() for form in PMSR_FORMS
+    ]  # fmt: skip
+
+
+@register(STUDY, "pmsr_frequency_compensated_minimal")
+def _claim_frequency_minimal(inputs) -> list[Measured]:
+    raw, freq, both = (STAGES.index(s) for s in ("raw", "frequency", "both"))
+    out = []
+    for g, (_, pmsr, n) in _grouped(inputs.evaluations).items():
+        m = pmsr["amplitude"].mean(axis=1)
+        out.append(
+            Measured(
+                float((m[freq] - m[raw]) / (m[both] - m[raw])),
+                f"{_source_note(inputs, g, n)}; the same in both forms",
+                g,
+            )
+        )
+    return out  # fmt: skip
+
+
+@register(STUDY, "rmse_raw", stage="raw")
+@register(STUDY, "rmse_calibrated", stage="both")
+def _claim_rmse(inputs, stage: str) -> list[Measured]:
+    """Localization RMSE of a stage over the snapshots of each capture group. [m]"""
+    i = STAGES.index(stage)
+    return [
+        Measured(float(np.sqrt(np.mean(err[i] ** 2))), _source_note(inputs, g, n), g)
+        for g, (err, _, n) in _grouped(inputs.evaluations).items()
+    ]
+
+
+@register(STUDY, "offsets_frequency_gaussian", kind="frequency")
+@register(STUDY, "offsets_spatial_uniform", kind="spatial")
+def _claim_offset_law(inputs, kind: str) -> Measured:
+    """Fig. 2: KS p-value of the estimated offsets against their fitted law."""
+    stat, p = offsets_goodness_of_fit(inputs.calibration)[kind]
+    cap = inputs.calibration.attrs["capture"]
+    return Measured(p, f"KS statistic {stat:.3g} on capture '{cap}' (parameters fitted on it)")

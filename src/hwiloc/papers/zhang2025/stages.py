@@ -1,0 +1,225 @@
+"""zhang2025, Secs. II-IV: the datasets the rules build (scenario, offsets, CRLB, SAF, PMSR)."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from hwiloc.ambiguity import pmsr_db, saf, sensed_location
+from hwiloc.impairments.phase_offsets import OFFSET_TYPES
+from hwiloc.io.netcdf import concat_shards
+from hwiloc.ofdm import OfdmGrid
+from hwiloc.papers.zhang2025.system import (
+    OFFSET_CODES,
+    Scenario,
+    grid_axes,
+    phase_offsets_for,
+    provenance,
+    unit_csi,
+)
+
+
+def scenario_dataset(cfg: dict) -> xr.Dataset:
+    """Stage 1: geometry and OFDM grid of Table I of [1]."""
+    sc = Scenario.from_config(cfg)
+    ds = xr.Dataset(
+        {
+            "antenna_position": (("antenna", "axis"), sc.antenna_positions),
+            "subcarrier_frequency": ("subcarrier", sc.grid.frequencies),
+            "ue_position": ("axis", sc.position),
+            "amplitude": ("antenna", sc.amplitudes),
+        },
+        coords={
+            "antenna": np.arange(sc.num_antennas),
+            "subcarrier": sc.grid.subcarrier_indices,
+            "axis": ["x", "y"],
+        },
+    )
+    ds.attrs.update(
+        carrier_frequency_hz=sc.grid.carrier_frequency,
+        subcarrier_spacing_hz=sc.grid.subcarrier_spacing,
+        bandwidth_hz=sc.grid.bandwidth,
+        antenna_spacing_m=sc.antenna_spacing,
+        snr_db=sc.snr_db,
+        amplitude_model=sc.amplitude_model,
+        frequency_offset_mean_rad=sc.frequency_offset_mean,
+    )
+    return provenance(ds, "zhang2025 scenario (Table I)", "scenario", "Table I, eq. (1)", cfg)
+
+
+def scenario_from_dataset(ds: xr.Dataset) -> Scenario:
+    """Rebuild the :class:`Scenario` stored by :func:`scenario_dataset`."""
+    return Scenario(
+        grid=OfdmGrid(
+            carrier_frequency=float(ds.attrs["carrier_frequency_hz"]),
+            subcarrier_spacing=float(ds.attrs["subcarrier_spacing_hz"]),
+            num_subcarriers=int(ds.sizes["subcarrier"]),
+            first_subcarrier_index=int(ds["subcarrier"].values[0]),
+        ),
+        num_antennas=int(ds.sizes["antenna"]),
+        antenna_spacing=float(ds.attrs["antenna_spacing_m"]),
+        ue_position=tuple(float(v) for v in ds["ue_position"].values),
+        snr_db=float(ds.attrs["snr_db"]),
+        amplitude_model=str(ds.attrs["amplitude_model"]),
+        frequency_offset_mean=float(ds.attrs["frequency_offset_mean_rad"]),
+    )
+
+
+def offsets_dataset(
+    scenario: Scenario, offset_type: str, offset_std: float, seed: int, cfg: dict
+) -> xr.Dataset:
+    """Stage 2: one seeded phase-offset realization (eq. (2))."""
+    if offset_type not in OFFSET_TYPES:
+        raise ValueError(f"offset_type must be one of {OFFSET_TYPES}, got {offset_type!r}")
+    entropy = [int(seed), OFFSET_CODES[offset_type]]
+    phi = phase_offsets_for(scenario, offset_type, offset_std, entropy)
+    ds = xr.Dataset(
+        {
+            "phase_offset": (("antenna", "subcarrier"), phi),
+            "seed_entropy": ("seed_index", np.asarray(entropy, dtype=np.int64)),
+        },
+        coords={
+            "antenna": np.arange(scenario.num_antennas),
+            "subcarrier": scenario.grid.subcarrier_indices,
+        },
+    )
+    ds["seed_entropy"].attrs["units"] = "1"
+    ds.attrs.update(offset_type=offset_type, offset_std_rad=float(offset_std), seed=int(seed))
+    return provenance(
+        ds, f"zhang2025 {offset_type} phase offsets", "impairments", "eq. (2), Sec. II-A", cfg
+    )
+
+
+def crlb_dataset(scenario: Scenario, offset_type: str, crlb_cfg: dict, cfg: dict) -> xr.Dataset:
+    """Stage 3: CRLB RMSE vs sigma and N (Fig. 3), eqs. (4)-(13)."""
+    std = np.linspace(
+        crlb_cfg["offset_std"]["start"],
+        crlb_cfg["offset_std"]["stop"],
+        crlb_cfg["offset_std"]["num"],
+    )
+    sizes = np.asarray(crlb_cfg["num_antennas"], dtype=int)
+    rmse = np.stack([scenario.with_antennas(n).crlb_rmse(offset_type, std) for n in sizes])
+    ideal = np.array([scenario.with_antennas(n).crlb_rmse("none", 0.0) for n in sizes])
+    ds = xr.Dataset(
+        {
+            "crlb_rmse": (("num_antennas", "offset_std"), rmse),
+            "crlb_rmse_ideal": ("num_antennas", ideal),
+        },
+        coords={"num_antennas": sizes, "offset_std": std},
+    )
+    ds.attrs.update(offset_type=offset_type, snr_db=scenario.snr_db)
+    return provenance(
+        ds,
+        f"zhang2025 CRLB under {offset_type} phase offsets (Fig. 3)",
+        "crlb",
+        "eqs. (4)-(13)",
+        cfg,
+    )
+
+
+def saf_dataset(
+    scenario: Scenario, offsets: xr.Dataset, saf_cfg: dict, case: str, cfg: dict
+) -> xr.Dataset:
+    """Stage 3: SAF image (eq. (14)) of one case, its PMSR (eq. (18)) and peak."""
+    x, y = grid_axes(saf_cfg["region"])
+    image = saf(
+        unit_csi(scenario, offsets["phase_offset"].values),
+        scenario.antenna_positions,
+        scenario.grid,
+        x,
+        y,
+        oversampling=int(saf_cfg["oversampling"]),
+    )
+    radius = float(saf_cfg["main_lobe_radius"])
+    ds = xr.Dataset(
+        {
+            "saf": (("y", "x"), image),
+            "pmsr_db": pmsr_db(image, x, y, radius, form="literal"),
+            "pmsr_amplitude_db": pmsr_db(image, x, y, radius, form="amplitude"),
+            "sensed_position": ("axis", np.asarray(sensed_location(image, x, y))),
+            "ue_position": ("axis", scenario.position),
+        },
+        coords={"x": x, "y": y, "axis": ["x", "y"]},
+    )
+    ds.attrs.update(
+        case=case,
+        offset_type=offsets.attrs["offset_type"],
+        offset_std_rad=float(offsets.attrs["offset_std_rad"]),
+        seed=int(offsets.attrs["seed"]),
+        main_lobe_radius_m=radius,
+    )
+    return provenance(ds, f"zhang2025 SAF, case {case}", "saf", "eqs. (14)-(18)", cfg)
+
+
+def shard_realizations(num_realizations: int, num_shards: int, shard: int) -> np.ndarray:
+    """Realization indices of one shard (contiguous blocks)."""
+    if not 0 <= shard < num_shards:
+        raise ValueError(f"shard must be in [0, {num_shards}), got {shard}")
+    return np.array_split(np.arange(num_realizations), num_shards)[shard]
+
+
+def pmsr_shard_dataset(
+    scenario: Scenario, offset_type: str, sweep_cfg: dict, shard: int, cfg: dict, progress=None
+) -> xr.Dataset:
+    """Stage 4: PMSR (eq. (18)) of one shard of offset realizations, all sigma (Fig. 7).
+
+    Realization r draws from SeedSequence([seed, type code, r]), so the values
+    do not depend on how the realizations are split into shards. ``progress``,
+    if given, is called once per SAF image with a short description.
+    """
+    if offset_type not in ("frequency", "spatial"):
+        raise ValueError(f"offset_type must be 'frequency' or 'spatial', got {offset_type!r}")
+    std = np.asarray(sweep_cfg["offset_std"], dtype=float)
+    realizations = shard_realizations(
+        int(sweep_cfg["num_realizations"]), int(sweep_cfg["num_shards"]), shard
+    )
+    x, y = grid_axes(sweep_cfg["region"])
+    radius = float(cfg["saf"]["main_lobe_radius"])
+    oversampling = int(cfg["saf"]["oversampling"])
+    literal = np.empty((len(std), len(realizations)))
+    amplitude = np.empty_like(literal)
+    entropy = [int(sweep_cfg["seed"]), OFFSET_CODES[offset_type]]
+    for j, r in enumerate(realizations):
+        csi = np.stack([
+            unit_csi(scenario, phase_offsets_for(scenario, offset_type, s, [*entropy, int(r)]))
+            for s in std
+        ])  # fmt: skip
+        images = saf(  # every sigma of realization r in one batched kernel call
+            csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling
+        )
+        for i, image in enumerate(images):
+            literal[i, j] = pmsr_db(image, x, y, radius, form="literal")
+            amplitude[i, j] = pmsr_db(image, x, y, radius, form="amplitude")
+        if progress is not None:
+            progress(f"realization {r}, {len(std)} sigma")
+    ds = xr.Dataset(
+        {
+            "pmsr_db": (("offset_std", "realization"), literal),
+            "pmsr_amplitude_db": (("offset_std", "realization"), amplitude),
+        },
+        coords={"offset_std": std, "realization": realizations},
+    )
+    ds.attrs.update(offset_type=offset_type, seed=int(sweep_cfg["seed"]), shard=int(shard))
+    return provenance(
+        ds,
+        f"zhang2025 PMSR vs sigma, {offset_type} offsets, shard {shard}",
+        "pmsr_shard",
+        "eqs. (14)-(18), Fig. 7",
+        cfg,
+    )
+
+
+def gather_shards(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
+    """Stage 4 gather: concatenate shard datasets along ``realization``."""
+    types = {ds.attrs["offset_type"] for ds in shards}
+    if len(types) != 1:
+        raise ValueError(f"shards mix offset types {sorted(types)}")
+    ds = concat_shards(shards, "realization")
+    ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"])
+    return provenance(
+        ds,
+        f"zhang2025 PMSR vs sigma, {ds.attrs['offset_type']} offsets (Fig. 7)",
+        "pmsr_gather",
+        "eqs. (14)-(18), Fig. 7",
+        cfg,
+    )
