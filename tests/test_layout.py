@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 
 from hwiloc.claims import check_registry, claims_path, load_claims
+from hwiloc.papers import paper_names
 
 SRC = ROOT / "src" / "hwiloc"
 PAPERS = sorted(p.name for p in (SRC / "papers").iterdir() if (p / "__init__.py").exists())
@@ -145,6 +146,7 @@ def test_imports_run_papers_to_physics_to_foundations():
 
 def test_the_three_papers_have_packages():
     assert {"zhang2025", "chen2022", "xlmimo2022"} <= set(PAPERS)
+    assert paper_names() == tuple(PAPERS)  # what the workflow checks the claims files of
 
 
 @pytest.mark.parametrize("paper", PAPERS)

@@ -308,6 +308,11 @@ def test_xlmimo2022_outputs(run):
     claims = pd.read_csv(x / "claims.csv")
     assert len(claims) == 11
     assert claims.set_index("id").loc["peb_lb_30dbm", "verdict"] == "reproduced"
+    params = pd.read_csv(x / "figures" / "table1.csv").set_index("symbol")
+    assert float(params.loc["f_c", "value"]) == 140.0 and int(params.loc["N", "value"]) == 64
+    assert float(params.loc["lambda_c / 2", "value"]) == pytest.approx(3e8 / 140e9 / 2 * 1e3)
+    markdown = (x / "figures" / "table1.md").read_text()
+    assert "| Subcarriers | K | 10 | - | Fig_1_Estimator.m |" in markdown
 
 
 def test_report_renders_every_figure_with_its_caption_and_the_claims(run):

@@ -41,11 +41,9 @@ except ConfigError as error:
 
 # --- claims files (issue 8): checked against their schema and the library before any job ---
 from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims
+from hwiloc.papers import paper_names
 
-CLAIMS = {
-    paper: project_file(str(claims_path("", paper)))
-    for paper in ("zhang2025", "chen2022", "xlmimo2022")
-}
+CLAIMS = {paper: project_file(str(claims_path("", paper))) for paper in paper_names()}
 try:
     for _path in CLAIMS.values():
         check_registry(load_claims(_path))

@@ -124,7 +124,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "units": "1",
         "long_name": "gradient term of B over its FIM term at the pseudo-true point (0 exact)",
     },
-    # assumptions stage (hwiloc.studies.assumptions): claims over a grid of assumed values
+    # assumptions stage (hwiloc.claims.assumptions): claims over a grid of assumed values
     "row": {"units": "1", "long_name": "claim id (config/claims/<paper>.yaml)"},
     "value": {"units": "mixed (each claim's unit)", "long_name": "reproduced value of the claim"},
     "verdict": {"units": "1", "long_name": "0 not reproduced, 1 trend, 2 reproduced"},

@@ -17,3 +17,14 @@ impairments, bounds, ambiguity, estimators, calibration, io) and the claims
 machinery, never another paper; nothing below it imports a paper. README "Add
 a paper" gives the files to create, in order.
 """
+
+from __future__ import annotations
+
+import pkgutil
+from pathlib import Path
+
+
+def paper_names() -> tuple[str, ...]:
+    """The paper packages, by name, in alphabetical order (each folder of ``papers/``)."""
+    found = pkgutil.iter_modules([str(Path(__file__).parent)])
+    return tuple(sorted(m.name for m in found if m.ispkg))
