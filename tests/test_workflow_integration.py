@@ -351,8 +351,9 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
         assert counts[f"study_{study}_figure"] == "1"
     assert counts["xlmimo2022_bounds"] == "1"
     assert counts["zhang2025_assumptions"] == "1" and counts["chen2022_assumptions"] == "1"
-    # + the two assumptions jobs, xlmimo2022 bounds, fig1, claims
-    assert counts["total"] == str(56 + 4 * 3 + 3)
+    assert counts["xlmimo2022_table1"] == "1"
+    # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims
+    assert counts["total"] == str(56 + 4 * 3 + 4)
     # cluster jobs: the groups (group-components 8 in the profile): zhang2025 CRLB 2 +
     # SAF 3 + PMSR shards 4 = 9 -> 2 jobs; the measured stage 1; chen2022 bounds 1 +
     # shards 7 -> 1; study cases 8 -> 1
