@@ -2,20 +2,26 @@
 
 import copy
 import math
+from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT
 
 from hwiloc.claims import (
+    EVIDENCE,
+    UNGRADED,
     ClaimsError,
     ClaimSpec,
     check_registry,
     claims_path,
     evaluate,
+    headline,
     load_claims,
     registered,
+    verdict_counts,
 )
 from hwiloc.papers.zhang2025.claims import ClaimInputs
 from hwiloc.papers.zhang2025.system import crlb_ratio
@@ -109,10 +115,186 @@ def test_sec3_claims_graded_at_the_shipped_snr(paper_scenario):
     ids = [c.id for c in claims.claims if c.source.startswith("Sec. III")]
     table = evaluate(claims, ClaimInputs(scenario=paper_scenario), ids=ids)
     row = table.set_index("id")
-    assert len(table) == 6 and set(table["verdict"]) <= {"reproduced", "trend", "not reproduced"}
+    # 4 ratios, the infeasible pair, the antenna sweep, 1 + 3 antenna counts (one per sigma)
+    assert len(table) == 10 and set(table["verdict"]) <= {"reproduced", "trend", "not reproduced"}
     # no SNR gives both ends of "5 to 15": at most one of them is reproduced
     ends = row.loc[["crlb_ratio_frequency_pi4", "crlb_ratio_frequency_pi"], "verdict"]
     assert (ends == "reproduced").sum() <= 1
     assert (table.loc[table["verdict"] != "reproduced", "reason"] != "").all()
     md = to_markdown(table, "T")
-    assert md.startswith("# T") and md.count("\n| ") == 7
+    assert md.startswith("# T") and md.count("\n| ") == 11
+
+
+# --- verdict rules (issue 17): a trend has the right direction ------------------------------
+def test_a_trend_needs_the_right_direction():
+    """An at_least ratio claim below 1 is never a trend (0.35 would have been one), nor an
+    equal claim on the other side of 1; an at_most claim and a 'coincide' claim have no side."""
+    degrades = spec(comparison="at_least", stated=1.1, tolerance=0.0, effect=1.0)
+    assert [degrades.grade(v) for v in (1.2, 1.029, 0.35)] == [
+        "reproduced", "trend", "not reproduced",
+    ]  # fmt: skip
+    grows = spec(stated=5.0)  # 5x: a factor on the far side of 1
+    assert grows.grade(2.0) == "trend" and grows.grade(0.8) == "not reproduced"
+    loss = spec(stated=0.76, tolerance=0.01, effect=0.76, unit="dB")  # a loss: 0 without effect
+    assert loss.grade(0.4) == "trend" and loss.grade(-0.4) == "not reproduced"
+    coincide = spec(stated=1.0, tolerance=0.12, effect=0.5)
+    assert coincide.grade(0.5) == "trend" and coincide.grade(2.0) == "trend"
+    assert spec(comparison="at_most", stated=3.0, tolerance=0.0, effect=3.0).grade(9.0) == "trend"
+    assert spec(no_effect=10.0, stated=5.0).grade(12.0) == "not reproduced"  # own reference
+
+
+def test_an_absolute_level_has_no_trend_band():
+    level = spec(stated=29.45, tolerance=0.005, effect=29.45, unit="dB", scale="db", trend=False)
+    assert level.grade(29.454) == "reproduced" and level.grade(28.0) == "not reproduced"
+
+
+# --- evidence classes (issue 17) ---------------------------------------------------------------
+def test_every_row_has_an_evidence_class_and_a_reason_unless_independent(tmp_path):
+    for paper in (*PAPERS, "xlmimo2022"):
+        for c in load_claims(claims_path(ROOT, paper)).claims:
+            assert c.evidence in EVIDENCE
+            assert c.evidence == "independent" or c.evidence_why, c.id
+    data = yaml.safe_load(claims_path(ROOT, "chen2022").read_text())
+    data["claims"][0]["evidence"] = "structural"
+    data["claims"][0].pop("evidence_why", None)
+    with pytest.raises(ClaimsError, match="evidence 'structural' needs evidence_why"):
+        load_claims(_write(tmp_path, data))
+    data["claims"][0]["evidence"] = "guessed"
+    with pytest.raises(ClaimsError, match="evidence"):
+        load_claims(_write(tmp_path, data))
+
+
+def test_only_independent_rows_count_in_the_headline():
+    table = pd.DataFrame(
+        {
+            "evidence": ["independent", "independent", "independent", "fitted", "structural",
+                         "independent"],
+            "verdict": ["reproduced", "trend", "not reproduced", "reproduced", "reproduced",
+                        UNGRADED],
+        }
+    )  # fmt: skip
+    assert verdict_counts(table) == {"reproduced": 1, "trend": 1, "not reproduced": 1}
+    assert headline(table, "p") == (
+        "p: 1 of 3 independent checks reproduced (1 trend, 1 not). Other rows, not evidence: "
+        "1 fitted, 1 structural. 1 variant row(s) reported beside the graded one, not graded."
+    )
+
+
+@pytest.mark.parametrize("paper", ("zhang2025", "chen2022"))
+def test_the_rows_an_unknown_is_fitted_to_are_the_fitted_rows(paper):
+    """A row is 'fitted' exactly when the paper's assumption fit targets it."""
+    import importlib
+
+    targets = set(importlib.import_module(f"hwiloc.papers.{paper}.assumptions").CLAIMS)
+    fitted = {c.id for c in load_claims(claims_path(ROOT, paper)).claims if c.evidence == "fitted"}
+    assert targets == fitted
+
+
+# Every structural or infeasible row, and the test below that checks its proof.
+PROOFS = {
+    "crb_m2_keeps_falling": "test_structural_crb_m2_falls_by_sqrt10_per_decade_exactly",
+    "crb_m1_floor_from_pa": "test_structural_crb_m1_falls_by_sqrt10_without_the_pa",
+    "crb_m1_equals_crb_m2_pn_cfo": "test_structural_known_pn_and_cfo_leave_the_crb_unchanged",
+    "pmsr_frequency_compensated_minimal": "test_structural_frequency_stage_keeps_antenna_phases",
+    "range_resolution": "test_structural_range_resolution_is_c_over_the_bandwidth",
+    "crlb_ratio_frequency_pair": "test_infeasible_frequency_pair_is_16_for_every_snr_and_n",
+}
+
+
+def test_every_structural_and_infeasible_row_has_its_proof_tested():
+    rows = {
+        c.id
+        for paper in (*PAPERS, "xlmimo2022")
+        for c in load_claims(claims_path(ROOT, paper)).claims
+        if c.evidence in ("structural", "infeasible")
+    }
+    assert rows == set(PROOFS)
+    assert all(name in globals() for name in PROOFS.values())
+
+
+@pytest.fixture(scope="module")
+def chen_small(paper_config):
+    """chen2022 at the paper's values with a few realizations, one impairment at a time."""
+    from hwiloc.papers.chen2022.stages import bounds_vs_power_dataset, individual_shard_dataset
+    from hwiloc.papers.chen2022.system import System, base_hardware
+
+    cfg = paper_config["chen2022"]
+    system = System.from_config(cfg)
+    ind = {"num_realizations": 3, "num_shards": 1, "power_dbm": [20.0, 30.0, 40.0]}
+    individual = {
+        k: individual_shard_dataset(system, k, ind, 0, 7, cfg) for k in ("pn", "cfo", "mc")
+    }
+    bounds = {seed: bounds_vs_power_dataset(system, base_hardware(system, seed), [30.0, 40.0], cfg)
+              for seed in (7, 8)}  # fmt: skip
+    return individual, bounds
+
+
+def _chen_value(claim_id, **inputs):
+    from hwiloc.papers.chen2022.claims import ClaimInputs as ChenInputs
+
+    (m,) = registered_measure("chen2022", claim_id, ChenInputs(**{"bounds": None, **inputs}))
+    return m.value
+
+
+def registered_measure(paper, claim_id, inputs):
+    from hwiloc.claims import measure
+
+    return measure(paper, claim_id, inputs)
+
+
+def test_structural_crb_m2_falls_by_sqrt10_per_decade_exactly(chen_small):
+    _, bounds = chen_small
+    for ds in bounds.values():  # two hardware draws: the same ratio
+        assert _chen_value("crb_m2_keeps_falling", bounds=ds) == pytest.approx(np.sqrt(10), 1e-9)
+
+
+def test_structural_crb_m1_falls_by_sqrt10_without_the_pa(chen_small):
+    individual, _ = chen_small
+    assert _chen_value("crb_m1_floor_from_pa", individual=individual) == pytest.approx(
+        np.sqrt(10), rel=1e-9
+    )
+
+
+def test_structural_known_pn_and_cfo_leave_the_crb_unchanged(chen_small):
+    individual, _ = chen_small
+    assert _chen_value("crb_m1_equals_crb_m2_pn_cfo", individual=individual) == pytest.approx(
+        1.0, abs=1e-9
+    )
+    # the coupling does change the information: its row is a real check
+    assert _chen_value("crb_m1_close_to_crb_m2", individual=individual) != pytest.approx(1.0, 1e-6)
+
+
+def test_structural_frequency_stage_keeps_antenna_phases():
+    """Offsets that are per antenna only (constant across subcarriers) give zero frequency
+    offsets, so frequency compensation leaves the CSI, and its PMSR, as it was."""
+    from hwiloc.calibration import apply_calibration, offsets_from_statistic
+
+    rng = np.random.default_rng(3)
+    per_antenna = rng.uniform(-np.pi, np.pi, 16)
+    magnitude = rng.uniform(0.5, 2.0, (16, 24))
+    statistic = magnitude * np.exp(1j * per_antenna[:, None])
+    cal = offsets_from_statistic(statistic, 10)
+    assert np.max(np.abs(cal.frequency_offsets)) < 1e-12
+    csi = rng.standard_normal((16, 24)) + 1j * rng.standard_normal((16, 24))
+    np.testing.assert_allclose(apply_calibration(csi, cal, "frequency"), csi, rtol=1e-12)
+    np.testing.assert_allclose(np.angle(np.exp(1j * (cal.spatial_offsets - per_antenna))), 0,
+                               atol=1e-12)  # fmt: skip
+
+
+def test_structural_range_resolution_is_c_over_the_bandwidth(paper_scenario):
+    (m,) = registered_measure("zhang2025", "range_resolution", ClaimInputs(scenario=paper_scenario))
+    assert m.value == pytest.approx(299_792_458.0 / (100 * 180e3), rel=1e-12)  # 16.655 m
+    assert 3e8 / (100 * 180e3) == pytest.approx(16.67, abs=0.005)  # the paper's c
+
+
+def test_infeasible_frequency_pair_is_16_for_every_snr_and_n(paper_scenario):
+    """Scan the unknowns the pair could depend on (SNR, N, the UE): always 16, never 9.33."""
+    spec_pair = load_claims(claims_path(ROOT, "zhang2025")).by_id("crlb_ratio_frequency_pair")
+    for snr in (-10.0, 0.0, 9.75, 20.0, 30.0):
+        for n in (4, 16, 64, 128):
+            for ue in ((-2.0, 1.0), (3.0, 4.0)):
+                sc = replace(paper_scenario.with_antennas(n), snr_db=snr, ue_position=ue)
+                (m,) = registered_measure("zhang2025", "crlb_ratio_frequency_pair",
+                                          ClaimInputs(scenario=sc))  # fmt: skip
+                assert m.value == pytest.approx(16.0, rel=1e-9)
+                assert spec_pair.grade(m.value) == "not reproduced"

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from hwiloc.claims import EVIDENCE
 from hwiloc.io.netcdf import config_of, read_dataset
 
 pytestmark = pytest.mark.integration
@@ -59,11 +60,17 @@ def test_every_figure_and_table_is_produced(run):
 def test_claims_table(run):
     claims = pd.read_csv(run / "results" / "zhang2025" / "claims.csv")
     assert list(claims.columns) == [
-        "id", "statement", "source", "stated", "unit", "criterion", "reproduced", "verdict",
-        "reason", "depends_on", "note",
+        "id", "statement", "source", "evidence", "stated", "unit", "criterion", "reproduced",
+        "verdict", "misfit_decade", "reason", "evidence_why", "depends_on", "note",
     ]  # fmt: skip
-    assert len(claims) == 40  # Secs. III-IV (both PMSR forms), Sec. V (same capture, held out)
-    assert set(claims["verdict"]) <= {"reproduced", "trend", "not reproduced"}
+    # Secs. III-IV (both PMSR forms), Sec. V (same capture, held out)
+    assert len(claims) == 45
+    assert set(claims["verdict"]) <= {"reproduced", "trend", "not reproduced", "not graded"}
+    assert set(claims["evidence"]) <= set(EVIDENCE)
+    # one form of eq. (18) graded, the other beside it
+    graded = claims[claims["id"].str.contains("literal")]["verdict"]
+    assert (graded != "not graded").all()
+    assert (claims[claims["id"].str.contains("amplitude")]["verdict"] == "not graded").all()
     unmet = claims[claims["verdict"] != "reproduced"]
     assert unmet["reason"].notna().all() and (unmet["reason"].str.len() > 20).all()
     row = claims.set_index("id")
@@ -71,7 +78,12 @@ def test_claims_table(run):
     assert float(row.loc["crlb_ratio_frequency_pi", "reproduced"]) == pytest.approx(13.69, abs=0.01)
     assert row.loc["crlb_ratio_frequency_pi", "verdict"] == "trend"
     assert "pmsr_raw[held_out, amplitude]" in row.index
-    assert "| id | statement |" in (run / "results" / "zhang2025" / "claims.md").read_text()
+    md = (run / "results" / "zhang2025" / "claims.md").read_text()
+    assert "| id | statement |" in md
+    first = md.splitlines()[2]  # the headline, after the title
+    assert first.startswith("zhang2025: ") and " independent checks reproduced (" in first
+    counts = claims[(claims["evidence"] == "independent") & (claims["verdict"] == "reproduced")]
+    assert first.startswith(f"zhang2025: {len(counts)} of ")
 
 
 def test_intermediates_are_keyed_and_self_describing(run):
@@ -288,8 +300,11 @@ def test_chen2022_outputs(run):
         ind = read_dataset(c / "individual" / "seed~2022" / f"impairment~{imp}" / "all.nc")
         assert ind.attrs["impairment"] == imp and ind.sizes["realization"] == 3
     claims = pd.read_csv(c / "claims.csv")
-    assert len(claims) == 12
-    assert claims.set_index("id").loc["crb_m2_keeps_falling", "verdict"] == "reproduced"
+    assert len(claims) == 16
+    row = claims.set_index("id")
+    assert row.loc["crb_m2_keeps_falling", "verdict"] == "reproduced"
+    assert row.loc["crb_m2_keeps_falling", "evidence"] == "structural"
+    assert row.loc["crb_m1_floor_from_pa", "reproduced"] == pytest.approx(np.sqrt(10), rel=1e-9)
     table = pd.read_csv(c / "figures" / "table1.csv").set_index("symbol")
     assert table.loc["N_B", "value"] == "20" and "ASSUMED" in set(table["source"])
 

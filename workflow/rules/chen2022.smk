@@ -137,6 +137,8 @@ rule chen2022_claims:
     output:
         csv=report(f"{C}/claims.csv", caption="../report/chen2022_claims.rst", category="chen2022"),
         md=f"{C}/claims.md",
+    params:
+        phase_noise_std=config["chen2022"]["impairments"]["phase_noise_std"],
     conda:
         RULE_ENV
     log:

@@ -178,6 +178,7 @@ rule zhang2025_claims:
     params:
         max_antennas=ZCFG["crlb"]["max_antennas_for_claim"],
         source=MCFG["source"],
+        pmsr_form=ZCFG["pmsr_form"],
     conda:
         RULE_ENV
     log:

@@ -5,11 +5,10 @@ pmsr_spatial, calibration, evaluations (Sec. V). Params: max_antennas, source.
 Outputs: csv, md.
 """
 
-from hwiloc.claims import evaluate, load_claims, verdict_counts
+from hwiloc.claims import evaluate, headline, load_claims, write_claims_table
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.zhang2025.claims import ClaimInputs
 from hwiloc.papers.zhang2025.stages import scenario_from_dataset
-from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "zhang2025_claims")
@@ -23,8 +22,9 @@ inputs = ClaimInputs(
     evaluations=tuple(read_dataset(p) for p in i.evaluations),
     calibration=read_dataset(i.calibration),
     source=snakemake.params.source,
+    pmsr_form=snakemake.params.pmsr_form,
 )
-table = evaluate(load_claims(i.claims), inputs)
-write_table(table, snakemake.output.csv, snakemake.output.md,
-            title="zhang2025: claims of the paper, graded")  # fmt: skip
-log.info("verdicts: %s", verdict_counts(table))
+table = evaluate(load_claims(i.claims), inputs, measured_data=snakemake.params.source != "emulator")
+write_claims_table(table, snakemake.output.csv, snakemake.output.md, "zhang2025",
+                   "zhang2025: claims of the paper, graded")  # fmt: skip
+log.info("%s", headline(table, "zhang2025"))

@@ -13,8 +13,10 @@ load_claims, evaluate``).
 """
 
 from hwiloc.claims.registry import (
+    EVIDENCE,
     LEVELS,
     SCHEMA,
+    UNGRADED,
     ClaimsError,
     ClaimsFile,
     ClaimSpec,
@@ -23,16 +25,20 @@ from hwiloc.claims.registry import (
     claims_module,
     claims_path,
     evaluate,
+    headline,
     load_claims,
     measure,
     register,
     registered,
     verdict_counts,
+    write_claims_table,
 )
 
 __all__ = [
+    "EVIDENCE",
     "LEVELS",
     "SCHEMA",
+    "UNGRADED",
     "ClaimSpec",
     "ClaimsError",
     "ClaimsFile",
@@ -41,9 +47,11 @@ __all__ = [
     "claims_module",
     "claims_path",
     "evaluate",
+    "headline",
     "load_claims",
     "measure",
     "register",
     "registered",
     "verdict_counts",
+    "write_claims_table",
 ]

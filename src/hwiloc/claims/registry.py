@@ -13,7 +13,19 @@ claim of a file by its id and grades it:
 - ``trend``: the direction is right and the value within ``trend_factor``
   of the stated one (the same order of magnitude), but outside the precision,
 - ``not reproduced``: otherwise; the row then carries the claim's one-line
-  ``if_unmet`` reason.
+  ``if_unmet`` reason;
+- ``not graded``: a variant reported beside the graded one (e.g. the form of
+  eq. (18) that the fit did not select).
+
+Every claim also says what kind of check it is (``evidence``, :data:`EVIDENCE`):
+``independent`` (a stated value, checked with nothing fitted to it),
+``fitted`` (an unknown was set from it: not evidence; its misfit is the fit
+residual), ``structural`` (holds by construction; the file gives the one-line
+proof and a test checks it), ``untestable`` (the tested quantity is an input of
+the emulator or the setup), ``infeasible`` (no admissible value of the unknowns
+satisfies it; one-line proof, and a test scans for it) or ``extra`` (our own
+check, not a statement of the paper). Only independent rows count as
+reproduced (:func:`headline`).
 
 A tolerance is never wider than the effect the claim is about (checked when
 the file is loaded).
@@ -33,6 +45,9 @@ from jsonschema import Draft202012Validator
 
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "claims.schema.yaml"
 LEVELS = ("reproduced", "trend", "not reproduced")
+UNGRADED = "not graded"
+EVIDENCE = ("independent", "fitted", "structural", "untestable", "infeasible", "extra")
+"""The kinds of check a claim row is; only ``independent`` rows are evidence."""
 
 
 class ClaimsError(ValueError):
@@ -69,6 +84,22 @@ class ClaimSpec:
         Config keys (dotted) of the assumed values the claim depends on.
     if_unmet : str
         One line: why the model may not reach the stated value.
+    evidence : str
+        The kind of check (:data:`EVIDENCE`).
+    evidence_why : str
+        One line: what was fitted to it, the proof that it holds by construction
+        or cannot hold, which input it tests, or why it is our own (required
+        unless ``independent``).
+    evidence_measured : str
+        The kind of check on measured captures, where ``evidence`` is the one on
+        the emulator's (default: the same).
+    no_effect : float
+        The value the claim's quantity takes without the effect it is about (1
+        for a ratio, 0 for a difference): a ``trend`` lies on the stated side of
+        it. [unit]
+    trend : bool
+        Whether the claim has a trend band at all (an absolute level, stated to
+        its last digit, has none). [-]
     """
 
     id: str
@@ -84,6 +115,22 @@ class ClaimSpec:
     trend_factor: float = 10**0.5
     depends_on: tuple[str, ...] = ()
     if_unmet: str = ""
+    evidence: str = "independent"
+    evidence_why: str = ""
+    evidence_measured: str = ""
+    no_effect: float | None = None
+    trend: bool = True
+
+    def evidence_for(self, measured_data: bool) -> str:
+        """The kind of check on measured captures (``measured_data``) or the emulator's."""
+        return (self.evidence_measured or self.evidence) if measured_data else self.evidence
+
+    @property
+    def reference_value(self) -> float:
+        """The value without the effect: ``no_effect``, else 1 for a ratio (unit ``x``), or 0."""
+        if self.no_effect is not None:
+            return float(self.no_effect)
+        return 1.0 if self.unit.split()[0] == "x" else 0.0
 
     @property
     def criterion(self) -> str:
@@ -108,7 +155,21 @@ class ClaimSpec:
                 return "reproduced"
         elif v <= s + t:
             return "reproduced"
-        return "trend" if self._within_factor(v) else "not reproduced"
+        trend = self.trend and self._right_direction(v) and self._within_factor(v)
+        return "trend" if trend else "not reproduced"
+
+    def _right_direction(self, v: float) -> bool:
+        """On the stated side of the value without the effect (:attr:`reference_value`).
+
+        An ``at_least`` ratio claim below 1 is never a trend, nor an ``equal``
+        one on the other side of 1; a claim stated at the value without the
+        effect (``coincide``) and an ``at_most`` claim (the effect is small) have
+        no wrong side.
+        """
+        ref = self.reference_value
+        if self.comparison == "at_most" or self.stated == ref:
+            return True
+        return (v - ref) * (self.stated - ref) > 0
 
     def misfit(self, value: float) -> float:
         """Distance of ``value`` from the claim in decades (0 inside the reproduced band). [-]
@@ -188,8 +249,14 @@ def load_claims(path: str | Path, schema: str | Path = SCHEMA) -> ClaimsFile:
                 "stated": float(entry["stated"]),
                 "tolerance": float(entry["tolerance"]),
                 "effect": float(entry["effect"]),
+                **({"no_effect": float(entry["no_effect"])} if "no_effect" in entry else {}),
             }
         )
+        if spec.evidence != "independent" and not spec.evidence_why.strip():
+            problems.append(
+                f"claims file {path}: claim {spec.id!r}: evidence {spec.evidence!r} needs "
+                "evidence_why (what was fitted to it, the proof, or the input it tests)"
+            )
         if spec.id in seen:
             problems.append(f"claims file {path}: claim id {spec.id!r} appears twice")
         seen.add(spec.id)
@@ -208,11 +275,16 @@ def load_claims(path: str | Path, schema: str | Path = SCHEMA) -> ClaimsFile:
 # --- registry: the library computes each claim's value by id -------------------------------
 @dataclass(frozen=True)
 class Measured:
-    """A reproduced value with its note, for one variant of a claim ('' if only one)."""
+    """A reproduced value with its note, for one variant of a claim ('' if only one).
+
+    ``graded=False`` reports a variant beside the graded one without a verdict
+    (e.g. the form of eq. (18) that the fit did not select).
+    """
 
     value: float
     note: str = ""
     variant: str = ""
+    graded: bool = True
 
 
 _REGISTRY: dict[str, dict[str, Callable]] = {}
@@ -278,26 +350,37 @@ def measure(paper: str, claim_id: str, inputs) -> list[Measured]:
     return [Measured(float(out))]
 
 
-def evaluate(claims_file: ClaimsFile, inputs, ids=None) -> pd.DataFrame:
-    """Compute and grade every claim (or those in ``ids``): one row per claim variant."""
+def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = False):
+    """Compute and grade every claim (or those in ``ids``): one row per claim variant.
+
+    Columns: id, statement, source, evidence (:data:`EVIDENCE`; on measured
+    captures if ``measured_data``), stated, unit, criterion, reproduced,
+    verdict, misfit_decade (:meth:`ClaimSpec.misfit`: for a fitted row the fit
+    residual), reason (the claim's ``if_unmet`` where unmet), evidence_why,
+    depends_on, note. Returns a pandas DataFrame.
+    """
     check_registry(claims_file)
     rows = []
     for spec in claims_file.claims:
         if ids is not None and spec.id not in ids:
             continue
         for m in measure(claims_file.paper, spec.id, inputs):
-            verdict = spec.grade(m.value)
+            verdict = spec.grade(m.value) if m.graded else UNGRADED
+            reason = {"reproduced": "", UNGRADED: "reported beside the graded variant"}
             rows.append(
                 {
                     "id": spec.id + (f"[{m.variant}]" if m.variant else ""),
                     "statement": spec.statement,
                     "source": spec.source,
+                    "evidence": spec.evidence_for(measured_data),
                     "stated": spec.stated,
                     "unit": spec.unit,
                     "criterion": spec.criterion,
                     "reproduced": float(m.value),
                     "verdict": verdict,
-                    "reason": "" if verdict == "reproduced" else spec.if_unmet,
+                    "misfit_decade": spec.misfit(m.value),
+                    "reason": reason.get(verdict, spec.if_unmet),
+                    "evidence_why": spec.evidence_why,
                     "depends_on": ", ".join(spec.depends_on),
                     "note": m.note,
                 }
@@ -306,8 +389,35 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None) -> pd.DataFrame:
 
 
 def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
-    """Rows per verdict level."""
-    return {level: int((table["verdict"] == level).sum()) for level in LEVELS}
+    """Rows per verdict level, over the independent graded rows only (the evidence)."""
+    evidence = table[table["evidence"] == "independent"]
+    return {level: int((evidence["verdict"] == level).sum()) for level in LEVELS}
+
+
+def headline(table: pd.DataFrame, paper: str) -> str:
+    """ "<paper>: k of n independent checks reproduced (t trend, m not)", then the other rows
+    counted by class: what a claims table says first."""
+    counts = verdict_counts(table)
+    n = sum(counts.values())
+    line = (f"{paper}: {counts['reproduced']} of {n} independent checks reproduced "
+            f"({counts['trend']} trend, {counts['not reproduced']} not).")  # fmt: skip
+    graded = table[table["verdict"] != UNGRADED]
+    others = [f"{int((graded['evidence'] == e).sum())} {e}" for e in EVIDENCE[1:]
+              if (graded["evidence"] == e).any()]  # fmt: skip
+    if others:
+        line += f" Other rows, not evidence: {', '.join(others)}."
+    ungraded = int((table["verdict"] == UNGRADED).sum())
+    if ungraded:
+        line += f" {ungraded} variant row(s) reported beside the graded one, not graded."
+    return line
+
+
+def write_claims_table(table: pd.DataFrame, csv_path, md_path, paper: str, title: str) -> None:
+    """claims.csv and claims.md (the headline first, then the table), each atomically."""
+    from hwiloc.reporting import to_markdown, write_text
+
+    write_text(csv_path, table.to_csv(index=False))
+    write_text(md_path, f"# {title}\n\n{headline(table, paper)}\n\n{to_markdown(table)}")
 
 
 def claims_path(root: str | Path, paper: str) -> Path:

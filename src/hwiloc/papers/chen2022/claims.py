@@ -20,13 +20,15 @@ class ClaimInputs:
     """What the chen2022 claims are computed from (any may be None if not needed).
 
     bounds : Fig. 2 bounds vs power; montecarlo : Fig. 2 MLE/MMLE errors;
-    individual : {"pn" | "cfo" | "mc" | "pa": Fig. 3 bounds}; sweep : Fig. 4 PN sweep.
+    individual : {"pn" | "cfo" | "mc" | "pa": Fig. 3 bounds}; sweep : Fig. 4 PN sweep;
+    phase_noise_std : Table I's residual PN std, config ``impairments.phase_noise_std``. [rad]
     """
 
     bounds: xr.Dataset
     montecarlo: xr.Dataset | None = None
     individual: dict = field(default_factory=dict)
     sweep: xr.Dataset | None = None
+    phase_noise_std: float = 0.0
 
 
 DEPARTURE = 10**0.05  # LB / CRB-M2 taken as "departed": beyond a line width (0.05 decade) [-]
@@ -49,12 +51,25 @@ def departure_power(bounds: xr.Dataset, threshold: float = DEPARTURE) -> float:
     return float(powers[i - 1] + (np.log(threshold) - lo) / (hi - lo) * (powers[i] - powers[i - 1]))
 
 
+LOW_POWER = 10.0  # "low transmit powers": up to a grid step below the departure's 20 dBm [dBm]
+
+
+def _farthest_from_one(ratio: xr.DataArray) -> tuple[float, float]:
+    """(the ratio farthest from 1 in log, its power) over ``ratio``'s power axis."""
+    i = int(np.argmax(np.abs(np.log(ratio.values))))
+    return float(ratio.values[i]), float(ratio["power"].values[i])
+
+
 @register(STUDY, "lb_coincides_low_power")
 def _claim_lb_low(inputs: ClaimInputs) -> Measured:
+    """Largest PEB LB / CRB-M2 over the powers up to :data:`LOW_POWER` (all the text's "low")."""
     peb = inputs.bounds["peb"]
-    low = float(inputs.bounds["power"].min())
-    ratio = float(peb.sel(bound="lb", power=low) / peb.sel(bound="crb_m2", power=low))
-    return Measured(ratio, f"at {low:g} dBm")
+    low = peb["power"].values[peb["power"].values <= LOW_POWER]
+    ratio = peb.sel(bound="lb", power=low) / peb.sel(bound="crb_m2", power=low)
+    value, at = _farthest_from_one(ratio)
+    return Measured(
+        value, f"farthest from 1 at {at:g} dBm, over {low.min():g} to {low.max():g} dBm"
+    )
 
 
 @register(STUDY, "lb_departure_power")
@@ -74,7 +89,13 @@ def _rmse_ratio(inputs: ClaimInputs, estimator: str, bound: str, power: float) -
 
 @register(STUDY, "mmle_follows_lb")
 def _claim_mmle(inputs: ClaimInputs) -> Measured:
-    return _rmse_ratio(inputs, "mmle", "lb", float(inputs.montecarlo["power"].max()))
+    """MMLE RMSE / PEB of the LB farthest from 1 over every power of the Monte Carlo."""
+    mc, peb = inputs.montecarlo, inputs.bounds["peb"]
+    rmse = np.sqrt((mc["error"].sel(estimator="mmle") ** 2).mean("trial"))
+    ratio = rmse / peb.sel(bound="lb", power=mc["power"].values)
+    value, at = _farthest_from_one(ratio)
+    return Measured(value, f"farthest from 1 at {at:g} dBm, over {mc.sizes['power']} powers, "
+                           f"{mc.sizes['trial']} trials")  # fmt: skip
 
 
 @register(STUDY, "mle_attains_crb_m1")
@@ -112,23 +133,56 @@ def _claim_one_impairment(inputs: ClaimInputs, key: str, measure: str) -> Measur
     return Measured(value, f"at {p:g} dBm; AEB x{a:.3g}, DEB x{d:.3g}")
 
 
-@register(STUDY, "crb_m1_close_to_crb_m2")
-def _claim_crb_close(inputs: ClaimInputs) -> Measured:
+@register(STUDY, "crb_m1_close_to_crb_m2", keys=("mc",))
+@register(STUDY, "crb_m1_equals_crb_m2_pn_cfo", keys=("pn", "cfo"))
+def _claim_crb_close(inputs: ClaimInputs, keys: tuple[str, ...]) -> Measured:
+    """Largest AEB or DEB ratio CRB-M1 / CRB-M2 over the realizations and powers of ``keys``."""
     closeness = [
         float((ds[var].sel(bound="crb_m1") / ds[var].sel(bound="crb_m2")).max())
-        for key, ds in inputs.individual.items() if key in ("pn", "cfo", "mc")
+        for key, ds in inputs.individual.items() if key in keys
         for var in ("aeb", "deb")
     ]  # fmt: skip
-    return Measured(max(closeness), "over every realization and power")
+    return Measured(max(closeness), f"{', '.join(keys)}: every realization and power")
 
 
-@register(STUDY, "impairments_matter_more_at_high_snr")
-def _claim_high_snr(inputs: ClaimInputs) -> Measured:
+@register(STUDY, "crb_m1_floor_from_pa")
+def _claim_crb_m1_without_pa(inputs: ClaimInputs) -> Measured:
+    """CRB-M1's PEB ratio per decade of power at the top of Fig. 3's sweep, with PN, CFO or MC
+    alone (no PA), the largest over them: (PEB(p_1) / PEB(p_2))^(10 dB / (p_2 - p_1)) for the
+    two highest powers p_1 < p_2 (30 and 40 dBm in the paper profile). [-]"""
+    ratios = {}
+    for key in ("pn", "cfo", "mc"):
+        crb = inputs.individual[key]["peb"].sel(bound="crb_m1").mean("realization")
+        p1, p2 = np.sort(crb["power"].values)[-2:]
+        ratios[key] = float(crb.sel(power=p1) / crb.sel(power=p2)) ** (10.0 / (p2 - p1))
+    key = max(ratios, key=ratios.get)
+    note = ", ".join(f"{k} {v:.6g}" for k, v in ratios.items())
+    return Measured(ratios[key], f"per decade from {p1:g} to {p2:g} dBm: {note}")
+
+
+def _sweep_ratio(inputs: ClaimInputs) -> xr.DataArray:
+    """Fig. 4: PEB LB / CRB-M2, mean over the PN realizations, [phase_noise_std, power]."""
     sweep = inputs.sweep
     lb = sweep["peb"].sel(bound="lb").mean("realization")
-    ref = sweep["peb"].sel(bound="crb_m2").mean("realization")
-    worst = (lb / ref).isel(phase_noise_std=-1)
-    hi, lo = float(worst.isel(power=-1)), float(worst.isel(power=0))
-    powers = sweep["power"].values
-    return Measured(hi / lo, f"LB/CRB-M2 {hi:.3g} at {powers[-1]:g} dBm vs {lo:.3g} at "
-                             f"{powers[0]:g} dBm")  # fmt: skip
+    return lb / sweep["peb"].sel(bound="crb_m2").mean("realization")
+
+
+@register(STUDY, "low_snr_impairments_harmless")
+def _claim_low_snr(inputs: ClaimInputs) -> Measured:
+    """LB / CRB-M2 at the lowest power of Fig. 4, at the sweep's PN std nearest Table I's. [-]"""
+    ratio = _sweep_ratio(inputs)
+    stds = ratio["phase_noise_std"].values
+    std = float(stds[np.argmin(np.abs(stds - inputs.phase_noise_std))])
+    low = float(ratio["power"].values.min())
+    return Measured(float(ratio.sel(phase_noise_std=std, power=low)),
+                    f"sigma_PN = {std:g} rad at {low:g} dBm")  # fmt: skip
+
+
+@register(STUDY, "pn_effect_grows_with_level")
+def _claim_pn_level(inputs: ClaimInputs) -> Measured:
+    """LB / CRB-M2 at the top power of Fig. 4: largest over smallest sigma_PN of the sweep. [-]"""
+    top = _sweep_ratio(inputs).isel(power=-1)
+    stds = top["phase_noise_std"].values
+    hi, lo = float(top.isel(phase_noise_std=-1)), float(top.isel(phase_noise_std=0))
+    note = f"{hi:.4g} at sigma_PN = {stds[-1]:g} rad vs {lo:.4g} at {stds[0]:g} rad"
+    return Measured(hi / lo, f"{note}, {float(top['power']):g} dBm")
