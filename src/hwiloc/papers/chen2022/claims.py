@@ -160,6 +160,16 @@ def _claim_crb_m1_without_pa(inputs: ClaimInputs) -> Measured:
     return Measured(ratios[key], f"per decade from {p1:g} to {p2:g} dBm: {note}")
 
 
+@register(STUDY, "impairments_matter_more_at_high_snr")
+def _claim_high_snr(inputs: ClaimInputs) -> Measured:
+    """LB / CRB-M2 at the largest sigma_PN of Fig. 4: highest over lowest power. [-]"""
+    worst = _sweep_ratio(inputs).isel(phase_noise_std=-1)
+    hi, lo = float(worst.isel(power=-1)), float(worst.isel(power=0))
+    powers = worst["power"].values
+    return Measured(hi / lo, f"LB/CRB-M2 {hi:.3g} at {powers[-1]:g} dBm vs {lo:.3g} at "
+                             f"{powers[0]:g} dBm")  # fmt: skip
+
+
 def _sweep_ratio(inputs: ClaimInputs) -> xr.DataArray:
     """Fig. 4: PEB LB / CRB-M2, mean over the PN realizations, [phase_noise_std, power]."""
     sweep = inputs.sweep
