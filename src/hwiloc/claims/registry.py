@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from jsonschema import Draft202012Validator
@@ -46,6 +47,8 @@ from jsonschema import Draft202012Validator
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "claims.schema.yaml"
 LEVELS = ("reproduced", "trend", "not reproduced")
 UNGRADED = "not graded"
+BAND_COLUMNS = ("median", "p05", "p95", "num_draws", "within_precision")
+"""Columns of a random value's distribution in claims.csv (NaN and 0 draws otherwise)."""
 EVIDENCE = ("independent", "fitted", "structural", "untestable", "infeasible", "extra")
 """The kinds of check a claim row is; only ``independent`` rows are evidence."""
 
@@ -155,8 +158,42 @@ class ClaimSpec:
                 return "reproduced"
         elif v <= s + t:
             return "reproduced"
+        return self._trend_or_not(v)
+
+    def _trend_or_not(self, v: float) -> str:
         trend = self.trend and self._right_direction(v) and self._within_factor(v)
         return "trend" if trend else "not reproduced"
+
+    def grade_draws(self, draws) -> tuple[str, dict]:
+        """Verdict of a random value from its draws, and the band: (level, {median, p05, p95,
+        num_draws, within_precision}).
+
+        ``reproduced`` when the stated value within its precision lies inside the
+        5-95 % band of the draws (nearest-rank quantiles, so that an infinite
+        draw stays one), else ``trend`` or not by the median. ``within_precision``
+        is the share of draws that would each be reproduced. [-]
+        """
+        x = np.asarray(draws, dtype=float).ravel()
+        if x.size == 0 or np.isnan(x).any():
+            band = {"median": np.nan, "p05": np.nan, "p95": np.nan, "num_draws": int(x.size),
+                    "within_precision": np.nan}  # fmt: skip
+            return "not reproduced", band
+        lo, median, hi = np.quantile(x, [0.05, 0.5, 0.95], method="nearest")
+        band = {
+            "median": float(median),
+            "p05": float(lo),
+            "p95": float(hi),
+            "num_draws": int(x.size),
+            "within_precision": float(np.mean([self.grade(v) == "reproduced" for v in x])),
+        }
+        s, t = self.stated, self.tolerance
+        if self.comparison == "equal":
+            inside = s - t <= hi and s + t >= lo
+        elif self.comparison == "at_least":
+            inside = hi >= s - t
+        else:
+            inside = lo <= s + t
+        return ("reproduced" if inside else self._trend_or_not(float(median))), band  # fmt: skip
 
     def _right_direction(self, v: float) -> bool:
         """On the stated side of the value without the effect (:attr:`reference_value`).
@@ -278,13 +315,18 @@ class Measured:
     """A reproduced value with its note, for one variant of a claim ('' if only one).
 
     ``graded=False`` reports a variant beside the graded one without a verdict
-    (e.g. the form of eq. (18) that the fit did not select).
+    (e.g. the form of eq. (18) that the fit did not select). ``draws``: the
+    value over independent draws (hardware, offsets, noise), each from its own
+    seed, for a value that depends on a random draw: it is then graded on
+    their distribution (:meth:`ClaimSpec.grade_draws`), and ``value`` is the
+    shipped draw or the statistic the note names.
     """
 
     value: float
     note: str = ""
     variant: str = ""
     graded: bool = True
+    draws: tuple | None = None
 
 
 _REGISTRY: dict[str, dict[str, Callable]] = {}
@@ -354,7 +396,9 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
     """Compute and grade every claim (or those in ``ids``): one row per claim variant.
 
     Columns: id, statement, source, evidence (:data:`EVIDENCE`; on measured
-    captures if ``measured_data``), stated, unit, criterion, reproduced,
+    captures if ``measured_data``), stated, unit, criterion, reproduced (the
+    median for a random value), median, p05, p95 (the 5-95 % band of its
+    draws; NaN for a value that is not random), num_draws, within_precision,
     verdict, misfit_decade (:meth:`ClaimSpec.misfit`: for a fitted row the fit
     residual), reason (the claim's ``if_unmet`` where unmet), evidence_why,
     depends_on, note. Returns a pandas DataFrame.
@@ -365,7 +409,13 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
         if ids is not None and spec.id not in ids:
             continue
         for m in measure(claims_file.paper, spec.id, inputs):
-            verdict = spec.grade(m.value) if m.graded else UNGRADED
+            band = dict.fromkeys(BAND_COLUMNS, np.nan) | {"num_draws": 0}
+            if m.draws is not None:
+                verdict, band = spec.grade_draws(m.draws)
+                value = band["median"]
+            else:
+                verdict, value = spec.grade(m.value), float(m.value)
+            verdict = verdict if m.graded else UNGRADED
             reason = {"reproduced": "", UNGRADED: "reported beside the graded variant"}
             rows.append(
                 {
@@ -376,9 +426,10 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
                     "stated": spec.stated,
                     "unit": spec.unit,
                     "criterion": spec.criterion,
-                    "reproduced": float(m.value),
+                    "reproduced": value,
+                    **band,
                     "verdict": verdict,
-                    "misfit_decade": spec.misfit(m.value),
+                    "misfit_decade": spec.misfit(value),
                     "reason": reason.get(verdict, spec.if_unmet),
                     "evidence_why": spec.evidence_why,
                     "depends_on": ", ".join(spec.depends_on),
