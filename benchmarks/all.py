@@ -50,8 +50,7 @@ def _csi(sc, seed=0):
     from hwiloc.impairments.phase_offsets import draw_phase_offsets
     from hwiloc.models.phase_offset import los_mean
 
-    phi = draw_phase_offsets(np.random.default_rng(seed), "frequency", sc.num_antennas, 100,
-                             np.pi / 4)  # fmt: skip
+    phi = draw_phase_offsets(seed, "frequency", sc.num_antennas, 100, np.pi / 4)
     return los_mean(sc.position, sc.antenna_positions, sc.grid, frequency_offsets=phi)
 
 

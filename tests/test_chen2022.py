@@ -316,9 +316,7 @@ def test_montecarlo_does_not_depend_on_the_shard_count(system, hardware):
     }
     one = montecarlo_shard_dataset(system, hardware, [20.0], cfg, 0, 1, {})
     two = {**cfg, "num_shards": 2}
-    parts = [
-        montecarlo_shard_dataset(system, hardware, [20.0], two, s, 1, {}) for s in (0, 1)
-    ]
+    parts = [montecarlo_shard_dataset(system, hardware, [20.0], two, s, 1, {}) for s in (0, 1)]
     both = gather(parts, "trial", "t", "r", "e", {})
     np.testing.assert_allclose(both["estimate"].values, one["estimate"].values, rtol=1e-12)
 
@@ -380,7 +378,7 @@ def test_pn_sweep_saves_the_unit_draw_that_scales_to_every_sigma(system, paper_c
         "num_shards": 1,
     }
     ds = pn_sweep_shard_dataset(system, cfg, 0, seed, {})
-    drawn = system.with_levels(phase_noise_std=0.05).draw(np.random.default_rng([seed, 10, 0]))
+    drawn = system.with_levels(phase_noise_std=0.05).draw([seed, 10, 0])
     np.testing.assert_allclose(
         0.05 * ds["phase_noise"].isel(realization=0), drawn.phase_noise, rtol=1e-12
     )

@@ -30,6 +30,7 @@ from hwiloc.ofdm import OfdmGrid
 from hwiloc.papers.chen2022 import stages as chen2022_stages
 from hwiloc.papers.chen2022 import system as chen2022
 from hwiloc.papers.zhang2025 import system as zhang2025
+from hwiloc.streams import stream
 
 REQUIRED_COLUMNS = {
     "zhang2025_wideband": ("bandwidth_hz", "offset_std"),
@@ -137,7 +138,7 @@ def lb_ratio(system, impairment, level, power, num_realizations, seed) -> float:
     base = chen2022.base_hardware(system, seed)
     ratios = []
     for r in range(num_realizations):
-        drawn = at.draw(np.random.default_rng([seed, 20, r]))  # same standard draws at every level
+        drawn = at.draw([seed, 20, r])  # one stream per quantity: the same draws at every level
         hw = replace(drawn, pilot_phase=base.pilot_phase, combiner_phase=base.combiner_phase)
         if impairment == "pa":
             hw = replace(base, pilot_phase=drawn.pilot_phase)
@@ -196,7 +197,7 @@ def saf_mcrb(row: dict, entry: dict, cfg: dict) -> dict:
     half, step = float(entry["search_halfwidth"]), float(entry["search_step"])
     x = scenario.position[0] + np.arange(-half, half + step / 2, step)
     y = scenario.position[1] + np.arange(-half, half + step / 2, step)
-    rng = np.random.default_rng([seed, 1])
+    rng = stream([seed, 1], "noise")  # trial after trial: trial t's noise is the same for any count
     errors = []
     for _ in range(int(entry["num_trials"])):
         noise = (rng.standard_normal(data.shape) + 1j * rng.standard_normal(data.shape)) / np.sqrt(

@@ -26,8 +26,11 @@ from hwiloc.papers.chen2022.system import (
     individual_hardware,
     provenance,
 )
+from hwiloc.streams import stream
 
 BOUNDS = ("crb_m1", "crb_m2", "lb")
+NOISE_STREAM = "noise"
+"""The stream of a Monte Carlo trial's receiver noise, of the entropy [seed, 1, trial]."""
 
 
 def bound_errors(
@@ -172,8 +175,9 @@ def coarse_grid(system: System, mc_cfg: dict) -> tuple[np.ndarray, np.ndarray]:
 def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg, progress=None):
     """Fig. 2 estimators: MLE (data M1, model M1) and MMLE (data M1, model M2), one shard.
 
-    Trial t draws its noise from [seed, 1, t] (the same standard draw at every
-    power), so the values do not depend on the number of shards.
+    Trial t draws its noise from the stream ``"noise"`` of [seed, 1, t] (the same
+    standard draw at every power), so the values do not depend on the number of
+    shards.
     """
 
     trials = np.array_split(np.arange(int(mc_cfg["num_trials"])), int(mc_cfg["num_shards"]))[shard]
@@ -185,11 +189,10 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
     shape = (2, len(powers), len(trials))
     estimate = np.empty((*shape, 2))
     for j, t in enumerate(trials):
-        rng = np.random.default_rng([seed, STUDY_CODES["montecarlo"], int(t)])
-        size = system.num_transmissions * system.num_subcarriers
-        noise = np.sqrt(system.noise_variance / 2) * (
-            rng.standard_normal(size) + 1j * rng.standard_normal(size)
-        )
+        rng = stream([seed, STUDY_CODES["montecarlo"], int(t)], NOISE_STREAM)
+        # (re, im) pairs, observation by observation (g major, then k)
+        z = rng.standard_normal((system.num_transmissions * system.num_subcarriers, 2))
+        noise = np.sqrt(system.noise_variance / 2) * (z[:, 0] + 1j * z[:, 1])
         for i, (m1, m2) in enumerate(models):
             y = means[i] + noise
             for e, model in enumerate((m1, m2)):
@@ -285,14 +288,12 @@ def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
     peb = np.empty((len(BOUNDS), len(stds), len(powers), len(realizations)))
     unit_draws = []
     for j, r in enumerate(realizations):
-        unit = system.with_levels(phase_noise_std=1.0).draw(
-            np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)])
-        )
+        entropy = [int(seed), STUDY_CODES["pn_sweep"], int(r)]
+        unit = system.with_levels(phase_noise_std=1.0).draw(entropy)
         unit_draws.append(replace(base, phase_noise=unit.phase_noise))
         for i, s in enumerate(stds):
             sys_s = system.with_levels(phase_noise_std=float(s))
-            drawn = sys_s.draw(np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)]))
-            hw = replace(base, phase_noise=drawn.phase_noise)
+            hw = replace(base, phase_noise=sys_s.draw(entropy).phase_noise)  # s times the unit
             for q, (errors, _) in enumerate(bound_errors_vs_power(sys_s, hw, powers, ("pn",))):
                 peb[:, i, q, j] = [errors[b]["peb_m"] for b in BOUNDS]
         if progress is not None:

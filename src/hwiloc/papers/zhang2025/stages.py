@@ -163,8 +163,9 @@ def pmsr_shard_dataset(
 ) -> xr.Dataset:
     """Stage 4: PMSR (eq. (18)) of one shard of offset realizations, all sigma (Fig. 7).
 
-    Realization r draws from SeedSequence([seed, type code, r]), so the values
-    do not depend on how the realizations are split into shards. ``progress``,
+    Realization r draws from the offset type's stream of the entropy [seed, type
+    code, r] (:func:`~hwiloc.papers.zhang2025.system.phase_offsets_for`), so the
+    values do not depend on how the realizations are split into shards. ``progress``,
     if given, is called once per SAF image with a short description.
     """
     if offset_type not in ("frequency", "spatial"):
