@@ -10,6 +10,7 @@ import xarray as xr
 from hwiloc.config import saf_grid_problems
 from hwiloc.papers.zhang2025.stages import (
     gather_shards,
+    offsets_dataset,
     pmsr_shard_dataset,
     scenario_dataset,
     scenario_from_dataset,
@@ -112,3 +113,16 @@ def test_phase_offsets_for_keep_common_random_numbers_and_ignore_k(quick_config)
     g = phase_offsets_for(scenario, "frequency", 0.6, [2025, 1, 1]) - scenario.frequency_offset_mean
     np.testing.assert_allclose(g, 2 * f)
     assert not np.allclose(phase_offsets_for(scenario, "spatial", 0.3, [2025, 2, 2]), a)
+
+
+def test_offset_datasets_record_their_entropy_and_stream(small):
+    scenario, cfg = small
+    ds = offsets_dataset(scenario, "spatial", 0.3, 6, cfg)
+    assert ds["seed_entropy"].values.tolist() == [6, 2]  # [seed, type code]
+    assert ds.attrs["random_streams"].startswith("phase_offset: spatial_offset (")
+    np.testing.assert_array_equal(
+        ds["phase_offset"], phase_offsets_for(scenario, "spatial", 0.3, [6, 2])
+    )
+    assert "random_streams" not in offsets_dataset(scenario, "none", 0.0, 0, cfg).attrs
+    gathered = _run(scenario, cfg, "frequency", 2)  # the gather keeps the shards' record
+    assert "): frequency_offset (" in gathered.attrs["random_streams"]
