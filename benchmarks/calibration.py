@@ -66,9 +66,8 @@ def main() -> None:
 
     grid = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarriers=100)
     antennas = ula_positions(64, 0.07)
-    rng = np.random.default_rng(0)
     hardware = emulate_hardware(
-        rng, 64, 100, spatial_offset_std=1.81, frequency_offset_mean=0.0, frequency_offset_std=0.3,
+        [0], 64, 100, spatial_offset_std=1.81, frequency_offset_mean=0.0, frequency_offset_std=0.3,
         num_scatterers=4, scatterer_power_db=-15.0,
         room={"x_min": -5, "x_max": 5, "y_min": 2, "y_max": 8},
     )  # fmt: skip
@@ -78,7 +77,7 @@ def main() -> None:
         write_capture(
             path, name="bench", position=np.array([-2.0, 1.0]), antenna_positions=antennas,
             grid=grid, hardware=hardware, num_symbols=args.symbols, sampling_rate=2000.0,
-            snr_db=10.0, phase_drift_std=0.05, mocap_noise_std=1e-3, rng=rng,
+            snr_db=10.0, phase_drift_std=0.05, mocap_noise_std=1e-3, entropy=[0, 1],
             chunk_symbols=args.chunk,
         )  # fmt: skip
         t_emulate = time.perf_counter() - start

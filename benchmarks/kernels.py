@@ -46,9 +46,7 @@ def main() -> None:
     sc = Scenario.from_config(cfg)
     x, y = grid_axes(cfg["saf"]["region"])
     ant, grid = sc.antenna_positions, sc.grid
-    phi = draw_phase_offsets(
-        np.random.default_rng(0), "frequency", sc.num_antennas, grid.num_subcarriers, np.pi / 4
-    )
+    phi = draw_phase_offsets(0, "frequency", sc.num_antennas, grid.num_subcarriers, np.pi / 4)
     csi = los_mean(sc.position, ant, grid, frequency_offsets=phi)
     points = x.size * y.size
     print(

@@ -332,6 +332,45 @@ def test_m0_in_jax_matches_the_analytic_mcrb_and_lb(chen_models):
 # --- the shipped studies on the generic engine: their numbers unchanged ----------------
 # Values of hwiloc at f16fbcc (before the move): pseudo-true point by the concentrated
 # Nelder-Mead search (xatol 1e-9), bounds by hwiloc.bounds.misspecified/localization.
+# They came from the draws of that commit, one generator shared by all quantities in turn;
+# the library now draws each quantity from its own named stream (hwiloc.streams, issue 17),
+# so the tests below rebuild the old draws with the legacy sequential generators written
+# out here, and the engine is still held to the old numbers on the very same inputs.
+
+
+def _legacy_hardware(system, seed):
+    """The Fig. 2 realization as f16fbcc drew it: default_rng([seed, 0]), pilots (G x K),
+    combiners (G x N), PN (G x K), the CFO, then the coupling residual (real 3N-2, imag
+    3N-2), all in turn from the one generator."""
+    from hwiloc.impairments.hardware import HardwareRealization
+
+    rng = np.random.default_rng([seed, 0])
+    g, k, n = system.num_transmissions, system.num_subcarriers, system.num_antennas
+    pilot = rng.uniform(0, 2 * np.pi, (g, k))
+    combiner = rng.uniform(0, 2 * np.pi, (g, n))
+    pn = system.phase_noise_std * rng.standard_normal((g, k))
+    cfo = float(system.cfo_std * rng.standard_normal())
+    band = 3 * n - 2
+    residual = system.coupling_residual_std * (
+        rng.standard_normal(band) + 1j * rng.standard_normal(band)
+    ) / np.sqrt(2)  # fmt: skip
+    return HardwareRealization(pilot, combiner, pn, cfo, residual)
+
+
+def test_the_legacy_draw_is_the_one_the_issue_describes(paper_config):
+    """Issue 17's numbers: on the old draw the seeded CFO was 0.51, 0.68, 1.80 standard
+    deviations at G = 5, 10, 20 (it drew after the G x K pilots), so _legacy_hardware is the
+    draw the pinned values came from."""
+    from hwiloc.papers.chen2022.system import System
+
+    cfg = paper_config["chen2022"]
+    for g, z in ((5, 0.51), (10, 0.68), (20, 1.80)):
+        system = System.from_config({**cfg, "system": {**cfg["system"], "num_transmissions": g}})
+        assert _legacy_hardware(system, cfg["seed"]).cfo / system.cfo_std == pytest.approx(
+            z, abs=0.005
+        )
+
+
 CHEN2022_BEFORE = {  # power [dBm]: bound: (AEB [deg], DEB [m], PEB [m])
     -10.0: {"crb_m1": (1.274090360959066, 0.040407192700830735, 0.12638383869732886),
             "crb_m2": (1.2670311176887186, 0.0403722433367272, 0.12574412676631885),
@@ -354,7 +393,7 @@ def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
     import copy
 
     from hwiloc.papers.chen2022.stages import bound_errors
-    from hwiloc.papers.chen2022.system import System, base_hardware
+    from hwiloc.papers.chen2022.system import System
 
     # the system of f16fbcc: G = 20 transmissions (the paper profile now ships the fitted
     # G = 10, issue 8) and the CFO of eq. (5)
@@ -362,7 +401,7 @@ def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
     cfg["system"]["num_transmissions"] = 20
     cfg["impairments"]["cfo_model"] = "eq5"
     system = System.from_config(cfg)
-    hardware = base_hardware(system, cfg["seed"])
+    hardware = _legacy_hardware(system, cfg["seed"])  # the draw of f16fbcc (see above)
     for power, bounds in CHEN2022_BEFORE.items():
         errors, pseudo = bound_errors(system, hardware, power)
         assert pseudo[2] > 0 and -np.pi < pseudo[3] <= np.pi  # the canonical gain
@@ -373,9 +412,25 @@ def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
                                        err_msg=f"{bound} at {power} dBm")  # fmt: skip
 
 
-def test_saf_mcrb_study_is_unchanged_on_the_generic_engine(paper_config):
+def test_saf_mcrb_study_is_unchanged_on_the_generic_engine(paper_config, monkeypatch):
+    """On the draws of f16fbcc, rebuilt here: the spatial offsets from default_rng([seed, 0])
+    and the trials' noise in turn from default_rng([seed, 1]) (now the named streams
+    "spatial_offset" and "noise" of those entropies)."""
+    from hwiloc.impairments.phase_offsets import spatial_phase_offsets
+    from hwiloc.studies import parameter_studies
     from hwiloc.studies.parameter_studies import saf_mcrb
 
+    def legacy_offsets(scenario, offset_type, std, entropy):
+        assert offset_type == "spatial"
+        phi = spatial_phase_offsets(np.random.default_rng(entropy), scenario.num_antennas, std)
+        return np.repeat(phi[:, None], scenario.grid.num_subcarriers, axis=1)
+
+    def legacy_stream(entropy, name):
+        assert name == "noise"
+        return np.random.default_rng(entropy)
+
+    monkeypatch.setattr(parameter_studies.zhang2025, "phase_offsets_for", legacy_offsets)
+    monkeypatch.setattr(parameter_studies, "stream", legacy_stream)
     entry = {**paper_config["studies"]["saf_mcrb"], "num_trials": 2}
     ours = saf_mcrb({"offset_std": 0.2, "snr_db": 10.0}, entry, paper_config)
     for key, value in SAF_MCRB_BEFORE.items():

@@ -25,7 +25,7 @@ NUM_SYMBOLS = 400
 
 def _hardware(num_scatterers=0, seed=1):
     return emulate_hardware(
-        np.random.default_rng(seed), 64, 100, spatial_offset_std=np.pi / np.sqrt(3),
+        seed, 64, 100, spatial_offset_std=np.pi / np.sqrt(3),
         frequency_offset_mean=0.2, frequency_offset_std=0.3, num_scatterers=num_scatterers,
         scatterer_power_db=-15.0, room={"x_min": -5, "x_max": 5, "y_min": 2, "y_max": 8},
     )  # fmt: skip
@@ -35,7 +35,7 @@ def _capture(path, hardware, position=(-2.0, 1.0), drift=0.0, mocap=0.0, seed=3)
     write_capture(
         path, name=path.stem, position=np.array(position), antenna_positions=ANTENNAS, grid=GRID,
         hardware=hardware, num_symbols=NUM_SYMBOLS, sampling_rate=2000.0, snr_db=SNR_DB,
-        phase_drift_std=drift, mocap_noise_std=mocap, rng=np.random.default_rng(seed),
+        phase_drift_std=drift, mocap_noise_std=mocap, entropy=seed,
         chunk_symbols=128,
     )  # fmt: skip
     return open_netcdf_capture(path)

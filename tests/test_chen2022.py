@@ -15,7 +15,12 @@ from hwiloc.bounds.localization import (
 )
 from hwiloc.bounds.misspecified import crb, mcrb
 from hwiloc.estimators import ofdm_los_ml
-from hwiloc.impairments.hardware import coupling_matrix, pn_cfo_diagonal, power_amplifier
+from hwiloc.impairments.hardware import (
+    HARDWARE_STREAMS,
+    coupling_matrix,
+    pn_cfo_diagonal,
+    power_amplifier,
+)
 from hwiloc.papers.chen2022.stages import (
     BOUNDS,
     _bounds,
@@ -27,8 +32,10 @@ from hwiloc.papers.chen2022.stages import (
     individual_shard_dataset,
     montecarlo_shard_dataset,
     pn_sweep_shard_dataset,
+    realization_dataset,
 )
 from hwiloc.papers.chen2022.system import System, base_hardware, individual_hardware
+from hwiloc.streams import stream, stream_key
 
 
 @pytest.fixture(scope="module")
@@ -316,9 +323,7 @@ def test_montecarlo_does_not_depend_on_the_shard_count(system, hardware):
     }
     one = montecarlo_shard_dataset(system, hardware, [20.0], cfg, 0, 1, {})
     two = {**cfg, "num_shards": 2}
-    parts = [
-        montecarlo_shard_dataset(system, hardware, [20.0], two, s, 1, {}) for s in (0, 1)
-    ]
+    parts = [montecarlo_shard_dataset(system, hardware, [20.0], two, s, 1, {}) for s in (0, 1)]
     both = gather(parts, "trial", "t", "r", "e", {})
     np.testing.assert_allclose(both["estimate"].values, one["estimate"].values, rtol=1e-12)
 
@@ -369,6 +374,21 @@ def test_shards_save_the_realizations_they_used(system, paper_config):
         assert float(ds["cfo"].sel(realization=r)) == hw.cfo
         np.testing.assert_array_equal(ds["phase_noise"].sel(realization=r), hw.phase_noise)
     assert ds["seed_entropy"].sel(realization=1).values.tolist() == [seed, 3, 1]
+    # the stream of each field, and which entropy: the CFO its own, the pilot Fig. 2's
+    streams = ds.attrs["random_streams"]
+    assert "cfo (seed_entropy): cfo (" in streams
+    assert "pilot_phase (entropy [seed, 0] of Fig. 2): pilot (" in streams
+    cfo = system.cfo_std * stream([seed, 3, 1], "cfo").standard_normal()
+    assert float(ds["cfo"].sel(realization=1)) == cfo
+
+
+def test_the_realization_records_its_entropy_and_streams(system, paper_config):
+    seed = paper_config["chen2022"]["seed"]
+    ds = realization_dataset(system, seed, {})
+    assert ds["seed_entropy"].values.tolist() == [seed, 0]
+    for field, name in HARDWARE_STREAMS.items():
+        assert f"{field}: {name} ({stream_key(name)})" in ds.attrs["random_streams"]
+    np.testing.assert_array_equal(ds["pilot_phase"], base_hardware(system, seed).pilot_phase)
 
 
 def test_pn_sweep_saves_the_unit_draw_that_scales_to_every_sigma(system, paper_config):
@@ -380,7 +400,7 @@ def test_pn_sweep_saves_the_unit_draw_that_scales_to_every_sigma(system, paper_c
         "num_shards": 1,
     }
     ds = pn_sweep_shard_dataset(system, cfg, 0, seed, {})
-    drawn = system.with_levels(phase_noise_std=0.05).draw(np.random.default_rng([seed, 10, 0]))
+    drawn = system.with_levels(phase_noise_std=0.05).draw([seed, 10, 0])
     np.testing.assert_allclose(
         0.05 * ds["phase_noise"].isel(realization=0), drawn.phase_noise, rtol=1e-12
     )

@@ -38,7 +38,7 @@ def test_compiled_saf_equals_numpy_reference(grid, offset_type):
     # corner of the region (the last samples of the table).
     x = np.concatenate([ant[:4, 0], np.linspace(-6.0, 6.0, 61)])
     y = np.array([0.0, 0.013, 1.0, 3.3, 9.0])
-    phi = draw_phase_offsets(np.random.default_rng(4), offset_type, 16, grid.num_subcarriers, 0.8)
+    phi = draw_phase_offsets(4, offset_type, 16, grid.num_subcarriers, 0.8)
     csi = los_mean(UE, ant, grid, frequency_offsets=phi)
     reference = saf_numpy(csi, ant, grid, x, y)
     np.testing.assert_allclose(saf(csi, ant, grid, x, y), reference, rtol=1e-11,
@@ -48,13 +48,12 @@ def test_compiled_saf_equals_numpy_reference(grid, offset_type):
 def test_compiled_saf_is_batched_over_leading_axes():
     ant = ula_positions(8, 0.07)
     x, y = np.linspace(-3, 0, 31), np.linspace(0.2, 2, 19)
-    rng = np.random.default_rng(9)
 
-    def draw(std):
-        phi = draw_phase_offsets(rng, "frequency", 8, 100, std)
+    def draw(std, realization):
+        phi = draw_phase_offsets([9, realization], "frequency", 8, 100, std)
         return los_mean(UE, ant, TABLE1, frequency_offsets=phi)
 
-    csi = np.stack([[draw(s) for s in (0.1, 0.5, 1.0)] for _ in range(2)])
+    csi = np.stack([[draw(s, r) for s in (0.1, 0.5, 1.0)] for r in range(2)])
     images = saf(csi, ant, TABLE1, x, y)
     assert images.shape == (2, 3, 19, 31)
     for i in range(2):

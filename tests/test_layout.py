@@ -23,7 +23,7 @@ MAX_LINES = 500
 # papers -> physics -> foundations: a package imports packages of its own rank or below
 RANKS = {
     **dict.fromkeys(("constants", "validation", "geometry", "ofdm", "autodiff", "kernels",
-                     "runlog", "config"), 0),  # foundations
+                     "runlog", "config", "streams"), 0),  # foundations
     **dict.fromkeys(("models", "impairments", "bounds", "ambiguity", "estimators",
                      "calibration", "io"), 1),  # shared physics, by concept
     **dict.fromkeys(("claims", "reporting", "plotting", "deployment"), 2),  # shared machinery

@@ -39,6 +39,15 @@ def test_wideband_crlb_ratio_does_not_depend_on_bandwidth(paper_config):
         assert out["crlb_ratio"] == pytest.approx(np.sqrt(1 + a * 0.25), rel=1e-9)
 
 
+def test_a_case_records_its_seed_and_the_streams_of_its_kind(paper_config):
+    entry = {"num_realizations": 1, "seed": 1}
+    row = {"bandwidth_hz": 18e6, "offset_std": 0.5}
+    ds = ps.case_dataset("wideband", "zhang2025_wideband", row, entry, paper_config)
+    assert ds.attrs["seed"] == 1
+    assert "([seed, r]): frequency_offset (" in ds.attrs["random_streams"]
+    assert set(ps.STREAMS) == set(ps.KINDS)
+
+
 def test_array_spacing_changes_the_aperture_not_the_crlb_ratio(paper_config):
     # Closed form (tests/test_bounds.py): with constant amplitude the spatial-offset EFIM is
     # the ideal one times a scalar that does not depend on the geometry, so the ratio is the

@@ -229,14 +229,14 @@ def _kuleuven_folder(folder):
 
     grid = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarriers=100)
     antennas = ula_positions(64, 0.07)
-    rng = np.random.default_rng(5)
     hardware = emulate_hardware(
-        rng, 64, 100, spatial_offset_std=1.8, frequency_offset_mean=0.0, frequency_offset_std=0.3,
+        [5], 64, 100, spatial_offset_std=1.8, frequency_offset_mean=0.0, frequency_offset_std=0.3,
         num_scatterers=0, scatterer_power_db=-20.0,
         room={"x_min": 0, "x_max": 1, "y_min": 3, "y_max": 4},
     )  # fmt: skip
     (folder / "samples").mkdir(parents=True)
     positions = []
+    rng = np.random.default_rng(6)  # the samples' noise
     for i in range(40):
         p = np.array([-2.0, 1.0]) if i < 20 else np.array([-1.0, 1.6])
         clean = noise_free_csi(p, antennas, grid, hardware)

@@ -1,6 +1,7 @@
 """Study assembly for zhang2025: sharding, gather, claims, Table I, Fig. 7 trend."""
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -9,11 +10,12 @@ import xarray as xr
 from hwiloc.config import saf_grid_problems
 from hwiloc.papers.zhang2025.stages import (
     gather_shards,
+    offsets_dataset,
     pmsr_shard_dataset,
     scenario_dataset,
     scenario_from_dataset,
 )
-from hwiloc.papers.zhang2025.system import Scenario, grid_axes
+from hwiloc.papers.zhang2025.system import Scenario, grid_axes, phase_offsets_for
 from hwiloc.papers.zhang2025.table1 import table1
 
 
@@ -27,10 +29,7 @@ def small(quick_config):
 
 def _run(scenario, cfg, offset_type, num_shards):
     sweep = {**cfg["pmsr_sweep"], "num_shards": num_shards}
-    shards = [
-        pmsr_shard_dataset(scenario, offset_type, sweep, i, cfg)
-        for i in range(num_shards)
-    ]
+    shards = [pmsr_shard_dataset(scenario, offset_type, sweep, i, cfg) for i in range(num_shards)]
     return gather_shards(shards, cfg)
 
 
@@ -44,9 +43,7 @@ def test_results_do_not_depend_on_the_shard_count(small):
 
 def test_gather_refuses_overlapping_shards(small):
     scenario, cfg = small
-    shard = pmsr_shard_dataset(
-        scenario, "spatial", {**cfg["pmsr_sweep"], "num_shards": 3}, 0, cfg
-    )
+    shard = pmsr_shard_dataset(scenario, "spatial", {**cfg["pmsr_sweep"], "num_shards": 3}, 0, cfg)
     with pytest.raises(ValueError, match="overlap"):
         gather_shards([shard, shard], cfg)
 
@@ -101,3 +98,31 @@ def test_grid_problems_name_the_key_and_what_is_expected(paper_config):
     assert (
         "zhang2025.saf.region.step" in problems[0] and "half a wavelength, 0.04283 m" in problems[0]
     )
+
+
+def test_phase_offsets_for_keep_common_random_numbers_and_ignore_k(quick_config):
+    """Issue 17: a realization's spatial offsets are the same for any K, and the same entropy
+    at another sigma gives the same offsets scaled (common random numbers, Fig. 7)."""
+    scenario = Scenario.from_config(quick_config["zhang2025"])
+    narrow = replace(scenario, grid=replace(scenario.grid, num_subcarriers=10))
+    a = phase_offsets_for(scenario, "spatial", 0.3, [2025, 2, 1])
+    np.testing.assert_array_equal(phase_offsets_for(narrow, "spatial", 0.3, [2025, 2, 1]),
+                                  a[:, :10])  # fmt: skip
+    np.testing.assert_allclose(phase_offsets_for(scenario, "spatial", 0.9, [2025, 2, 1]), 3 * a)
+    f = phase_offsets_for(scenario, "frequency", 0.3, [2025, 1, 1]) - scenario.frequency_offset_mean
+    g = phase_offsets_for(scenario, "frequency", 0.6, [2025, 1, 1]) - scenario.frequency_offset_mean
+    np.testing.assert_allclose(g, 2 * f)
+    assert not np.allclose(phase_offsets_for(scenario, "spatial", 0.3, [2025, 2, 2]), a)
+
+
+def test_offset_datasets_record_their_entropy_and_stream(small):
+    scenario, cfg = small
+    ds = offsets_dataset(scenario, "spatial", 0.3, 6, cfg)
+    assert ds["seed_entropy"].values.tolist() == [6, 2]  # [seed, type code]
+    assert ds.attrs["random_streams"].startswith("phase_offset: spatial_offset (")
+    np.testing.assert_array_equal(
+        ds["phase_offset"], phase_offsets_for(scenario, "spatial", 0.3, [6, 2])
+    )
+    assert "random_streams" not in offsets_dataset(scenario, "none", 0.0, 0, cfg).attrs
+    gathered = _run(scenario, cfg, "frequency", 2)  # the gather keeps the shards' record
+    assert "): frequency_offset (" in gathered.attrs["random_streams"]

@@ -4,6 +4,10 @@ Power-amplifier nonlinearity at the UE (memoryless polynomial with clipping,
 time domain), mutual coupling at the BS array (banded Toeplitz, nominal plus
 residual), and residual phase noise and residual CFO of the BS receiver (time
 domain, with inter-carrier interference).
+
+Each random quantity draws from its own named stream of the seed
+(:mod:`hwiloc.streams`, names in :data:`HARDWARE_STREAMS`); the PA is
+deterministic (its coefficients are given) and draws nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwiloc.validation import require_nonnegative, require_positive
+from hwiloc.streams import stream
+from hwiloc.validation import require_nonnegative, require_positive, require_positive_int
 
 
 def power_amplifier(
@@ -119,8 +124,18 @@ class HardwareRealization:
     coupling_residual: np.ndarray
 
 
+HARDWARE_STREAMS = {
+    "pilot_phase": "pilot",
+    "combiner_phase": "combiner",
+    "phase_noise": "phase_noise",
+    "cfo": "cfo",
+    "coupling_residual": "coupling",
+}
+"""Each field of :class:`HardwareRealization` -> the name of the stream it draws from."""
+
+
 def draw_hardware(
-    rng: np.random.Generator,
+    entropy,
     *,
     num_transmissions: int,
     num_subcarriers: int,
@@ -129,19 +144,47 @@ def draw_hardware(
     cfo_std: float,
     coupling_residual_std: float,
 ) -> HardwareRealization:
-    """Draw pilots, combiners and residual impairments (spec: Transmission and Impairments)."""
+    """Draw pilots, combiners and residual impairments (spec: Transmission and Impairments).
+
+    Each quantity draws from its own stream :func:`hwiloc.streams.stream` (entropy,
+    name), the names of :data:`HARDWARE_STREAMS`, so that a quantity's values depend
+    on the entropy, its name and its own shape only: the CFO is the same for every
+    G, K and N; the coupling residual for every G and K; the pilots for every N, and
+    their first G rows for every larger G (likewise the combiners for every K, the
+    phase noise for every N). A standard draw times the std: the same entropy at
+    another level gives the same draws, scaled (common random numbers).
+
+    Parameters
+    ----------
+    entropy : int or sequence of int
+        Seed entropy, e.g. ``[seed, study code, realization]``. [-]
+    num_transmissions, num_subcarriers, num_antennas : int
+        G, K and N. [-]
+    phase_noise_std : float
+        sigma_PN of phi_{g,k} ~ N(0, sigma_PN^2). [rad]
+    cfo_std : float
+        Std of the residual CFO eps, normalised to Delta f. [-]
+    coupling_residual_std : float
+        sigma_MC: each band entry of Delta_C ~ CN(0, sigma_MC^2). [-]
+
+    Returns
+    -------
+    HardwareRealization
+        pilot_phase, combiner_phase ~ U(0, 2 pi) [G, K], [G, N]; phase_noise [G, K];
+        cfo; coupling_residual [3 N - 2].
+    """
     require_nonnegative("phase_noise_std", phase_noise_std)
     require_nonnegative("cfo_std", cfo_std)
     require_nonnegative("coupling_residual_std", coupling_residual_std)
-    g, k, n = num_transmissions, num_subcarriers, num_antennas
-    pilot = rng.uniform(0, 2 * np.pi, (g, k))
-    combiner = rng.uniform(0, 2 * np.pi, (g, n))
-    pn = phase_noise_std * rng.standard_normal((g, k))
-    cfo = float(cfo_std * rng.standard_normal())
-    band = 3 * n - 2
-    residual = (
-        coupling_residual_std
-        * (rng.standard_normal(band) + 1j * rng.standard_normal(band))
-        / np.sqrt(2)
-    )
+    g = require_positive_int("num_transmissions", num_transmissions)
+    k = require_positive_int("num_subcarriers", num_subcarriers)
+    n = require_positive_int("num_antennas", num_antennas)
+    name = HARDWARE_STREAMS
+    pilot = stream(entropy, name["pilot_phase"]).uniform(0, 2 * np.pi, (g, k))
+    combiner = stream(entropy, name["combiner_phase"]).uniform(0, 2 * np.pi, (g, n))
+    pn = phase_noise_std * stream(entropy, name["phase_noise"]).standard_normal((g, k))
+    cfo = float(cfo_std * stream(entropy, name["cfo"]).standard_normal())
+    # (re, im) pairs in band order: entry i does not depend on how many follow it
+    z = stream(entropy, name["coupling_residual"]).standard_normal((3 * n - 2, 2))
+    residual = coupling_residual_std * (z[:, 0] + 1j * z[:, 1]) / np.sqrt(2)
     return HardwareRealization(pilot, combiner, pn, cfo, residual)

@@ -11,6 +11,11 @@ room with a few point scatterers. A capture at UE position p is
 with w_k = 2 pi f_k / c, theta(l) an optional slow common phase drift (a random
 walk), w_nk(l) ~ CN(0, 10^(-snr_db/10)) and the MoCap ground truth p + N(0,
 sigma_mocap^2 I) recorded for every symbol.
+
+Every random quantity draws from its own named stream (:mod:`hwiloc.streams`):
+the hardware's (:data:`HARDWARE_STREAMS`) from the testbed's seed entropy, a
+capture's (:data:`CAPTURE_STREAMS`) from the capture's; the file records both
+entropies and the stream names.
 """
 
 from __future__ import annotations
@@ -23,26 +28,46 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.geometry import distances
-from hwiloc.impairments.phase_offsets import frequency_phase_offsets, spatial_phase_offsets
+from hwiloc.impairments.phase_offsets import (
+    OFFSET_STREAMS,
+    frequency_phase_offsets,
+    spatial_phase_offsets,
+)
 from hwiloc.io.atomic import atomic_path
 from hwiloc.io.csi import CSI_DIMS
 from hwiloc.io.netcdf import ATTRIBUTES, finalize
 from hwiloc.ofdm import OfdmGrid
+from hwiloc.streams import as_entropy, stream, stream_attrs
 from hwiloc.validation import require_positive_int
+
+HARDWARE_STREAMS = {
+    "spatial_offsets": OFFSET_STREAMS["spatial"],
+    "frequency_offsets": OFFSET_STREAMS["frequency"],
+    "scatterers": "scatterer_position",
+    "scatterer_gains": "scatterer_phase",
+}
+"""Each random field of :class:`Hardware` -> the name of the stream it draws from."""
+CAPTURE_STREAMS = {
+    "common_phase_drift": "phase_drift",
+    "ue_position": "mocap_noise",
+    "csi": "receiver_noise",
+}
+"""Each random variable of a capture file -> the name of the stream it draws from."""
 
 
 @dataclass(frozen=True)
 class Hardware:
-    """One emulated testbed: its phase offsets and its room's scatterers."""
+    """One emulated testbed: its phase offsets, its room's scatterers and its seed."""
 
     spatial_offsets: np.ndarray  # [N], rad
     frequency_offsets: np.ndarray  # [N, K], rad
     scatterers: np.ndarray  # [M, 2], m
     scatterer_gains: np.ndarray  # [M], complex, relative to the LoS
+    seed_entropy: tuple[int, ...] = ()  # what it was drawn from (empty: not drawn)
 
 
 def emulate_hardware(
-    rng: np.random.Generator,
+    entropy,
     num_antennas: int,
     num_subcarriers: int,
     *,
@@ -53,19 +78,24 @@ def emulate_hardware(
     scatterer_power_db: float,
     room: dict,
 ) -> Hardware:
-    """Draw a testbed's hardware offsets and room (fixed for all its captures)."""
-    spatial = spatial_phase_offsets(rng, num_antennas, spatial_offset_std)
+    """Draw a testbed's hardware offsets and room (fixed for all its captures).
+
+    Each field draws from its own stream of ``entropy`` (an int or a sequence of
+    int; names in :data:`HARDWARE_STREAMS`): the offsets do not change with the
+    number of scatterers, and scatterer m is the same for every larger M.
+    """
+    entropy = as_entropy(entropy)
+    rng = {field: stream(entropy, name) for field, name in HARDWARE_STREAMS.items()}
+    spatial = spatial_phase_offsets(rng["spatial_offsets"], num_antennas, spatial_offset_std)
     freq = frequency_phase_offsets(
-        rng, num_antennas, num_subcarriers, frequency_offset_std, frequency_offset_mean
-    )
-    scatterers = np.column_stack(
-        [
-            rng.uniform(room["x_min"], room["x_max"], num_scatterers),
-            rng.uniform(room["y_min"], room["y_max"], num_scatterers),
-        ]
-    )
-    gains = 10 ** (scatterer_power_db / 20) * np.exp(2j * np.pi * rng.uniform(size=num_scatterers))
-    return Hardware(spatial, freq, scatterers, gains)
+        rng["frequency_offsets"], num_antennas, num_subcarriers, frequency_offset_std,
+        frequency_offset_mean,
+    )  # fmt: skip
+    low, high = [room["x_min"], room["y_min"]], [room["x_max"], room["y_max"]]
+    scatterers = rng["scatterers"].uniform(low, high, (num_scatterers, 2))  # (x, y) per scatterer
+    phase = 2 * np.pi * rng["scatterer_gains"].uniform(size=num_scatterers)
+    gains = 10 ** (scatterer_power_db / 20) * np.exp(1j * phase)
+    return Hardware(spatial, freq, scatterers, gains, entropy)
 
 
 def noise_free_csi(
@@ -99,11 +129,17 @@ def write_capture(
     snr_db: float,
     phase_drift_std: float,
     mocap_noise_std: float,
-    rng: np.random.Generator,
+    entropy,
     chunk_symbols: int = 500,
     config: dict | None = None,
 ) -> Path:
     """Emulate one capture and write it as NetCDF, streaming over symbols (complex64).
+
+    The drift, the MoCap readings and the receiver noise draw from their own
+    streams of ``entropy`` (:data:`CAPTURE_STREAMS`), symbol after symbol: symbol
+    l's values are the same for any L and any ``chunk_symbols``. The file's
+    attributes ``seed_entropy``, ``hardware_seed_entropy`` and ``random_streams``
+    say where each value came from.
 
     Parameters
     ----------
@@ -119,15 +155,19 @@ def write_capture(
         Std of the common phase random walk per sqrt(second); 0 for none. [rad/sqrt(s)]
     mocap_noise_std : float
         Std of each MoCap coordinate. [m]
+    entropy : int or sequence of int
+        Seed entropy of the capture, e.g. [testbed seed, capture index + 1]. [-]
     """
     require_positive_int("num_symbols", num_symbols)
+    entropy = as_entropy(entropy)
+    rng = {var: stream(entropy, name) for var, name in CAPTURE_STREAMS.items()}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     num_antennas, num_subcarriers = len(antenna_positions), grid.num_subcarriers
     clean = noise_free_csi(position, antenna_positions, grid, hardware)
-    steps = rng.standard_normal(num_symbols) * phase_drift_std / np.sqrt(sampling_rate)
-    drift = np.cumsum(steps)
-    mocap = position + mocap_noise_std * rng.standard_normal((num_symbols, 2))
+    steps = rng["common_phase_drift"].standard_normal(num_symbols) * phase_drift_std
+    drift = np.cumsum(steps / np.sqrt(sampling_rate))
+    mocap = position + mocap_noise_std * rng["ue_position"].standard_normal((num_symbols, 2))
     noise_std = np.sqrt(10 ** (-snr_db / 10) / 2)
     meta = finalize(
         xr.Dataset(),
@@ -142,6 +182,15 @@ def write_capture(
                         "symbol": num_symbols, "axis": 2}  # fmt: skip
         f.attrs.update(meta.attrs)
         f.attrs.update(capture=name, sampling_rate_hz=float(sampling_rate), snr_db=float(snr_db))
+        f.attrs["seed_entropy"] = np.array(entropy, dtype=np.int64)
+        if hardware.seed_entropy:  # a Hardware not from emulate_hardware has none
+            f.attrs["hardware_seed_entropy"] = np.array(hardware.seed_entropy, dtype=np.int64)
+        f.attrs.update(
+            **stream_attrs({
+                **{f"{v} (seed_entropy)": s for v, s in CAPTURE_STREAMS.items()},
+                **{f"{v} (hardware_seed_entropy)": s for v, s in HARDWARE_STREAMS.items()},
+            }),
+        )  # fmt: skip
         coords = {
             "antenna": np.arange(num_antennas),
             "subcarrier": grid.subcarrier_indices,
@@ -169,10 +218,8 @@ def write_capture(
         for start in range(0, num_symbols, chunk_symbols):
             stop = min(start + chunk_symbols, num_symbols)
             n = stop - start
-            noise = noise_std * (
-                rng.standard_normal((num_antennas, num_subcarriers, n))
-                + 1j * rng.standard_normal((num_antennas, num_subcarriers, n))
-            )
+            z = rng["csi"].standard_normal((n, num_antennas, num_subcarriers, 2))  # symbol major
+            noise = noise_std * np.moveaxis(z[..., 0] + 1j * z[..., 1], 0, -1)
             block = clean[..., None] * np.exp(1j * drift[start:stop]) + noise
             csi[:, :, start:stop] = block.astype(np.complex64)
     return path

@@ -25,11 +25,14 @@ import pandas as pd
 import xarray as xr
 
 from hwiloc.ambiguity import pmsr_db, saf
+from hwiloc.impairments.hardware import HARDWARE_STREAMS
+from hwiloc.impairments.phase_offsets import OFFSET_STREAMS
 from hwiloc.io.netcdf import finalize
 from hwiloc.ofdm import OfdmGrid
 from hwiloc.papers.chen2022 import stages as chen2022_stages
 from hwiloc.papers.chen2022 import system as chen2022
 from hwiloc.papers.zhang2025 import system as zhang2025
+from hwiloc.streams import stream, stream_attrs
 
 REQUIRED_COLUMNS = {
     "zhang2025_wideband": ("bandwidth_hz", "offset_std"),
@@ -137,7 +140,7 @@ def lb_ratio(system, impairment, level, power, num_realizations, seed) -> float:
     base = chen2022.base_hardware(system, seed)
     ratios = []
     for r in range(num_realizations):
-        drawn = at.draw(np.random.default_rng([seed, 20, r]))  # same standard draws at every level
+        drawn = at.draw([seed, 20, r])  # one stream per quantity: the same draws at every level
         hw = replace(drawn, pilot_phase=base.pilot_phase, combiner_phase=base.combiner_phase)
         if impairment == "pa":
             hw = replace(base, pilot_phase=drawn.pilot_phase)
@@ -196,7 +199,7 @@ def saf_mcrb(row: dict, entry: dict, cfg: dict) -> dict:
     half, step = float(entry["search_halfwidth"]), float(entry["search_step"])
     x = scenario.position[0] + np.arange(-half, half + step / 2, step)
     y = scenario.position[1] + np.arange(-half, half + step / 2, step)
-    rng = np.random.default_rng([seed, 1])
+    rng = stream([seed, 1], "noise")  # trial after trial: trial t's noise is the same for any count
     errors = []
     for _ in range(int(entry["num_trials"])):
         noise = (rng.standard_normal(data.shape) + 1j * rng.standard_normal(data.shape)) / np.sqrt(
@@ -220,6 +223,19 @@ KINDS = {
     "chen2022_tolerance": chen2022_tolerance,
     "saf_mcrb": saf_mcrb,
 }
+STREAMS = {  # what each kind draws: {quantity (its entropy): stream name}
+    "zhang2025_wideband": {"offsets of realization r ([seed, r])": OFFSET_STREAMS["frequency"]},
+    "zhang2025_array": {"offsets of realization r ([seed, r])": OFFSET_STREAMS["spatial"]},
+    "chen2022_tolerance": {  # lb_ratio: new impairments with Fig. 2's pilot, or a new pilot (PA)
+        **{f"{q} of realization r ([seed, 20, r])": HARDWARE_STREAMS[q]
+           for q in ("phase_noise", "cfo", "coupling_residual")},
+        "pilot_phase of realization r ([seed, 20, r]; PA)": HARDWARE_STREAMS["pilot_phase"],
+        "pilot_phase ([seed, 0]; PN, CFO, MC)": HARDWARE_STREAMS["pilot_phase"],
+        "combiner_phase ([seed, 0])": HARDWARE_STREAMS["combiner_phase"],
+    },
+    "saf_mcrb": {"offsets ([seed, 0])": OFFSET_STREAMS["spatial"],
+                 "noise of the trials ([seed, 1])": "noise"},
+}  # fmt: skip
 UNITS = {
     "crlb_rmse": "m",
     "crlb_rmse_ideal": "m",
@@ -244,6 +260,7 @@ def case_dataset(study: str, kind: str, row: dict, entry: dict, cfg: dict) -> xr
     for k in ds.data_vars:
         ds[k].attrs.update(units=UNITS[k], long_name=k.replace("_", " "))
     ds.attrs.update({f"row_{k}": (v.item() if hasattr(v, "item") else v) for k, v in row.items()})
+    ds.attrs.update(seed=int(entry["seed"]), **stream_attrs(STREAMS[kind]))
     return finalize(
         ds,
         title=f"parameter study {study} ({kind}), one case",

@@ -16,18 +16,22 @@ from hwiloc.bounds import generic
 from hwiloc.bounds.localization import position_from_channel, quantity_errors
 from hwiloc.constants import ANGLE_GRID_MARGIN
 from hwiloc.estimators import ofdm_los_ml
-from hwiloc.impairments.hardware import HardwareRealization
+from hwiloc.impairments.hardware import HARDWARE_STREAMS, HardwareRealization
 from hwiloc.io.netcdf import concat_shards
 from hwiloc.papers.chen2022.system import (
     IMPAIRMENTS,
     STUDY_CODES,
     System,
+    base_entropy,
     base_hardware,
     individual_hardware,
     provenance,
 )
+from hwiloc.streams import STREAM_ATTRS, stream, stream_attrs
 
 BOUNDS = ("crb_m1", "crb_m2", "lb")
+NOISE_STREAM = "noise"
+"""The stream of a Monte Carlo trial's receiver noise, of the entropy [seed, 1, trial]."""
 
 
 def bound_errors(
@@ -119,6 +123,7 @@ def realization_dataset(system: System, seed: int, cfg: dict):
             "phase_noise": (("transmission", "subcarrier"), hw.phase_noise),
             "cfo": hw.cfo,
             "coupling_residual": ("band", hw.coupling_residual),
+            "seed_entropy": ("entropy", np.array(base_entropy(seed))),
         },
         coords={
             "transmission": np.arange(system.num_transmissions),
@@ -126,7 +131,7 @@ def realization_dataset(system: System, seed: int, cfg: dict):
             "antenna": np.arange(system.num_antennas),
         },
     )
-    ds.attrs.update(seed=int(seed))
+    ds.attrs.update(seed=int(seed), **stream_attrs(HARDWARE_STREAMS))
     return provenance(ds, "chen2022 hardware and pilot realization (Fig. 2)", "realization",
                        "Sec. II-B, eqs. (3)-(7)", cfg)  # fmt: skip
 
@@ -172,8 +177,9 @@ def coarse_grid(system: System, mc_cfg: dict) -> tuple[np.ndarray, np.ndarray]:
 def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg, progress=None):
     """Fig. 2 estimators: MLE (data M1, model M1) and MMLE (data M1, model M2), one shard.
 
-    Trial t draws its noise from [seed, 1, t] (the same standard draw at every
-    power), so the values do not depend on the number of shards.
+    Trial t draws its noise from the stream ``"noise"`` of [seed, 1, t] (the same
+    standard draw at every power), so the values do not depend on the number of
+    shards.
     """
 
     trials = np.array_split(np.arange(int(mc_cfg["num_trials"])), int(mc_cfg["num_shards"]))[shard]
@@ -185,11 +191,10 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
     shape = (2, len(powers), len(trials))
     estimate = np.empty((*shape, 2))
     for j, t in enumerate(trials):
-        rng = np.random.default_rng([seed, STUDY_CODES["montecarlo"], int(t)])
-        size = system.num_transmissions * system.num_subcarriers
-        noise = np.sqrt(system.noise_variance / 2) * (
-            rng.standard_normal(size) + 1j * rng.standard_normal(size)
-        )
+        rng = stream([seed, STUDY_CODES["montecarlo"], int(t)], NOISE_STREAM)
+        # (re, im) pairs, observation by observation (g major, then k)
+        z = rng.standard_normal((system.num_transmissions * system.num_subcarriers, 2))
+        noise = np.sqrt(system.noise_variance / 2) * (z[:, 0] + 1j * z[:, 1])
         for i, (m1, m2) in enumerate(models):
             y = means[i] + noise
             for e, model in enumerate((m1, m2)):
@@ -208,7 +213,8 @@ def montecarlo_shard_dataset(system, hardware, powers, mc_cfg, shard, seed, cfg,
         coords={"estimator": ["mle", "mmle"], "power": np.asarray(powers, float), "trial": trials,
                 "axis": ["x", "y"]},
     )  # fmt: skip
-    ds.attrs.update(shard=int(shard), seed=int(seed))
+    streams = stream_attrs({"noise of each trial (its seed_entropy)": NOISE_STREAM})
+    ds.attrs.update(shard=int(shard), seed=int(seed), **streams)
     return provenance(ds, f"chen2022 MLE and MMLE, shard {shard} (Fig. 2)", "montecarlo_shard",
                        "eqs. (10)-(13)", cfg)  # fmt: skip
 
@@ -234,6 +240,22 @@ def _realization_variables(drawn, seed: int, code: int, realizations) -> dict:
             np.array([[seed, code, int(r)] for r in realizations]),
         ),
     }
+
+
+def _hardware_streams(own: tuple[str, ...]) -> dict:
+    """{quantity (which entropy): stream}: ``own`` from the row's seed_entropy, the
+    other fields from Fig. 2's [seed, 0]."""
+    return {
+        f"{q} ({'seed_entropy' if q in own else 'entropy [seed, 0] of Fig. 2'})": name
+        for q, name in HARDWARE_STREAMS.items()
+    }
+
+
+def individual_streams(impairment: str) -> dict:
+    """Where each field of :func:`individual_hardware` comes from: a new pilot for the PA,
+    new impairments with Fig. 2's pilot and combiner for PN, CFO and MC."""
+    own = ("pilot_phase",) if impairment == "pa" else ("phase_noise", "cfo", "coupling_residual")
+    return _hardware_streams(own)
 
 
 def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, progress=None):
@@ -268,7 +290,8 @@ def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, prog
         },
         coords={"bound": list(BOUNDS), "power": powers, "realization": realizations},
     )
-    ds.attrs.update(impairment=impairment, shard=int(shard), seed=int(seed))
+    ds.attrs.update(impairment=impairment, shard=int(shard), seed=int(seed),
+                    **stream_attrs(individual_streams(impairment)))  # fmt: skip
     return provenance(ds, f"chen2022 bounds with {impairment} alone, shard {shard} (Fig. 3)",
                        "individual_shard", "eqs. (14)-(25)", cfg)  # fmt: skip
 
@@ -285,14 +308,12 @@ def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
     peb = np.empty((len(BOUNDS), len(stds), len(powers), len(realizations)))
     unit_draws = []
     for j, r in enumerate(realizations):
-        unit = system.with_levels(phase_noise_std=1.0).draw(
-            np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)])
-        )
+        entropy = [int(seed), STUDY_CODES["pn_sweep"], int(r)]
+        unit = system.with_levels(phase_noise_std=1.0).draw(entropy)
         unit_draws.append(replace(base, phase_noise=unit.phase_noise))
         for i, s in enumerate(stds):
             sys_s = system.with_levels(phase_noise_std=float(s))
-            drawn = sys_s.draw(np.random.default_rng([seed, STUDY_CODES["pn_sweep"], int(r)]))
-            hw = replace(base, phase_noise=drawn.phase_noise)
+            hw = replace(base, phase_noise=sys_s.draw(entropy).phase_noise)  # s times the unit
             for q, (errors, _) in enumerate(bound_errors_vs_power(sys_s, hw, powers, ("pn",))):
                 peb[:, i, q, j] = [errors[b]["peb_m"] for b in BOUNDS]
         if progress is not None:
@@ -317,7 +338,9 @@ def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
             "realization": realizations,
         },
     )
-    ds.attrs.update(shard=int(shard), seed=int(seed))
+    ds.attrs.update(
+        shard=int(shard), seed=int(seed), **stream_attrs(_hardware_streams(("phase_noise",)))
+    )
     title = f"chen2022 PEB vs phase-noise std, shard {shard} (Fig. 4)"
     return provenance(ds, title, "pn_sweep_shard", "eqs. (19)-(25)", cfg)
 
@@ -326,6 +349,6 @@ def gather(shards, dim: str, title: str, rule: str, equations: str, cfg: dict):
     """Merge shards along ``dim`` with provenance (keeps the first shard's study attrs)."""
 
     ds = concat_shards(shards, dim)
-    keep = {k: v for k, v in shards[0].attrs.items() if k in ("impairment", "seed")}
+    keep = {k: v for k, v in shards[0].attrs.items() if k in ("impairment", "seed", *STREAM_ATTRS)}
     ds.attrs.update(keep)
     return provenance(ds, title, rule, equations, cfg)

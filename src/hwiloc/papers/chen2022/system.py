@@ -31,7 +31,12 @@ REFERENCE = (
 )
 IMPAIRMENTS = ("pn", "cfo", "mc", "pa")
 STUDY_CODES = {"figure2": 0, "montecarlo": 1, "pn": 2, "cfo": 3, "mc": 4, "pa": 5, "pn_sweep": 10}
-"""Second entry of every seed: which draw of the study a random stream serves."""
+"""Second entry of every seed entropy [seed, code, ...]: which draw of the study it serves.
+
+Within one entropy each quantity has its own named stream (:mod:`hwiloc.streams`):
+:data:`~hwiloc.impairments.hardware.HARDWARE_STREAMS` for the hardware, ``"noise"``
+for the receiver noise of a Monte Carlo trial.
+"""
 
 provenance = Provenance(study=STUDY, reference=REFERENCE)
 """Finishes every chen2022 dataset: study, reference, conventions (:class:`~.Provenance`)."""
@@ -127,10 +132,14 @@ class System:
         """True channel parameters [theta, tau, |alpha|, angle(alpha)]. [rad, s, -, rad]"""
         return channel_from_position(np.asarray(self.ue_position), self.gain)
 
-    def draw(self, rng: np.random.Generator) -> HardwareRealization:
-        """One hardware/pilot realization at this system's impairment levels."""
+    def draw(self, entropy) -> HardwareRealization:
+        """One hardware/pilot realization at this system's impairment levels.
+
+        ``entropy`` (an int or a sequence of int) seeds one stream per quantity
+        (:func:`~hwiloc.impairments.hardware.draw_hardware`).
+        """
         return draw_hardware(
-            rng,
+            entropy,
             num_transmissions=self.num_transmissions,
             num_subcarriers=self.num_subcarriers,
             num_antennas=self.num_antennas,
@@ -202,14 +211,19 @@ class System:
 
 
 def base_hardware(system: System, seed: int) -> HardwareRealization:
-    """The realization of Fig. 2 (pilots, combiners and impairments): [seed, 0]."""
-    return system.draw(np.random.default_rng([seed, STUDY_CODES["figure2"]]))
+    """The realization of Fig. 2 (pilots, combiners and impairments): entropy [seed, 0]."""
+    return system.draw(base_entropy(seed))
+
+
+def base_entropy(seed: int) -> list[int]:
+    """The seed entropy of :func:`base_hardware`: [seed, 0]."""
+    return [int(seed), STUDY_CODES["figure2"]]
 
 
 def individual_hardware(system: System, impairment: str, seed: int, realization: int):
     """Realization r of Fig. 3: new hardware with the Fig. 2 pilot (PN, CFO, MC), new pilot (PA)."""
     base = base_hardware(system, seed)
-    drawn = system.draw(np.random.default_rng([seed, STUDY_CODES[impairment], realization]))
+    drawn = system.draw([int(seed), STUDY_CODES[impairment], int(realization)])
     if impairment == "pa":
         return replace(base, pilot_phase=drawn.pilot_phase)
     return replace(drawn, pilot_phase=base.pilot_phase, combiner_phase=base.combiner_phase)

@@ -35,14 +35,17 @@ SOURCES = ("emulator", "netcdf", "kuleuven")
 def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
     """Write the emulated capture ``name`` (config ``measured.emulator.captures``) as NetCDF.
 
-    The hardware (offsets, scatterers) is drawn from ``emulator.seed`` alone, so
-    every capture of one emulated testbed shares it; the capture's own noise,
-    drift and MoCap readings come from [seed, capture index].
+    The hardware (offsets, scatterers) is drawn from the entropy [seed] alone
+    (``emulator.seed``), so every capture of one emulated testbed shares it; the
+    capture's own noise, drift and MoCap readings come from [seed, capture index
+    + 1]. Each quantity has its own stream of its entropy
+    (:data:`~hwiloc.io.testbed.HARDWARE_STREAMS`,
+    :data:`~hwiloc.io.testbed.CAPTURE_STREAMS`), which the file records.
     """
     measured, emu = cfg["measured"], cfg["measured"]["emulator"]
     scenario = Scenario.from_config(cfg)
     hardware = emulate_hardware(
-        np.random.default_rng([emu["seed"]]),
+        [int(emu["seed"])],
         scenario.num_antennas,
         scenario.grid.num_subcarriers,
         spatial_offset_std=emu["spatial_offset_std"],
@@ -65,7 +68,7 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
         snr_db=float(emu["snr_db"]),
         phase_drift_std=float(emu["phase_drift_std"]),
         mocap_noise_std=float(emu["mocap_noise_std"]),
-        rng=np.random.default_rng([emu["seed"], index + 1]),
+        entropy=[int(emu["seed"]), index + 1],
         chunk_symbols=int(measured["chunk_symbols"]),
         config={"system": cfg["system"], "measured": measured},
     )

@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.ambiguity import pmsr_db, saf, sensed_location
-from hwiloc.impairments.phase_offsets import OFFSET_TYPES
+from hwiloc.impairments.phase_offsets import OFFSET_STREAMS, OFFSET_TYPES
 from hwiloc.io.netcdf import concat_shards
 from hwiloc.ofdm import OfdmGrid
 from hwiloc.papers.zhang2025.system import (
@@ -17,6 +17,14 @@ from hwiloc.papers.zhang2025.system import (
     provenance,
     unit_csi,
 )
+from hwiloc.streams import STREAM_ATTRS, stream_attrs
+
+
+def offset_stream_attrs(offset_type: str, quantity: str = "phase_offset") -> dict:
+    """The ``random_streams`` attributes of offsets of ``offset_type`` (none for "none")."""
+    if offset_type not in OFFSET_STREAMS:
+        return {}
+    return stream_attrs({quantity: OFFSET_STREAMS[offset_type]})
 
 
 def scenario_dataset(cfg: dict) -> xr.Dataset:
@@ -84,7 +92,8 @@ def offsets_dataset(
         },
     )
     ds["seed_entropy"].attrs["units"] = "1"
-    ds.attrs.update(offset_type=offset_type, offset_std_rad=float(offset_std), seed=int(seed))
+    ds.attrs.update(offset_type=offset_type, offset_std_rad=float(offset_std), seed=int(seed),
+                    **offset_stream_attrs(offset_type))  # fmt: skip
     return provenance(
         ds, f"zhang2025 {offset_type} phase offsets", "impairments", "eq. (2), Sec. II-A", cfg
     )
@@ -147,6 +156,7 @@ def saf_dataset(
         offset_std_rad=float(offsets.attrs["offset_std_rad"]),
         seed=int(offsets.attrs["seed"]),
         main_lobe_radius_m=radius,
+        **{k: offsets.attrs[k] for k in STREAM_ATTRS if k in offsets.attrs},
     )
     return provenance(ds, f"zhang2025 SAF, case {case}", "saf", "eqs. (14)-(18)", cfg)
 
@@ -163,8 +173,9 @@ def pmsr_shard_dataset(
 ) -> xr.Dataset:
     """Stage 4: PMSR (eq. (18)) of one shard of offset realizations, all sigma (Fig. 7).
 
-    Realization r draws from SeedSequence([seed, type code, r]), so the values
-    do not depend on how the realizations are split into shards. ``progress``,
+    Realization r draws from the offset type's stream of the entropy [seed, type
+    code, r] (:func:`~hwiloc.papers.zhang2025.system.phase_offsets_for`), so the
+    values do not depend on how the realizations are split into shards. ``progress``,
     if given, is called once per SAF image with a short description.
     """
     if offset_type not in ("frequency", "spatial"):
@@ -199,7 +210,9 @@ def pmsr_shard_dataset(
         },
         coords={"offset_std": std, "realization": realizations},
     )
-    ds.attrs.update(offset_type=offset_type, seed=int(sweep_cfg["seed"]), shard=int(shard))
+    ds.attrs.update(offset_type=offset_type, seed=int(sweep_cfg["seed"]), shard=int(shard),
+                    **offset_stream_attrs(offset_type, "offsets of realization r "
+                                                       "([seed, type code, r])"))  # fmt: skip
     return provenance(
         ds,
         f"zhang2025 PMSR vs sigma, {offset_type} offsets, shard {shard}",
@@ -215,7 +228,8 @@ def gather_shards(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
     if len(types) != 1:
         raise ValueError(f"shards mix offset types {sorted(types)}")
     ds = concat_shards(shards, "realization")
-    ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"])
+    streams = {k: shards[0].attrs[k] for k in STREAM_ATTRS if k in shards[0].attrs}
+    ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"], **streams)
     return provenance(
         ds,
         f"zhang2025 PMSR vs sigma, {ds.attrs['offset_type']} offsets (Fig. 7)",

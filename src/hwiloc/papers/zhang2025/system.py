@@ -24,7 +24,11 @@ REFERENCE = (
     "Offset Calibration, 2025 (arXiv 2601.14244)"
 )
 OFFSET_CODES = {"none": 0, "frequency": 1, "spatial": 2}
-"""Second entry of every offset seed: which offset type a random stream serves."""
+"""Second entry of every offset seed entropy [seed, code, ...]: which offset type it serves.
+
+Each type also has its own stream name
+(:data:`~hwiloc.impairments.phase_offsets.OFFSET_STREAMS`).
+"""
 
 provenance = Provenance(study=STUDY, reference=REFERENCE)
 """Finishes every zhang2025 dataset: study, reference, conventions (:class:`~.Provenance`)."""
@@ -120,12 +124,14 @@ def phase_offsets_for(
 ) -> np.ndarray:
     """One seeded realization of eq. (2)'s offsets, [num_antennas, num_subcarriers]. [rad]
 
-    The generator is ``numpy.random.default_rng(seed_entropy)``; the same entropy
-    at another sigma reuses the same standard draws, scaled (common random numbers).
+    The offsets draw from the stream ``"frequency_offset"`` or ``"spatial_offset"``
+    of ``seed_entropy`` (:func:`~hwiloc.impairments.phase_offsets.draw_phase_offsets`,
+    :mod:`hwiloc.streams`); the same entropy at another sigma reuses the same
+    standard draws, scaled (common random numbers), and the spatial offsets do not
+    depend on the number of subcarriers.
     """
-    rng = np.random.default_rng(seed_entropy)
     return draw_phase_offsets(
-        rng,
+        seed_entropy,
         offset_type,
         scenario.num_antennas,
         scenario.grid.num_subcarriers,
