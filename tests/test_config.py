@@ -59,8 +59,8 @@ def test_relations_between_values(paper_config):
     config["zhang2025"]["saf"]["region"]["x_min"] = 6.0
     _refused(config, "zhang2025.saf.region", "x_min=6.0 must be < x_max=5.0")
     config = copy.deepcopy(paper_config)
-    config["zhang2025"]["pmsr_sweep"]["num_shards"] = 50
-    _refused(config, "num_shards", "at most num_realizations = 20")
+    config["zhang2025"]["pmsr_sweep"]["num_shards"] = 150
+    _refused(config, "num_shards", "at most num_realizations = 100")
 
 
 def test_numeric_strings_from_the_command_line_become_numbers(paper_config):
