@@ -61,6 +61,7 @@ def test_claims_table(run):
     claims = pd.read_csv(run / "results" / "zhang2025" / "claims.csv")
     assert list(claims.columns) == [
         "id", "statement", "source", "evidence", "stated", "unit", "criterion", "reproduced",
+        "median", "p05", "p95", "num_draws", "within_precision",
         "verdict", "misfit_decade", "reason", "evidence_why", "depends_on", "note",
     ]  # fmt: skip
     # Secs. III-IV (both PMSR forms), Sec. V (same capture, held out)
@@ -360,18 +361,20 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     counts = dict(re.findall(r"^(\w+)\s+(\d+)\s*$", text.split("Job stats:")[-1], flags=re.M))
     assert counts["zhang2025_pmsr_shard"] == "4"  # 2 offset types x 2 shards (quick)
     assert counts["zhang2025_emulate_capture"] == "4" and counts["zhang2025_evaluate"] == "4"
-    assert counts["chen2022_shard"] == "7"  # 2 Monte Carlo + 4 impairments x 1 + 1 PN sweep
+    # 2 Monte Carlo + 4 impairments x 1 + 1 PN sweep + 1 hardware draws (Fig. 2's band)
+    assert counts["chen2022_shard"] == "8"
     for study in ("wideband", "array_design", "tolerance", "saf_mcrb"):
         assert counts[f"study_{study}_case"] == "2"  # one job per TSV row (quick tables)
         assert counts[f"study_{study}_figure"] == "1"
     assert counts["xlmimo2022_bounds"] == "1"
     assert counts["zhang2025_assumptions"] == "1" and counts["chen2022_assumptions"] == "1"
     assert counts["xlmimo2022_table1"] == "1"
-    # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims
-    assert counts["total"] == str(56 + 4 * 3 + 4)
+    # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims; the hardware
+    # draws' shard and gather
+    assert counts["total"] == str(56 + 4 * 3 + 4 + 2)
     # cluster jobs: the groups (group-components 8 in the profile): zhang2025 CRLB 2 +
     # SAF 3 + PMSR shards 4 = 9 -> 2 jobs; the measured stage 1; chen2022 bounds 1 +
-    # shards 7 -> 1; study cases 8 -> 1
+    # shards 8 -> 1 (group-components 9); study cases 8 -> 1
     groups = re.findall(r"Group job (\w+) ", text)
     assert sorted(groups) == ["chen2022", "studies", "zhang2025", "zhang2025", "zhang2025_measured"]
     ungrouped = set(re.findall(r"^(?:\[.*?\]\n)?rule (\w+):", text, flags=re.M))

@@ -69,6 +69,7 @@ rule chen2022_fig2:
     input:
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
+        draws=f"{C}/hardware_draws/{CKEY}/all.nc",
     output:
         pdf=f"{C}/figures/fig2.pdf",
         png=report(f"{C}/figures/fig2.png", caption="../report/chen2022_fig2.rst", category="chen2022"),
@@ -133,6 +134,7 @@ rule chen2022_claims:
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
         sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
+        draws=f"{C}/hardware_draws/{CKEY}/all.nc",
         **chen2022_individual(),
     output:
         csv=report(f"{C}/claims.csv", caption="../report/chen2022_claims.rst", category="chen2022"),

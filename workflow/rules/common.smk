@@ -211,7 +211,8 @@ if MCFG["source"] != "emulator" and getattr(workflow, "is_main_process", True):
 C = "results/chen2022"
 CCFG = config["chen2022"]
 CKEY = f"seed~{CCFG['seed']}"
-SHARD_SECTIONS = {"montecarlo": "montecarlo", "individual": "individual", "pn_sweep": "pn_sweep"}
+SHARD_SECTIONS = {"montecarlo": "montecarlo", "individual": "individual", "pn_sweep": "pn_sweep",
+                  "hardware_draws": "hardware_draws"}  # fmt: skip
 
 
 def chen2022_params(*sections):
@@ -231,7 +232,7 @@ def chen2022_gather_params(wildcards):
 
 
 def chen2022_shard_params(wildcards):
-    extra = ("power_dbm",) if wildcards.experiment == "montecarlo" else ()
+    extra = ("power_dbm",) if wildcards.experiment in ("montecarlo", "hardware_draws") else ()
     return chen2022_params(SHARD_SECTIONS[wildcards.experiment], *extra)
 
 
@@ -253,7 +254,7 @@ def chen2022_targets():
 
 
 wildcard_constraints:
-    experiment=r"montecarlo|individual|pn_sweep",
+    experiment=r"montecarlo|individual|pn_sweep|hardware_draws",
     ckey=r"seed~\d+(/impairment~(pn|cfo|mc|pa))?",
 
 

@@ -1,6 +1,6 @@
 """Claims (chen2022): every claim of config/claims/chen2022.yaml computed by id and graded.
 
-Inputs: claims (the claims file), bounds, montecarlo, sweep, pn, cfo, mc, pa.
+Inputs: claims (the claims file), bounds, montecarlo, sweep, draws, pn, cfo, mc, pa.
 Params: phase_noise_std (Table I's residual PN std [rad]).
 Outputs: csv, md.
 """
@@ -17,6 +17,7 @@ inputs = ClaimInputs(
     montecarlo=read_dataset(i.montecarlo),
     individual={k: read_dataset(i[k]) for k in ("pn", "cfo", "mc", "pa")},
     sweep=read_dataset(i.sweep),
+    draws=read_dataset(i.draws),
     phase_noise_std=float(snakemake.params.phase_noise_std),
 )
 table = evaluate(load_claims(i.claims), inputs)

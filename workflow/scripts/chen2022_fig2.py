@@ -1,6 +1,6 @@
 """chen2022 Fig. 2: position RMSE of MLE and MMLE vs power, with LB, CRB-M1, CRB-M2.
 
-Inputs: bounds, montecarlo. Outputs: pdf, png.
+Inputs: bounds, montecarlo, draws (Fig. 2's bounds over hardware draws). Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
@@ -9,6 +9,7 @@ from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "chen2022_fig2")
-fig = fig2(read_dataset(snakemake.input.bounds), read_dataset(snakemake.input.montecarlo))
+i = snakemake.input
+fig = fig2(read_dataset(i.bounds), read_dataset(i.montecarlo), read_dataset(i.draws))
 save_figure(fig, snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

@@ -1,4 +1,5 @@
-"""chen2022: one Monte Carlo shard of an experiment (montecarlo, individual, pn_sweep).
+"""chen2022: one Monte Carlo shard of an experiment (montecarlo, individual, pn_sweep,
+hardware_draws).
 
 Inputs: realization. Wildcards: experiment, ckey (seed~S[/impairment~I]), shard.
 Params: cfg. Outputs: shard (NetCDF).
@@ -6,6 +7,7 @@ Params: cfg. Outputs: shard (NetCDF).
 
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.chen2022.stages import (
+    hardware_draws_shard_dataset,
     hardware_from_dataset,
     individual_shard_dataset,
     montecarlo_shard_dataset,
@@ -30,6 +32,10 @@ if w.experiment == "montecarlo":
 elif w.experiment == "individual":
     impairment = w.ckey.split("impairment~")[1]
     ds = individual_shard_dataset(system, impairment, section, shard, seed, cfg, progress.step)
+elif w.experiment == "hardware_draws":
+    ds = hardware_draws_shard_dataset(
+        system, section, cfg["power_dbm"], shard, seed, cfg, progress.step
+    )
 else:
     ds = pn_sweep_shard_dataset(system, section, shard, seed, cfg, progress.step)
 write_dataset(ds, snakemake.output.shard)

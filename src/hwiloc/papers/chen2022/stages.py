@@ -258,34 +258,54 @@ def individual_streams(impairment: str) -> dict:
     return _hardware_streams(own)
 
 
-def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, progress=None):
-    """Fig. 3: AEB and DEB of CRB-M1, CRB-M2, LB with one impairment alone, one shard."""
+def _bounds_over_draws(system, hardware_of, section, shard, powers, impairments, progress):
+    """AEB, DEB, PEB of the three bounds for each realization of one shard, and the draws.
 
-    if impairment not in IMPAIRMENTS:
-        raise ValueError(f"impairment must be one of {IMPAIRMENTS}, got {impairment!r}")
+    ``hardware_of(r)`` gives realization r's hardware; the shard holds a contiguous block
+    of ``section["num_realizations"]`` (split in ``section["num_shards"]``).
+    Returns (realizations, {metric: [bound, power, realization]}, drawn hardware).
+    """
     realizations = np.array_split(
-        np.arange(int(ind_cfg["num_realizations"])), int(ind_cfg["num_shards"])
+        np.arange(int(section["num_realizations"])), int(section["num_shards"])
     )[shard]
-    powers = np.asarray(ind_cfg["power_dbm"], float)
     values = {
         m: np.empty((len(BOUNDS), len(powers), len(realizations)))
         for m in ("aeb_deg", "deb_m", "peb_m")
     }
     drawn = []
     for j, r in enumerate(realizations):
-        hw = individual_hardware(system, impairment, seed, int(r))
+        hw = hardware_of(int(r))
         drawn.append(hw)
-        sweep = bound_errors_vs_power(system, hw, powers, (impairment,))
+        sweep = bound_errors_vs_power(system, hw, powers, impairments)
         arrays = _errors_to_arrays([errors for errors, _ in sweep])
         for m in values:
             values[m][:, :, j] = arrays[m]
         if progress is not None:
             progress(f"realization {r}")
+    return realizations, values, drawn
+
+
+def _draws_variables(values: dict) -> dict:
+    return {
+        "aeb": (("bound", "power", "realization"), values["aeb_deg"]),
+        "deb": (("bound", "power", "realization"), values["deb_m"]),
+        "peb": (("bound", "power", "realization"), values["peb_m"]),
+    }
+
+
+def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, progress=None):
+    """Fig. 3: AEB and DEB of CRB-M1, CRB-M2, LB with one impairment alone, one shard."""
+
+    if impairment not in IMPAIRMENTS:
+        raise ValueError(f"impairment must be one of {IMPAIRMENTS}, got {impairment!r}")
+    powers = np.asarray(ind_cfg["power_dbm"], float)
+    realizations, values, drawn = _bounds_over_draws(
+        system, lambda r: individual_hardware(system, impairment, seed, r), ind_cfg, shard,
+        powers, (impairment,), progress,
+    )  # fmt: skip
     ds = xr.Dataset(
         {
-            "aeb": (("bound", "power", "realization"), values["aeb_deg"]),
-            "deb": (("bound", "power", "realization"), values["deb_m"]),
-            "peb": (("bound", "power", "realization"), values["peb_m"]),
+            **_draws_variables(values),
             **_realization_variables(drawn, seed, STUDY_CODES[impairment], realizations),
         },
         coords={"bound": list(BOUNDS), "power": powers, "realization": realizations},
@@ -294,6 +314,30 @@ def individual_shard_dataset(system, impairment, ind_cfg, shard, seed, cfg, prog
                     **stream_attrs(individual_streams(impairment)))  # fmt: skip
     return provenance(ds, f"chen2022 bounds with {impairment} alone, shard {shard} (Fig. 3)",
                        "individual_shard", "eqs. (14)-(25)", cfg)  # fmt: skip
+
+
+def hardware_draws_shard_dataset(system, draws_cfg, powers, shard, seed, cfg, progress=None):
+    """Fig. 2's bounds vs power (all impairments) over independent hardware realizations,
+    one shard: the distribution its random claims are graded on.
+
+    Realization r draws every quantity (pilots, combiners, PN, CFO, MC) from entropy
+    [seed, STUDY_CODES["hardware_draws"], r], one named stream each; the shipped Fig. 2
+    realization ([seed, 0]) is not among them.
+    """
+    powers = np.asarray(powers, float)
+    code = STUDY_CODES["hardware_draws"]
+    realizations, values, drawn = _bounds_over_draws(
+        system, lambda r: system.draw([int(seed), code, r]), draws_cfg, shard, powers,
+        IMPAIRMENTS, progress,
+    )  # fmt: skip
+    ds = xr.Dataset(
+        {**_draws_variables(values), **_realization_variables(drawn, seed, code, realizations)},
+        coords={"bound": list(BOUNDS), "power": powers, "realization": realizations},
+    )
+    ds.attrs.update(shard=int(shard), seed=int(seed),
+                    **stream_attrs(_hardware_streams(tuple(HARDWARE_STREAMS))))  # fmt: skip
+    return provenance(ds, f"chen2022 Fig. 2 bounds over hardware draws, shard {shard}",
+                       "hardware_draws_shard", "eqs. (14)-(25)", cfg)  # fmt: skip
 
 
 def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):

@@ -30,7 +30,16 @@ REFERENCE = (
     "Impairments, IEEE ICC Workshops 2022 (arXiv 2204.12788)"
 )
 IMPAIRMENTS = ("pn", "cfo", "mc", "pa")
-STUDY_CODES = {"figure2": 0, "montecarlo": 1, "pn": 2, "cfo": 3, "mc": 4, "pa": 5, "pn_sweep": 10}
+STUDY_CODES = {
+    "figure2": 0,
+    "montecarlo": 1,
+    "pn": 2,
+    "cfo": 3,
+    "mc": 4,
+    "pa": 5,
+    "pn_sweep": 10,
+    "hardware_draws": 11,
+}
 """Second entry of every seed entropy [seed, code, ...]: which draw of the study it serves.
 
 Within one entropy each quantity has its own named stream (:mod:`hwiloc.streams`):
