@@ -20,7 +20,7 @@ def table1(cfg: dict):
         ("Carrier frequency", "f_c", s["carrier_frequency"] / 1e9, "GHz", "ASSUMED"),
         ("Bandwidth", "W", s["bandwidth"] / 1e9, "GHz", "ASSUMED"),
         ("Subcarriers", "K", s["num_subcarriers"], "-", "ASSUMED"),
-        ("Transmissions", "G", s["num_transmissions"], "-", "FITTED (assumptions/)"),
+        ("Transmissions", "G", s["num_transmissions"], "-", "ASSUMED (assumptions/: not decisive)"),
         ("CFO phase model", "E_g", imp["cfo_model"], "-", "ASSUMED, fit decides (assumptions/)"),
         ("Cyclic prefix", "K_cp", s["cyclic_prefix"], "samples", "ASSUMED"),
         ("Load impedance", "R", s["load_impedance"], "Ohm", "ASSUMED"),

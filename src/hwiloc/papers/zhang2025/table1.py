@@ -38,7 +38,7 @@ def table1(cfg: dict):
             "|alpha|^2/sigma_n^2",
             cfg["snr_db"],
             "dB",
-            "fitted to Sec. III's claims (assumptions/)",
+            "FITTED to Sec. III's spatial ratios (assumptions/, decisive)",
         ),
         ("Amplitude model", "alpha_n", cfg["amplitude_model"], "-", "assumed"),
     ]
