@@ -43,6 +43,7 @@ def test_shipped_zhang2025_snr_is_inside_the_fit_region(paper_config):
     result = fit(ds, ("snr_db",))
     assert result["default_in_region"], result
     assert result["decisive_for"]["snr_db"]  # the region narrows the scanned SNR
+    assert result["at_edge"] == []  # the optimum is inside the scan, not at its end
     lo, hi = (float(v) for v in result["region"]["snr_db"].split(" .. "))
     assert lo <= cfg["snr_db"] <= hi and hi - lo <= 1.0
 
@@ -104,3 +105,29 @@ def test_round_trip_chen2022(paper_config):
     point = ds.sel(cfo_model=truth[0], num_transmissions=truth[1], cfo_std=truth[2])
     assert int(point["num_reproduced"]) == result["num_reproduced"]  # the truth is in the region
     assert result["point"]["cfo_model"] == "intra_symbol" or not result["decisive_for"]["cfo_model"]
+
+
+def test_fit_minimizes_the_misfit_of_the_claims_the_scan_moves_and_reports_ties():
+    """A row that varies by less than its tolerance is no target; ties and edges are named."""
+    import numpy as np
+    import xarray as xr
+
+    from hwiloc.claims import ClaimSpec
+    from hwiloc.claims.assumptions import attach
+
+    base = dict(source="s", unit="x", comparison="equal", tolerance=0.1, tolerance_why="t",
+                effect=1.0, statement="s")  # fmt: skip
+    claims = ClaimsFile("p", "r", (ClaimSpec(id="moves", stated=2.0, **base),
+                                   ClaimSpec(id="flat", stated=5.0, **base)))  # fmt: skip
+    g = np.array([1.0, 1.5, 2.0, 2.5, 3.0])
+    values = xr.DataArray(np.stack([g, np.full_like(g, 1.0)]), dims=("row", "g"),
+                          coords={"row": ["moves", "flat"], "g": g})  # fmt: skip
+    default = xr.DataArray([1.5, 1.0], dims=("row",), coords={"row": ["moves", "flat"]})
+    ds = attach(xr.Dataset(coords={"g": g}), claims, values, default)
+    ds.attrs["default_g"] = 1.5
+    result = fit(ds, ("g",))
+    assert result["insensitive"] == ["flat"] and list(ds["sensitive"].values) == [1, 0]
+    assert result["point"] == {"g": 2.0} and result["misfit"] == 0.0  # 'flat' (misfit 0.7) aside
+    assert result["ties"] == 1 and result["at_edge"] == [] and not result["default_in_region"]
+    edge = fit(ds.sel(g=[1.0, 1.5]), ("g",))  # the optimum lies beyond the scan's end
+    assert edge["at_edge"] == ["g"]

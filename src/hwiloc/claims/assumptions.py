@@ -44,6 +44,10 @@ class Unknowns:
         Which of the paper's claims the unknowns are fitted to (one phrase).
     notes : callable (dataset, fitted point) -> list of str, optional
         More lines of the report after its summary.
+    held : tuple of str
+        Unknowns scanned as a sensitivity only: the fit holds them at their shipped
+        value (a value the paper states), and their region says which values would
+        do as well.
     """
 
     paper: str
@@ -51,6 +55,7 @@ class Unknowns:
     config_keys: dict
     fitted_to: str
     notes: Callable | None = None
+    held: tuple[str, ...] = ()
 
 
 def claim_values(claims: ClaimsFile, ids, inputs) -> dict[str, float]:
@@ -80,33 +85,52 @@ def grade(claims: ClaimsFile, values: xr.DataArray) -> tuple[xr.DataArray, xr.Da
     return codes, misfit
 
 
-def fit(ds: xr.Dataset, unknowns: tuple[str, ...]) -> dict:
-    """The fitted point, the fit region and the counts, from a graded grid dataset.
+TIE_DECADE = 0.005
+"""Points whose RMS misfit is within this of the best tie with it (0.005 decade, about 1 %
+in a ratio or 0.05 dB): the misfit's resolution, so they form the fit region. [decade]"""
+
+
+def fit(ds: xr.Dataset, unknowns: tuple[str, ...], held: tuple[str, ...] = ()) -> dict:
+    """The fitted point, the fit region and how decisive the fit is, from a graded grid.
+
+    The point minimizes the RMS misfit of the claims the scan is sensitive to
+    (:func:`attach`: each claim's distance from its stated band in decades, 0
+    inside it; a claim that varies by less than its tolerance over the scan is
+    no target), ties broken by the point nearest the shipped defaults. The
+    region is every point within :data:`TIE_DECADE` of the best misfit. ``held``
+    unknowns stay at their shipped value in the fit; their region is over the
+    whole scan (a sensitivity).
 
     Returns {"point": {unknown: value}, "region": {unknown: "min .. max" or "a, b"},
-    "decisive_for": {unknown: bool}, "num_reproduced": int, "num_trend": int,
-    "misfit": float, "default_in_region": bool}: ``decisive_for`` an unknown
-    when the region narrows its scanned range; ``default_in_region`` when the
-    shipped defaults reproduce as many claims as the fit.
+    "decisive_for": {unknown: bool}, "at_edge": [unknown], "num_reproduced": int,
+    "num_trend": int, "misfit": float, "ties": int, "num_points": int,
+    "insensitive": [row], "default_in_region": bool}: ``decisive_for`` an
+    unknown when the region narrows its scanned range; ``at_edge`` the numeric
+    unknowns whose fitted value is an end of their scan (the optimum may lie
+    beyond it); ``ties`` the scanned points in the region.
     """
-    count = ds["num_reproduced"]
-    best = int(count.max())
-    region = count == best
-    # most claims reproduced, then the smallest misfit, then the point nearest the defaults
-    misfit = ds["misfit"].where(region).round(6)
+    misfit = ds["misfit"].round(9)
+    at_default = {h: ds.attrs[f"default_{h}"] for h in held}
+    best = float(misfit.sel(at_default).min())
+    ties = misfit <= best + TIE_DECADE  # over the whole scan: the held unknowns' sensitivity
+    region = ties
+    for h, v in at_default.items():
+        region = region & (ds[h] == v)
     distance = sum(
         (ds[d] != ds.attrs[f"default_{d}"]).astype(float)
         if ds[d].dtype.kind not in "fi"
         else np.abs(np.log(ds[d] / ds.attrs[f"default_{d}"]))
         for d in unknowns
     )
-    key = (misfit + 1e-9 * distance / (1 + float(distance.max()))).transpose(*misfit.dims)
+    key = misfit.where(region) + 1e-12 * distance / (1 + float(distance.max()))
+    key = key.transpose(*misfit.dims)
     index = np.unravel_index(int(np.nanargmin(key.values)), key.shape)
     point = {d: ds[d].values[i].item() for d, i in zip(key.dims, index, strict=True)}
-    bounds, narrows = {}, {}
+    bounds, narrows, edge = {}, {}, []
     for d in unknowns:
-        held = region.any([o for o in region.dims if o != d]).values
-        values = ds[d].values[held]
+        mask = ties if d in held else region
+        held_values = mask.any([o for o in mask.dims if o != d]).values
+        values = ds[d].values[held_values]
         numeric = values.dtype.kind in "fi"
         bounds[d] = (
             f"{values.min().item():g} .. {values.max().item():g}"
@@ -118,31 +142,54 @@ def fit(ds: xr.Dataset, unknowns: tuple[str, ...]) -> dict:
             if numeric
             else len(set(values)) < ds.sizes[d]
         )
-    default = int(ds["default_num_reproduced"])
+        scanned = ds[d].values
+        at_end = numeric and point[d] in (scanned.min(), scanned.max())
+        if at_end and d not in held and ds.sizes[d] > 1:
+            edge.append(d)
+    insensitive = [str(r) for r, s in zip(ds["row"].values, ds["sensitive"].values, strict=True)
+                   if not s]  # fmt: skip
     return {
         "point": point,
         "region": bounds,
         "decisive_for": narrows,
-        "num_reproduced": best,
+        "at_edge": edge,
+        "num_reproduced": int(ds["num_reproduced"].sel(point).item()),
         "num_trend": int(ds["num_trend"].sel(point).item()),
         "misfit": float(ds["misfit"].sel(point)),
-        "default_in_region": default == best,
+        "ties": int(region.sum()),
+        "num_points": int(region.size),
+        "insensitive": insensitive,
+        "default_in_region": float(ds["default_misfit"]) <= best + TIE_DECADE,
+        "held": list(held),
     }
 
 
 def attach(ds: xr.Dataset, claims: ClaimsFile, values: xr.DataArray, default: xr.DataArray):
-    """Grade the grid ``values`` and the shipped defaults ``default``; their counts and misfits."""
+    """Grade the grid ``values`` and the shipped defaults ``default``; their counts and misfits.
+
+    A row is a target of the fit (``sensitive``) when its value varies over the
+    scan by more than its claim's tolerance; ``misfit`` is the RMS over those
+    rows of each claim's misfit (in decades, 0 inside the stated band).
+    """
     codes, misfit = grade(claims, values)
     dcodes, dmisfit = grade(claims, default)
+    grid_dims = [d for d in values.dims if d != "row"]
+    finite = values.where(np.isfinite(values))
+    spread = (finite.max(grid_dims) - finite.min(grid_dims)).fillna(0.0)
+    tolerance = [claims.by_id(str(r).split("[")[0]).tolerance for r in values["row"].values]
+    sensitive = spread > xr.DataArray(tolerance, dims=("row",), coords={"row": values["row"]})
+    if not bool(sensitive.any()):
+        sensitive = xr.ones_like(sensitive)  # nothing moves: every row counts (a flat fit)
     ds["value"] = values
     ds["verdict"] = codes
     ds["claim_misfit"] = misfit
+    ds["sensitive"] = sensitive.astype(np.int8)
     ds["num_reproduced"] = (codes == 2).sum("row")
     ds["num_trend"] = (codes == 1).sum("row")
-    ds["misfit"] = np.sqrt((misfit**2).mean("row"))
+    ds["misfit"] = np.sqrt((misfit.where(sensitive) ** 2).mean("row"))
     ds["default_value"] = default
     ds["default_verdict"] = dcodes
-    ds["default_misfit"] = float(np.sqrt((dmisfit**2).mean()))
+    ds["default_misfit"] = float(np.sqrt((dmisfit.where(sensitive) ** 2).mean()))
     ds["default_num_reproduced"] = int((dcodes == 2).sum())
     ds["default_num_trend"] = int((dcodes == 1).sum())
     return ds
@@ -156,7 +203,7 @@ def _scanned(axis: xr.DataArray) -> str:
 
 def tables(ds: xr.Dataset, unknowns: Unknowns) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(fitted values, misfit of every claim at the defaults and at the fit, fit summary)."""
-    result = fit(ds, unknowns.names)
+    result = fit(ds, unknowns.names, unknowns.held)
     names = {0: "not reproduced", 1: "trend", 2: "reproduced"}
     fitted = pd.DataFrame(
         [
@@ -166,7 +213,9 @@ def tables(ds: xr.Dataset, unknowns: Unknowns) -> tuple[pd.DataFrame, pd.DataFra
                 "shipped default": ds.attrs[f"default_{u}"],
                 "fitted": result["point"][u],
                 "fit region": result["region"][u],
-                "decisive": "yes" if result["decisive_for"][u] else "no",
+                "decisive": "held (sensitivity)"
+                if u in unknowns.held
+                else ("yes" if result["decisive_for"][u] else "no"),
                 "scanned": _scanned(ds[u]),
                 "units": ds[u].attrs["units"],
             }
@@ -201,11 +250,20 @@ def report_markdown(ds: xr.Dataset, unknowns: Unknowns) -> str:
         f"{ds.sizes['row']} claims ({result['num_trend']} more as trend; RMS misfit "
         f"{result['misfit']:.3f} decade); the shipped defaults reproduce "
         f"{int(ds['default_num_reproduced'])} ({int(ds['default_num_trend'])} trend; RMS misfit "
-        f"{float(ds['default_misfit']):.3f} decade). The fit region holds every scanned point "
-        "that reproduces as many claims as the fit; an unknown is decisive when the region "
+        f"{float(ds['default_misfit']):.3f} decade). The fit minimizes the RMS misfit of the "
+        "claims the scan moves; the fit region holds every scanned point within "
+        f"{TIE_DECADE:g} decade of the best misfit; an unknown is decisive when the region "
         "narrows its scanned range (the paper profile ships the fitted value of a decisive "
         "unknown whose default fell outside). The shipped defaults are "
         f"{'inside' if result['default_in_region'] else 'OUTSIDE'} the fit region.",
+        "",
+        f"Ties: {result['ties']} of {result['num_points']} scanned points "
+        f"({100 * result['ties'] / result['num_points']:.0f} %) lie within {TIE_DECADE:g} decade "
+        "of the best misfit.",
+        "Insensitive over the scan (vary by less than their tolerance; not targets): "
+        f"{', '.join(result['insensitive']) or 'none'}.",
+        "At the edge of its scan (the optimum may lie beyond it): "
+        f"{', '.join(result['at_edge']) or 'none'}.",
         "",
     ]
     if unknowns.notes is not None:

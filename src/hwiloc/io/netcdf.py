@@ -131,7 +131,11 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "claim_misfit": {"units": "decade", "long_name": "distance of the value from the claim"},
     "num_reproduced": {"units": "1", "long_name": "claims reproduced"},
     "num_trend": {"units": "1", "long_name": "claims reproduced as a trend only"},
-    "misfit": {"units": "decade", "long_name": "RMS over the claims of their misfit"},
+    "misfit": {"units": "decade", "long_name": "RMS over the fit's target claims of their misfit"},
+    "sensitive": {
+        "units": "1",
+        "long_name": "1: the claim varies over the scan by more than its tolerance (a fit target)",
+    },
     "default_value": {
         "units": "mixed (each claim's unit)",
         "long_name": "reproduced value of the claim at the shipped defaults",
@@ -142,7 +146,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     },
     "default_misfit": {
         "units": "decade",
-        "long_name": "RMS over the claims of their misfit at the shipped defaults",
+        "long_name": "RMS over the fit's target claims of their misfit at the shipped defaults",
     },
     "default_num_reproduced": {
         "units": "1",
