@@ -132,6 +132,10 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "num_reproduced": {"units": "1", "long_name": "claims reproduced"},
     "num_trend": {"units": "1", "long_name": "claims reproduced as a trend only"},
     "misfit": {"units": "decade", "long_name": "RMS over the fit's target claims of their misfit"},
+    "default_claim_misfit": {
+        "units": "decade",
+        "long_name": "distance of the value from the claim at the shipped defaults",
+    },
     "sensitive": {
         "units": "1",
         "long_name": "1: the claim varies over the scan by more than its tolerance (a fit target)",

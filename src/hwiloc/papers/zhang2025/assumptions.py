@@ -139,6 +139,11 @@ UNKNOWNS = Unknowns(
     },
     fitted_to="Sec. III's spatial CRLB ratios (SNR) and Sec. IV's PMSR claims (R, Omega, form of "
     "eq. (18))",
-    notes=lambda ds, point: [f"Form of eq. (18) at the fit: {_form_misfit(ds, point)}."],
+    notes=lambda ds, point: [
+        f"Form of eq. (18) at the fit: {_form_misfit(ds, point)}.",
+        "R is scanned only by shrinking the config region (the SAF images are computed on "
+        "it), so the R x Omega optimum is not trusted and the paper profile keeps R and "
+        "Omega at their defaults: a fit needs R scanned to at least 5x and Omega beyond 1 m.",
+    ],
 )
 """The unknowns of zhang2025's fit, their config keys and what they are fitted to."""
