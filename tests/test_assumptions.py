@@ -131,3 +131,22 @@ def test_fit_minimizes_the_misfit_of_the_claims_the_scan_moves_and_reports_ties(
     assert result["ties"] == 1 and result["at_edge"] == [] and not result["default_in_region"]
     edge = fit(ds.sel(g=[1.0, 1.5]), ("g",))  # the optimum lies beyond the scan's end
     assert edge["at_edge"] == ["g"]
+
+
+def test_shipped_form_of_eq18_is_the_one_the_fit_selects(paper_config):
+    """Fails when the paper profile grades the form of eq. (18) the SAF fit does not select."""
+    from hwiloc.papers.zhang2025.stages import offsets_dataset
+
+    cfg = copy.deepcopy(paper_config["zhang2025"])
+    scan = {"snr_db": {"start": 9.5, "stop": 10.0, "step": 0.25}, "region_scale": [1.0, 2.0, 3.0],
+            "main_lobe_radius": [0.1, 0.25]}  # fmt: skip
+    cfg["assumptions"].update(scan)
+    scenario = Scenario.from_config(cfg)
+    offsets = {
+        case: offsets_dataset(scenario, c["offset_type"], c["offset_std"], c["seed"], cfg)
+        for case, c in cfg["saf"]["cases"].items()
+    }
+    ds = zhang2025.dataset(cfg, _claims("zhang2025"), offsets)
+    result = fit(ds, zhang2025.UNKNOWNS.names)
+    assert result["point"]["pmsr_form"] == cfg["pmsr_form"] == "amplitude"
+    assert result["decisive_for"]["pmsr_form"]

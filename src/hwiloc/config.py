@@ -258,6 +258,12 @@ def saf_grid_problems(cfg: dict) -> list[str]:
                 f"config key 'zhang2025.{key}.region.step': got {step:g} m; expected at most "
                 f"half a wavelength, {half_wavelength:.4g} m (a coarser grid aliases the SAF)"
             )
+    fit_step = float(cfg["assumptions"]["grid_step"])
+    if fit_step > half_wavelength * (1 + 1e-9):
+        problems.append(
+            f"config key 'zhang2025.assumptions.grid_step': got {fit_step:g} m; expected at most "
+            f"half a wavelength, {half_wavelength:.4g} m (a coarser grid aliases the SAF)"
+        )
     return problems
 
 

@@ -77,6 +77,11 @@ def zhang2025_saf_path(case):
     return f"{Z}/saf/{zhang2025_scenario_key()}/{zhang2025_case_key(case)}/saf.nc"
 
 
+def zhang2025_offsets_path(case):
+    key = f"{zhang2025_scenario_key()}/{zhang2025_case_key(case)}"
+    return f"{Z}/impairments/{key}/phase_offsets.nc"
+
+
 def zhang2025_saf_case_input(wildcards):
     return {"saf": zhang2025_saf_path(wildcards.case)}
 

@@ -270,9 +270,9 @@ rule zhang2025_fig2:
 rule zhang2025_assumptions:
     input:
         claims=CLAIMS["zhang2025"],
-        fig4=zhang2025_saf_path("fig4"),
-        fig5=zhang2025_saf_path("fig5"),
-        fig6=zhang2025_saf_path("fig6"),
+        fig4=zhang2025_offsets_path("fig4"),
+        fig5=zhang2025_offsets_path("fig5"),
+        fig6=zhang2025_offsets_path("fig6"),
     output:
         nc=f"{Z}/assumptions/assumptions.nc",
         md=f"{Z}/assumptions/assumptions.md",

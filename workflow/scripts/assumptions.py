@@ -1,7 +1,7 @@
 """Assumptions stage (zhang2025, chen2022): unknown values fitted to the claims, sensitivity map.
 
 Inputs: claims (the paper's claims file), and the datasets the paper's fit reads
-(zhang2025: fig4, fig5, fig6, the SAF datasets). Params: paper, cfg (the
+(zhang2025: fig4, fig5, fig6, the phase offsets of the SAF cases). Params: paper, cfg (the
 paper's config section). Outputs: nc, md, pdf, png.
 """
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from hwiloc.ambiguity import pmsr_db
+from hwiloc.ambiguity import pmsr_db, saf
 from hwiloc.claims import ClaimsFile
 from hwiloc.claims.assumptions import Unknowns, attach, claim_values
 from hwiloc.papers.zhang2025.claims import ClaimInputs
-from hwiloc.papers.zhang2025.system import Scenario, provenance
+from hwiloc.papers.zhang2025.system import Scenario, provenance, unit_csi
 
 CLAIMS = (
     "crlb_ratio_spatial_pi4", "crlb_ratio_spatial_pi",
@@ -35,68 +35,120 @@ def _pmsr_or_nan(image, x, y, radius: float, form: str) -> float:
     return pmsr_db(image, x, y, radius, form=form)
 
 
-def _sec4_values(claims, saf_cases, scale: float, radius: float, ids) -> dict[str, float]:
-    """PMSR claims with R = the SAF region scaled by ``scale`` about the UE, Omega of ``radius``."""
+def scaled_region(region: dict, ue, scale: float) -> dict:
+    """The SAF region R scaled by ``scale`` about the UE, its near edge kept in front of the
+    array (y >= the config's y_min): x' = x_ue + scale (x - x_ue). [m]"""
+    ux, uy = (float(v) for v in ue)
+    return {
+        "x_min": ux + scale * (region["x_min"] - ux),
+        "x_max": ux + scale * (region["x_max"] - ux),
+        "y_min": max(region["y_min"], uy + scale * (region["y_min"] - uy)),
+        "y_max": uy + scale * (region["y_max"] - uy),
+    }
+
+
+def fit_images(cfg: dict, offsets: dict, scales) -> dict:
+    """SAF images (eq. (14)) of Figs. 4-6 on the largest scaled region, at the fit's step.
+
+    ``offsets``: {case: phase-offset dataset}. The images are computed here, on
+    R scaled by ``max(scales)`` about the UE with ``assumptions.grid_step`` (at
+    most half a wavelength, checked with the config; the grid passes through the
+    UE), so that R can grow beyond the figures' region. Returns {case: (image
+    [y, x], x, y, attrs)}. [-], [m]
+    """
+    scenario = Scenario.from_config(cfg)
+    region = scaled_region(cfg["saf"]["region"], scenario.position, float(np.max(scales)))
+    step = float(cfg["assumptions"]["grid_step"])
+
+    def through_ue(lo, hi, u):  # grid points u + i step within [lo, hi]: the UE is on the grid
+        return u + step * np.arange(
+            np.ceil((lo - u) / step - 1e-9), np.floor((hi - u) / step + 1e-9) + 1
+        )
+
+    ux, uy = scenario.position
+    x = through_ue(region["x_min"], region["x_max"], ux)
+    y = through_ue(region["y_min"], region["y_max"], uy)
+    out = {}
+    for case, ds in offsets.items():
+        image = saf(unit_csi(scenario, ds["phase_offset"].values), scenario.antenna_positions,
+                    scenario.grid, x, y, oversampling=int(cfg["saf"]["oversampling"]))  # fmt: skip
+        attrs = {"case": case, "offset_type": ds.attrs["offset_type"],
+                 "seed": int(ds.attrs["seed"]),
+                 "offset_std_rad": float(ds.attrs["offset_std_rad"])}  # fmt: skip
+        out[case] = (image, x, y, attrs)
+    return out
+
+
+def _sec4_values(claims, images, region, ue, scale, radius, ids) -> dict[str, float]:
+    """PMSR claims with R = ``region`` scaled by ``scale`` about the UE, Omega of ``radius``."""
     if not ids:
         return {}
+    box = scaled_region(region, ue, scale)
     cases = {}
-    for case, ds in saf_cases.items():
-        x, y = ds["x"].values, ds["y"].values
-        ue = ds["ue_position"].values
-        keep_x = np.abs(x - ue[0]) <= scale * np.abs(x - ue[0]).max() + 1e-9
-        keep_y = np.abs(y - ue[1]) <= scale * np.abs(y - ue[1]).max() + 1e-9
-        image = ds["saf"].values[np.ix_(keep_y, keep_x)]
-        xs, ys = x[keep_x], y[keep_y]
+    for case, (image, x, y, attrs) in images.items():
+        keep_x = (x >= box["x_min"] - 1e-9) & (x <= box["x_max"] + 1e-9)
+        keep_y = (y >= box["y_min"] - 1e-9) & (y <= box["y_max"] + 1e-9)
+        crop, xs, ys = image[np.ix_(keep_y, keep_x)], x[keep_x], y[keep_y]
         sub = xr.Dataset(
             {
-                "pmsr_db": _pmsr_or_nan(image, xs, ys, radius, "literal"),
-                "pmsr_amplitude_db": _pmsr_or_nan(image, xs, ys, radius, "amplitude"),
+                "pmsr_db": _pmsr_or_nan(crop, xs, ys, radius, "literal"),
+                "pmsr_amplitude_db": _pmsr_or_nan(crop, xs, ys, radius, "amplitude"),
             }
         )
-        sub.attrs.update({**ds.attrs, "main_lobe_radius_m": radius})
+        sub.attrs.update({**attrs, "main_lobe_radius_m": radius})
         cases[case] = sub
     return claim_values(claims, ids, ClaimInputs(scenario=None, saf_cases=cases))
 
 
-def dataset(cfg: dict, claims: ClaimsFile, saf_cases: dict | None) -> xr.Dataset:
+def dataset(cfg: dict, claims: ClaimsFile, offsets: dict | None) -> xr.Dataset:
     """Graded grid over SNR, region scale and main-lobe radius, and the shipped defaults.
 
-    ``cfg`` is the ``zhang2025`` config section; ``saf_cases`` the SAF datasets
-    of Figs. 4-6 (their images are cropped to each R), or None for Sec. III's
-    claims alone (R and Omega then held at the config's).
+    ``cfg`` is the ``zhang2025`` config section; ``offsets`` the phase-offset
+    datasets of Figs. 4-6 ({"fig4" | "fig5" | "fig6": dataset}; their SAF images
+    are computed on the largest R, :func:`fit_images`, and cropped to each R),
+    or None for Sec. III's claims alone (R and Omega then held at the config's).
     """
     a = cfg["assumptions"]
     snr = np.round(
         np.arange(a["snr_db"]["start"], a["snr_db"]["stop"] + 1e-9, a["snr_db"]["step"]), 6
     )
     radius0 = float(cfg["saf"]["main_lobe_radius"])
-    scales = np.asarray(a["region_scale"] if saf_cases else [1.0], dtype=float)
-    radii = np.asarray(a["main_lobe_radius"] if saf_cases else [radius0], dtype=float)
+    scales = np.asarray(a["region_scale"] if offsets else [1.0], dtype=float)
+    radii = np.asarray(a["main_lobe_radius"] if offsets else [radius0], dtype=float)
     base = Scenario.from_config(cfg)
     max_n = int(cfg["crlb"]["max_antennas_for_claim"])
     sec3_ids = [i for i in CLAIMS if not i.startswith("pmsr")]
-    sec4_ids = [i for i in CLAIMS if i.startswith("pmsr")] if saf_cases else []
+    sec4_ids = [i for i in CLAIMS if i.startswith("pmsr")] if offsets else []
 
     def sec3(s):
         sc = Scenario(**{**base.__dict__, "snr_db": float(s)})
         return claim_values(claims, sec3_ids, ClaimInputs(scenario=sc, max_antennas=max_n))
 
     s3 = [sec3(s) for s in snr]
-    s4 = [[_sec4_values(claims, saf_cases, f, r, sec4_ids) for r in radii] for f in scales]
-    rows = list(s3[0]) + list(s4[0][0])
-    values = np.empty((len(rows), len(snr), len(scales), len(radii)))
+    images = fit_images(cfg, offsets, [*scales, 1.0]) if offsets else {}
+    region, ue = cfg["saf"]["region"], base.position
+
+    def sec4(scale, radius):
+        return _sec4_values(claims, images, region, ue, scale, radius, sec4_ids)
+
+    s4 = [[sec4(f, r) for r in radii] for f in scales]
+    # the form of eq. (18) is an unknown too: a PMSR row "<id>[<form>]" is row <id> at that form
+    forms = list(FORMS) if offsets else [cfg["pmsr_form"]]
+    rows = list(s3[0]) + list(dict.fromkeys(r.split("[")[0] for r in s4[0][0]))
+    values = np.empty((len(rows), len(snr), len(scales), len(radii), len(forms)))
     for k, row in enumerate(rows):
         if row in s3[0]:
-            values[k] = np.array([d[row] for d in s3])[:, None, None]
+            values[k] = np.array([d[row] for d in s3])[:, None, None, None]
         else:
-            values[k] = np.array([[d[row] for d in line] for line in s4])[None, :, :]
-    dims = ("row", "snr_db", "region_scale", "main_lobe_radius")
-    coords = {"row": rows, "snr_db": snr, "region_scale": scales, "main_lobe_radius": radii}
+            values[k] = np.array([[[d[f"{row}[{f}]"] for f in forms] for d in line]
+                                  for line in s4])[None]  # fmt: skip
+    dims = ("row", "snr_db", "region_scale", "main_lobe_radius", "pmsr_form")
+    coords = {"row": rows, "snr_db": snr, "region_scale": scales, "main_lobe_radius": radii,
+              "pmsr_form": forms}  # fmt: skip
     grid = xr.DataArray(values, dims=dims, coords=coords)
-    default_rows = {
-        **sec3(cfg["snr_db"]),
-        **_sec4_values(claims, saf_cases, 1.0, radius0, sec4_ids),
-    }
+    shipped = {**sec3(cfg["snr_db"]), **sec4(1.0, radius0)}
+    form0 = cfg["pmsr_form"]
+    default_rows = {r: shipped[r] if r in shipped else shipped[f"{r}[{form0}]"] for r in rows}
     default = xr.DataArray([default_rows[r] for r in rows], dims=("row",), coords={"row": rows})
     ds = attach(xr.Dataset(coords=coords), claims, grid, default)
     ds["snr_db"].attrs.update(units="dB", long_name="per-sample SNR |alpha|^2 / sigma_n^2")
@@ -104,46 +156,58 @@ def dataset(cfg: dict, claims: ClaimsFile, saf_cases: dict | None) -> xr.Dataset
         units="1", long_name="SAF region R: config region scaled about the UE"
     )
     ds["main_lobe_radius"].attrs.update(units="m", long_name="radius of the main lobe Omega")
+    ds["pmsr_form"].attrs.update(units="1", long_name="form of eq. (18): literal or amplitude")
     ds.attrs.update(
         default_snr_db=float(cfg["snr_db"]), default_region_scale=1.0,
-        default_main_lobe_radius=radius0, map_axes="snr_db,main_lobe_radius",
+        default_main_lobe_radius=radius0, default_pmsr_form=form0,
+        map_axes="snr_db,main_lobe_radius",
     )  # fmt: skip
     return provenance(
         ds,
         "zhang2025 assumptions: SNR, R and Omega fitted to the claims",
         "assumptions",
         "eqs. (13), (18)",
-        {"assumptions": a, "snr_db": cfg["snr_db"], "saf": cfg["saf"]},
+        {
+            "assumptions": a,
+            "snr_db": cfg["snr_db"],
+            "saf": cfg["saf"],
+            "pmsr_form": cfg["pmsr_form"],
+        },
     )
 
 
+FORMS = ("literal", "amplitude")
+"""The two forms of eq. (18): eq. (18) as written squares |A|, already a power; the amplitude
+form takes the power ratio."""
+
+
 def _form_misfit(ds: xr.Dataset, point: dict) -> str:
-    """Which form of eq. (18) the paper's PMSR numbers follow, at the fit (zhang2025)."""
-    at = ds["claim_misfit"].sel(point)
+    """The RMS misfit of the PMSR rows at the fitted R and Omega, for each form of eq. (18)."""
+    rows = [r for r in ds["row"].values if str(r).startswith("pmsr")]
     out = []
-    for form in ("literal", "amplitude"):
-        rows = [r for r in ds["row"].values if str(r).endswith(f"[{form}]")]
-        if rows:
-            rms = float(np.sqrt((at.sel(row=rows) ** 2).mean()))
-            out.append(f"{form} form: RMS misfit {rms:.3f} decade over {len(rows)} PMSR claims")
+    for form in ds["pmsr_form"].values:
+        at = ds["claim_misfit"].sel({**point, "pmsr_form": form}).sel(row=rows)
+        out.append(f"{form} form: RMS misfit {float(np.sqrt((at**2).mean())):.3f} decade over "
+                   f"{len(rows)} PMSR claims")  # fmt: skip
     return "; ".join(out)
 
 
 UNKNOWNS = Unknowns(
     paper="zhang2025",
-    names=("snr_db", "region_scale", "main_lobe_radius"),
+    names=("snr_db", "region_scale", "main_lobe_radius", "pmsr_form"),
     config_keys={
         "snr_db": "zhang2025.snr_db",
         "region_scale": "zhang2025.saf.region (scaled about the UE)",
         "main_lobe_radius": "zhang2025.saf.main_lobe_radius",
+        "pmsr_form": "zhang2025.pmsr_form",
     },
-    fitted_to="Sec. III's spatial CRLB ratios (SNR) and Sec. IV's PMSR claims (R, Omega, form of "
-    "eq. (18))",
+    fitted_to="Sec. III's spatial CRLB ratios (SNR) and Sec. IV's PMSR claims (R, Omega and "
+    "the form of eq. (18))",
     notes=lambda ds, point: [
-        f"Form of eq. (18) at the fit: {_form_misfit(ds, point)}.",
-        "R is scanned only by shrinking the config region (the SAF images are computed on "
-        "it), so the R x Omega optimum is not trusted and the paper profile keeps R and "
-        "Omega at their defaults: a fit needs R scanned to at least 5x and Omega beyond 1 m.",
+        f"Form of eq. (18) at the fitted R and Omega: {_form_misfit(ds, point)}.",
+        "The paper profile ships the fitted form but keeps R at the config region: shipping "
+        "a scaled R needs Fig. 7's sweep region scaled with it, so that the band Figs. 5 and 6 "
+        "are graded on stays on the same R (README 'Assumptions').",
     ],
 )
 """The unknowns of zhang2025's fit, their config keys and what they are fitted to."""

@@ -203,7 +203,7 @@ def fig2(calibration: xr.Dataset, fit: dict, source: str):
 
 def sensitivity_map(ds: xr.Dataset, result: dict):
     """How many claims are reproduced over the unknowns: (a) SNR x Omega at the fitted R,
-    (b) R x Omega at the fitted SNR.
+    (b) R x Omega at the fitted SNR, both at the fitted form of eq. (18).
 
     Shipped defaults (red +) and the fit (white x) marked; white contours give
     the RMS misfit of the claims [decades].
@@ -214,11 +214,12 @@ def sensitivity_map(ds: xr.Dataset, result: dict):
     pairs = (("snr_db", "main_lobe_radius", "region_scale"),
              ("region_scale", "main_lobe_radius", "snr_db"))  # fmt: skip
     for ax, (xd, yd, fixed) in zip(axes, pairs, strict=True):
-        sel = {fixed: point[fixed]}
+        sel = {fixed: point[fixed], "pmsr_form": point["pmsr_form"]}
         marks = [((default[xd], default[yd]), "r+", "shipped default"),
                  ((point[xd], point[yd]), "wx", "fit")]  # fmt: skip
         panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xd, yd, marks, top, fig)
-        ax.set_title(f"{fixed} = {point[fixed]:g} (fitted)")
+        ax.set_title(f"{fixed} = {point[fixed]:g} (fitted), {point['pmsr_form']} form of eq. (18)",
+                     fontsize=8)  # fmt: skip
     axes[0].legend(loc="upper right", fontsize=7)
     map_title(fig, ds, result, "zhang2025")
     return fig
