@@ -152,7 +152,7 @@ def zhang2025_params(kind):
         "pmsr": {"pmsr_sweep": ZCFG["pmsr_sweep"], "saf": kernel},
         "assumptions": {
             **{k: ZCFG[k] for k in SCENARIO_KEYS},
-            **{k: ZCFG[k] for k in ("crlb", "saf", "assumptions")},
+            **{k: ZCFG[k] for k in ("crlb", "saf", "assumptions", "pmsr_form")},
         },
     }[kind]
 
