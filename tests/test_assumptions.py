@@ -150,3 +150,29 @@ def test_shipped_form_of_eq18_is_the_one_the_fit_selects(paper_config):
     result = fit(ds, zhang2025.UNKNOWNS.names)
     assert result["point"]["pmsr_form"] == cfg["pmsr_form"] == "amplitude"
     assert result["decisive_for"]["pmsr_form"]
+
+
+def test_round_trip_zhang2025_region_radius_and_form(paper_config):
+    """Sec. IV's claims generated at (R = 2x, Omega = 0.25 m, literal form) fit back to them."""
+    from hwiloc.papers.zhang2025.stages import offsets_dataset
+
+    cfg = copy.deepcopy(paper_config["zhang2025"])
+    scan = {"snr_db": {"start": 9.75, "stop": 9.75, "step": 0.25}, "region_scale": [1.0, 2.0, 3.0],
+            "main_lobe_radius": [0.1, 0.25, 0.5]}  # fmt: skip
+    cfg["assumptions"].update(scan)
+    scenario = Scenario.from_config(cfg)
+    offsets = {
+        case: offsets_dataset(scenario, c["offset_type"], c["offset_std"], c["seed"], cfg)
+        for case, c in cfg["saf"]["cases"].items()
+    }
+    claims = _claims("zhang2025")
+    grid = zhang2025.dataset(cfg, claims, offsets)
+    truth = {"snr_db": 9.75, "region_scale": 2.0, "main_lobe_radius": 0.25, "pmsr_form": "literal"}
+    at_truth = grid["value"].sel(truth)
+    generated = {
+        str(r): float(v) for r, v in zip(at_truth["row"].values, at_truth.values, strict=True)
+    }
+    ds = zhang2025.dataset(cfg, _with_stated(claims, generated), offsets)
+    result = fit(ds, zhang2025.UNKNOWNS.names)
+    assert result["point"] == truth and result["misfit"] == 0.0
+    assert result["num_reproduced"] == len(generated)
