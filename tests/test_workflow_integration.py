@@ -301,7 +301,7 @@ def test_chen2022_outputs(run):
         ind = read_dataset(c / "individual" / "seed~2022" / f"impairment~{imp}" / "all.nc")
         assert ind.attrs["impairment"] == imp and ind.sizes["realization"] == 3
     claims = pd.read_csv(c / "claims.csv")
-    assert len(claims) == 16
+    assert len(claims) == 17
     row = claims.set_index("id")
     assert row.loc["crb_m2_keeps_falling", "verdict"] == "reproduced"
     assert row.loc["crb_m2_keeps_falling", "evidence"] == "structural"
