@@ -9,8 +9,9 @@ import pandas as pd
 from hwiloc.io.atomic import atomic_path
 
 
-def to_markdown(df: pd.DataFrame, title: str | None = None) -> str:
-    """A GitHub-flavoured Markdown table (no extra dependency)."""
+def to_markdown(df: pd.DataFrame, title: str | None = None, preamble: str | None = None) -> str:
+    """A GitHub-flavoured Markdown table (no extra dependency), after its title and a
+    paragraph ``preamble`` (e.g. a claims table's headline) if given."""
 
     def cell(v) -> str:
         if isinstance(v, float):
@@ -18,6 +19,7 @@ def to_markdown(df: pd.DataFrame, title: str | None = None) -> str:
         return str(v).replace("|", "\\|")
 
     lines = [f"# {title}", ""] if title else []
+    lines += [preamble, ""] if preamble else []
     lines.append("| " + " | ".join(df.columns) + " |")
     lines.append("|" + "|".join("---" for _ in df.columns) + "|")
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
@@ -30,7 +32,9 @@ def write_text(path, text: str) -> None:
         fh.write(text)
 
 
-def write_table(df: pd.DataFrame, csv_path, md_path, title: str | None = None) -> None:
-    """Write a table as CSV and Markdown, each atomically."""
+def write_table(
+    df: pd.DataFrame, csv_path, md_path, title: str | None = None, preamble: str | None = None
+) -> None:
+    """Write a table as CSV and Markdown (:func:`to_markdown`), each atomically."""
     write_text(csv_path, df.to_csv(index=False))
-    write_text(md_path, to_markdown(df, title))
+    write_text(md_path, to_markdown(df, title, preamble))

@@ -465,10 +465,9 @@ def headline(table: pd.DataFrame, paper: str) -> str:
 
 def write_claims_table(table: pd.DataFrame, csv_path, md_path, paper: str, title: str) -> None:
     """claims.csv and claims.md (the headline first, then the table), each atomically."""
-    from hwiloc.reporting import to_markdown, write_text
+    from hwiloc.reporting import write_table
 
-    write_text(csv_path, table.to_csv(index=False))
-    write_text(md_path, f"# {title}\n\n{headline(table, paper)}\n\n{to_markdown(table)}")
+    write_table(table, csv_path, md_path, title, preamble=headline(table, paper))
 
 
 def claims_path(root: str | Path, paper: str) -> Path:
