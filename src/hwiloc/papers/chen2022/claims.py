@@ -57,10 +57,14 @@ def departure_power(bounds: xr.Dataset, threshold: float = DEPARTURE) -> float:
 LOW_POWER = 10.0  # "low transmit powers": up to a grid step below the departure's 20 dBm [dBm]
 
 
-def _farthest_from_one(ratio: xr.DataArray) -> tuple[float, float]:
-    """(the ratio farthest from 1 in log, its power) over ``ratio``'s power axis."""
-    i = int(np.argmax(np.abs(np.log(ratio.values))))
-    return float(ratio.values[i]), float(ratio["power"].values[i])
+def _farthest_from_one(ratio: np.ndarray) -> np.ndarray:
+    """Index, along the last axis, of the ratio farthest from 1 in log."""
+    return np.argmax(np.abs(np.log(ratio)), axis=-1)
+
+
+def _over_draws(draws: np.ndarray, note: str) -> Measured:
+    """A value graded over its independent draws (its median in the table). [-]"""
+    return Measured(float(np.median(draws)), note, draws=tuple(np.asarray(draws).tolist()))
 
 
 def _fig2_claim(inputs: ClaimInputs, value_of, note: str) -> Measured:
@@ -77,11 +81,11 @@ def _fig2_claim(inputs: ClaimInputs, value_of, note: str) -> Measured:
 
 
 def _low_power_ratio(bounds: xr.Dataset) -> float:
+    """PEB LB / CRB-M2 farthest from 1 over the powers up to :data:`LOW_POWER`. [-]"""
     peb = bounds["peb"]
-    low = peb["power"].values[peb["power"].values <= LOW_POWER]
-    return _farthest_from_one(peb.sel(bound="lb", power=low) / peb.sel(bound="crb_m2", power=low))[
-        0
-    ]
+    low = peb["power"].values <= LOW_POWER
+    ratio = (peb.sel(bound="lb") / peb.sel(bound="crb_m2")).values[low]
+    return float(ratio[_farthest_from_one(ratio)])
 
 
 @register(STUDY, "lb_coincides_low_power")
@@ -129,8 +133,8 @@ def _claim_mmle(inputs: ClaimInputs) -> Measured:
     mc, peb = inputs.montecarlo, inputs.bounds["peb"]
     errors = mc["error"].sel(estimator="mmle").transpose("power", "trial").values
     ratio = _rmse_draws(errors) / peb.sel(bound="lb", power=mc["power"].values).values
-    farthest = ratio[np.arange(ratio.shape[0]), np.argmax(np.abs(np.log(ratio)), axis=1)]
-    at = float(mc["power"].values[np.argmax(np.abs(np.log(ratio[0])))])
+    farthest = ratio[np.arange(ratio.shape[0]), _farthest_from_one(ratio)]
+    at = float(mc["power"].values[_farthest_from_one(ratio[0])])
     note = (f"farthest from 1 at {at:g} dBm, over {mc.sizes['power']} powers, "
             f"{mc.sizes['trial']} trials; band: bootstrap of the trials")  # fmt: skip
     return Measured(float(farthest[0]), note, draws=tuple(farthest[1:].tolist()))
@@ -176,7 +180,7 @@ def _claim_one_impairment(inputs: ClaimInputs, key: str, measure: str) -> Measur
     draws = np.minimum(a, d) if measure == "both" else a / d
     note = (f"band: {draws.size} realizations at {p:g} dBm; median AEB x{np.median(a):.3g}, "
             f"DEB x{np.median(d):.3g}")  # fmt: skip
-    return Measured(float(np.median(draws)), note, draws=tuple(draws.tolist()))
+    return _over_draws(draws, note)
 
 
 @register(STUDY, "pa_effect_from_pilot_distortion")
@@ -224,7 +228,7 @@ def _claim_high_snr(inputs: ClaimInputs) -> Measured:
     draws = (worst.isel(power=-1) / worst.isel(power=0)).values
     powers = worst["power"].values
     note = f"band: {draws.size} PN realizations, {powers[-1]:g} over {powers[0]:g} dBm"
-    return Measured(float(np.median(draws)), note, draws=tuple(draws.tolist()))
+    return _over_draws(draws, note)
 
 
 def _sweep_ratio(inputs: ClaimInputs) -> xr.DataArray:
@@ -243,7 +247,7 @@ def _claim_low_snr(inputs: ClaimInputs) -> Measured:
     low = float(ratio["power"].values.min())
     draws = ratio.sel(phase_noise_std=std, power=low).values
     note = f"band: {draws.size} PN realizations; sigma_PN = {std:g} rad at {low:g} dBm"
-    return Measured(float(np.median(draws)), note, draws=tuple(draws.tolist()))
+    return _over_draws(draws, note)
 
 
 @register(STUDY, "pn_effect_grows_with_level")
@@ -255,4 +259,4 @@ def _claim_pn_level(inputs: ClaimInputs) -> Measured:
     draws = (top.isel(phase_noise_std=-1) / top.isel(phase_noise_std=0)).values
     note = (f"band: {draws.size} PN realizations; sigma_PN {stds[-1]:g} over {stds[0]:g} rad "
             f"at {float(top['power']):g} dBm")  # fmt: skip
-    return Measured(float(np.median(draws)), note, draws=tuple(draws.tolist()))
+    return _over_draws(draws, note)

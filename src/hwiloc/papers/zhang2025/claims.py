@@ -61,9 +61,7 @@ def _sec3_note(inputs: ClaimInputs) -> str:
 @register(STUDY, "crlb_ratio_spatial_pi4", offset_type="spatial", offset_std=np.pi / 4)
 @register(STUDY, "crlb_ratio_spatial_pi", offset_type="spatial", offset_std=np.pi)
 def _claim_crlb_ratio(inputs: ClaimInputs, offset_type: str, offset_std: float) -> Measured:
-    sc = inputs.scenario
-    note = f"N = {sc.num_antennas}, SNR {sc.snr_db:g} dB, {sc.amplitude_model} amplitudes"
-    return Measured(crlb_ratio(sc, offset_type, offset_std), note)
+    return Measured(crlb_ratio(inputs.scenario, offset_type, offset_std), _sec3_note(inputs))
 
 
 @register(STUDY, "crlb_ratio_frequency_pair")
