@@ -1,9 +1,9 @@
 """zhang2025: the per-sample SNR, the SAF region R and Omega's radius, fitted to the claims.
 
-The SNR from Sec. III's CRLB claims; R (the config region scaled about the
-UE) and the main-lobe radius of Omega from Sec. IV's PMSR claims. Both forms of
-eq. (18) are rows of their own, so the fit also says which form the paper's
-numbers follow. The machinery is :mod:`hwiloc.claims.assumptions`.
+The SNR from Sec. III's spatial CRLB ratios; R (the config region scaled about
+the UE), the main-lobe radius of Omega and the form of eq. (18) (an axis of the
+grid: a PMSR row is one claim at either form) from Sec. IV's PMSR claims. The
+machinery is :mod:`hwiloc.claims.assumptions`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ ratios and the antenna counts are then independent checks at the fitted SNR."""
 
 def _pmsr_or_nan(image, x, y, radius: float, form: str) -> float:
     """PMSR of eq. (18), NaN where Omega covers the whole region R (no sidelobe left). [dB]"""
-    xx, yy = np.meshgrid(x, y)
     iy, ix = np.unravel_index(int(np.argmax(image)), image.shape)
-    if not np.any(np.hypot(xx - x[ix], yy - y[iy]) > radius):
+    # the grid point farthest from the peak is a corner of the grid
+    corners = np.hypot(x[[0, 0, -1, -1]] - x[ix], y[[0, -1, 0, -1]] - y[iy])
+    if not np.any(corners > radius):
         return float("nan")
     return pmsr_db(image, x, y, radius, form=form)
 
