@@ -395,11 +395,12 @@ def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
     from hwiloc.papers.chen2022.stages import bound_errors
     from hwiloc.papers.chen2022.system import System
 
-    # the system of f16fbcc: G = 20 transmissions (the paper profile now ships the fitted
-    # G = 10, issue 8) and the CFO of eq. (5)
+    # the system of f16fbcc: G = 20 transmissions, the CFO of eq. (5) and eq. (7)'s PA as
+    # written, clipped at 8 V (the paper profile ships the fitted CFO model and V_clip and
+    # the saturated PA, issues 17 and 18)
     cfg = copy.deepcopy(paper_config["chen2022"])
     cfg["system"]["num_transmissions"] = 20
-    cfg["impairments"]["cfo_model"] = "eq5"
+    cfg["impairments"].update(cfo_model="eq5", clip_voltage=8.0, pa_model="polynomial")
     system = System.from_config(cfg)
     hardware = _legacy_hardware(system, cfg["seed"])  # the draw of f16fbcc (see above)
     for power, bounds in CHEN2022_BEFORE.items():

@@ -17,6 +17,7 @@ from hwiloc.bounds.misspecified import crb, mcrb
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments.hardware import (
     HARDWARE_STREAMS,
+    am_am_peak,
     coupling_matrix,
     pn_cfo_diagonal,
     power_amplifier,
@@ -74,6 +75,63 @@ def test_pa_is_linear_for_small_signals_and_clips(system):
     out = power_amplifier(big, {1: 1.0}, 8.0)
     np.testing.assert_allclose(np.abs(out), 8.0)
     np.testing.assert_allclose(np.angle(out), np.angle(big))
+
+
+def test_am_am_peak_of_a_cubic_is_where_its_slope_vanishes(system):
+    # f(r) = r + b r^3 with real b < 0: f'(r) = 1 + 3 b r^2 = 0 at r = 1 / sqrt(-3 b)
+    assert am_am_peak({1: 1.0, 3: -0.0022}) == pytest.approx(1 / np.sqrt(0.0066), rel=1e-12)
+    assert am_am_peak({1: 1.0}) == np.inf and am_am_peak({1: 1.0, 3: 0.001}) == np.inf
+    # complex beta_3: the peak is the first maximum of |f| on a fine grid (|f| falls to
+    # near zero at 21 V and grows again beyond: the fold-over)
+    r = np.linspace(0, 20, 200001)
+    f = np.abs(r + system.pa_coefficients[3] * r**3)
+    assert am_am_peak(system.pa_coefficients) == pytest.approx(r[np.argmax(f)], abs=2e-4)
+
+
+def test_saturated_pa_is_monotone_and_never_inverts(system):
+    """Issue 18: AM/AM non-decreasing and no output phase-inverted up to 10x the 40 dBm peak."""
+    energy = 10.0 * system.load_impedance  # 40 dBm into R: |x|^2 = P R [V^2]
+    hardware = base_hardware(system, 2022)
+    time = np.fft.ifft(np.sqrt(energy) * np.exp(1j * hardware.pilot_phase), axis=-1)
+    peak_40dbm = np.abs(time * np.sqrt(system.num_subcarriers)).max()
+    r = np.linspace(0, 10 * peak_40dbm, 200001)
+    x = r * np.exp(1j * 0.7)
+    for clip in (system.clip_voltage, 1e9):  # with the shipped clip and without any
+        out = power_amplifier(x, system.pa_coefficients, clip, "saturated")
+        assert np.all(np.diff(np.abs(out)) >= -1e-12)
+        assert np.all((out[1:] * np.conj(x[1:])).real > 0)
+        # below the peak it is eq. (7) as written
+        below = r < am_am_peak(system.pa_coefficients)
+        np.testing.assert_allclose(  # to rounding (SIMD paths differ by array length)
+            out[below],
+            power_amplifier(x[below], system.pa_coefficients, clip, "polynomial"),
+            rtol=1e-15,
+        )
+    # eq. (7) as written folds over: past the peak the amplitude falls, far out the phase inverts
+    literal = power_amplifier(x, system.pa_coefficients, 1e9, "polynomial")
+    assert np.any(np.diff(np.abs(literal)) < 0)
+    assert np.any((literal * np.conj(x)).real < 0)
+    with pytest.raises(ValueError, match="PA model"):
+        power_amplifier(x, system.pa_coefficients, clip, "rapp")
+
+
+def test_load_impedance_is_not_an_unknown_of_its_own(system, hardware):
+    """R scales signal and noise amplitudes by sqrt(R): R -> a R equals beta_p -> beta_p
+    a^((p - 1) / 2) with V_clip -> V_clip / sqrt(a), bound for bound."""
+    a = 4.0
+    by_load = system.with_levels(load_impedance=a * system.load_impedance)
+    by_pa = system.with_levels(
+        pa_coefficients={p: b * a ** ((p - 1) / 2) for p, b in system.pa_coefficients.items()},
+        clip_voltage=system.clip_voltage / np.sqrt(a),
+    )
+    for (one, _), (other, _) in zip(
+        bound_errors_vs_power(by_load, hardware, [30.0, 40.0]),
+        bound_errors_vs_power(by_pa, hardware, [30.0, 40.0]),
+        strict=True,
+    ):
+        for bound in BOUNDS:
+            for quantity, value in one[bound].items():
+                assert other[bound][quantity] == pytest.approx(value, rel=1e-7), (bound, quantity)
 
 
 def test_coupling_is_banded_toeplitz():

@@ -58,12 +58,19 @@ class Unknowns:
     held: tuple[str, ...] = ()
 
 
-def claim_values(claims: ClaimsFile, ids, inputs) -> dict[str, float]:
-    """{row id (claim id plus variant): value} of the claims ``ids``."""
+def claim_values(claims: ClaimsFile, ids, inputs, over_draws: bool = False) -> dict[str, float]:
+    """{row id (claim id plus variant): value} of the claims ``ids``.
+
+    ``over_draws``: a claim measured over independent draws gives their median
+    (nearest-rank, as :meth:`ClaimSpec.grade_draws`, so that an infinite draw stays one)
+    instead of its shipped realization's value.
+    """
     out = {}
     for claim_id in ids:
         for m in measure(claims.paper, claim_id, inputs):
-            out[claim_id + (f"[{m.variant}]" if m.variant else "")] = m.value
+            value = (float(np.quantile(m.draws, 0.5, method="nearest")) if over_draws and m.draws
+                     else m.value)  # fmt: skip
+            out[claim_id + (f"[{m.variant}]" if m.variant else "")] = value
     return out
 
 

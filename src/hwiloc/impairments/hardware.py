@@ -1,9 +1,10 @@
 """Transceiver impairments of Chen et al. (2022), Sec. II-B (spec: chen2022_model_spec.md).
 
 Power-amplifier nonlinearity at the UE (memoryless polynomial with clipping,
-time domain), mutual coupling at the BS array (banded Toeplitz, nominal plus
-residual), and residual phase noise and residual CFO of the BS receiver (time
-domain, with inter-carrier interference).
+time domain, saturated beyond its AM/AM peak by default), mutual coupling at
+the BS array (banded Toeplitz, nominal plus residual), and residual phase
+noise and residual CFO of the BS receiver (time domain, with inter-carrier
+interference).
 
 Each random quantity draws from its own named stream of the seed
 (:mod:`hwiloc.streams`, names in :data:`HARDWARE_STREAMS`); the PA is
@@ -19,14 +20,54 @@ import numpy as np
 from hwiloc.streams import stream
 from hwiloc.validation import require_nonnegative, require_positive, require_positive_int
 
+PA_MODELS = ("saturated", "polynomial")
+"""PA models: ``"saturated"`` holds the polynomial at its AM/AM peak beyond it (monotone);
+``"polynomial"`` is eq. (7) as written (a polynomial with a negative odd term folds over
+past its peak: the output amplitude falls and, far enough out, its phase inverts)."""
+
+
+def _polynomial(amplitude: np.ndarray, coefficients: dict[int, complex]) -> np.ndarray:
+    """The complex gain times amplitude, sum_p beta_p r^p, at real amplitudes r >= 0. [V]"""
+    return sum(beta * amplitude**p for p, beta in coefficients.items())  # Eq. (7) at x = r
+
+
+def am_am_peak(coefficients: dict[int, complex]) -> float:
+    """Input amplitude of the first maximum of the AM/AM curve |sum_p beta_p r^p|, or inf. [V]
+
+    The stationary points of |f(r)|^2 = sum_{p, q} Re(beta_p conj(beta_q)) r^(p + q) are
+    the roots of its derivative, a real polynomial in r; the peak is the smallest
+    positive real root where |f|^2 turns down. A polynomial whose AM/AM never turns
+    down (e.g. beta_1 alone) has no peak: inf.
+    """
+    degree = 2 * max(coefficients)
+    power = np.zeros(degree + 1)  # |f|^2 by ascending order of r
+    for p, bp in coefficients.items():
+        for q, bq in coefficients.items():
+            power[p + q] += (bp * np.conj(bq)).real
+    slope = np.polynomial.Polynomial(power).deriv()
+    roots = slope.roots()
+    real = np.sort(roots[(np.abs(roots.imag) < 1e-9 * np.abs(roots)) & (roots.real > 0)].real)
+    curvature = slope.deriv()
+    peaks = [r for r in real if curvature(r) < 0]
+    return float(peaks[0]) if peaks else float("inf")
+
 
 def power_amplifier(
-    x: np.ndarray, coefficients: dict[int, complex], clip_voltage: float
+    x: np.ndarray,
+    coefficients: dict[int, complex],
+    clip_voltage: float,
+    model: str = "saturated",
 ) -> np.ndarray:
     """Memoryless polynomial PA with amplitude clipping, eq. (7).
 
     f(x) = sum_p beta_p x |x|^(p - 1), then |f| limited to ``clip_voltage`` with
-    its phase kept.
+    its phase kept. ``model`` (:data:`PA_MODELS`):
+
+    - ``"saturated"`` (default): f as above up to the AM/AM peak r_pk
+      (:func:`am_am_peak`) and f(r_pk x / |x|) beyond it: the output amplitude is
+      non-decreasing in the input's and its AM/PM stays at the peak's, as a
+      transmitter PA driven into saturation. Below the peak it is eq. (7) exactly.
+    - ``"polynomial"``: eq. (7) as written, over every input amplitude.
 
     Parameters
     ----------
@@ -36,19 +77,37 @@ def power_amplifier(
         Complex coefficients, e.g. {1: 1, 3: -0.0022 + 0.0002j}. [V^(1-p)]
     clip_voltage : float
         Clipping amplitude V_clip. [V]
+    model : str
+        ``"saturated"`` or ``"polynomial"``.
+
+    Returns
+    -------
+    [...], complex
+        The PA output. [V]
     """
     require_positive("clip_voltage", clip_voltage)
+    if model not in PA_MODELS:
+        raise ValueError(f"PA model must be one of {PA_MODELS}, got {model!r}")
     magnitude = np.abs(x)
-    out = sum(beta * x * magnitude ** (p - 1) for p, beta in coefficients.items())  # Eq. (7)
+    if model == "saturated":
+        magnitude = np.minimum(magnitude, am_am_peak(coefficients))
+    unit = np.where(np.abs(x) > 0, x / np.maximum(np.abs(x), 1e-300), 0.0)
+    out = unit * _polynomial(magnitude, coefficients)  # Eq. (7): beta_p x |x|^(p-1) = beta_p u r^p
     out_mag = np.abs(out)
     return np.where(out_mag > clip_voltage, out * clip_voltage / np.maximum(out_mag, 1e-300), out)
 
 
-def pa_frequency_domain(pilots: np.ndarray, coefficients: dict, clip_voltage: float) -> np.ndarray:
-    """x~_g = F f_PA(F^H x_g) with the unitary DFT F over subcarriers, [..., K] complex. [V]"""
+def pa_frequency_domain(
+    pilots: np.ndarray, coefficients: dict, clip_voltage: float, model: str = "saturated"
+) -> np.ndarray:
+    """x~_g = F f_PA(F^H x_g) with the unitary DFT F over subcarriers, [..., K] complex. [V]
+
+    ``model`` as :func:`power_amplifier`.
+    """
     k = pilots.shape[-1]
     time = np.fft.ifft(pilots, axis=-1) * np.sqrt(k)  # F^H x
-    return np.fft.fft(power_amplifier(time, coefficients, clip_voltage), axis=-1) / np.sqrt(k)
+    out = power_amplifier(time, coefficients, clip_voltage, model)
+    return np.fft.fft(out, axis=-1) / np.sqrt(k)
 
 
 def coupling_matrix(

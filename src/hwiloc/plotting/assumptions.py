@@ -16,6 +16,8 @@ LABELS = {
     "region_scale": r"region $\mathcal{R}$ scale about the UE [-]",
     "num_transmissions": "transmissions $G$ [-]",
     "cfo_std": r"residual CFO std $\sigma_\epsilon$ [$\Delta f$]",
+    "pa_beta3": r"PA cubic coefficient Re $\beta_3$ [V$^{-2}$]",
+    "clip_voltage": r"PA clipping voltage $V_\mathrm{clip}$ [V]",
 }
 
 

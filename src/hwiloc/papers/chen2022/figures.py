@@ -97,27 +97,35 @@ def fig4(sweep: xr.Dataset):
 
 
 def sensitivity_map(ds: xr.Dataset, result: dict):
-    """How many claims are reproduced over G x CFO spread, one panel per CFO model.
+    """How many claims are reproduced over the unknowns, one column per CFO model.
 
-    Shipped defaults (red +) and the fit (white x) marked; white contours give
-    the RMS misfit of the claims [decades].
+    Top row: G x CFO spread at the fitted PA; bottom row: beta_3 x V_clip at the
+    fitted G and CFO spread. Shipped defaults (red +) and the fit (white x)
+    marked where they lie in a panel's plane; white contours give the RMS misfit
+    of the claims [decades].
     """
     point = result["point"]
     top, default = map_extent(ds)
     models = list(ds["cfo_model"].values)
-    fig, axes = new_figure(1, len(models), figsize=(5.0 * len(models), 3.8), squeeze=False)
-    for ax, model in zip(axes[0], models, strict=True):
-        sel = {"cfo_model": model}
-        marks = []
-        if default["cfo_model"] == model:
-            marks.append(((default["num_transmissions"], default["cfo_std"]), "r+",
-                          "shipped default"))  # fmt: skip
-        if point["cfo_model"] == model:
-            marks.append(((point["num_transmissions"], point["cfo_std"]), "wx", "fit"))
-        panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), "num_transmissions",
-              "cfo_std", marks, top, fig)  # fmt: skip
-        ax.set_title(f"CFO model: {model}")
-        if marks:
-            ax.legend(loc="upper right", fontsize=7)
+    planes = (("num_transmissions", "cfo_std"), ("pa_beta3", "clip_voltage"))
+    fig, axes = new_figure(len(planes), len(models), figsize=(5.0 * len(models), 7.4),
+                           squeeze=False)  # fmt: skip
+    for row, (xdim, ydim) in enumerate(planes):
+        rest = [d for d in ("num_transmissions", "cfo_std", "pa_beta3", "clip_voltage")
+                if d not in (xdim, ydim)]  # fmt: skip
+        for ax, model in zip(axes[row], models, strict=True):
+            sel = {"cfo_model": model, **{d: point[d] for d in rest}}
+            marks = []
+            for where, style, label in ((default, "r+", "shipped default"), (point, "wx", "fit")):
+                if where["cfo_model"] == model and all(
+                    np.isclose(float(where[d]), float(point[d])) for d in rest
+                ):
+                    marks.append(((where[xdim], where[ydim]), style, label))
+            panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xdim, ydim, marks,
+                  top, fig)  # fmt: skip
+            fixed = ", ".join(f"{d} = {point[d]:g}" for d in rest)
+            ax.set_title(f"CFO model: {model}; {fixed}", fontsize=8)
+            if marks:
+                ax.legend(loc="upper right", fontsize=7)
     map_title(fig, ds, result, "chen2022")
     return fig

@@ -78,6 +78,7 @@ class System:
     pa_coefficients: dict = field(default_factory=dict)
     clip_voltage: float = 8.0
     cfo_model: str = "eq5"
+    pa_model: str = "saturated"
 
     @classmethod
     def from_config(cls, cfg: dict) -> System:
@@ -103,6 +104,7 @@ class System:
             },
             clip_voltage=float(cfg["impairments"]["clip_voltage"]),
             cfo_model=str(cfg["impairments"]["cfo_model"]),
+            pa_model=str(cfg["impairments"]["pa_model"]),
         )
 
     def with_levels(self, **levels) -> System:
@@ -200,7 +202,7 @@ class System:
             else c0
         )
         pilots1 = (
-            pa_frequency_domain(pilots, self.pa_coefficients, self.clip_voltage)
+            pa_frequency_domain(pilots, self.pa_coefficients, self.clip_voltage, self.pa_model)
             if "pa" in impairments
             else pilots
         )
