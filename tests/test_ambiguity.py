@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hwiloc.ambiguity import pmsr_db, saf, saf_direct, saf_los, sensed_location
+from hwiloc.ambiguity import pmsr_db, pmsr_db_regions, saf, saf_direct, saf_los, sensed_location
 from hwiloc.geometry import ula_positions
 from hwiloc.impairments.phase_offsets import draw_phase_offsets
 from hwiloc.models.phase_offset import los_mean
@@ -80,6 +80,36 @@ def test_pmsr_refuses_a_main_lobe_covering_everything():
     x = y = np.arange(3.0)
     with pytest.raises(ValueError, match="main_lobe_radius"):
         pmsr_db(np.ones((3, 3)), x, y, 100.0)
+
+
+@pytest.mark.parametrize("offset_type", ["none", "frequency", "spatial"])
+def test_pmsr_over_regions_equals_the_direct_pmsr_of_each_crop(offset_type):
+    """The histogram kernel against pmsr_db on each crop (its own peak), every radius."""
+    x, y = np.arange(-4.0, 0.01, 0.04), np.arange(0.2, 2.41, 0.04)
+    ant = ula_positions(32, 0.0428)
+    phi = draw_phase_offsets(11, offset_type, 32, TABLE1.num_subcarriers, 0.8)
+    image = saf(los_mean(UE, ant, TABLE1, frequency_offsets=phi), ant, TABLE1, x, y)
+    boxes = [{"x_min": -2.0 - h, "x_max": -2.0 + h, "y_min": 1.0 - v, "y_max": 1.0 + v}
+             for h, v in ((0.3, 0.2), (0.8, 0.5), (2.0, 1.2))]  # fmt: skip
+    radii = np.array([0.05, 0.1, 0.25, 0.5, 0.9, 2.0])
+    resolution = 0.002
+    fast = pmsr_db_regions(image, x, y, boxes, radii, form="amplitude", resolution_db=resolution)
+    for b, box in enumerate(boxes):
+        kx = (x >= box["x_min"] - 1e-9) & (x <= box["x_max"] + 1e-9)
+        ky = (y >= box["y_min"] - 1e-9) & (y <= box["y_max"] + 1e-9)
+        crop, xs, ys = image[np.ix_(ky, kx)], x[kx], y[ky]
+        for j, r in enumerate(radii):
+            try:
+                direct = pmsr_db(crop, xs, ys, r, form="amplitude")
+            except ValueError:  # Omega covers the crop: no sidelobe left
+                assert np.isnan(fast[b, j]), (box, r)
+                continue
+            assert fast[b, j] == pytest.approx(direct, abs=resolution / 2), (box, r)
+    literal = pmsr_db_regions(image, x, y, boxes, radii, resolution_db=resolution)
+    np.testing.assert_allclose(literal, 2 * fast, equal_nan=True)
+    assert np.isnan(fast[0, -1]) and np.isfinite(fast[-1, -1])  # 2 m covers the small box only
+    with pytest.raises(ValueError, match="increasing"):
+        pmsr_db_regions(image, x, y, boxes, radii[::-1])
 
 
 def test_saf_refuses_csi_of_the_wrong_shape_or_with_nan(axes):

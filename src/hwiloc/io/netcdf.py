@@ -51,6 +51,14 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "units": "dB",
         "long_name": "PMSR, eq. (18) applied to the amplitude |sum| (power ratio)",
     },
+    "pmsr_ideal_db": {
+        "units": "dB",
+        "long_name": "offset-free PMSR on the grid, eq. (18) as written",
+    },
+    "pmsr_ideal_amplitude_db": {
+        "units": "dB",
+        "long_name": "offset-free PMSR on the grid, eq. (18) on the amplitude",
+    },
     "sensed_position": {"units": "m", "long_name": "SAF peak location (x_sen, y_sen)"},
     "seed_entropy": {"units": "1", "long_name": "numpy SeedSequence entropy of the realization"},
     # measured CSI (Sec. V)

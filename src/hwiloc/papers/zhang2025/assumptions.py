@@ -11,11 +11,17 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from hwiloc.ambiguity import pmsr_db, saf
+from hwiloc.ambiguity import pmsr_db_regions, saf
 from hwiloc.claims import ClaimsFile
 from hwiloc.claims.assumptions import Unknowns, attach, claim_values
 from hwiloc.papers.zhang2025.claims import ClaimInputs
-from hwiloc.papers.zhang2025.system import Scenario, provenance, unit_csi
+from hwiloc.papers.zhang2025.system import (
+    OFFSET_CODES,
+    Scenario,
+    phase_offsets_for,
+    provenance,
+    unit_csi,
+)
 
 CLAIMS = (
     "crlb_ratio_spatial_pi4", "crlb_ratio_spatial_pi",
@@ -24,16 +30,6 @@ CLAIMS = (
 """The rows the unknowns are fitted to (their claims rows say ``fitted``): the SNR to the two
 spatial CRLB ratios, R, Omega and the form of eq. (18) to Sec. IV's PMSR rows. The frequency
 ratios and the antenna counts are then independent checks at the fitted SNR."""
-
-
-def _pmsr_or_nan(image, x, y, radius: float, form: str) -> float:
-    """PMSR of eq. (18), NaN where Omega covers the whole region R (no sidelobe left). [dB]"""
-    iy, ix = np.unravel_index(int(np.argmax(image)), image.shape)
-    # the grid point farthest from the peak is a corner of the grid
-    corners = np.hypot(x[[0, 0, -1, -1]] - x[ix], y[[0, -1, 0, -1]] - y[iy])
-    if not np.any(corners > radius):
-        return float("nan")
-    return pmsr_db(image, x, y, radius, form=form)
 
 
 def scaled_region(region: dict, ue, scale: float) -> dict:
@@ -48,15 +44,9 @@ def scaled_region(region: dict, ue, scale: float) -> dict:
     }
 
 
-def fit_images(cfg: dict, offsets: dict, scales) -> dict:
-    """SAF images (eq. (14)) of Figs. 4-6 on the largest scaled region, at the fit's step.
-
-    ``offsets``: {case: phase-offset dataset}. The images are computed here, on
-    R scaled by ``max(scales)`` about the UE with ``assumptions.grid_step`` (at
-    most half a wavelength, checked with the config; the grid passes through the
-    UE), so that R can grow beyond the figures' region. Returns {case: (image
-    [y, x], x, y, attrs)}. [-], [m]
-    """
+def fit_grid(cfg: dict, scales) -> tuple[np.ndarray, np.ndarray]:
+    """The fit's SAF grid: R scaled by ``max(scales)`` about the UE, ``assumptions.grid_step``
+    (at most half a wavelength, checked with the config), through the UE. (x, y) [m]"""
     scenario = Scenario.from_config(cfg)
     region = scaled_region(cfg["saf"]["region"], scenario.position, float(np.max(scales)))
     step = float(cfg["assumptions"]["grid_step"])
@@ -67,35 +57,60 @@ def fit_images(cfg: dict, offsets: dict, scales) -> dict:
         )
 
     ux, uy = scenario.position
-    x = through_ue(region["x_min"], region["x_max"], ux)
-    y = through_ue(region["y_min"], region["y_max"], uy)
+    return through_ue(region["x_min"], region["x_max"], ux), through_ue(
+        region["y_min"], region["y_max"], uy
+    )
+
+
+def fit_pmsr(cfg: dict, offsets: dict, scales, radii) -> dict:
+    """Amplitude-form PMSR (eq. (18)) of Figs. 4-6 at every R scale and Omega radius. [dB]
+
+    SAF images (eq. (14)) on the largest scaled R (:func:`fit_grid`), cropped to
+    each R (:func:`~hwiloc.ambiguity.pmsr_db_regions`). Fig. 4 has no offsets: its
+    one image. Figs. 5 and 6 are random: the median (nearest rank) over
+    ``assumptions.num_offset_draws`` offset realizations at the case's sigma, the
+    first realizations of Fig. 7's sweep (the same streams, ``pmsr_sweep.seed``),
+    which their claims rows are graded on; so the fit sees the distribution, not
+    one draw. ``offsets``: {case: phase-offset dataset} (Fig. 4's offsets, the
+    others' type and sigma). Returns {case: ([scales, radii] PMSR, attrs)}; NaN where
+    Omega covers the whole R.
+    """
+    scenario = Scenario.from_config(cfg)
+    x, y = fit_grid(cfg, scales)
+    boxes = [scaled_region(cfg["saf"]["region"], scenario.position, float(f)) for f in scales]
+    oversampling = int(cfg["saf"]["oversampling"])
+    num_draws = int(cfg["assumptions"]["num_offset_draws"])
+    seed = int(cfg["pmsr_sweep"]["seed"])
     out = {}
     for case, ds in offsets.items():
-        image = saf(unit_csi(scenario, ds["phase_offset"].values), scenario.antenna_positions,
-                    scenario.grid, x, y, oversampling=int(cfg["saf"]["oversampling"]))  # fmt: skip
-        attrs = {"case": case, "offset_type": ds.attrs["offset_type"],
-                 "seed": int(ds.attrs["seed"]),
-                 "offset_std_rad": float(ds.attrs["offset_std_rad"])}  # fmt: skip
-        out[case] = (image, x, y, attrs)
+        kind, std = ds.attrs["offset_type"], float(ds.attrs["offset_std_rad"])
+        if kind == "none":
+            phases = ds["phase_offset"].values[None]
+        else:
+            phases = np.stack([
+                phase_offsets_for(scenario, kind, std, [seed, OFFSET_CODES[kind], r])
+                for r in range(num_draws)
+            ])  # fmt: skip
+        images = saf(np.stack([unit_csi(scenario, ph) for ph in phases]),
+                     scenario.antenna_positions, scenario.grid, x, y,
+                     oversampling=oversampling)  # fmt: skip
+        values = np.stack([pmsr_db_regions(im, x, y, boxes, radii, form="amplitude")
+                           for im in images])  # fmt: skip
+        attrs = {"case": case, "offset_type": kind, "offset_std_rad": std,
+                 "seed": seed if kind != "none" else int(ds.attrs["seed"]),
+                 "num_draws": int(phases.shape[0])}  # fmt: skip
+        out[case] = (np.quantile(values, 0.5, axis=0, method="nearest"), attrs)
     return out
 
 
-def _sec4_values(claims, images, region, ue, scale, radius, ids) -> dict[str, float]:
-    """PMSR claims with R = ``region`` scaled by ``scale`` about the UE, Omega of ``radius``."""
+def _sec4_values(claims, pmsr: dict, i: int, j: int, radius: float, ids) -> dict[str, float]:
+    """PMSR claims at R scale index ``i`` and Omega radius index ``j`` of :func:`fit_pmsr`."""
     if not ids:
         return {}
-    box = scaled_region(region, ue, scale)
     cases = {}
-    for case, (image, x, y, attrs) in images.items():
-        keep_x = (x >= box["x_min"] - 1e-9) & (x <= box["x_max"] + 1e-9)
-        keep_y = (y >= box["y_min"] - 1e-9) & (y <= box["y_max"] + 1e-9)
-        crop, xs, ys = image[np.ix_(keep_y, keep_x)], x[keep_x], y[keep_y]
-        sub = xr.Dataset(
-            {
-                "pmsr_db": _pmsr_or_nan(crop, xs, ys, radius, "literal"),
-                "pmsr_amplitude_db": _pmsr_or_nan(crop, xs, ys, radius, "amplitude"),
-            }
-        )
+    for case, (values, attrs) in pmsr.items():
+        amplitude = float(values[i, j])
+        sub = xr.Dataset({"pmsr_db": 2.0 * amplitude, "pmsr_amplitude_db": amplitude})
         sub.attrs.update({**attrs, "main_lobe_radius_m": radius})
         cases[case] = sub
     return claim_values(claims, ids, ClaimInputs(scenario=None, saf_cases=cases))
@@ -106,7 +121,7 @@ def dataset(cfg: dict, claims: ClaimsFile, offsets: dict | None) -> xr.Dataset:
 
     ``cfg`` is the ``zhang2025`` config section; ``offsets`` the phase-offset
     datasets of Figs. 4-6 ({"fig4" | "fig5" | "fig6": dataset}; their SAF images
-    are computed on the largest R, :func:`fit_images`, and cropped to each R),
+    are computed on the largest R, :func:`fit_pmsr`, and cropped to each R),
     or None for Sec. III's claims alone (R and Omega then held at the config's).
     """
     a = cfg["assumptions"]
@@ -126,11 +141,14 @@ def dataset(cfg: dict, claims: ClaimsFile, offsets: dict | None) -> xr.Dataset:
         return claim_values(claims, sec3_ids, ClaimInputs(scenario=sc, max_antennas=max_n))
 
     s3 = [sec3(s) for s in snr]
-    images = fit_images(cfg, offsets, [*scales, 1.0]) if offsets else {}
-    region, ue = cfg["saf"]["region"], base.position
+    # the scan and the shipped point (scale 1, the config's radius) in one PMSR table
+    all_scales = np.unique([*scales, 1.0])
+    all_radii = np.unique([*radii, radius0])
+    pmsr = fit_pmsr(cfg, offsets, all_scales, all_radii) if offsets else {}
 
     def sec4(scale, radius):
-        return _sec4_values(claims, images, region, ue, scale, radius, sec4_ids)
+        i, j = int(np.searchsorted(all_scales, scale)), int(np.searchsorted(all_radii, radius))
+        return _sec4_values(claims, pmsr, i, j, radius, sec4_ids)
 
     s4 = [[sec4(f, r) for r in radii] for f in scales]
     # the form of eq. (18) is an unknown too: a PMSR row "<id>[<form>]" is row <id> at that form
@@ -162,6 +180,7 @@ def dataset(cfg: dict, claims: ClaimsFile, offsets: dict | None) -> xr.Dataset:
         default_snr_db=float(cfg["snr_db"]), default_region_scale=1.0,
         default_main_lobe_radius=radius0, default_pmsr_form=form0,
         map_axes="snr_db,main_lobe_radius",
+        num_offset_draws=int(a["num_offset_draws"]) if offsets else 0,
     )  # fmt: skip
     return provenance(
         ds,
@@ -173,6 +192,7 @@ def dataset(cfg: dict, claims: ClaimsFile, offsets: dict | None) -> xr.Dataset:
             "snr_db": cfg["snr_db"],
             "saf": cfg["saf"],
             "pmsr_form": cfg["pmsr_form"],
+            "pmsr_sweep_seed": cfg["pmsr_sweep"]["seed"],
         },
     )
 

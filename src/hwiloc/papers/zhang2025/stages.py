@@ -203,10 +203,15 @@ def pmsr_shard_dataset(
             amplitude[i, j] = pmsr_db(image, x, y, radius, form="amplitude")
         if progress is not None:
             progress(f"realization {r}, {len(std)} sigma")
+    # the offset-free image on the same grid: each realization's PMSR loss is this minus its own
+    none = np.zeros((scenario.num_antennas, scenario.grid.num_subcarriers))
+    ideal = saf(unit_csi(scenario, none), scenario.antenna_positions, scenario.grid, x, y,
+                oversampling=oversampling)  # fmt: skip
     ds = xr.Dataset(
         {
             "pmsr_db": (("offset_std", "realization"), literal),
             "pmsr_amplitude_db": (("offset_std", "realization"), amplitude),
+            **_ideal_variables(ideal, x, y, radius),
         },
         coords={"offset_std": std, "realization": realizations},
     )
@@ -222,12 +227,27 @@ def pmsr_shard_dataset(
     )
 
 
+IDEAL = ("pmsr_ideal_db", "pmsr_ideal_amplitude_db")
+"""The offset-free PMSR on a sweep's grid, both forms, in every shard (the same value). [dB]"""
+
+
+def _ideal_variables(image: np.ndarray, x, y, radius: float) -> dict:
+    return {
+        "pmsr_ideal_db": pmsr_db(image, x, y, radius, form="literal"),
+        "pmsr_ideal_amplitude_db": pmsr_db(image, x, y, radius, form="amplitude"),
+    }
+
+
 def gather_shards(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
     """Stage 4 gather: concatenate shard datasets along ``realization``."""
     types = {ds.attrs["offset_type"] for ds in shards}
     if len(types) != 1:
         raise ValueError(f"shards mix offset types {sorted(types)}")
-    ds = concat_shards(shards, "realization")
+    ideal = {v: shards[0][v] for v in IDEAL}
+    if any(float(sh[v]) != float(ideal[v]) for sh in shards for v in IDEAL):
+        raise ValueError("shards disagree on the offset-free PMSR: not one sweep's grid")
+    ds = concat_shards([sh.drop_vars(list(IDEAL)) for sh in shards], "realization")
+    ds = ds.assign(ideal)
     streams = {k: shards[0].attrs[k] for k in STREAM_ATTRS if k in shards[0].attrs}
     ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"], **streams)
     return provenance(
