@@ -3,6 +3,7 @@
 import copy
 import dataclasses
 
+import numpy as np
 import pytest
 from conftest import ROOT
 
@@ -156,6 +157,28 @@ def test_shipped_form_of_eq18_is_the_one_the_fit_selects(paper_config):
     result = fit(ds, zhang2025.UNKNOWNS.names)
     assert result["point"]["pmsr_form"] == cfg["pmsr_form"] == "amplitude"
     assert result["decisive_for"]["pmsr_form"]
+
+
+def test_zhang2025_sec4_fit_is_interior_and_admits_no_sliver_of_r(paper_config):
+    """The shipped scan: every optimum inside it, and no Omega of half R's smaller side."""
+    from hwiloc.papers.zhang2025.stages import offsets_dataset
+
+    cfg = copy.deepcopy(paper_config["zhang2025"])
+    cfg["assumptions"]["snr_db"] = {"start": 9.75, "stop": 9.75, "step": 0.25}
+    scenario = Scenario.from_config(cfg)
+    offsets = {
+        case: offsets_dataset(scenario, c["offset_type"], c["offset_std"], c["seed"], cfg)
+        for case, c in cfg["saf"]["cases"].items()
+    }
+    ds = zhang2025.dataset(cfg, _claims("zhang2025"), offsets)
+    result = fit(ds, zhang2025.UNKNOWNS.names)
+    assert result["at_edge"] == [], result
+    boxes = [zhang2025.scaled_region(cfg["saf"]["region"], scenario.position, float(f))
+             for f in ds["region_scale"].values]  # fmt: skip
+    allowed = zhang2025.admissible(boxes, ds["main_lobe_radius"].values)
+    assert not allowed.all() and allowed.any()
+    fig4 = ds["value"].sel(row="pmsr_fig4", snr_db=9.75, pmsr_form="amplitude").values
+    np.testing.assert_array_equal(np.isnan(fig4), ~allowed)
 
 
 def test_round_trip_zhang2025_region_radius_and_form(paper_config):
