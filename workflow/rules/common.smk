@@ -153,6 +153,7 @@ def zhang2025_params(kind):
         "assumptions": {
             **{k: ZCFG[k] for k in SCENARIO_KEYS},
             **{k: ZCFG[k] for k in ("crlb", "saf", "assumptions", "pmsr_form")},
+            "pmsr_sweep": {"seed": ZCFG["pmsr_sweep"]["seed"]},  # the fit's draws: Fig. 7's streams
         },
     }[kind]
 
