@@ -6,6 +6,7 @@ out over its own unknowns.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 from matplotlib.colors import BoundaryNorm
@@ -24,20 +25,24 @@ LABELS = {
 def panel(ax, counts: xr.DataArray, misfit: xr.DataArray, xdim, ydim, marks, top, fig):
     """One map: claims reproduced (colour, 0..top) and RMS misfit (contours)."""
     x, y = counts[xdim].values, counts[ydim].values
-    c = counts.transpose(ydim, xdim).values
+    c = counts.transpose(ydim, xdim).values.astype(float)
     norm = BoundaryNorm(np.arange(-0.5, top + 1.5), 256)
-    mesh = ax.pcolormesh(x, y, c, shading="nearest", cmap="viridis", norm=norm)
-    m = misfit.transpose(ydim, xdim).values
-    if np.ptp(m[np.isfinite(m)]) > 0 and min(m.shape) > 1:
+    cmap = plt.get_cmap("viridis").with_extremes(bad="0.8")  # NaN: a point the fit does not admit
+    mesh = ax.pcolormesh(x, y, np.ma.masked_invalid(c), shading="nearest", cmap=cmap, norm=norm)
+    m = np.ma.masked_invalid(misfit.transpose(ydim, xdim).values)
+    if m.count() and np.ptp(m.compressed()) > 0 and min(m.shape) > 1:
         lines = ax.contour(x, y, m, levels=4, colors="w", linewidths=0.6)
         ax.clabel(lines, fontsize=6, fmt="%.2f")
     for (px, py), style, label in marks:
         ax.plot(px, py, style, ms=9, mew=1.5, label=label)
     ax.set_xlabel(LABELS.get(xdim, xdim))
     ax.set_ylabel(LABELS.get(ydim, ydim))
-    if xdim == "num_transmissions":
+    if xdim in ("num_transmissions", "region_scale"):
         ax.set_xscale("log")
-        ax.set_xticks(x, [f"{v:g}" for v in x])
+        # every scanned value when few, else the 1-2-5 ones among them (labels that do not collide)
+        mantissa = x / 10.0 ** np.floor(np.log10(x))
+        ticks = x if x.size <= 8 else x[np.isclose(mantissa[:, None], [1, 2, 5]).any(axis=1)]
+        ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
         ax.minorticks_off()
     fig.colorbar(mesh, ax=ax, label="claims reproduced", ticks=range(0, top + 1))
 

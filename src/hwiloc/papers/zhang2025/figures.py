@@ -206,18 +206,23 @@ def sensitivity_map(ds: xr.Dataset, result: dict):
     (b) R x Omega at the fitted SNR, both at the fitted form of eq. (18).
 
     Shipped defaults (red +) and the fit (white x) marked; white contours give
-    the RMS misfit of the claims [decades].
+    the RMS misfit of the claims [decades]; grey cells are an Omega the fit does not admit
+    in that R (half R's smaller side or more).
     """
     point = result["point"]
     top, default = map_extent(ds)
     fig, axes = new_figure(1, 2, figsize=(10.0, 3.8))
     pairs = (("snr_db", "main_lobe_radius", "region_scale"),
              ("region_scale", "main_lobe_radius", "snr_db"))  # fmt: skip
+    # grey: an Omega the fit does not admit in that R (no Fig. 4 PMSR: half R's side or more)
+    admitted = np.isfinite(ds["value"].sel(row="pmsr_fig4"))
     for ax, (xd, yd, fixed) in zip(axes, pairs, strict=True):
         sel = {fixed: point[fixed], "pmsr_form": point["pmsr_form"]}
         marks = [((default[xd], default[yd]), "r+", "shipped default"),
                  ((point[xd], point[yd]), "wx", "fit")]  # fmt: skip
-        panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xd, yd, marks, top, fig)
+        keep = admitted.sel(sel)
+        panel(ax, ds["num_reproduced"].sel(sel).where(keep), ds["misfit"].sel(sel).where(keep),
+              xd, yd, marks, top, fig)  # fmt: skip
         ax.set_title(f"{fixed} = {point[fixed]:g} (fitted), {point['pmsr_form']} form of eq. (18)",
                      fontsize=8)  # fmt: skip
     axes[0].legend(loc="upper right", fontsize=7)
