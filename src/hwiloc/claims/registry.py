@@ -382,6 +382,19 @@ def check_registry(claims_file: ClaimsFile) -> None:
         raise ClaimsError("\n".join(problems))
 
 
+NUM_RESAMPLES = 1000
+"""Bootstrap resamples of a claim's noise draws (seeded: the band is reproducible)."""
+
+
+def bootstrap_picks(num_draws: int, num_resamples: int = NUM_RESAMPLES) -> np.ndarray:
+    """Indices of the draws as drawn, then of ``num_resamples`` seeded bootstrap resamples
+    of them (with replacement), [1 + resamples, num_draws]: a statistic over the draws,
+    taken along each row, gives its value (row 0) and its bootstrap band (the rest). [-]"""
+    rng = np.random.default_rng(0)
+    resampled = rng.integers(0, num_draws, (num_resamples, num_draws))
+    return np.concatenate([np.arange(num_draws)[None], resampled])
+
+
 def measure(paper: str, claim_id: str, inputs) -> list[Measured]:
     """The reproduced value(s) of one claim, computed by its id."""
     out = registered(paper)[claim_id](inputs)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from hwiloc.claims import Measured, register
+from hwiloc.claims import Measured, bootstrap_picks, register
 from hwiloc.papers.chen2022.system import STUDY
 
 
@@ -102,15 +102,11 @@ def _claim_lb_departure(inputs: ClaimInputs) -> Measured:
     return _fig2_claim(inputs, departure_power, f"LB > {DEPARTURE:.3g} CRB-M2")
 
 
-NUM_RESAMPLES = 1000  # bootstrap resamples of the noise trials (seeded: the band is reproducible)
-
-
 def _rmse_draws(errors: np.ndarray) -> np.ndarray:
     """RMSE over the last axis (trials) of ``errors``, for the trials as drawn and for
-    :data:`NUM_RESAMPLES` bootstrap resamples of them: [1 + resamples, ...]. [m]"""
-    rng = np.random.default_rng(0)
-    n = errors.shape[-1]
-    picks = np.concatenate([np.arange(n)[None], rng.integers(0, n, (NUM_RESAMPLES, n))])
+    their bootstrap resamples (:func:`~hwiloc.claims.bootstrap_picks`): [1 + resamples,
+    ...]. [m]"""
+    picks = bootstrap_picks(errors.shape[-1])
     return np.sqrt(np.mean(errors[..., picks] ** 2, axis=-1)).T  # [resample, ...]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.calibration import STAGES
-from hwiloc.claims import Measured, register
+from hwiloc.claims import Measured, bootstrap_picks, register
 from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.papers.zhang2025.measured import offsets_goodness_of_fit
 from hwiloc.papers.zhang2025.system import STUDY, Scenario, crlb_ratio, min_antennas_for_accuracy
@@ -198,20 +198,32 @@ def _grouped(evaluations) -> dict:
     return out
 
 
-def _source_note(inputs, group: str, count: int) -> str:
-    """Which captures, and whether they are emulated or measured."""
+def _source_note(inputs, group: str, count: int, num_snapshots: int | None = None) -> str:
+    """Which captures, whether they are emulated or measured, and what the band is over."""
     what = "emulated testbed" if inputs.source == "emulator" else f"measured ({inputs.source})"
-    return f"{GROUPS[group]} ({count} capture(s)), {what}"
+    note = f"{GROUPS[group]} ({count} capture(s)), {what}"
+    if num_snapshots is None:
+        return note
+    one = "; the testbed's offsets and room are one draw" if inputs.source == "emulator" else ""
+    return f"{note}; band: bootstrap of its {num_snapshots} snapshots (their noise){one}"
+
+
+def _over_snapshots(statistic, values: np.ndarray, note: str, variant: str, graded=True):
+    """``statistic`` (over the last axis, snapshots) of ``values`` as drawn, graded on its
+    bootstrap over the snapshots (:func:`~hwiloc.claims.bootstrap_picks`)."""
+    out = statistic(values[..., bootstrap_picks(values.shape[-1])])  # [..., 1 + resamples]
+    return Measured(float(out[0]), note, variant, graded, tuple(out[1:].tolist()))
 
 
 @register(STUDY, "pmsr_raw", stage="raw")
 @register(STUDY, "pmsr_calibrated", stage="both")
 def _claim_pmsr_stage(inputs, stage: str) -> list[Measured]:
-    """Mean PMSR of a stage, per capture group and form of eq. (18)."""
+    """Mean PMSR of a stage, per capture group and form of eq. (18). [dB]"""
     i = STAGES.index(stage)
     return [
-        Measured(float(pmsr[form][i].mean()), _source_note(inputs, g, n), f"{g}, {form}",
-                 form == inputs.pmsr_form)
+        _over_snapshots(lambda v: v.mean(axis=-1), pmsr[form][i],
+                        _source_note(inputs, g, n, pmsr[form].shape[1]), f"{g}, {form}",
+                        form == inputs.pmsr_form)
         for g, (_, pmsr, n) in _grouped(inputs.evaluations).items()
         for form in PMSR_FORMS
     ]  # fmt: skip
@@ -219,28 +231,31 @@ def _claim_pmsr_stage(inputs, stage: str) -> list[Measured]:
 
 @register(STUDY, "pmsr_gain_calibration")
 def _claim_pmsr_gain(inputs) -> list[Measured]:
+    """Mean PMSR after both compensations minus raw, per snapshot pair. [dB]"""
     raw, both = STAGES.index("raw"), STAGES.index("both")
     return [
-        Measured(float(pmsr[form][both].mean() - pmsr[form][raw].mean()),
-                 _source_note(inputs, g, n), f"{g}, {form}", form == inputs.pmsr_form)
+        _over_snapshots(lambda v: v.mean(axis=-1), pmsr[form][both] - pmsr[form][raw],
+                        _source_note(inputs, g, n, pmsr[form].shape[1]), f"{g}, {form}",
+                        form == inputs.pmsr_form)
         for g, (_, pmsr, n) in _grouped(inputs.evaluations).items() for form in PMSR_FORMS
     ]  # fmt: skip
 
 
 @register(STUDY, "pmsr_frequency_compensated_minimal")
 def _claim_frequency_minimal(inputs) -> list[Measured]:
+    """The frequency stage's share of the full calibration's PMSR gain. [-]"""
     raw, freq, both = (STAGES.index(s) for s in ("raw", "frequency", "both"))
-    out = []
-    for g, (_, pmsr, n) in _grouped(inputs.evaluations).items():
-        m = pmsr["amplitude"].mean(axis=1)
-        out.append(
-            Measured(
-                float((m[freq] - m[raw]) / (m[both] - m[raw])),
-                f"{_source_note(inputs, g, n)}; the same in both forms",
-                g,
-            )
-        )
-    return out  # fmt: skip
+
+    def share(v):  # v [stage, ..., snapshots]
+        m = v.mean(axis=-1)
+        return (m[freq] - m[raw]) / (m[both] - m[raw])
+
+    return [
+        _over_snapshots(share, pmsr["amplitude"],
+                        f"{_source_note(inputs, g, n, pmsr['amplitude'].shape[1])}; the same in "
+                        "both forms", g)
+        for g, (_, pmsr, n) in _grouped(inputs.evaluations).items()
+    ]  # fmt: skip
 
 
 @register(STUDY, "rmse_raw", stage="raw")
@@ -249,9 +264,10 @@ def _claim_rmse(inputs, stage: str) -> list[Measured]:
     """Localization RMSE of a stage over the snapshots of each capture group. [m]"""
     i = STAGES.index(stage)
     return [
-        Measured(float(np.sqrt(np.mean(err[i] ** 2))), _source_note(inputs, g, n), g)
+        _over_snapshots(lambda v: np.sqrt(np.mean(v**2, axis=-1)), err[i],
+                        _source_note(inputs, g, n, err.shape[1]), g)
         for g, (err, _, n) in _grouped(inputs.evaluations).items()
-    ]
+    ]  # fmt: skip
 
 
 @register(STUDY, "offsets_frequency_gaussian", kind="frequency")
