@@ -146,6 +146,8 @@ def zhang2025_params(kind):
     kernel = {k: saf[k] for k in ("main_lobe_radius", "oversampling")}
     return {
         "scenario": {k: ZCFG[k] for k in SCENARIO_KEYS},
+        "table1": {**{k: ZCFG[k] for k in SCENARIO_KEYS}, "pmsr_form": ZCFG["pmsr_form"],
+                   "saf": {"region": saf["region"], **kernel}},
         "offsets": {},
         "crlb": {"crlb": ZCFG["crlb"]},
         "saf": {"saf": {"region": saf["region"], **kernel}},

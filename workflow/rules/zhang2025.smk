@@ -151,7 +151,7 @@ rule zhang2025_table1:
         md=f"{Z}/figures/table1.md",
     params:
         paper="zhang2025",
-        cfg=zhang2025_params("scenario"),
+        cfg=zhang2025_params("table1"),
     conda:
         RULE_ENV
     log:

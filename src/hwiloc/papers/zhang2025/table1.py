@@ -10,7 +10,7 @@ def table1(cfg: dict):
     """Table I of [1] as used (values from config)."""
     import pandas as pd
 
-    s = cfg["system"]
+    s, r = cfg["system"], cfg["saf"]["region"]
     rows = [
         ("Center frequency", "f_c", s["carrier_frequency"] / 1e9, "GHz", "Table I"),
         (
@@ -41,5 +41,17 @@ def table1(cfg: dict):
             "FITTED to Sec. III's spatial ratios (assumptions/, decisive)",
         ),
         ("Amplitude model", "alpha_n", cfg["amplitude_model"], "-", "assumed"),
+        (
+            "SAF region",
+            "R",
+            f"x {r['x_min']:g}..{r['x_max']:g}, y {r['y_min']:g}..{r['y_max']:g} (step "
+            f"{r['step']:g})",
+            "m",
+            "ASSUMED (assumptions/ fits 3x it, decisive; kept: Fig. 7's sweep at 3x R "
+            "exceeds the profile's time budget)",
+        ),
+        ("Main-lobe radius", "Omega", cfg["saf"]["main_lobe_radius"], "m",
+         "ASSUMED (inside the fit region, assumptions/)"),
+        ("Form of eq. (18)", "PMSR", cfg["pmsr_form"], "-", "FITTED (assumptions/, decisive)"),
     ]
     return pd.DataFrame(rows, columns=["parameter", "symbol", "value", "unit", "source"])
