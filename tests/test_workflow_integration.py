@@ -316,14 +316,20 @@ def test_xlmimo2022_outputs(run):
     assert list(table.columns) == [
         "power_dbm", "aeb_crb_ff_deg", "peb_crb_ff_m", "peb_crb_nf_m", "peb_lb_m",
     ]  # fmt: skip
-    assert len(table) == 8  # quick profile: -10..30 dBm in 8 points
+    assert len(table) == 8  # quick profile: -20..30 dBm in 8 points, every other one of theirs
     assert np.all(table["peb_lb_m"] >= table["peb_crb_ff_m"])
     bounds = read_dataset(x / "bounds.nc")
     assert bounds["peb_lb"].attrs["units"] == "m" and bounds.attrs["study"] == "xlmimo2022"
     assert (x / "figures" / "fig1.png").stat().st_size > 10_000
-    claims = pd.read_csv(x / "claims.csv")
-    assert len(claims) == 11
-    assert claims.set_index("id").loc["peb_lb_30dbm", "verdict"] == "reproduced"
+    claims = pd.read_csv(x / "claims.csv").set_index("id")
+    assert len(claims) == 8
+    for curve in ("peb_crb_ff", "peb_crb_nf", "aeb_crb_ff", "peb_lb", "aeb_lb"):
+        assert claims.loc[f"{curve}_curve", "verdict"] == "reproduced", curve
+        assert "over 8 of the authors' 15 powers" in claims.loc[f"{curve}_curve", "note"]
+    mc = read_dataset(x / "montecarlo" / "all.nc")
+    assert dict(mc.sizes) == {"estimator": 2, "power_dbm": 8, "trial": 6, "axis": 2, "entropy": 2}
+    assert mc["position_error"].attrs["units"] == "m"
+    assert claims.loc["mmle_curve", "num_draws"] == 1000  # a bootstrap of 6 trials
     params = pd.read_csv(x / "figures" / "table1.csv").set_index("symbol")
     assert float(params.loc["f_c", "value"]) == 140.0 and int(params.loc["N", "value"]) == 64
     assert float(params.loc["lambda_c / 2", "value"]) == pytest.approx(3e8 / 140e9 / 2 * 1e3)
@@ -366,23 +372,24 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     for study in ("wideband", "array_design", "tolerance", "saf_mcrb"):
         assert counts[f"study_{study}_case"] == "2"  # one job per TSV row (quick tables)
         assert counts[f"study_{study}_figure"] == "1"
-    assert counts["xlmimo2022_bounds"] == "1"
+    assert counts["xlmimo2022_bounds"] == "1" and counts["xlmimo2022_montecarlo_shard"] == "1"
     assert counts["zhang2025_assumptions"] == "1" and counts["chen2022_assumptions"] == "1"
     assert counts["xlmimo2022_table1"] == "1"
     # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims; the hardware
-    # draws' shard and gather
-    assert counts["total"] == str(56 + 4 * 3 + 4 + 2)
+    # draws' shard and gather; xlmimo2022's Monte Carlo shard and gather
+    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2)
     # cluster jobs: the groups (group-components 8 in the profile): zhang2025 CRLB 2 +
     # SAF 3 + PMSR shards 4 = 9 -> 2 jobs; the measured stage 1; chen2022 bounds 1 +
-    # shards 8 -> 1 (group-components 9); study cases 8 -> 1
+    # shards 8 -> 1 (group-components 9); study cases 8 -> 1; xlmimo2022 bounds and
+    # Monte Carlo shard -> 1
     groups = re.findall(r"Group job (\w+) ", text)
-    assert sorted(groups) == ["chen2022", "studies", "zhang2025", "zhang2025", "zhang2025_measured"]
+    assert sorted(groups) == ["chen2022", "studies", "xlmimo2022", "zhang2025", "zhang2025",
+                              "zhang2025_measured"]  # fmt: skip
     ungrouped = set(re.findall(r"^(?:\[.*?\]\n)?rule (\w+):", text, flags=re.M))
     light = re.compile(r"all|.*_(fig\d\w*|figure|gather|table1|claims|scenario|realization)$")
-    # outside a group, only light localrules and single jobs: the phase offsets, the
-    # xlmimo2022 bounds, each paper's assumptions stage (one job each)
-    single = {"zhang2025_phase_offsets", "xlmimo2022_bounds", "zhang2025_assumptions",
-              "chen2022_assumptions"}  # fmt: skip
+    # outside a group, only light localrules and single jobs: the phase offsets and
+    # each paper's assumptions stage (one job each)
+    single = {"zhang2025_phase_offsets", "zhang2025_assumptions", "chen2022_assumptions"}
     assert ungrouped and all(light.match(r) or r in single for r in ungrouped)
     shard_job = text.split("rule chen2022_shard:")[1].split("\n\n")[0]
     assert "runtime=60" in shard_job and "mem_mb=2000" in shard_job

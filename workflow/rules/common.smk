@@ -268,6 +268,7 @@ wildcard_constraints:
 
 # --- xlmimo2022 ----------------------------------------------------------------
 X = "results/xlmimo2022"
+XLMIMO2022_REFERENCE = project_file("config/claims/xlmimo2022_fig1.tsv")  # the authors' Fig. 1 data
 
 
 def xlmimo2022_targets():

@@ -1,15 +1,22 @@
-"""xlmimo2022 claims: every claim of config/claims/xlmimo2022.yaml (the authors' Fig. 1 data)
-computed by id and graded.
+"""xlmimo2022 claims: every claim of config/claims/xlmimo2022.yaml (the curves of Fig. 1
+against the authors' data) computed by id and graded.
 
-Inputs: claims (the claims file), bounds. Outputs: csv, md.
+Inputs: claims (the claims file), bounds, montecarlo, reference (the authors' Fig. 1 data).
+Outputs: csv, md.
 """
 
 from hwiloc.claims import evaluate, headline, load_claims, write_claims_table
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.xlmimo2022.claims import ClaimInputs, read_reference
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "xlmimo2022_claims")
-table = evaluate(load_claims(snakemake.input.claims), read_dataset(snakemake.input.bounds))
-title = "xlmimo2022: the authors' Fig. 1 data beside the reproduced values, graded"
+inputs = ClaimInputs(
+    bounds=read_dataset(snakemake.input.bounds),
+    reference=read_reference(snakemake.input.reference),
+    montecarlo=read_dataset(snakemake.input.montecarlo),
+)
+table = evaluate(load_claims(snakemake.input.claims), inputs)
+title = "xlmimo2022: Fig. 1's curves against the authors' data, graded"
 write_claims_table(table, snakemake.output.csv, snakemake.output.md, "xlmimo2022", title)
 log.info("%s", headline(table, "xlmimo2022"))

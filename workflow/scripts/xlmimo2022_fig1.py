@@ -1,13 +1,16 @@
-"""xlmimo2022 Fig. 1: PEB and AEB of CRB-FF, CRB-NF and the LB vs transmit power.
+"""xlmimo2022 Fig. 1: bounds, MMLE and MLE vs transmit power, with the authors' data.
 
-Inputs: bounds. Outputs: pdf, png.
+Inputs: bounds, montecarlo, reference (the authors' Fig. 1 data). Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.xlmimo2022.claims import read_reference
 from hwiloc.papers.xlmimo2022.figures import fig1
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "xlmimo2022_fig1")
-save_figure(fig1(read_dataset(snakemake.input.bounds)), snakemake.output.pdf, snakemake.output.png)
+figure = fig1(read_dataset(snakemake.input.bounds), read_dataset(snakemake.input.montecarlo),
+              read_reference(snakemake.input.reference))  # fmt: skip
+save_figure(figure, snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

@@ -60,6 +60,9 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "long_name": "offset-free PMSR on the grid, eq. (18) on the amplitude",
     },
     "sensed_position": {"units": "m", "long_name": "SAF peak location (x_sen, y_sen)"},
+    "position_error": {"units": "m", "long_name": "position error ||p_hat - p||"},
+    "angle_error": {"units": "degree", "long_name": "angle estimate minus the truth"},
+    "position_rmse": {"units": "m", "long_name": "position RMSE over the trials"},
     "seed_entropy": {"units": "1", "long_name": "numpy SeedSequence entropy of the realization"},
     # measured CSI (Sec. V)
     "symbol": {"units": "1", "long_name": "OFDM symbol (CSI snapshot) index l"},

@@ -55,7 +55,6 @@ def channel_quantities(num_parameters: int, speed_of_light: float = SPEED_OF_LIG
     }
 
 
-
 @dataclass(frozen=True)
 class OfdmLosModel:
     """A noise-free observation model mu(eta), flattened over (g, k) as [G K].

@@ -1,43 +1,112 @@
 """xlmimo2022: the value of each claim by id (``config/claims/xlmimo2022.yaml``).
 
-This module imports neither :mod:`~hwiloc.papers.xlmimo2022.system` nor the
-models (they need JAX), so that checking the claims file before any job, and
-the claims job itself, run on the base install: each claim reads the bounds
-dataset. Hence its own ``STUDY`` key, the same as the system's.
+Each claim compares one curve of Fig. 1 with the authors' saved Fig. 1 data
+(``config/claims/xlmimo2022_fig1.tsv``, from their Fig-1.mat) at every power
+of theirs that the configured sweep holds. This module imports neither
+:mod:`~hwiloc.papers.xlmimo2022.system` nor the models (they need JAX), so that
+checking the claims file before any job, and the claims job itself, run on the
+base install: each claim reads the datasets. Hence its own ``STUDY`` key, the
+same as the system's.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from hwiloc.claims import Measured, register
+from hwiloc.claims import Measured, bootstrap_picks, register
 
 STUDY = "xlmimo2022"
 
-# --- claims (config/claims/xlmimo2022.yaml): the authors' published Fig. 1 data ------------
-# Each claim is a bound at one power, in um or mdeg so that the table shows the agreement.
-UNIT_SCALE = {"um": 1e6, "mdeg": 1e3}
+
+def read_reference(path: str | Path) -> pd.DataFrame:
+    """The authors' Fig. 1 data: one row per power of theirs (columns in the file's header)."""
+    table = pd.read_csv(path, sep="\t", comment="#")
+    if "power_dbm" not in table.columns:
+        raise ValueError(f"{path}: no power_dbm column; expected the authors' Fig. 1 table")
+    return table
 
 
-def _at(ds: xr.Dataset, var: str, power: float) -> float:
-    """ds[var] at ``power`` [dBm], NaN when the power grid does not have it."""
-    hits = np.flatnonzero(np.isclose(ds["power_dbm"].values, power, atol=1e-6))
-    return float(ds[var].values[hits[0]]) if hits.size else float("nan")
+@dataclass(frozen=True)
+class ClaimInputs:
+    """What the xlmimo2022 claims are computed from.
+
+    bounds : the bounds vs power (``bounds.nc``); reference : the authors' data
+    (:func:`read_reference`); montecarlo : the gathered MMLE and MLE trials, or None.
+    """
+
+    bounds: xr.Dataset
+    reference: pd.DataFrame
+    montecarlo: xr.Dataset | None = None
 
 
-def _claim_bound(ds: xr.Dataset, var: str, power: float, unit: str) -> Measured:
-    value = _at(ds, var, power)
-    note = "" if np.isfinite(value) else f"{power:.4g} dBm is not on the configured power grid"
-    return Measured(value * UNIT_SCALE[unit], note)
+def _shared_powers(ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (ours, theirs) of the powers both grids hold (to 1e-6 dBm)."""
+    match = np.isclose(ours[:, None], theirs[None, :], atol=1e-6)
+    i, j = np.nonzero(match)
+    return i, j
 
 
-for _var, _unit in (("peb_crb_ff", "um"), ("peb_crb_nf", "um"), ("aeb_crb_ff", "mdeg"),
-                    ("peb_lb", "um"), ("aeb_lb", "mdeg")):  # fmt: skip
-    for _power, _tag in ((30.0, "30dbm"), (10 / 7, "1p43dbm")):
-        register(STUDY, f"{_var}_{_tag}", var=_var, power=_power, unit=_unit)(_claim_bound)
+def _farthest_from_one(ratio: np.ndarray) -> int:
+    return int(np.nanargmax(np.abs(np.log(ratio))))
+
+
+@register(STUDY, "peb_crb_ff_curve", var="peb_crb_ff", column="peb_crb_ff_m")
+@register(STUDY, "peb_crb_nf_curve", var="peb_crb_nf", column="peb_crb_nf_m")
+@register(STUDY, "aeb_crb_ff_curve", var="aeb_crb_ff", column="aeb_crb_ff_deg")
+@register(STUDY, "peb_lb_curve", var="peb_lb", column="peb_lb_corrected_m")
+@register(STUDY, "aeb_lb_curve", var="aeb_lb", column="aeb_lb_corrected_deg")
+def _claim_bound_curve(inputs: ClaimInputs, var: str, column: str) -> Measured:
+    """Our bound over theirs, the ratio farthest from 1 over every shared power. [-]"""
+    ours, ref = inputs.bounds, inputs.reference
+    i, j = _shared_powers(ours["power_dbm"].values, ref["power_dbm"].values)
+    if i.size == 0:
+        return Measured(float("nan"), "no power of the authors' data is on the configured grid")
+    ratio = ours[var].values[i] / ref[column].values[j]
+    k = _farthest_from_one(ratio)
+    note = (f"farthest from 1 at {ref['power_dbm'].values[j[k]]:.4g} dBm, over {i.size} of the "
+            f"authors' {len(ref)} powers")  # fmt: skip
+    return Measured(float(ratio[k]), note)
+
+
+@register(STUDY, "mmle_curve", estimator="mmle")
+@register(STUDY, "mle_curve", estimator="mle")
+def _claim_estimator_curve(inputs: ClaimInputs, estimator: str) -> Measured:
+    """Worst |z| over the shared powers: z = ln(our RMSE / theirs) over the standard error of
+    that log ratio, sqrt(se_theirs^2 + se_ours^2), both from bootstraps of the trials.
+
+    Graded on the bootstrap of our trials (each resample's worst |z|); a power where their
+    data is NaN (a diverged trial of theirs) is left out and named. [sigma]
+    """
+    mc, ref = inputs.montecarlo, inputs.reference
+    if mc is None:
+        return Measured(float("nan"), "no Monte Carlo given")
+    i, j = _shared_powers(mc["power_dbm"].values, ref["power_dbm"].values)
+    errors = mc["position_error"].sel(estimator=estimator).values[i]  # [powers, trials]
+    rmse = np.sqrt(np.mean(errors[:, bootstrap_picks(errors.shape[-1])] ** 2, axis=-1))
+    theirs = ref[f"{estimator}_rmse_m"].values[j]
+    se = np.sqrt(ref[f"{estimator}_log_se"].values[j] ** 2 + np.var(np.log(rmse[:, 1:]), axis=1))
+    kept = np.isfinite(theirs) & np.isfinite(se)
+    z = np.log(rmse[kept] / theirs[kept, None]) / se[kept, None]  # [powers, 1 + resamples]
+    worst = np.max(np.abs(z), axis=0)
+    k = int(np.argmax(np.abs(z[:, 0])))
+    left = ", ".join(f"{p:.4g}" for p in ref["power_dbm"].values[j][~kept])
+    note = (f"worst at {ref['power_dbm'].values[j][kept][k]:.4g} dBm (ours / theirs "
+            f"{np.exp(z[k, 0] * se[kept][k]):.3f}), over {int(kept.sum())} powers; "
+            f"{mc.sizes['trial']} trials of ours, 500 of theirs; band: bootstrap of our "
+            "trials" + (f"; left out (NaN in their data): {left} dBm" if left else ""))  # fmt: skip
+    return Measured(float(worst[0]), note, draws=tuple(worst[1:].tolist()))
 
 
 @register(STUDY, "lb_saturates_30dbm")
-def _claim_lb_saturates(ds: xr.Dataset) -> Measured:
-    return Measured(_at(ds, "peb_lb", 30.0) / _at(ds, "peb_crb_ff", 30.0), "PEB ratio at 30 dBm")
+def _claim_lb_saturates(inputs: ClaimInputs) -> Measured:
+    ds = inputs.bounds
+    at = np.flatnonzero(np.isclose(ds["power_dbm"].values, 30.0, atol=1e-6))
+    if at.size == 0:
+        return Measured(float("nan"), "30 dBm is not on the configured power grid")
+    value = float(ds["peb_lb"].values[at[0]] / ds["peb_crb_ff"].values[at[0]])
+    return Measured(value, "PEB ratio at 30 dBm")

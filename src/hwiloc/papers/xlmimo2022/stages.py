@@ -16,7 +16,9 @@ import pandas as pd
 import xarray as xr
 
 from hwiloc.bounds import generic
+from hwiloc.io.netcdf import concat_shards
 from hwiloc.papers.xlmimo2022.system import Scenario, provenance
+from hwiloc.streams import STREAM_ATTRS, stream_attrs
 
 BOUNDS_COLUMNS = ("power_dbm", "aeb_crb_ff_deg", "peb_crb_ff_m", "peb_crb_nf_m", "peb_lb_m")
 
@@ -84,3 +86,114 @@ def bounds_table(ds: xr.Dataset) -> pd.DataFrame:
         },
         columns=list(BOUNDS_COLUMNS),
     )
+
+
+MC_STREAMS = {"noise": "noise", "coarse_jitter": "coarse_jitter"}
+"""The streams of trial t (entropy [seed, t]): its receiver noise (the same standard draw at
+every power, scaled) and the jitter of its coarse grids (Fig_1_Estimator.m's randn)."""
+
+ESTIMATORS = ("mmle", "mle")
+"""MMLE: far-field model on near-field data; MLE: near-field model (Fig_1_Estimator.m)."""
+
+
+def coarse_initial(scenario: Scenario, observations: np.ndarray, jitter: np.ndarray, mc: dict):
+    """Coarse angle, then distance, of the far-field model (get_pos_coarse.m). ([T] rad, [T] m)
+
+    Angle: theta_0 + 0.2 z_1 + (-10:0.2:10) deg, each scored with a free gain per
+    subcarrier, sum_k |a(theta)^H y_k|^2 (get_cost_angle_coarse.m); distance:
+    d_0 + 0.02 z_2 + (-1:0.02:1) m, scored with a free gain per antenna,
+    sum_n |b(d)^H y_n|^2 (get_cost_delay_coarse.m); the half-widths, steps and
+    jitters are config ``montecarlo.coarse``. ``observations`` [T, N, K]; ``jitter``
+    [T, 2] standard normal.
+    """
+    c, arr = mc["coarse"], scenario.array
+    theta0 = np.degrees(scenario.eta_far_field[0])
+    offsets = np.arange(-c["angle_halfwidth"], c["angle_halfwidth"] + 1e-9, c["angle_step"])
+    angles = np.radians(theta0 + c["angle_jitter"] * jitter[:, :1] + offsets[None])  # [T, A]
+    y_n = arr.element_positions[:, 1]
+    speed = arr.speed_of_light
+    steering = np.exp(2j * np.pi * arr.carrier_frequency * np.sin(angles)[..., None] * y_n / speed)
+    score = np.sum(np.abs(np.einsum("tan,tnk->tak", steering.conj(), observations)) ** 2, axis=-1)
+    theta = angles[np.arange(len(angles)), np.argmax(score, axis=1)]
+    steps = np.arange(-c["distance_halfwidth"], c["distance_halfwidth"] + 1e-9, c["distance_step"])
+    dists = scenario.distance + c["distance_jitter"] * jitter[:, 1:] + steps[None]  # [T, D]
+    k = np.arange(arr.num_subcarriers)
+    spacing = arr.bandwidth / arr.num_subcarriers
+    delay = np.exp(-2j * np.pi * k * spacing * dists[..., None] / speed)  # [T, D, K]
+    score = np.sum(np.abs(np.einsum("tdk,tnk->tdn", delay.conj(), observations)) ** 2, axis=-1)
+    return theta, dists[np.arange(len(dists)), np.argmax(score, axis=1)]
+
+
+def montecarlo_shard_dataset(scenario: Scenario, powers, mc: dict, shard: int, seed: int,
+                             cfg: dict) -> xr.Dataset:  # fmt: skip
+    """Fig. 1's MMLE and MLE over the trials of one shard, every power.
+
+    Trial t: y = mu_NF(eta) + n at each power, n ~ CN(0, sigma^2 / P) (the bounds'
+    noise), from the streams of [seed, t] (:data:`MC_STREAMS`); the coarse grid of
+    :func:`coarse_initial`, then Gauss-Newton on the gain-concentrated likelihood
+    (:func:`hwiloc.autodiff.gain_concentrated_ml`): the MMLE in the far-field
+    parameters (theta, d), the MLE in the near-field ones (x, y), both from the
+    coarse point, as the authors' code starts both from it, each step at most
+    ``montecarlo.max_step`` in position (the first step of their alg_mle_toy_POS.m):
+    below the threshold SNR the estimates stay near the coarse point, as theirs do.
+    """
+    import jax.numpy as jnp
+
+    from hwiloc.autodiff import gain_concentrated_ml
+    from hwiloc.streams import stream
+
+    trials = np.array_split(np.arange(int(mc["num_trials"])), int(mc["num_shards"]))[shard]
+    powers = np.asarray(powers, float)
+    true, assumed = scenario.models()
+    mu = np.asarray(true.mean(jnp.asarray(scenario.eta_near_field)))  # [N, K] at P = 1 mW
+    z = np.empty((len(trials), *mu.shape), complex)
+    jitter = np.empty((len(trials), 2))
+    for j, t in enumerate(trials):  # one generator per trial: values independent of sharding
+        pairs = stream([seed, int(t)], MC_STREAMS["noise"]).standard_normal((*mu.shape, 2))
+        z[j] = (pairs[..., 0] + 1j * pairs[..., 1]) / np.sqrt(2)
+        jitter[j] = stream([seed, int(t)], MC_STREAMS["coarse_jitter"]).standard_normal(2)
+    std = np.sqrt(scenario.noise_variance / 10 ** (powers / 10))  # [P]
+    y = (mu[None, None] + std[:, None, None, None] * z[None]).reshape(-1, *mu.shape)  # [P T]
+    theta, dist = coarse_initial(scenario, y, np.tile(jitter, (len(powers), 1)), mc)
+    unit = jnp.array([1.0, 0.0])  # the gain, concentrated out
+    iters, reach = int(mc["num_iterations"]), float(mc["max_step"])  # [-], [m]
+    ff = gain_concentrated_ml(lambda q: assumed.mean(jnp.concatenate([q, unit])), y,
+                              np.stack([theta, dist], axis=1), num_iterations=iters,
+                              max_step=[reach / scenario.distance, reach])  # fmt: skip
+    start = np.stack([dist * np.cos(theta), dist * np.sin(theta)], axis=1)
+    nf = gain_concentrated_ml(lambda q: true.mean(jnp.concatenate([q, unit])), y, start,
+                              num_iterations=iters, max_step=[reach, reach])  # fmt: skip
+    positions = np.stack([np.stack([ff[:, 1] * np.cos(ff[:, 0]), ff[:, 1] * np.sin(ff[:, 0])], 1),
+                          nf]).reshape(2, len(powers), len(trials), 2)  # fmt: skip
+    truth = np.asarray(scenario.ue_position)
+    angle = np.degrees(np.arctan2(positions[..., 1], positions[..., 0]))
+    ds = xr.Dataset(
+        {
+            "estimate": (("estimator", "power_dbm", "trial", "axis"), positions),
+            "position_error": (("estimator", "power_dbm", "trial"),
+                               np.linalg.norm(positions - truth, axis=-1)),
+            "angle_error": (("estimator", "power_dbm", "trial"),
+                            angle - np.degrees(scenario.eta_far_field[0])),
+            "seed_entropy": (("trial", "entropy"), np.array([[seed, int(t)] for t in trials])),
+        },
+        coords={"estimator": list(ESTIMATORS), "power_dbm": powers, "trial": trials,
+                "axis": ["x", "y"]},
+    )  # fmt: skip
+    streams = {
+        "noise of each trial (its seed_entropy, the same standard draw at every power)":
+            MC_STREAMS["noise"],
+        "coarse-grid jitter of each trial": MC_STREAMS["coarse_jitter"],
+    }  # fmt: skip
+    ds.attrs.update(shard=int(shard), seed=int(seed), **stream_attrs(streams))
+    return provenance(ds, f"xlmimo2022 MMLE and MLE, shard {shard} (Fig. 1)",
+                      "xlmimo2022_montecarlo", "Fig_1_Estimator.m", cfg)  # fmt: skip
+
+
+def gather_montecarlo(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
+    """The Monte Carlo shards along ``trial``; their RMSE per estimator and power."""
+    ds = concat_shards(shards, "trial")
+    ds["position_rmse"] = np.sqrt((ds["position_error"] ** 2).mean("trial"))
+    first = shards[0].attrs
+    ds.attrs.update(seed=first["seed"], **{k: first[k] for k in STREAM_ATTRS if k in first})
+    return provenance(ds, "xlmimo2022 MMLE and MLE (Fig. 1)", "xlmimo2022_montecarlo_gather",
+                      "Fig_1_Estimator.m", cfg)  # fmt: skip

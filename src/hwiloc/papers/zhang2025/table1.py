@@ -50,8 +50,13 @@ def table1(cfg: dict):
             "ASSUMED (assumptions/ fits 3x it, decisive; kept: Fig. 7's sweep at 3x R "
             "exceeds the profile's time budget)",
         ),
-        ("Main-lobe radius", "Omega", cfg["saf"]["main_lobe_radius"], "m",
-         "ASSUMED (inside the fit region, assumptions/)"),
+        (
+            "Main-lobe radius",
+            "Omega",
+            cfg["saf"]["main_lobe_radius"],
+            "m",
+            "ASSUMED (inside the fit region, assumptions/)",
+        ),
         ("Form of eq. (18)", "PMSR", cfg["pmsr_form"], "-", "FITTED (assumptions/, decisive)"),
     ]
     return pd.DataFrame(rows, columns=["parameter", "symbol", "value", "unit", "source"])
