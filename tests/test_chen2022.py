@@ -31,8 +31,8 @@ from hwiloc.papers.chen2022.stages import (
     coarse_grid,
     gather,
     individual_shard_dataset,
+    level_sweep_shard_dataset,
     montecarlo_shard_dataset,
-    pn_sweep_shard_dataset,
     realization_dataset,
 )
 from hwiloc.papers.chen2022.system import System, base_hardware, individual_hardware
@@ -449,16 +449,35 @@ def test_the_realization_records_its_entropy_and_streams(system, paper_config):
     np.testing.assert_array_equal(ds["pilot_phase"], base_hardware(system, seed).pilot_phase)
 
 
-def test_pn_sweep_saves_the_unit_draw_that_scales_to_every_sigma(system, paper_config):
+@pytest.mark.parametrize(
+    ("impairment", "level", "field", "code"),
+    [("pn", "phase_noise_std", "phase_noise", 10), ("cfo", "cfo_std", "cfo", 12),
+     ("mc", "coupling_residual_std", "coupling_residual", 13)],
+)  # fmt: skip
+def test_level_sweeps_save_the_unit_draw_that_scales_to_every_level(
+    system, paper_config, impairment, level, field, code
+):
     seed = paper_config["chen2022"]["seed"]
-    cfg = {
-        "phase_noise_std": [0.0, 0.05],
-        "power_dbm": [20.0],
-        "num_realizations": 1,
-        "num_shards": 1,
-    }
-    ds = pn_sweep_shard_dataset(system, cfg, 0, seed, {})
-    drawn = system.with_levels(phase_noise_std=0.05).draw([seed, 10, 0])
-    np.testing.assert_allclose(
-        0.05 * ds["phase_noise"].isel(realization=0), drawn.phase_noise, rtol=1e-12
-    )
+    cfg = {level: [0.0, 0.05], "power_dbm": [20.0], "num_realizations": 1, "num_shards": 1}
+    ds = level_sweep_shard_dataset(system, impairment, cfg, 0, seed, {})
+    drawn = system.with_levels(**{level: 0.05}).draw([seed, code, 0])
+    np.testing.assert_allclose(0.05 * ds[field].isel(realization=0), getattr(drawn, field),
+                               rtol=1e-12)  # fmt: skip
+    # at level 0 the impairment is absent: LB = CRB-M2 (M1 = M2 up to the known coupling)
+    peb = ds["peb"].isel({level: 0, "power": 0, "realization": 0})
+    assert float(peb.sel(bound="lb")) == pytest.approx(float(peb.sel(bound="crb_m2")), rel=1e-6)
+    with pytest.raises(ValueError, match="impairment must be one of"):
+        level_sweep_shard_dataset(system, "pa", cfg, 0, seed, {})
+
+
+
+
+def test_table1_says_what_the_mismatched_model_assumes(paper_config):
+    from hwiloc.papers.chen2022.table1 import table1
+
+    table = table1(paper_config["chen2022"]).set_index("symbol")
+    m2 = table["mismatched model (M2)"]
+    assert m2["sigma_PN"] == "0 (no PN)" and m2["eps"] == "0 (no CFO)"
+    assert m2["sigma_MC"] == "0 (C_0 only)" and m2["f_PA"] == "none (no PA)"
+    assert m2["c_MC"] == "as M1" and m2["N_B"] == "as M1"  # M2 knows the nominal coupling
+    assert list(table.columns)[2] == "mismatched model (M2)"

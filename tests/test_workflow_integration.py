@@ -300,9 +300,14 @@ def test_chen2022_outputs(run):
     for imp in ("pn", "cfo", "mc", "pa"):
         ind = read_dataset(c / "individual" / "seed~2022" / f"impairment~{imp}" / "all.nc")
         assert ind.attrs["impairment"] == imp and ind.sizes["realization"] == 3
+    for imp, level in (("cfo", "cfo_std"), ("mc", "coupling_residual_std")):
+        sweep = read_dataset(c / f"{imp}_sweep" / "seed~2022" / "all.nc")
+        assert sweep[level].values.tolist() == [0.0, 0.02] and sweep.sizes["realization"] == 2
     claims = pd.read_csv(c / "claims.csv")
-    assert len(claims) == 17
+    assert len(claims) == 21  # Fig. 4's two rows for each of PN, CFO and MC
     row = claims.set_index("id")
+    assert {"cfo", "mc"} <= {i.split("[")[1][:-1] for i in row.index
+                             if i.startswith("impairments_matter_more_at_high_snr[")}  # fmt: skip
     assert row.loc["crb_m2_keeps_falling", "verdict"] == "reproduced"
     assert row.loc["crb_m2_keeps_falling", "evidence"] == "structural"
     assert row.loc["crb_m1_floor_from_pa", "reproduced"] == pytest.approx(np.sqrt(10), rel=1e-9)
@@ -367,8 +372,8 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     counts = dict(re.findall(r"^(\w+)\s+(\d+)\s*$", text.split("Job stats:")[-1], flags=re.M))
     assert counts["zhang2025_pmsr_shard"] == "4"  # 2 offset types x 2 shards (quick)
     assert counts["zhang2025_emulate_capture"] == "4" and counts["zhang2025_evaluate"] == "4"
-    # 2 Monte Carlo + 4 impairments x 1 + 1 PN sweep + 1 hardware draws (Fig. 2's band)
-    assert counts["chen2022_shard"] == "8"
+    # 2 Monte Carlo + 4 impairments x 1 + 3 sweeps (PN, CFO, MC) + 1 hardware draws
+    assert counts["chen2022_shard"] == "10"
     for study in ("wideband", "array_design", "tolerance", "saf_mcrb"):
         assert counts[f"study_{study}_case"] == "2"  # one job per TSV row (quick tables)
         assert counts[f"study_{study}_figure"] == "1"
@@ -376,11 +381,12 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     assert counts["zhang2025_assumptions"] == "1" and counts["chen2022_assumptions"] == "1"
     assert counts["xlmimo2022_table1"] == "1"
     # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims; the hardware
-    # draws' shard and gather; xlmimo2022's Monte Carlo shard and gather
-    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2)
+    # draws' shard and gather; xlmimo2022's Monte Carlo shard and gather; Fig. 4's CFO and
+    # MC sweeps' shards and gathers
+    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2 + 4)
     # cluster jobs: the groups (group-components 8 in the profile): zhang2025 CRLB 2 +
     # SAF 3 + PMSR shards 4 = 9 -> 2 jobs; the measured stage 1; chen2022 bounds 1 +
-    # shards 8 -> 1 (group-components 9); study cases 8 -> 1; xlmimo2022 bounds and
+    # shards 10 -> 1 (group-components 11); study cases 8 -> 1; xlmimo2022 bounds and
     # Monte Carlo shard -> 1
     groups = re.findall(r"Group job (\w+) ", text)
     assert sorted(groups) == ["chen2022", "studies", "xlmimo2022", "zhang2025", "zhang2025",

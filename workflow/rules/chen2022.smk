@@ -1,6 +1,6 @@
 # chen2022: CRB-M1, CRB-M2, MCRB/LB, MLE and MMLE (Secs. II-V), Figs. 2-4, Table I, claims.
 # Stages: realization (seeded, saved) -> bounds vs power; Monte Carlo shards of the
-# estimators, of each impairment alone and of the phase-noise sweep (gathered) ->
+# estimators, of each impairment alone and of Fig. 4's PN, CFO and MC sweeps (gathered) ->
 # figures, tables, claims.
 
 
@@ -99,7 +99,7 @@ rule chen2022_fig3:
 rule chen2022_fig4:
     localrule: True
     input:
-        sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
+        **{f"sweep_{k}": v for k, v in chen2022_sweeps().items()},
     output:
         pdf=f"{C}/figures/fig4.pdf",
         png=report(f"{C}/figures/fig4.png", caption="../report/chen2022_fig4.rst", category="chen2022"),
@@ -133,14 +133,15 @@ rule chen2022_claims:
         claims=CLAIMS["chen2022"],
         bounds=f"{C}/bounds/{CKEY}/bounds.nc",
         montecarlo=f"{C}/montecarlo/{CKEY}/all.nc",
-        sweep=f"{C}/pn_sweep/{CKEY}/all.nc",
+        **{f"sweep_{k}": v for k, v in chen2022_sweeps().items()},
         draws=f"{C}/hardware_draws/{CKEY}/all.nc",
         **chen2022_individual(),
     output:
         csv=report(f"{C}/claims.csv", caption="../report/chen2022_claims.rst", category="chen2022"),
         md=f"{C}/claims.md",
     params:
-        phase_noise_std=config["chen2022"]["impairments"]["phase_noise_std"],
+        levels={k: config["chen2022"]["impairments"][k]
+                for k in ("phase_noise_std", "cfo_std", "coupling_residual_std")},
     conda:
         RULE_ENV
     log:

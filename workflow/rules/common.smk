@@ -220,7 +220,9 @@ C = "results/chen2022"
 CCFG = config["chen2022"]
 CKEY = f"seed~{CCFG['seed']}"
 SHARD_SECTIONS = {"montecarlo": "montecarlo", "individual": "individual", "pn_sweep": "pn_sweep",
+                  "cfo_sweep": "cfo_sweep", "mc_sweep": "mc_sweep",
                   "hardware_draws": "hardware_draws"}  # fmt: skip
+SWEEP_EXPERIMENTS = {"pn": "pn_sweep", "cfo": "cfo_sweep", "mc": "mc_sweep"}  # Fig. 4
 
 
 def chen2022_params(*sections):
@@ -250,6 +252,10 @@ def chen2022_individual():
     }
 
 
+def chen2022_sweeps():
+    return {imp: f"{C}/{exp}/{CKEY}/all.nc" for imp, exp in SWEEP_EXPERIMENTS.items()}
+
+
 def chen2022_targets():
     return [
         *expand(f"{C}/figures/{{name}}.{{ext}}", name=["fig2", "fig3", "fig4"], ext=["pdf", "png"]),
@@ -262,7 +268,7 @@ def chen2022_targets():
 
 
 wildcard_constraints:
-    experiment=r"montecarlo|individual|pn_sweep|hardware_draws",
+    experiment=r"montecarlo|individual|pn_sweep|cfo_sweep|mc_sweep|hardware_draws",
     ckey=r"seed~\d+(/impairment~(pn|cfo|mc|pa))?",
 
 

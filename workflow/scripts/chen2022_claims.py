@@ -1,7 +1,8 @@
 """Claims (chen2022): every claim of config/claims/chen2022.yaml computed by id and graded.
 
-Inputs: claims (the claims file), bounds, montecarlo, sweep, draws, pn, cfo, mc, pa.
-Params: phase_noise_std (Table I's residual PN std [rad]).
+Inputs: claims (the claims file), bounds, montecarlo, sweep_pn, sweep_cfo, sweep_mc, draws, pn,
+cfo, mc, pa. Params: levels (Table I's phase_noise_std [rad], cfo_std [Delta f],
+coupling_residual_std [-]).
 Outputs: csv, md.
 """
 
@@ -16,9 +17,9 @@ inputs = ClaimInputs(
     bounds=read_dataset(i.bounds),
     montecarlo=read_dataset(i.montecarlo),
     individual={k: read_dataset(i[k]) for k in ("pn", "cfo", "mc", "pa")},
-    sweep=read_dataset(i.sweep),
+    sweeps={k: read_dataset(i[f"sweep_{k}"]) for k in ("pn", "cfo", "mc")},
     draws=read_dataset(i.draws),
-    phase_noise_std=float(snakemake.params.phase_noise_std),
+    levels={k: float(v) for k, v in snakemake.params.levels.items()},
 )
 table = evaluate(load_claims(i.claims), inputs)
 write_claims_table(table, snakemake.output.csv, snakemake.output.md, "chen2022",

@@ -1,6 +1,6 @@
-"""chen2022 Fig. 4: PEB (LB) vs phase-noise standard deviation for several powers.
+"""chen2022 Fig. 4: PEB (LB) vs the level of PN, CFO and MC, each alone, for several powers.
 
-Inputs: sweep. Outputs: pdf, png.
+Inputs: sweep_pn, sweep_cfo, sweep_mc. Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
@@ -9,5 +9,7 @@ from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "chen2022_fig4")
-save_figure(fig4(read_dataset(snakemake.input.sweep)), snakemake.output.pdf, snakemake.output.png)
+i = snakemake.input
+sweeps = {k: read_dataset(i[f"sweep_{k}"]) for k in ("pn", "cfo", "mc")}
+save_figure(fig4(sweeps), snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

@@ -1,5 +1,5 @@
 """chen2022: one Monte Carlo shard of an experiment (montecarlo, individual, pn_sweep,
-hardware_draws).
+cfo_sweep, mc_sweep, hardware_draws).
 
 Inputs: realization. Wildcards: experiment, ckey (seed~S[/impairment~I]), shard.
 Params: cfg. Outputs: shard (NetCDF).
@@ -10,8 +10,8 @@ from hwiloc.papers.chen2022.stages import (
     hardware_draws_shard_dataset,
     hardware_from_dataset,
     individual_shard_dataset,
+    level_sweep_shard_dataset,
     montecarlo_shard_dataset,
-    pn_sweep_shard_dataset,
 )
 from hwiloc.papers.chen2022.system import System
 from hwiloc.runlog import Progress, job_logger
@@ -36,7 +36,8 @@ elif w.experiment == "hardware_draws":
     ds = hardware_draws_shard_dataset(
         system, section, cfg["power_dbm"], shard, seed, cfg, progress.step
     )
-else:
-    ds = pn_sweep_shard_dataset(system, section, shard, seed, cfg, progress.step)
+else:  # a Fig. 4 sweep: pn_sweep, cfo_sweep or mc_sweep
+    impairment = w.experiment.removesuffix("_sweep")
+    ds = level_sweep_shard_dataset(system, impairment, section, shard, seed, cfg, progress.step)
 write_dataset(ds, snakemake.output.shard)
 log.info("wrote %s", snakemake.output.shard)

@@ -109,6 +109,8 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "estimator": {"units": "1", "long_name": "estimator (MLE: data M1, model M1; MMLE: model M2)"},
     "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
     "phase_noise_std": {"units": "rad", "long_name": "residual phase-noise std sigma_PN"},
+    "cfo_std": {"units": "1", "long_name": "residual CFO std, normalised to Delta f"},
+    "coupling_residual_std": {"units": "1", "long_name": "std of the coupling residual Delta_C"},
     "entropy": {"units": "1", "long_name": "entry of the numpy SeedSequence entropy"},
     # xlmimo2022 (near-field truth, far-field model)
     "power_dbm": {"units": "dBm", "long_name": "transmit power P"},

@@ -20,8 +20,9 @@ class ClaimInputs:
     """What the chen2022 claims are computed from (any may be None if not needed).
 
     bounds : Fig. 2 bounds vs power; montecarlo : Fig. 2 MLE/MMLE errors;
-    individual : {"pn" | "cfo" | "mc" | "pa": Fig. 3 bounds}; sweep : Fig. 4 PN sweep;
-    phase_noise_std : Table I's residual PN std, config ``impairments.phase_noise_std``. [rad]
+    individual : {"pn" | "cfo" | "mc" | "pa": Fig. 3 bounds}; sweeps : {"pn" | "cfo" | "mc":
+    Fig. 4's sweep of that impairment's level}; levels : Table I's levels, config
+    ``impairments`` (phase_noise_std [rad], cfo_std [Delta f], coupling_residual_std [-]).
     draws : Fig. 2's bounds over independent hardware realizations (``hardware_draws``),
     whose distribution the Fig. 2 bound claims are graded on; None: graded on the shipped one.
     """
@@ -29,8 +30,8 @@ class ClaimInputs:
     bounds: xr.Dataset
     montecarlo: xr.Dataset | None = None
     individual: dict = field(default_factory=dict)
-    sweep: xr.Dataset | None = None
-    phase_noise_std: float = 0.0
+    sweeps: dict = field(default_factory=dict)
+    levels: dict = field(default_factory=dict)
     draws: xr.Dataset | None = None
 
 
@@ -62,9 +63,9 @@ def _farthest_from_one(ratio: np.ndarray) -> np.ndarray:
     return np.argmax(np.abs(np.log(ratio)), axis=-1)
 
 
-def _over_draws(draws: np.ndarray, note: str) -> Measured:
+def _over_draws(draws: np.ndarray, note: str, variant: str = "") -> Measured:
     """A value graded over its independent draws (its median in the table). [-]"""
-    return Measured(float(np.median(draws)), note, draws=tuple(np.asarray(draws).tolist()))
+    return Measured(float(np.median(draws)), note, variant, draws=tuple(np.asarray(draws).tolist()))
 
 
 def _fig2_claim(inputs: ClaimInputs, value_of, note: str) -> Measured:
@@ -216,41 +217,51 @@ def _claim_crb_m1_without_pa(inputs: ClaimInputs) -> Measured:
     return Measured(ratios[key], f"per decade from {p1:g} to {p2:g} dBm: {note}")
 
 
+LEVELS = {"pn": "phase_noise_std", "cfo": "cfo_std", "mc": "coupling_residual_std"}
+"""Fig. 4's sweeps: impairment -> its level (the sweep's dimension and Table I's config key)."""
+
+
 @register(STUDY, "impairments_matter_more_at_high_snr")
-def _claim_high_snr(inputs: ClaimInputs) -> Measured:
-    """LB / CRB-M2 at the largest sigma_PN of Fig. 4: highest over lowest power, graded over
-    the PN realizations. [-]"""
-    worst = _sweep_ratio(inputs).isel(phase_noise_std=-1)
-    draws = (worst.isel(power=-1) / worst.isel(power=0)).values
-    powers = worst["power"].values
-    note = f"band: {draws.size} PN realizations, {powers[-1]:g} over {powers[0]:g} dBm"
-    return _over_draws(draws, note)
+def _claim_high_snr(inputs: ClaimInputs) -> list[Measured]:
+    """LB / CRB-M2 at the largest level of each Fig. 4 sweep: highest over lowest power,
+    graded over its realizations (PN, and the "similar patterns" of CFO and MC). [-]"""
+    out = []
+    for key, sweep in inputs.sweeps.items():
+        worst = _sweep_ratio(sweep).isel({LEVELS[key]: -1})
+        draws = (worst.isel(power=-1) / worst.isel(power=0)).values
+        powers = worst["power"].values
+        note = f"band: {draws.size} {key} realizations, {powers[-1]:g} over {powers[0]:g} dBm"
+        out.append(_over_draws(draws, note, key))
+    return out
 
 
-def _sweep_ratio(inputs: ClaimInputs) -> xr.DataArray:
-    """Fig. 4: PEB LB / CRB-M2 per PN realization, [phase_noise_std, power, realization]."""
-    peb = inputs.sweep["peb"]
+def _sweep_ratio(sweep: xr.Dataset) -> xr.DataArray:
+    """Fig. 4: PEB LB / CRB-M2 per realization, [level, power, realization]."""
+    peb = sweep["peb"]
     return peb.sel(bound="lb") / peb.sel(bound="crb_m2")
 
 
 @register(STUDY, "low_snr_impairments_harmless")
-def _claim_low_snr(inputs: ClaimInputs) -> Measured:
-    """LB / CRB-M2 at the lowest power of Fig. 4, at the sweep's PN std nearest Table I's,
-    graded over the PN realizations. [-]"""
-    ratio = _sweep_ratio(inputs)
-    stds = ratio["phase_noise_std"].values
-    std = float(stds[np.argmin(np.abs(stds - inputs.phase_noise_std))])
-    low = float(ratio["power"].values.min())
-    draws = ratio.sel(phase_noise_std=std, power=low).values
-    note = f"band: {draws.size} PN realizations; sigma_PN = {std:g} rad at {low:g} dBm"
-    return _over_draws(draws, note)
+def _claim_low_snr(inputs: ClaimInputs) -> list[Measured]:
+    """LB / CRB-M2 at the lowest power of each Fig. 4 sweep, at its level nearest Table I's,
+    graded over its realizations. [-]"""
+    out = []
+    for key, sweep in inputs.sweeps.items():
+        ratio = _sweep_ratio(sweep)
+        levels = ratio[LEVELS[key]].values
+        level = float(levels[np.argmin(np.abs(levels - inputs.levels[LEVELS[key]]))])
+        low = float(ratio["power"].values.min())
+        draws = ratio.sel({LEVELS[key]: level, "power": low}).values
+        note = f"band: {draws.size} {key} realizations; {LEVELS[key]} = {level:g} at {low:g} dBm"
+        out.append(_over_draws(draws, note, key))
+    return out
 
 
 @register(STUDY, "pn_effect_grows_with_level")
 def _claim_pn_level(inputs: ClaimInputs) -> Measured:
     """LB / CRB-M2 at the top power of Fig. 4: largest over smallest sigma_PN of the sweep,
     graded over the PN realizations. [-]"""
-    top = _sweep_ratio(inputs).isel(power=-1)
+    top = _sweep_ratio(inputs.sweeps["pn"]).isel(power=-1)
     stds = top["phase_noise_std"].values
     draws = (top.isel(phase_noise_std=-1) / top.isel(phase_noise_std=0)).values
     note = (f"band: {draws.size} PN realizations; sigma_PN {stds[-1]:g} over {stds[0]:g} rad "

@@ -74,25 +74,39 @@ def fig3(individual: dict[str, xr.Dataset]):
     return fig
 
 
-def fig4(sweep: xr.Dataset):
-    """Fig. 4: PEB of the LB vs phase-noise std for several powers (CRB-M2 dashed)."""
-    fig, ax = new_figure(figsize=(5.4, 4.0))
-    for i, p in enumerate(sweep["power"].values):
-        lb = sweep["peb"].sel(bound="lb", power=p)
-        color = f"C{i}"
-        ax.semilogy(sweep["phase_noise_std"], lb.mean("realization"), "o-", ms=3, color=color,
-                    label=f"LB, {p:g} dBm")  # fmt: skip
-        ax.fill_between(sweep["phase_noise_std"], lb.quantile(0.05, "realization"),
-                        lb.quantile(0.95, "realization"), color=color, alpha=0.2, lw=0)  # fmt: skip
-        crb2 = sweep["peb"].sel(bound="crb_m2", power=p).mean("realization")
-        ax.semilogy(sweep["phase_noise_std"], crb2, "--", color=color, lw=0.8)
-    ax.plot([], [], "k--", lw=0.8, label="CRB-M2 (each power)")
-    ax.fill_between([], [], [], color="0.5", alpha=0.2, lw=0, label="LB, 5-95 % of realizations")
-    ax.set_xlabel(r"residual phase-noise std $\sigma_{\mathrm{PN}}$ [rad]")
-    ax.set_ylabel("PEB [m]")
-    n = sweep.sizes["realization"]
-    ax.set_title(f"Fig. 4: PEB vs phase noise ({n} realizations)")
-    ax.legend(loc="best", fontsize=7)
+SWEEP_AXES = {
+    "pn": ("phase_noise_std", r"residual phase-noise std $\sigma_{\mathrm{PN}}$ [rad]", "(a) PN"),
+    "cfo": ("cfo_std", r"residual CFO std $\sigma_\epsilon$ [$\Delta f$]", "(b) CFO"),
+    "mc": ("coupling_residual_std", r"coupling residual std $\sigma_{\mathrm{MC}}$ [-]", "(c) MC"),
+}
+"""Fig. 4's panels: impairment -> (its sweep's level dimension, axis label, panel title)."""
+
+
+def fig4(sweeps: dict):
+    """Fig. 4: PEB of the LB vs each impairment's level (PN; the "similar patterns" of CFO and
+    MC), several powers; CRB-M2 dashed, the 5-95 % band of the realizations shaded."""
+    fig, axes = new_figure(1, len(sweeps), figsize=(4.6 * len(sweeps), 4.0), squeeze=False)
+    for ax, (key, sweep) in zip(axes[0], sweeps.items(), strict=True):
+        level, label, title = SWEEP_AXES[key]
+        for i, p in enumerate(sweep["power"].values):
+            lb = sweep["peb"].sel(bound="lb", power=p)
+            color = f"C{i}"
+            ax.semilogy(sweep[level], lb.mean("realization"), "o-", ms=3, color=color,
+                        label=f"LB, {p:g} dBm")  # fmt: skip
+            band = lb.quantile([0.05, 0.95], "realization")
+            ax.fill_between(sweep[level], band.isel(quantile=0), band.isel(quantile=1),
+                            color=color, alpha=0.2, lw=0)  # fmt: skip
+            crb2 = sweep["peb"].sel(bound="crb_m2", power=p).mean("realization")
+            # drawn over the LB and thicker, so that where the two coincide CRB-M2 shows
+            ax.semilogy(sweep[level], crb2, "--", color="k", lw=1.2, dashes=(3, 3), zorder=3)
+        ax.plot([], [], "k--", lw=1.2, label="CRB-M2 (each power)")
+        ax.fill_between([], [], [], color="0.5", alpha=0.2, lw=0,
+                        label="LB, 5-95 % of realizations")
+        ax.set_xlabel(label)
+        ax.set_ylabel("PEB [m]")
+        ax.set_title(f"{title} ({sweep.sizes['realization']} realizations)", fontsize=9)
+    axes[0, 0].legend(loc="upper left", fontsize=7)
+    fig.suptitle("Fig. 4: PEB vs the level of each impairment alone")
     return fig
 
 

@@ -340,53 +340,64 @@ def hardware_draws_shard_dataset(system, draws_cfg, powers, shard, seed, cfg, pr
                        "hardware_draws_shard", "eqs. (14)-(25)", cfg)  # fmt: skip
 
 
-def pn_sweep_shard_dataset(system, sweep_cfg, shard, seed, cfg, progress=None):
-    """Fig. 4: PEB of the LB (and CRB-M2) vs phase-noise std, PN alone, one shard."""
+SWEEPS = {
+    "pn": ("pn_sweep", "phase_noise_std", "phase_noise", ("transmission", "subcarrier")),
+    "cfo": ("cfo_sweep", "cfo_std", "cfo", ()),
+    "mc": ("mc_sweep", "coupling_residual_std", "coupling_residual", ("band",)),
+}
+"""Fig. 4's sweeps: impairment -> (experiment and config section, the level it sweeps (a
+:class:`System` field and the dataset's dimension), the :class:`HardwareRealization` field it
+draws, that field's dimensions after ``realization``)."""
 
+
+def level_sweep_shard_dataset(system, impairment, sweep_cfg, shard, seed, cfg, progress=None):
+    """Fig. 4: PEB of the LB (and CRB-M2) vs one impairment's level, it alone, one shard.
+
+    ``impairment`` is a key of :data:`SWEEPS`. Realization r draws the impairment's
+    quantity from entropy [seed, STUDY_CODES[experiment], r] (its own stream) on the
+    Fig. 2 pilots and combiners; at level s it is s times the unit draw (common random
+    numbers across levels), which the dataset holds.
+    """
+    if impairment not in SWEEPS:
+        raise ValueError(f"impairment must be one of {sorted(SWEEPS)}, got {impairment!r}")
+    experiment, level, quantity, quantity_dims = SWEEPS[impairment]
     realizations = np.array_split(
         np.arange(int(sweep_cfg["num_realizations"])), int(sweep_cfg["num_shards"])
     )[shard]
-    stds = np.asarray(sweep_cfg["phase_noise_std"], float)
+    levels = np.asarray(sweep_cfg[level], float)
     powers = np.asarray(sweep_cfg["power_dbm"], float)
     base = base_hardware(system, seed)
-    peb = np.empty((len(BOUNDS), len(stds), len(powers), len(realizations)))
+    code = STUDY_CODES[experiment]
+    peb = np.empty((len(BOUNDS), len(levels), len(powers), len(realizations)))
     unit_draws = []
     for j, r in enumerate(realizations):
-        entropy = [int(seed), STUDY_CODES["pn_sweep"], int(r)]
-        unit = system.with_levels(phase_noise_std=1.0).draw(entropy)
-        unit_draws.append(replace(base, phase_noise=unit.phase_noise))
-        for i, s in enumerate(stds):
-            sys_s = system.with_levels(phase_noise_std=float(s))
-            hw = replace(base, phase_noise=sys_s.draw(entropy).phase_noise)  # s times the unit
-            for q, (errors, _) in enumerate(bound_errors_vs_power(sys_s, hw, powers, ("pn",))):
+        entropy = [int(seed), code, int(r)]
+        unit_draws.append(getattr(system.with_levels(**{level: 1.0}).draw(entropy), quantity))
+        for i, s in enumerate(levels):
+            sys_s = system.with_levels(**{level: float(s)})
+            hw = replace(base, **{quantity: getattr(sys_s.draw(entropy), quantity)})  # s x unit
+            sweep = bound_errors_vs_power(sys_s, hw, powers, (impairment,))
+            for q, (errors, _) in enumerate(sweep):
                 peb[:, i, q, j] = [errors[b]["peb_m"] for b in BOUNDS]
         if progress is not None:
             progress(f"realization {r}")
     ds = xr.Dataset(
         {
-            "peb": (("bound", "phase_noise_std", "power", "realization"), peb),
-            # phase noise at unit std: realization r at sigma_PN is sigma_PN times this draw
-            "phase_noise": (
-                ("realization", "transmission", "subcarrier"),
-                np.array([h.phase_noise for h in unit_draws]),
-            ),
+            "peb": (("bound", level, "power", "realization"), peb),
+            # the quantity at unit level: realization r at level s is s times this draw
+            quantity: (("realization", *quantity_dims), np.array(unit_draws)),
             "seed_entropy": (
                 ("realization", "entropy"),
-                np.array([[seed, STUDY_CODES["pn_sweep"], int(r)] for r in realizations]),
+                np.array([[seed, code, int(r)] for r in realizations]),
             ),
         },
-        coords={
-            "bound": list(BOUNDS),
-            "phase_noise_std": stds,
-            "power": powers,
-            "realization": realizations,
-        },
-    )
-    ds.attrs.update(
-        shard=int(shard), seed=int(seed), **stream_attrs(_hardware_streams(("phase_noise",)))
-    )
-    title = f"chen2022 PEB vs phase-noise std, shard {shard} (Fig. 4)"
-    return provenance(ds, title, "pn_sweep_shard", "eqs. (19)-(25)", cfg)
+        coords={"bound": list(BOUNDS), level: levels, "power": powers,
+                "realization": realizations},
+    )  # fmt: skip
+    ds.attrs.update(shard=int(shard), seed=int(seed), impairment=impairment,
+                    **stream_attrs(_hardware_streams((quantity,))))  # fmt: skip
+    title = f"chen2022 PEB vs {level}, shard {shard} (Fig. 4)"
+    return provenance(ds, title, f"{experiment}_shard", "eqs. (19)-(25)", cfg)
 
 
 def gather(shards, dim: str, title: str, rule: str, equations: str, cfg: dict):

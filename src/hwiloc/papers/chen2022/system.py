@@ -39,6 +39,8 @@ STUDY_CODES = {
     "pa": 5,
     "pn_sweep": 10,
     "hardware_draws": 11,
+    "cfo_sweep": 12,
+    "mc_sweep": 13,
 }
 """Second entry of every seed entropy [seed, code, ...]: which draw of the study it serves.
 

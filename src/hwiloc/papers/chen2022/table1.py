@@ -9,7 +9,8 @@ TITLE = "chen2022 Table I: simulation parameters (as used)"
 
 
 def table1(cfg: dict):
-    """Table I of [2] as used, with each value's status."""
+    """Table I of [2] as used, with each value's status and what the mismatched model M2
+    assumes of it."""
 
     s, imp = cfg["system"], cfg["impairments"]
     ppm = imp["cfo_std"] * s["bandwidth"] / s["num_subcarriers"] / s["carrier_frequency"] * 1e6
@@ -40,4 +41,11 @@ def table1(cfg: dict):
          "ASSUMED (saturated: eq. (7) held at its AM/AM peak, which it would fold over)"),
         ("UE position", "p", f"({s['ue_position'][0]:g}, {s['ue_position'][1]:g})", "m", "ASSUMED"),
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["parameter", "symbol", "value", "unit", "source"])
+    table = pd.DataFrame(rows, columns=["parameter", "symbol", "value", "unit", "source"])
+    # Table I's "Mismatched model" column: what M2, the estimator's model, assumes (spec: M2
+    # knows the nominal coupling C_0 only; no PA, no PN, no CFO); "as M1" where it is the same
+    m2 = {"E_g": "none (no CFO)", "sigma_PN": "0 (no PN)", "eps": "0 (no CFO)",
+          "sigma_MC": "0 (C_0 only)", "beta_p": "beta_1 = 1 (linear)", "V_clip": "none",
+          "f_PA": "none (no PA)"}  # fmt: skip
+    table.insert(3, "mismatched model (M2)", [m2.get(sym, "as M1") for sym in table["symbol"]])
+    return table
