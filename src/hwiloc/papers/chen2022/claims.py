@@ -123,17 +123,42 @@ def _rmse_ratio(inputs: ClaimInputs, estimator: str, bound: str, power: float) -
     return Measured(float(ratio[0]), note, draws=tuple(ratio[1:].tolist()))
 
 
+THRESHOLD_FACTOR = 2.0
+"""The ML threshold: below it the MLE's RMSE exceeds this many CRB-M1s (outliers). [-]"""
+
+
+def threshold_power(montecarlo: xr.Dataset, bounds: xr.Dataset) -> float:
+    """The MLE's threshold power: the lowest power of the Monte Carlo from which on its RMSE
+    stays within :data:`THRESHOLD_FACTOR` of CRB-M1 (the model it is matched to), so that a
+    bound describes an estimator there; the MMLE is not used. inf if at no power. [dBm]"""
+    powers = montecarlo["power"].values
+    rmse = np.sqrt((montecarlo["error"].sel(estimator="mle") ** 2).mean("trial")).values
+    within = rmse <= THRESHOLD_FACTOR * bounds["peb"].sel(bound="crb_m1", power=powers).values
+    beyond = np.flatnonzero(~within)
+    if beyond.size == 0:
+        return float(powers[0])
+    return float(powers[beyond[-1] + 1]) if beyond[-1] + 1 < powers.size else float("inf")
+
+
 @register(STUDY, "mmle_follows_lb")
 def _claim_mmle(inputs: ClaimInputs) -> Measured:
-    """MMLE RMSE / PEB of the LB farthest from 1 over every power of the Monte Carlo, graded
-    on the bootstrap of the noise trials. [-]"""
+    """MMLE RMSE / PEB of the LB farthest from 1 over the powers from the MLE's threshold on
+    (:func:`threshold_power`: below it the MLE itself has outliers, and no bound describes an
+    estimator), graded on the bootstrap of the noise trials. [-]"""
     mc, peb = inputs.montecarlo, inputs.bounds["peb"]
-    errors = mc["error"].sel(estimator="mmle").transpose("power", "trial").values
-    ratio = _rmse_draws(errors) / peb.sel(bound="lb", power=mc["power"].values).values
+    start = threshold_power(mc, inputs.bounds)
+    above = mc["power"].values >= start
+    if not above.any():
+        return Measured(float("nan"), "the MLE is past its threshold at no power of the sweep")
+    errors = mc["error"].sel(estimator="mmle").transpose("power", "trial").values[above]
+    powers = mc["power"].values[above]
+    ratio = _rmse_draws(errors) / peb.sel(bound="lb", power=powers).values
     farthest = ratio[np.arange(ratio.shape[0]), _farthest_from_one(ratio)]
-    at = float(mc["power"].values[_farthest_from_one(ratio[0])])
-    note = (f"farthest from 1 at {at:g} dBm, over {mc.sizes['power']} powers, "
-            f"{mc.sizes['trial']} trials; band: bootstrap of the trials")  # fmt: skip
+    at = float(powers[_farthest_from_one(ratio[0])])
+    note = (f"farthest from 1 at {at:g} dBm, over the {powers.size} powers from the MLE's "
+            f"threshold, {start:g} dBm, to {powers[-1]:g} dBm (below it the MLE's RMSE exceeds "
+            f"{THRESHOLD_FACTOR:g}x CRB-M1); {mc.sizes['trial']} trials; band: bootstrap of "
+            "the trials")  # fmt: skip
     return Measured(float(farthest[0]), note, draws=tuple(farthest[1:].tolist()))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from hwiloc.papers.chen2022.claims import THRESHOLD_FACTOR, threshold_power
 from hwiloc.plotting import new_figure
 from hwiloc.plotting.assumptions import map_extent, map_title, panel
 
@@ -38,6 +39,12 @@ def fig2(bounds: xr.Dataset, montecarlo: xr.Dataset, draws: xr.Dataset | None = 
                 label="MLE (data M1, model M1)")  # fmt: skip
     ax.semilogy(montecarlo["power"], rmse.sel(estimator="mmle"), "s", color="C3", mfc="none",
                 label="MMLE (data M1, model M2)")  # fmt: skip
+    start = threshold_power(montecarlo, bounds)
+    if np.isfinite(start) and start > float(montecarlo["power"].min()):
+        ax.axvline(start, color="0.4", ls=":", lw=1)
+        ax.text(start, 0.02, f" ML threshold {start:g} dBm: below it the MLE's\n RMSE exceeds "
+                f"{THRESHOLD_FACTOR:g}x CRB-M1 (outliers)", transform=ax.get_xaxis_transform(),
+                fontsize=6, color="0.3", va="bottom")  # fmt: skip
     ax.set_xlabel("average transmit power P [dBm]")
     ax.set_ylabel("position RMSE / PEB [m]")
     n = montecarlo.sizes["trial"]
