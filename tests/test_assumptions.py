@@ -28,6 +28,18 @@ def _with_stated(claims: ClaimsFile, stated: dict) -> ClaimsFile:
     return ClaimsFile(claims.paper, claims.reference, specs)
 
 
+def _saf_offsets(cfg: dict):
+    """The scenario and the phase offsets of Figs. 4-6 that zhang2025's fit reads."""
+    from hwiloc.papers.zhang2025.stages import offsets_dataset
+
+    scenario = Scenario.from_config(cfg)
+    offsets = {
+        case: offsets_dataset(scenario, c["offset_type"], c["offset_std"], c["seed"], cfg)
+        for case, c in cfg["saf"]["cases"].items()
+    }
+    return scenario, offsets
+
+
 def test_misfit_is_zero_inside_the_band_and_decades_outside():
     spec = _claims("zhang2025").by_id("crlb_ratio_frequency_pi4")  # 5 +- 0.5
     assert spec.misfit(5.3) == 0.0
@@ -142,17 +154,11 @@ def test_fit_minimizes_the_misfit_of_the_claims_the_scan_moves_and_reports_ties(
 
 def test_shipped_form_of_eq18_is_the_one_the_fit_selects(paper_config):
     """Fails when the paper profile grades the form of eq. (18) the SAF fit does not select."""
-    from hwiloc.papers.zhang2025.stages import offsets_dataset
-
     cfg = copy.deepcopy(paper_config["zhang2025"])
     scan = {"snr_db": {"start": 9.5, "stop": 10.0, "step": 0.25}, "region_scale": [1.0, 2.0, 3.0],
             "main_lobe_radius": [0.1, 0.25]}  # fmt: skip
     cfg["assumptions"].update(scan)
-    scenario = Scenario.from_config(cfg)
-    offsets = {
-        case: offsets_dataset(scenario, c["offset_type"], c["offset_std"], c["seed"], cfg)
-        for case, c in cfg["saf"]["cases"].items()
-    }
+    scenario, offsets = _saf_offsets(cfg)
     ds = zhang2025.dataset(cfg, _claims("zhang2025"), offsets)
     result = fit(ds, zhang2025.UNKNOWNS.names)
     assert result["point"]["pmsr_form"] == cfg["pmsr_form"] == "amplitude"
@@ -161,15 +167,9 @@ def test_shipped_form_of_eq18_is_the_one_the_fit_selects(paper_config):
 
 def test_zhang2025_sec4_fit_is_interior_and_admits_no_sliver_of_r(paper_config):
     """The shipped scan: every optimum inside it, and no Omega of half R's smaller side."""
-    from hwiloc.papers.zhang2025.stages import offsets_dataset
-
     cfg = copy.deepcopy(paper_config["zhang2025"])
     cfg["assumptions"]["snr_db"] = {"start": 9.75, "stop": 9.75, "step": 0.25}
-    scenario = Scenario.from_config(cfg)
-    offsets = {
-        case: offsets_dataset(scenario, c["offset_type"], c["offset_std"], c["seed"], cfg)
-        for case, c in cfg["saf"]["cases"].items()
-    }
+    scenario, offsets = _saf_offsets(cfg)
     ds = zhang2025.dataset(cfg, _claims("zhang2025"), offsets)
     result = fit(ds, zhang2025.UNKNOWNS.names)
     assert result["at_edge"] == [], result
@@ -183,17 +183,11 @@ def test_zhang2025_sec4_fit_is_interior_and_admits_no_sliver_of_r(paper_config):
 
 def test_round_trip_zhang2025_region_radius_and_form(paper_config):
     """Sec. IV's claims generated at (R = 2x, Omega = 0.25 m, literal form) fit back to them."""
-    from hwiloc.papers.zhang2025.stages import offsets_dataset
-
     cfg = copy.deepcopy(paper_config["zhang2025"])
     scan = {"snr_db": {"start": 9.75, "stop": 9.75, "step": 0.25}, "region_scale": [1.0, 2.0, 3.0],
             "main_lobe_radius": [0.1, 0.25, 0.5]}  # fmt: skip
     cfg["assumptions"].update(scan)
-    scenario = Scenario.from_config(cfg)
-    offsets = {
-        case: offsets_dataset(scenario, c["offset_type"], c["offset_std"], c["seed"], cfg)
-        for case, c in cfg["saf"]["cases"].items()
-    }
+    scenario, offsets = _saf_offsets(cfg)
     claims = _claims("zhang2025")
     grid = zhang2025.dataset(cfg, claims, offsets)
     truth = {"snr_db": 9.75, "region_scale": 2.0, "main_lobe_radius": 0.25, "pmsr_form": "literal"}

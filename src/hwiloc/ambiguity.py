@@ -384,10 +384,8 @@ def pmsr_db_regions(
 
     Parameters
     ----------
-    image : [num_y, num_x], float
-        SAF A(x, y), a power. [-]
-    x, y : [num_x], [num_y], float
-        Grid axes. [m]
+    image, x, y
+        As :func:`pmsr_db`: the SAF (a power) [-] and its grid axes [m].
     boxes : list of {"x_min", "x_max", "y_min", "y_max"}
         The regions R. [m]
     radii : [num_radii], float
