@@ -279,6 +279,15 @@ def test_structural_frequency_stage_keeps_antenna_phases():
     np.testing.assert_allclose(apply_calibration(csi, cal, "frequency"), csi, rtol=1e-12)
     np.testing.assert_allclose(np.angle(np.exp(1j * (cal.spatial_offsets - per_antenna))), 0,
                                atol=1e-12)  # fmt: skip
+    # the literal rule (eq. (20) as written) takes the whole phase: its frequency stage does
+    # what both stages do, and eq. (22) finds nothing left
+    literal = offsets_from_statistic(statistic, 10, "literal")
+    np.testing.assert_allclose(literal.frequency_offsets, np.angle(statistic), atol=1e-12)
+    np.testing.assert_allclose(literal.spatial_offsets, 0, atol=1e-12)
+    np.testing.assert_allclose(apply_calibration(csi, literal, "frequency"),
+                               apply_calibration(csi, cal, "both"), rtol=1e-12)  # fmt: skip
+    with pytest.raises(ValueError, match="frequency rule must be one of"):
+        offsets_from_statistic(statistic, 10, "mean")
 
 
 def test_structural_range_resolution_is_c_over_the_bandwidth(paper_scenario):

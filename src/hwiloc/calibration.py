@@ -13,10 +13,12 @@ Extrinsic calibration with the ground-truth (MoCap) position p(l) of every symbo
    averaged over symbols), compensated by eq. (23).
 
 Identifiability: a phase common to all subcarriers of antenna n cannot be told
-apart from phi^a_n. The frequency stage therefore keeps the part of the LSE
-phase that varies across subcarriers (zero weighted circular mean per
+apart from phi^a_n. By default the frequency stage therefore keeps the part of
+the LSE phase that varies across subcarriers (zero weighted circular mean per
 antenna), and the per-antenna part is left to the spatial stage, as the
-paper's results imply (frequency compensation alone changes little, Fig. 9(b)).
+paper's results imply (frequency compensation alone changes little, Fig. 9(b));
+the rule is a config choice (:data:`FREQUENCY_RULES`): eq. (20) read literally
+takes the whole phase, and its frequency stage alone then does what both do.
 
 Both stages need only the statistic S_nk = sum_l conj(r_nk(l)) r~_nk(l), so a
 capture is read once, in chunks of symbols.
@@ -109,22 +111,45 @@ def lse_statistic_numpy(capture: Capture, num_symbols: int, chunk_symbols: int =
     return total
 
 
-def offsets_from_statistic(statistic: np.ndarray, num_symbols: int) -> PhaseCalibration:
+FREQUENCY_RULES = ("zero_mean_per_antenna", "literal")
+"""How the frequency stage reads eq. (20)'s phase (config ``measured.frequency_stage``):
+``"zero_mean_per_antenna"`` keeps the part that varies across subcarriers and leaves each
+antenna's common phase to the spatial stage; ``"literal"`` takes the whole phase of eq. (20),
+per antenna and subcarrier, which already holds the spatial offset."""
+
+
+def offsets_from_statistic(
+    statistic: np.ndarray, num_symbols: int, rule: str = "zero_mean_per_antenna"
+) -> PhaseCalibration:
     """Frequency (eqs. (19)-(20)) and spatial (eq. (22)) offsets from S_nk.
 
-    phi^f_nk = angle(S_nk) - angle(sum_k S_nk) (wrapped), then eq. (22) on the
-    frequency-compensated statistic: phi^a_n = angle(sum_k S_nk exp(-j phi^f_nk)).
+    ``rule`` (:data:`FREQUENCY_RULES`): ``"zero_mean_per_antenna"``, phi^f_nk =
+    angle(S_nk) - angle(sum_k S_nk) (wrapped); ``"literal"``, phi^f_nk = angle(S_nk),
+    eq. (20) as written. Then eq. (22) on the frequency-compensated statistic:
+    phi^a_n = angle(sum_k S_nk exp(-j phi^f_nk)) (0 under the literal rule: its
+    frequency stage has taken each antenna's common phase already).
     """
+    if rule not in FREQUENCY_RULES:
+        raise ValueError(f"frequency rule must be one of {FREQUENCY_RULES}, got {rule!r}")
     lse_phase = np.angle(statistic)  # Eq. (20): phase of r^H r~ / r^H r
-    per_antenna = np.angle(np.sum(statistic, axis=-1))
-    frequency = np.angle(np.exp(1j * (lse_phase - per_antenna[:, None])))
+    if rule == "literal":
+        frequency = lse_phase
+    else:
+        per_antenna = np.angle(np.sum(statistic, axis=-1))
+        frequency = np.angle(np.exp(1j * (lse_phase - per_antenna[:, None])))
     spatial = np.angle(np.sum(statistic * np.exp(-1j * frequency), axis=-1))  # Eq. (22)
     return PhaseCalibration(frequency, spatial, statistic, int(num_symbols))
 
 
-def calibrate(capture: Capture, num_symbols: int, chunk_symbols: int = 500) -> PhaseCalibration:
+def calibrate(
+    capture: Capture,
+    num_symbols: int,
+    chunk_symbols: int = 500,
+    rule: str = "zero_mean_per_antenna",
+) -> PhaseCalibration:
     """Estimate both offsets from a capture with ground truth, reading it once in chunks."""
-    return offsets_from_statistic(lse_statistic(capture, num_symbols, chunk_symbols), num_symbols)
+    statistic = lse_statistic(capture, num_symbols, chunk_symbols)
+    return offsets_from_statistic(statistic, num_symbols, rule)
 
 
 def apply_calibration(csi: np.ndarray, calibration: PhaseCalibration, stage: str) -> np.ndarray:

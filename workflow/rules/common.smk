@@ -185,9 +185,12 @@ def zhang2025_evaluations():
 def zhang2025_measured_params(kind):
     """Config values of the measured rules (only those each one uses)."""
     scenario = {k: ZCFG[k] for k in SCENARIO_KEYS}
-    data = {k: v for k, v in MCFG.items() if k not in ("num_snapshots", "region", "refine_step")}
+    data = {k: v for k, v in MCFG.items()
+            if k not in ("num_snapshots", "region", "refine_step", "frequency_stage")}  # fmt: skip
     if kind == "data":
         return {**scenario, "measured": data}
+    if kind == "calibrate":  # the data and how the frequency stage reads eq. (20)
+        return {**scenario, "measured": {**data, "frequency_stage": MCFG["frequency_stage"]}}
     kernel = {k: ZCFG["saf"][k] for k in ("main_lobe_radius", "oversampling")}
     return {**scenario, "measured": MCFG, "saf": kernel}
 

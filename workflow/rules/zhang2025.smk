@@ -206,7 +206,7 @@ rule zhang2025_calibrate:
     output:
         calibration=f"{M}/calibration.nc",
     params:
-        cfg=zhang2025_measured_params("data"),
+        cfg=zhang2025_measured_params("calibrate"),
         name=MCFG["calibration_capture"],
     conda:
         RULE_ENV

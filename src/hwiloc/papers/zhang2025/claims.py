@@ -250,10 +250,12 @@ def _claim_frequency_minimal(inputs) -> list[Measured]:
         m = v.mean(axis=-1)
         return (m[freq] - m[raw]) / (m[both] - m[raw])
 
+    cal = inputs.calibration
+    rule = cal.attrs.get("frequency_stage", "zero_mean_per_antenna") if cal is not None else "?"
     return [
         _over_snapshots(share, pmsr["amplitude"],
                         f"{_source_note(inputs, g, n, pmsr['amplitude'].shape[1])}; the same in "
-                        "both forms", g)
+                        f"both forms; frequency stage: {rule}", g)
         for g, (_, pmsr, n) in _grouped(inputs.evaluations).items()
     ]  # fmt: skip
 

@@ -158,7 +158,8 @@ def calibration_dataset(capture: Capture, cfg: dict) -> xr.Dataset:
     """Calibrate on ``capture`` (eqs. (19)-(23)), streamed over symbols."""
     measured = cfg["measured"]
     used = num_symbols_used(cfg, capture)
-    cal = calibrate(capture, used, int(measured["chunk_symbols"]))
+    rule = str(measured["frequency_stage"])
+    cal = calibrate(capture, used, int(measured["chunk_symbols"]), rule)
     ds = xr.Dataset(
         {
             "frequency_offset": (("antenna", "subcarrier"), cal.frequency_offsets),
@@ -173,7 +174,8 @@ def calibration_dataset(capture: Capture, cfg: dict) -> xr.Dataset:
             "axis": ["x", "y"],
         },
     )
-    ds.attrs.update(capture=capture.name, capture_source=capture.source, num_symbols=used)
+    ds.attrs.update(capture=capture.name, capture_source=capture.source, num_symbols=used,
+                    frequency_stage=rule)  # fmt: skip
     return provenance(
         ds, f"phase-offset calibration from capture '{capture.name}'", "calibrate",
         "eqs. (19)-(23)", {"measured": measured},
