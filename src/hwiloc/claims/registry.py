@@ -47,6 +47,9 @@ from jsonschema import Draft202012Validator
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "claims.schema.yaml"
 LEVELS = ("reproduced", "trend", "not reproduced")
 UNGRADED = "not graded"
+EMULATED = "emulated"
+"""The verdict of an ``untestable`` row: it tests an input of the emulator or the setup, so it
+gets no verdict of the paper's; its reason says what the grade would be."""
 BAND_COLUMNS = ("median", "p05", "p95", "num_draws", "within_precision")
 """Columns of a random value's distribution in claims.csv (NaN and 0 draws otherwise)."""
 EVIDENCE = ("independent", "fitted", "structural", "untestable", "infeasible", "extra")
@@ -430,12 +433,17 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
                 verdict, value = spec.grade(m.value), float(m.value)
             verdict = verdict if m.graded else UNGRADED
             reason = {"reproduced": "", UNGRADED: "reported beside the graded variant"}
+            evidence = spec.evidence_for(measured_data)
+            if evidence == "untestable" and verdict != UNGRADED:  # it tests an input: no verdict
+                reason[EMULATED] = (f"the value tests an input of the emulator or the setup; "
+                                    f"graded, it would be '{verdict}'")  # fmt: skip
+                verdict = EMULATED
             rows.append(
                 {
                     "id": spec.id + (f"[{m.variant}]" if m.variant else ""),
                     "statement": spec.statement,
                     "source": spec.source,
-                    "evidence": spec.evidence_for(measured_data),
+                    "evidence": evidence,
                     "stated": spec.stated,
                     "unit": spec.unit,
                     "criterion": spec.criterion,
