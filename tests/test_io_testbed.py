@@ -22,16 +22,45 @@ def _hardware(num_scatterers, entropy=(7,)):
     )  # fmt: skip
 
 
-def _write(path, hardware, num_symbols, chunk_symbols, entropy=(7, 1)):
+def _write(path, hardware, num_symbols, chunk_symbols, entropy=(7, 1), snr_db=10.0, **residual):
     write_capture(
         path, name=path.stem, position=np.array([-2.0, 1.0]), antenna_positions=ANTENNAS,
         grid=GRID, hardware=hardware, num_symbols=num_symbols, sampling_rate=2000.0,
-        snr_db=10.0, phase_drift_std=0.05, mocap_noise_std=1e-3, entropy=entropy,
-        chunk_symbols=chunk_symbols,
+        snr_db=snr_db, phase_drift_std=0.05, mocap_noise_std=1e-3, entropy=entropy,
+        chunk_symbols=chunk_symbols, **residual,
     )  # fmt: skip
-    with h5netcdf.File(path, "r") as f:
-        values = {v: np.asarray(f.variables[v][...]) for v in CAPTURE_STREAMS}
+    with h5netcdf.File(path, "r") as f:  # the variables the file holds (not the residuals')
+        values = {v: np.asarray(f.variables[v][...]) for v in CAPTURE_STREAMS if v in f.variables}
         return values, dict(f.attrs)
+
+
+def test_residual_mechanisms_add_only_themselves(tmp_path):
+    """A registration offset shifts every MoCap reading by the testbed's offset; diffuse
+    multipath adds the same CN(0, P) term to every symbol; an antenna drift rotates each
+    antenna's CSI by its own phase; all else is drawn as without them (own streams)."""
+    plain = _hardware(2)
+    shifted = emulate_hardware(
+        (7,), 8, 10, spatial_offset_std=1.0, frequency_offset_mean=0.1,
+        frequency_offset_std=0.3, num_scatterers=2, scatterer_power_db=-15.0, room=ROOM,
+        registration_offset_std=0.002,
+    )  # fmt: skip
+    np.testing.assert_array_equal(shifted.spatial_offsets, plain.spatial_offsets)
+    offset = 0.002 * stream(7, "registration_offset").standard_normal(2)
+    np.testing.assert_allclose(shifted.registration_offset, offset, rtol=1e-15)
+    base, _ = _write(tmp_path / "base.nc", plain, 6, 4, snr_db=300.0)
+    moved, _ = _write(tmp_path / "moved.nc", shifted, 6, 4, snr_db=300.0)
+    np.testing.assert_allclose(moved["ue_position"] - base["ue_position"], [offset] * 6, atol=1e-15)
+    np.testing.assert_array_equal(moved["csi"], base["csi"])
+    diffuse, _ = _write(tmp_path / "diffuse.nc", plain, 6, 4, snr_db=300.0, diffuse_power=0.01)
+    z = stream([7, 1], "diffuse_multipath").standard_normal((8, 10, 2))
+    term = np.sqrt(0.01 / 2) * (z[..., 0] + 1j * z[..., 1])
+    drift = np.exp(1j * base["common_phase_drift"])  # the common drift multiplies it too
+    np.testing.assert_allclose(diffuse["csi"] - base["csi"], term[..., None] * drift, atol=2e-6)
+    rotated, _ = _write(tmp_path / "rot.nc", plain, 6, 4, snr_db=300.0, antenna_drift_std=0.1)
+    phase = 0.1 * stream([7, 1], "antenna_phase_drift").standard_normal(8)
+    ratio = rotated["csi"] / base["csi"]
+    np.testing.assert_allclose(ratio, np.exp(1j * phase)[:, None, None] * np.ones((1, 10, 6)),
+                               atol=2e-6)  # fmt: skip
 
 
 def test_hardware_quantities_do_not_depend_on_each_other():

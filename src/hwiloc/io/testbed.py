@@ -10,7 +10,10 @@ room with a few point scatterers. A capture at UE position p is
 
 with w_k = 2 pi f_k / c, theta(l) an optional slow common phase drift (a random
 walk), w_nk(l) ~ CN(0, 10^(-snr_db/10)) and the MoCap ground truth p + N(0,
-sigma_mocap^2 I) recorded for every symbol.
+sigma_mocap^2 I) recorded for every symbol. Three residual mechanisms of a real
+testbed, each off at zero: a MoCap-to-array registration offset (the testbed's),
+a per-antenna phase drift between captures, and diffuse multipath of
+independent zero-mean phases (each capture's).
 
 Every random quantity draws from its own named stream (:mod:`hwiloc.streams`):
 the hardware's (:data:`HARDWARE_STREAMS`) from the testbed's seed entropy, a
@@ -45,12 +48,15 @@ HARDWARE_STREAMS = {
     "frequency_offsets": OFFSET_STREAMS["frequency"],
     "scatterers": "scatterer_position",
     "scatterer_gains": "scatterer_phase",
+    "registration_offset": "registration_offset",
 }
 """Each random field of :class:`Hardware` -> the name of the stream it draws from."""
 CAPTURE_STREAMS = {
     "common_phase_drift": "phase_drift",
     "ue_position": "mocap_noise",
     "csi": "receiver_noise",
+    "antenna_phase_drift": "antenna_phase_drift",
+    "diffuse_multipath": "diffuse_multipath",
 }
 """Each random variable of a capture file -> the name of the stream it draws from."""
 
@@ -64,6 +70,7 @@ class Hardware:
     scatterers: np.ndarray  # [M, 2], m
     scatterer_gains: np.ndarray  # [M], complex, relative to the LoS
     seed_entropy: tuple[int, ...] = ()  # what it was drawn from (empty: not drawn)
+    registration_offset: tuple[float, float] = (0.0, 0.0)  # MoCap frame minus array frame, m
 
 
 def emulate_hardware(
@@ -77,12 +84,15 @@ def emulate_hardware(
     num_scatterers: int,
     scatterer_power_db: float,
     room: dict,
+    registration_offset_std: float = 0.0,
 ) -> Hardware:
     """Draw a testbed's hardware offsets and room (fixed for all its captures).
 
     Each field draws from its own stream of ``entropy`` (an int or a sequence of
     int; names in :data:`HARDWARE_STREAMS`): the offsets do not change with the
-    number of scatterers, and scatterer m is the same for every larger M.
+    number of scatterers, and scatterer m is the same for every larger M. The
+    MoCap-to-array registration offset, N(0, registration_offset_std^2 I) [m], is
+    the testbed's too: every capture's ground truth is off by it.
     """
     entropy = as_entropy(entropy)
     rng = {field: stream(entropy, name) for field, name in HARDWARE_STREAMS.items()}
@@ -95,7 +105,8 @@ def emulate_hardware(
     scatterers = rng["scatterers"].uniform(low, high, (num_scatterers, 2))  # (x, y) per scatterer
     phase = 2 * np.pi * rng["scatterer_gains"].uniform(size=num_scatterers)
     gains = 10 ** (scatterer_power_db / 20) * np.exp(1j * phase)
-    return Hardware(spatial, freq, scatterers, gains, entropy)
+    offset = registration_offset_std * rng["registration_offset"].standard_normal(2)
+    return Hardware(spatial, freq, scatterers, gains, entropy, tuple(float(v) for v in offset))
 
 
 def noise_free_csi(
@@ -132,6 +143,8 @@ def write_capture(
     entropy,
     chunk_symbols: int = 500,
     config: dict | None = None,
+    antenna_drift_std: float = 0.0,
+    diffuse_power: float = 0.0,
 ) -> Path:
     """Emulate one capture and write it as NetCDF, streaming over symbols (complex64).
 
@@ -157,6 +170,17 @@ def write_capture(
         Std of each MoCap coordinate. [m]
     entropy : int or sequence of int
         Seed entropy of the capture, e.g. [testbed seed, capture index + 1]. [-]
+    antenna_drift_std : float
+        Std of each antenna's phase drift since the hardware was drawn, N(0, std^2) per
+        antenna and capture (a slow per-antenna drift: captures taken at other times see
+        other phases, which a calibration on one capture does not remove). [rad]
+    diffuse_power : float
+        Power of diffuse multipath relative to the LoS: CN(0, diffuse_power) per antenna
+        and subcarrier, independent, static over the capture. [-]
+
+    The MoCap readings are the true position plus the hardware's registration offset
+    plus their own noise. With the three mechanisms at zero the capture is that of the
+    emulator without them, value for value (each draws from its own stream).
     """
     require_positive_int("num_symbols", num_symbols)
     entropy = as_entropy(entropy)
@@ -165,9 +189,16 @@ def write_capture(
     path.parent.mkdir(parents=True, exist_ok=True)
     num_antennas, num_subcarriers = len(antenna_positions), grid.num_subcarriers
     clean = noise_free_csi(position, antenna_positions, grid, hardware)
+    if antenna_drift_std:
+        drift_n = antenna_drift_std * rng["antenna_phase_drift"].standard_normal(num_antennas)
+        clean = clean * np.exp(1j * drift_n)[:, None]
+    if diffuse_power:
+        pairs = rng["diffuse_multipath"].standard_normal((num_antennas, num_subcarriers, 2))
+        clean = clean + np.sqrt(diffuse_power / 2) * (pairs[..., 0] + 1j * pairs[..., 1])
     steps = rng["common_phase_drift"].standard_normal(num_symbols) * phase_drift_std
     drift = np.cumsum(steps / np.sqrt(sampling_rate))
-    mocap = position + mocap_noise_std * rng["ue_position"].standard_normal((num_symbols, 2))
+    registered = np.asarray(position, dtype=float) + np.asarray(hardware.registration_offset)
+    mocap = registered + mocap_noise_std * rng["ue_position"].standard_normal((num_symbols, 2))
     noise_std = np.sqrt(10 ** (-snr_db / 10) / 2)
     meta = finalize(
         xr.Dataset(),
@@ -183,6 +214,9 @@ def write_capture(
         f.attrs.update(meta.attrs)
         f.attrs.update(capture=name, sampling_rate_hz=float(sampling_rate), snr_db=float(snr_db))
         f.attrs["seed_entropy"] = np.array(entropy, dtype=np.int64)
+        f.attrs["registration_offset_m"] = np.asarray(hardware.registration_offset, dtype=float)
+        f.attrs.update(antenna_drift_std_rad=float(antenna_drift_std),
+                       diffuse_power=float(diffuse_power))  # fmt: skip
         if hardware.seed_entropy:  # a Hardware not from emulate_hardware has none
             f.attrs["hardware_seed_entropy"] = np.array(hardware.seed_entropy, dtype=np.int64)
         f.attrs.update(

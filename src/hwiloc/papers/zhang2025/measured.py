@@ -54,6 +54,7 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
         num_scatterers=emu["num_scatterers"],
         scatterer_power_db=emu["scatterer_power_db"],
         room=emu["room"],
+        registration_offset_std=float(emu["registration_offset_std"]),
     )
     index = list(emu["captures"]).index(name)
     return write_capture(
@@ -71,6 +72,8 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
         entropy=[int(emu["seed"]), index + 1],
         chunk_symbols=int(measured["chunk_symbols"]),
         config={"system": cfg["system"], "measured": measured},
+        antenna_drift_std=float(emu["antenna_drift_std"]),
+        diffuse_power=10 ** (float(emu["diffuse_power_db"]) / 10) if emu["diffuse"] else 0.0,
     )
 
 
