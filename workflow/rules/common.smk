@@ -83,7 +83,11 @@ def zhang2025_offsets_path(case):
 
 
 def zhang2025_saf_case_input(wildcards):
-    return {"saf": zhang2025_saf_path(wildcards.case)}
+    """The case's SAF image and, for a case with offsets, Fig. 7's sweep of its offset type
+    (the band of realizations its PMSR is graded on, which the figure states)."""
+    kind = ZCFG["saf"]["cases"][wildcards.case]["offset_type"]
+    sweep = {"sweep": zhang2025_pmsr_path(kind)} if kind != "none" else {}
+    return {"saf": zhang2025_saf_path(wildcards.case), **sweep}
 
 
 def zhang2025_crlb_path(offset_type):

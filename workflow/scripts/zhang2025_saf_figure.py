@@ -1,6 +1,7 @@
 """Figs. 4-6 (zhang2025): SAF image with x- and y-cuts at the sensed location.
 
-Inputs: saf (NetCDF). Outputs: pdf, png.
+Inputs: saf (NetCDF); sweep (Fig. 7's sweep of the case's offset type), for a case with
+offsets. Outputs: pdf, png.
 """
 
 from hwiloc.io.netcdf import read_dataset
@@ -9,5 +10,7 @@ from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake.log[0], "zhang2025_saf_figure")
-save_figure(fig_saf(read_dataset(snakemake.input.saf)), snakemake.output.pdf, snakemake.output.png)
+sweep = read_dataset(snakemake.input.sweep) if "sweep" in snakemake.input.keys() else None
+save_figure(fig_saf(read_dataset(snakemake.input.saf), sweep=sweep), snakemake.output.pdf,
+            snakemake.output.png)  # fmt: skip
 log.info("wrote %s", snakemake.output.pdf)
