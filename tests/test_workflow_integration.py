@@ -166,6 +166,7 @@ def test_nothing_reruns_and_a_change_reruns_only_what_it_touches(run, tmp_path):
         "zhang2025_pmsr_shard",
         "zhang2025_pmsr_gather",
         "zhang2025_fig7",
+        "zhang2025_saf_figure",  # Figs. 5 and 6 state the sweep's band at their sigma
         "zhang2025_claims",
         "all",
     }
