@@ -140,8 +140,7 @@ rule chen2022_claims:
         csv=report(f"{C}/claims.csv", caption="../report/chen2022_claims.rst", category="chen2022"),
         md=f"{C}/claims.md",
     params:
-        levels={k: config["chen2022"]["impairments"][k]
-                for k in ("phase_noise_std", "cfo_std", "coupling_residual_std")},
+        levels={k: config["chen2022"]["impairments"][k] for k in SWEEP_LEVELS.values()},
     conda:
         RULE_ENV
     log:

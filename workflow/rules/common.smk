@@ -229,7 +229,7 @@ CKEY = f"seed~{CCFG['seed']}"
 SHARD_SECTIONS = {"montecarlo": "montecarlo", "individual": "individual", "pn_sweep": "pn_sweep",
                   "cfo_sweep": "cfo_sweep", "mc_sweep": "mc_sweep",
                   "hardware_draws": "hardware_draws"}  # fmt: skip
-SWEEP_EXPERIMENTS = {"pn": "pn_sweep", "cfo": "cfo_sweep", "mc": "mc_sweep"}  # Fig. 4
+from hwiloc.papers.chen2022.system import SWEEP_LEVELS  # Fig. 4: impairment -> level
 
 
 def chen2022_params(*sections):
@@ -260,7 +260,7 @@ def chen2022_individual():
 
 
 def chen2022_sweeps():
-    return {imp: f"{C}/{exp}/{CKEY}/all.nc" for imp, exp in SWEEP_EXPERIMENTS.items()}
+    return {imp: f"{C}/{imp}_sweep/{CKEY}/all.nc" for imp in SWEEP_LEVELS}
 
 
 def chen2022_targets():

@@ -12,7 +12,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.claims import Measured, bootstrap_picks, register
-from hwiloc.papers.chen2022.system import STUDY
+from hwiloc.papers.chen2022.system import STUDY, SWEEP_LEVELS
 
 
 @dataclass(frozen=True)
@@ -242,17 +242,13 @@ def _claim_crb_m1_without_pa(inputs: ClaimInputs) -> Measured:
     return Measured(ratios[key], f"per decade from {p1:g} to {p2:g} dBm: {note}")
 
 
-LEVELS = {"pn": "phase_noise_std", "cfo": "cfo_std", "mc": "coupling_residual_std"}
-"""Fig. 4's sweeps: impairment -> its level (the sweep's dimension and Table I's config key)."""
-
-
 @register(STUDY, "impairments_matter_more_at_high_snr")
 def _claim_high_snr(inputs: ClaimInputs) -> list[Measured]:
     """LB / CRB-M2 at the largest level of each Fig. 4 sweep: highest over lowest power,
     graded over its realizations (PN, and the "similar patterns" of CFO and MC). [-]"""
     out = []
     for key, sweep in inputs.sweeps.items():
-        worst = _sweep_ratio(sweep).isel({LEVELS[key]: -1})
+        worst = _sweep_ratio(sweep).isel({SWEEP_LEVELS[key]: -1})
         draws = (worst.isel(power=-1) / worst.isel(power=0)).values
         powers = worst["power"].values
         note = f"band: {draws.size} {key} realizations, {powers[-1]:g} over {powers[0]:g} dBm"
@@ -273,11 +269,12 @@ def _claim_low_snr(inputs: ClaimInputs) -> list[Measured]:
     out = []
     for key, sweep in inputs.sweeps.items():
         ratio = _sweep_ratio(sweep)
-        levels = ratio[LEVELS[key]].values
-        level = float(levels[np.argmin(np.abs(levels - inputs.levels[LEVELS[key]]))])
+        levels = ratio[SWEEP_LEVELS[key]].values
+        level = float(levels[np.argmin(np.abs(levels - inputs.levels[SWEEP_LEVELS[key]]))])
         low = float(ratio["power"].values.min())
-        draws = ratio.sel({LEVELS[key]: level, "power": low}).values
-        note = f"band: {draws.size} {key} realizations; {LEVELS[key]} = {level:g} at {low:g} dBm"
+        draws = ratio.sel({SWEEP_LEVELS[key]: level, "power": low}).values
+        name = SWEEP_LEVELS[key]
+        note = f"band: {draws.size} {key} realizations; {name} = {level:g} at {low:g} dBm"
         out.append(_over_draws(draws, note, key))
     return out
 

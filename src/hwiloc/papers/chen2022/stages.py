@@ -21,6 +21,7 @@ from hwiloc.io.netcdf import concat_shards
 from hwiloc.papers.chen2022.system import (
     IMPAIRMENTS,
     STUDY_CODES,
+    SWEEP_LEVELS,
     System,
     base_entropy,
     base_hardware,
@@ -340,27 +341,30 @@ def hardware_draws_shard_dataset(system, draws_cfg, powers, shard, seed, cfg, pr
                        "hardware_draws_shard", "eqs. (14)-(25)", cfg)  # fmt: skip
 
 
-SWEEPS = {
-    "pn": ("pn_sweep", "phase_noise_std", "phase_noise", ("transmission", "subcarrier")),
-    "cfo": ("cfo_sweep", "cfo_std", "cfo", ()),
-    "mc": ("mc_sweep", "coupling_residual_std", "coupling_residual", ("band",)),
+SWEPT_QUANTITIES = {
+    "pn": ("phase_noise", ("transmission", "subcarrier")),
+    "cfo": ("cfo", ()),
+    "mc": ("coupling_residual", ("band",)),
 }
-"""Fig. 4's sweeps: impairment -> (experiment and config section, the level it sweeps (a
-:class:`System` field and the dataset's dimension), the :class:`HardwareRealization` field it
-draws, that field's dimensions after ``realization``)."""
+"""Fig. 4's sweeps (:data:`~hwiloc.papers.chen2022.system.SWEEP_LEVELS`): impairment -> the
+:class:`HardwareRealization` field its level scales, and that field's dimensions after
+``realization``."""
 
 
 def level_sweep_shard_dataset(system, impairment, sweep_cfg, shard, seed, cfg, progress=None):
     """Fig. 4: PEB of the LB (and CRB-M2) vs one impairment's level, it alone, one shard.
 
-    ``impairment`` is a key of :data:`SWEEPS`. Realization r draws the impairment's
+    ``impairment`` is a key of :data:`SWEPT_QUANTITIES`. Realization r draws the impairment's
     quantity from entropy [seed, STUDY_CODES[experiment], r] (its own stream) on the
     Fig. 2 pilots and combiners; at level s it is s times the unit draw (common random
     numbers across levels), which the dataset holds.
     """
-    if impairment not in SWEEPS:
-        raise ValueError(f"impairment must be one of {sorted(SWEEPS)}, got {impairment!r}")
-    experiment, level, quantity, quantity_dims = SWEEPS[impairment]
+    if impairment not in SWEPT_QUANTITIES:
+        raise ValueError(
+            f"impairment must be one of {sorted(SWEPT_QUANTITIES)}, got {impairment!r}"
+        )
+    experiment, level = f"{impairment}_sweep", SWEEP_LEVELS[impairment]
+    quantity, quantity_dims = SWEPT_QUANTITIES[impairment]
     realizations = np.array_split(
         np.arange(int(sweep_cfg["num_realizations"])), int(sweep_cfg["num_shards"])
     )[shard]

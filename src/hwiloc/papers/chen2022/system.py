@@ -49,6 +49,11 @@ Within one entropy each quantity has its own named stream (:mod:`hwiloc.streams`
 for the receiver noise of a Monte Carlo trial.
 """
 
+SWEEP_LEVELS = {"pn": "phase_noise_std", "cfo": "cfo_std", "mc": "coupling_residual_std"}
+"""Fig. 4's sweeps: impairment -> the :class:`System` level it sweeps, which is also the
+sweep's dimension and the Table I config key under ``impairments``; its experiment (and
+config section) is ``<impairment>_sweep``."""
+
 provenance = Provenance(study=STUDY, reference=REFERENCE)
 """Finishes every chen2022 dataset: study, reference, conventions (:class:`~.Provenance`)."""
 
