@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.papers.chen2022.claims import THRESHOLD_FACTOR, threshold_power
+from hwiloc.papers.chen2022.system import SWEEP_LEVELS
 from hwiloc.plotting import new_figure
 from hwiloc.plotting.assumptions import map_extent, map_title, panel
 
@@ -82,11 +83,12 @@ def fig3(individual: dict[str, xr.Dataset]):
 
 
 SWEEP_AXES = {
-    "pn": ("phase_noise_std", r"residual phase-noise std $\sigma_{\mathrm{PN}}$ [rad]", "(a) PN"),
-    "cfo": ("cfo_std", r"residual CFO std $\sigma_\epsilon$ [$\Delta f$]", "(b) CFO"),
-    "mc": ("coupling_residual_std", r"coupling residual std $\sigma_{\mathrm{MC}}$ [-]", "(c) MC"),
+    "pn": (r"residual phase-noise std $\sigma_{\mathrm{PN}}$ [rad]", "(a) PN"),
+    "cfo": (r"residual CFO std $\sigma_\epsilon$ [$\Delta f$]", "(b) CFO"),
+    "mc": (r"coupling residual std $\sigma_{\mathrm{MC}}$ [-]", "(c) MC"),
 }
-"""Fig. 4's panels: impairment -> (its sweep's level dimension, axis label, panel title)."""
+"""Fig. 4's panels: impairment -> (axis label, panel title); its level is
+:data:`~hwiloc.papers.chen2022.system.SWEEP_LEVELS`."""
 
 
 def fig4(sweeps: dict):
@@ -94,7 +96,7 @@ def fig4(sweeps: dict):
     MC), several powers; CRB-M2 dashed, the 5-95 % band of the realizations shaded."""
     fig, axes = new_figure(1, len(sweeps), figsize=(4.6 * len(sweeps), 4.0), squeeze=False)
     for ax, (key, sweep) in zip(axes[0], sweeps.items(), strict=True):
-        level, label, title = SWEEP_AXES[key]
+        level, (label, title) = SWEEP_LEVELS[key], SWEEP_AXES[key]
         for i, p in enumerate(sweep["power"].values):
             lb = sweep["peb"].sel(bound="lb", power=p)
             color = f"C{i}"
@@ -107,8 +109,9 @@ def fig4(sweeps: dict):
             # drawn over the LB and thicker, so that where the two coincide CRB-M2 shows
             ax.semilogy(sweep[level], crb2, "--", color="k", lw=1.2, dashes=(3, 3), zorder=3)
         ax.plot([], [], "k--", lw=1.2, label="CRB-M2 (each power)")
-        ax.fill_between([], [], [], color="0.5", alpha=0.2, lw=0,
-                        label="LB, 5-95 % of realizations")
+        ax.fill_between(
+            [], [], [], color="0.5", alpha=0.2, lw=0, label="LB, 5-95 % of realizations"
+        )
         ax.set_xlabel(label)
         ax.set_ylabel("PEB [m]")
         ax.set_title(f"{title} ({sweep.sizes['realization']} realizations)", fontsize=9)
@@ -132,8 +135,7 @@ def sensitivity_map(ds: xr.Dataset, result: dict):
     fig, axes = new_figure(len(planes), len(models), figsize=(5.0 * len(models), 7.4),
                            squeeze=False)  # fmt: skip
     for row, (xdim, ydim) in enumerate(planes):
-        rest = [d for d in ("num_transmissions", "cfo_std", "pa_beta3", "clip_voltage")
-                if d not in (xdim, ydim)]  # fmt: skip
+        rest = [d for d in ds["num_reproduced"].dims if d not in ("cfo_model", xdim, ydim)]
         for ax, model in zip(axes[row], models, strict=True):
             sel = {"cfo_model": model, **{d: point[d] for d in rest}}
             marks = []
