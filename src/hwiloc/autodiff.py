@@ -135,9 +135,11 @@ def gain_concentrated_ml(
     def flat(q):
         return jnp.ravel(mean(q))
 
-    def cost(q, obs):  # ||y - alpha u||^2 = ||y||^2 - |u^H y|^2 / ||u||^2, up to ||y||^2
-        u = flat(q)
+    def cost_of(u, obs):  # ||y - alpha u||^2 = ||y||^2 - |u^H y|^2 / ||u||^2, up to ||y||^2
         return -(jnp.abs(jnp.vdot(u, obs)) ** 2) / jnp.real(jnp.vdot(u, u))
+
+    def cost(q, obs):
+        return cost_of(flat(q), obs)
 
     def step(q, obs):
         u = flat(q)
@@ -152,7 +154,7 @@ def gain_concentrated_ml(
         if max_step is not None:
             delta = delta / jnp.maximum(1.0, jnp.max(jnp.abs(delta) / jnp.asarray(max_step)))
         costs = jax.vmap(lambda c: cost(q + c * delta, obs))(trial_scales)
-        lower = costs < cost(q, obs)
+        lower = costs < cost_of(u, obs)  # the cost at q, from the u already computed
         best = jnp.argmax(lower)  # the largest scale that lowers the cost
         return jnp.where(lower[best], q + trial_scales[best] * delta, q)
 
