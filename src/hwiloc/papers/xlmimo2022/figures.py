@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from hwiloc.claims import bootstrap_picks
 from hwiloc.plotting import new_figure
 
 
@@ -24,8 +25,7 @@ def fig1(bounds: xr.Dataset, montecarlo: xr.Dataset | None = None,
     left.semilogy(p, bounds["peb_crb_nf"], "r:", lw=2, label="CRB-NF")
     if montecarlo is not None:
         n = montecarlo.sizes["trial"]
-        rng = np.random.default_rng(0)
-        picks = rng.integers(0, n, (200, n))
+        picks = bootstrap_picks(n, 200)[1:]  # 200 resamples of the trials
         for est, style, label in (("mmle", "bs", "MMLE"), ("mle", "ro", "MLE")):
             err = montecarlo["position_error"].sel(estimator=est).transpose("power_dbm", "trial")
             rmse = np.sqrt(np.mean(err.values**2, axis=1))
