@@ -84,7 +84,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "capture": {"units": "1", "long_name": "capture name"},
     "stage": {"units": "1", "long_name": "calibration stage (raw, frequency, both)"},
     "snapshot": {"units": "1", "long_name": "evaluated symbol index"},
-    "estimate": {"units": "m", "long_name": "SAF-peak position estimate"},
+    "estimate": {"units": "m", "long_name": "position estimate (the title says by which)"},
     "ground_truth": {"units": "m", "long_name": "MoCap ground-truth position"},
     "error": {"units": "m", "long_name": "position error ||estimate - ground truth||"},
     # chen2022
@@ -106,7 +106,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "long_name": "pseudo-true parameter, eq. (23)",
     },
     "true_parameter": {"units": "mixed: rad, s, 1, rad", "long_name": "true channel parameter"},
-    "estimator": {"units": "1", "long_name": "estimator (MLE: data M1, model M1; MMLE: model M2)"},
+    "estimator": {"units": "1", "long_name": "estimator (MLE: true model; MMLE: mismatched)"},
     "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
     "phase_noise_std": {"units": "rad", "long_name": "residual phase-noise std sigma_PN"},
     "cfo_std": {"units": "1", "long_name": "residual CFO std, normalised to Delta f"},
