@@ -16,6 +16,7 @@ from hwiloc.calibration import STAGES
 from hwiloc.claims import Measured, bootstrap_picks, register
 from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.papers.zhang2025.measured import offsets_goodness_of_fit
+from hwiloc.papers.zhang2025.stages import IDEAL
 from hwiloc.papers.zhang2025.system import STUDY, Scenario, crlb_ratio, min_antennas_for_accuracy
 
 
@@ -151,7 +152,7 @@ def _claim_pmsr_loss(inputs: ClaimInputs, case: str) -> list[Measured]:
         note = f"one realization (seed {impaired.attrs['seed']})"
         draws = _sweep_draws(swept, var, float(impaired.attrs["offset_std_rad"]))
         if draws is not None:
-            offset_free = float(swept[var.replace("pmsr", "pmsr_ideal")])
+            offset_free = float(swept[IDEAL[var]])
             draws = tuple(offset_free - d for d in draws)
             note = (f"band: {len(draws)} realizations of Fig. 7's sweep at this sigma (its grid, "
                     f"offset-free {offset_free:.2f} dB); the figures' own (seed "

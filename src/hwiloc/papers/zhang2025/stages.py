@@ -227,15 +227,14 @@ def pmsr_shard_dataset(
     )
 
 
-IDEAL = ("pmsr_ideal_db", "pmsr_ideal_amplitude_db")
-"""The offset-free PMSR on a sweep's grid, both forms, in every shard (the same value). [dB]"""
+IDEAL = {"pmsr_db": "pmsr_ideal_db", "pmsr_amplitude_db": "pmsr_ideal_amplitude_db"}
+"""A sweep's PMSR variable -> its offset-free PMSR on the sweep's grid, in every shard (the
+same value). [dB]"""
 
 
 def _ideal_variables(image: np.ndarray, x, y, radius: float) -> dict:
-    return {
-        "pmsr_ideal_db": pmsr_db(image, x, y, radius, form="literal"),
-        "pmsr_ideal_amplitude_db": pmsr_db(image, x, y, radius, form="amplitude"),
-    }
+    forms = {"pmsr_db": "literal", "pmsr_amplitude_db": "amplitude"}
+    return {IDEAL[v]: pmsr_db(image, x, y, radius, form=f) for v, f in forms.items()}
 
 
 def gather_shards(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
@@ -243,10 +242,10 @@ def gather_shards(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
     types = {ds.attrs["offset_type"] for ds in shards}
     if len(types) != 1:
         raise ValueError(f"shards mix offset types {sorted(types)}")
-    ideal = {v: shards[0][v] for v in IDEAL}
-    if any(float(sh[v]) != float(ideal[v]) for sh in shards for v in IDEAL):
+    ideal = {v: shards[0][v] for v in IDEAL.values()}
+    if any(float(sh[v]) != float(ideal[v]) for sh in shards for v in ideal):
         raise ValueError("shards disagree on the offset-free PMSR: not one sweep's grid")
-    ds = concat_shards([sh.drop_vars(list(IDEAL)) for sh in shards], "realization")
+    ds = concat_shards([sh.drop_vars(list(ideal)) for sh in shards], "realization")
     ds = ds.assign(ideal)
     streams = {k: shards[0].attrs[k] for k in STREAM_ATTRS if k in shards[0].attrs}
     ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"], **streams)
