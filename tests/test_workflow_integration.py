@@ -64,8 +64,9 @@ def test_claims_table(run):
         "median", "p05", "p95", "num_draws", "within_precision",
         "verdict", "misfit_decade", "reason", "evidence_why", "depends_on", "note",
     ]  # fmt: skip
-    # Secs. III-IV (both PMSR forms), Sec. V (same capture, held out)
-    assert len(claims) == 45
+    # Secs. III-IV (both PMSR forms), Sec. V (same capture, held out), and the offsets
+    # against the emulator's injected ones
+    assert len(claims) == 46
     assert set(claims["verdict"]) <= {"reproduced", "trend", "not reproduced", "not graded",
                                       "emulated"}  # fmt: skip
     # on the emulator a row that tests the emulator's inputs gets no verdict of the paper's
@@ -84,6 +85,11 @@ def test_claims_table(run):
     assert float(row.loc["crlb_ratio_frequency_pi", "reproduced"]) == pytest.approx(13.69, abs=0.01)
     assert row.loc["crlb_ratio_frequency_pi", "verdict"] == "trend"
     assert "pmsr_raw[held_out, amplitude]" in row.index
+    # the calibration absorbs the room's multipath at the UE into the offsets: 4 scatterers
+    # at -15 dB leave about sqrt(4 x 10^-1.5 / 2) = 0.25 rad, over the 0.1 rad bound
+    reference = row.loc["offsets_match_reference"]
+    assert reference["evidence"] == "extra" and reference["verdict"] == "trend"
+    assert 0.15 < reference["reproduced"] < 0.4
     md = (run / "results" / "zhang2025" / "claims.md").read_text()
     assert "| id | statement |" in md
     first = md.splitlines()[2]  # the headline, after the title
@@ -285,6 +291,43 @@ def test_the_same_stage_runs_on_a_kuleuven_folder(tmp_path):
     np.testing.assert_allclose(held_out["ground_truth"].values, [[-1.0, 1.6]] * 2)
     assert np.all(held_out["error"].sel(stage="both").values < 0.01)
     assert np.all(held_out["error"].sel(stage="raw").values > 0.1)
+
+
+def test_the_same_stage_runs_on_a_dichasus_dataset_and_recovers_its_offsets(tmp_path):
+    from dichasus_data import ue_point, write_dataset
+
+    folder = tmp_path / "dichasus-cf0x"
+    write_dataset(folder, {
+        "cap_a": [ue_point(-0.5, 2.0 + 0.01 * i) for i in range(20)],
+        "cap_b": [ue_point(0.4, 1.5) for _ in range(20)],
+    }, num_subcarriers=128, snr_db=10.0)  # fmt: skip
+    override = tmp_path / "dichasus.yaml"
+    override.write_text(
+        yaml.safe_dump(
+            {"zhang2025": {"measured": {
+                "source": "dichasus", "calibration_capture": "cap_a", "num_symbols": 0,
+                "dichasus": {"path": str(folder), "captures": {
+                    name: {"tfrecords": f"{name}.tfrecords",
+                           "offsets": f"reftx-offsets-{name}.json",
+                           "first_record": 0, "num_records": 0}
+                    for name in ("cap_a", "cap_b")}},
+            }}}
+        )
+    )  # fmt: skip
+    work = tmp_path / "work"
+    root = "results/zhang2025/measured/source~dichasus/calibration~cap_a"
+    snakemake(work, f"{root}/evaluation/capture~cap_b.nc", "results/zhang2025/claims.csv",
+              "--configfile", str(ROOT / "config" / "quick.yaml"), str(override))  # fmt: skip
+    cal = read_dataset(work / root / "calibration.nc")
+    assert cal.attrs["num_symbols"] == 20 and cal.sizes["subcarrier"] == 128
+    assert cal.attrs["reference_residual_rms_rad"] < 0.1
+    held_out = read_dataset(work / root / "evaluation/capture~cap_b.nc")
+    assert np.all(held_out["error"].sel(stage="both").values < 0.02)
+    assert np.all(held_out["error"].sel(stage="raw").values > 0.1)
+    claims = pd.read_csv(work / "results/zhang2025/claims.csv").set_index("id")
+    row = claims.loc["offsets_match_reference"]
+    assert row["verdict"] == "reproduced" and row["evidence"] == "extra"
+    assert row["reproduced"] == pytest.approx(cal.attrs["reference_residual_rms_rad"])
 
 
 def test_chen2022_outputs(run):

@@ -216,6 +216,13 @@ def _zhang2025_relations(z: dict) -> list[str]:
                     f"{key}.measured.emulator.captures.{name}': got {position!r}; expected "
                     f"inside zhang2025.measured.region (where the UE is localized)"
                 )
+    if m["source"] == "dichasus":
+        for name, c in m["dichasus"]["captures"].items():
+            if c["num_records"] and m["num_symbols"] > c["num_records"]:
+                problems.append(
+                    f"{key}.measured.num_symbols': got {m['num_symbols']!r}; expected at most "
+                    f"dichasus.captures.{name}.num_records = {c['num_records']!r} (0 = all)"
+                )
     if m["source"] == "kuleuven":
         for name, c in m["kuleuven"]["captures"].items():
             if m["num_symbols"] > c["num_samples"]:
@@ -408,7 +415,7 @@ def _measured_relations(m: dict) -> list[str]:
             f"{key}.evaluation_captures': unknown capture(s) {unknown}; "
             f"expected names among the {source} captures {names}"
         )
-    if source in ("netcdf", "kuleuven") and not m.get(source, {}).get("path"):
+    if source in ("netcdf", "kuleuven", "dichasus") and not m.get(source, {}).get("path"):
         problems.append(f"{key}.{source}.path': empty; give the folder that holds the captures")
     emulator = m.get("emulator", {})
     if source == "emulator" and m.get("num_symbols", 0) > emulator.get("num_symbols", 0):

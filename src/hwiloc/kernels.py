@@ -187,3 +187,25 @@ def lse_accumulate(csi, positions, ant_x, ant_y, first_wavenumber, wavenumber_st
                 bad[n] += 1
             statistic[n, k] += complex(acc_re, acc_im)
     return bad.sum()
+
+
+def crc32c_table() -> np.ndarray:
+    """The 256-entry table of CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), uint32."""
+    crc = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        crc = np.where(crc & 1, (crc >> 1) ^ np.uint32(0x82F63B78), crc >> 1).astype(np.uint32)
+    return crc
+
+
+@numba.njit(cache=True)
+def crc32c(data, table):
+    """CRC-32C of a uint8 array (RFC 3720, App. B.4; the checksum of TFRecord framing). [-]
+
+    ``table`` is :func:`crc32c_table`. One table step per byte (compiled): about
+    1 GB/s, where a Python loop over the bytes of one DICHASUS record (256 kB)
+    would take a tenth of a second.
+    """
+    crc = np.uint32(0xFFFFFFFF)
+    for i in range(data.shape[0]):
+        crc = table[(crc ^ np.uint32(data[i])) & np.uint32(0xFF)] ^ (crc >> np.uint32(8))
+    return crc ^ np.uint32(0xFFFFFFFF)

@@ -175,6 +175,9 @@ def zhang2025_capture_path(wildcards):
         return f"{Z}/measured/source~emulator/captures/{wildcards.capture}.nc"
     if MCFG["source"] == "netcdf":
         return os.path.join(MCFG["netcdf"]["path"], f"{wildcards.capture}.nc")
+    if MCFG["source"] == "dichasus":  # the capture's TFRecord file in the dataset folder
+        entry = MCFG["dichasus"]["captures"][wildcards.capture]
+        return os.path.join(MCFG["dichasus"]["path"], entry["tfrecords"])
     return os.path.join(MCFG["kuleuven"]["path"], "user_positions.npy")  # the folder's index file
 
 
@@ -206,7 +209,7 @@ class Namespace:
         self.__dict__.update(kwargs)
 
 
-# The user's captures (netcdf or kuleuven source) exist before the run: their
+# The user's captures (netcdf, kuleuven or dichasus source) exist before the run: their
 # headers are checked now, so a bad file stops the dry run, not a job. Jobs
 # (which parse this file again) skip it: each job checks its capture itself.
 if MCFG["source"] != "emulator" and getattr(workflow, "is_main_process", True):

@@ -7,11 +7,16 @@ formats are read:
 - NetCDF (this project's, written by :mod:`hwiloc.io.testbed` or by a user):
   variable ``csi`` with dims (antenna, subcarrier, symbol), complex;
   ``antenna_position`` (antenna, axis) [m]; ``subcarrier_frequency``
-  (subcarrier) [Hz]; ``ue_position`` (symbol, axis) [m].
+  (subcarrier) [Hz]; ``ue_position`` (symbol, axis) [m]; optionally
+  ``reference_offset`` (antenna, subcarrier) [rad], offsets known
+  independently (:attr:`Capture.reference_offsets`).
 - The KU Leuven "Ultra Dense Indoor MaMIMO CSI" layout: a folder with
   ``samples/channel_measurement_XXXXXX.npy`` (one 64 x 100 complex matrix per
   sample), ``user_positions.npy`` (samples x 3) and optionally
   ``antenna_positions.npy`` (64 x 3); a capture is a range of sample indices.
+
+A third reader, for DICHASUS datasets (TFRecord files), is
+:mod:`hwiloc.io.dichasus`.
 
 Every check runs before any work: a bad file raises CaptureError naming the
 file and the problem.
@@ -56,6 +61,10 @@ class Capture:
         Ground-truth UE position of every symbol (MoCap). [m]
     read : callable (start, stop) -> [stop - start, num_antennas, num_subcarriers], complex
         Reads symbols start..stop-1.
+    reference_offsets : [num_antennas, num_subcarriers], float, optional
+        Phase offsets known independently of the calibration (the emulator's
+        injected ones; a DICHASUS dataset's reference-transmitter ones): the
+        phase the hardware adds to r_nk, which eq. (21) and (23) remove. [rad]
     """
 
     name: str
@@ -64,6 +73,7 @@ class Capture:
     grid: OfdmGrid
     positions: np.ndarray
     read: Callable[[int, int], np.ndarray] = field(repr=False)
+    reference_offsets: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def num_antennas(self) -> int:
@@ -227,6 +237,17 @@ def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
                 source, f.variables["ue_position"][...], num_symbols, "ue_position [symbol, axis]"
             )
             capture_name = name or str(f.attrs.get("capture", path.stem))
+            reference = None
+            if "reference_offset" in names:
+                reference = np.asarray(f.variables["reference_offset"][...], dtype=float)
+                if reference.shape != (num_antennas, num_subcarriers) or not np.all(
+                    np.isfinite(reference)
+                ):
+                    raise CaptureError(
+                        f"{source}: reference_offset must be finite with shape "
+                        f"[{num_antennas}, {num_subcarriers}] (antenna, subcarrier) [rad], "
+                        f"got {reference.shape}"
+                    )
     except CaptureError:
         raise
     except OSError as error:
@@ -246,7 +267,7 @@ def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
                 f"({type(error).__name__}: {error})"
             ) from None
 
-    return Capture(capture_name, source, antennas.astype(float), grid, positions, read)
+    return Capture(capture_name, source, antennas.astype(float), grid, positions, read, reference)
 
 
 def open_kuleuven_capture(

@@ -72,6 +72,16 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "units": "rad",
         "long_name": "common phase drift theta(l) (emulator only)",
     },
+    "reference_offset": {
+        "units": "rad",
+        "long_name": "phase offset known independently of the calibration, "
+        "phi^f_nk + phi^a_n (the emulator's injected offsets; a DICHASUS dataset's reference "
+        "transmitter offsets)",
+    },
+    "reference_residual": {
+        "units": "rad",
+        "long_name": "estimated minus reference offset, wrapped, common phase removed",
+    },
     "frequency_offset": {
         "units": "rad",
         "long_name": "estimated frequency phase offset, eqs. (19)-(20)",

@@ -242,6 +242,8 @@ def write_capture(
             ("ue_position", ("symbol", "axis"), mocap),
             ("true_position", ("axis",), np.asarray(position, dtype=float)),
             ("common_phase_drift", ("symbol",), drift),
+            ("reference_offset", ("antenna", "subcarrier"),
+             hardware.frequency_offsets + hardware.spatial_offsets[:, None]),
         ):
             f.create_variable(var_name, dims, data=data).attrs.update(ATTRIBUTES[var_name])
         csi = f.create_variable(

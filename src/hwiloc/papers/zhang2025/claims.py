@@ -273,6 +273,23 @@ def _claim_rmse(inputs, stage: str) -> list[Measured]:
     ]  # fmt: skip
 
 
+@register(STUDY, "offsets_match_reference")
+def _claim_reference_offsets(inputs) -> list[Measured]:
+    """RMS of the estimated minus the reference offsets, common phase removed. [rad]
+
+    No row when the calibration capture carries no reference offsets.
+    """
+    cal = inputs.calibration
+    if cal is None or "reference_residual" not in cal:
+        return []
+    residual = cal["reference_residual"].values
+    return [Measured(
+        float(np.sqrt(np.mean(residual**2))),
+        f"capture '{cal.attrs['capture']}': {residual.size} offsets, 95 % of |difference| "
+        f"below {np.quantile(np.abs(residual), 0.95):.3g} rad",
+    )]  # fmt: skip
+
+
 @register(STUDY, "offsets_frequency_gaussian", kind="frequency")
 @register(STUDY, "offsets_spatial_uniform", kind="spatial")
 def _claim_offset_law(inputs, kind: str) -> Measured:

@@ -1,7 +1,8 @@
 """zhang2025, Sec. V: calibration and localization of measured CSI.
 
-Captures come from the testbed emulator, from NetCDF files or from a folder in
-the KU Leuven layout (config ``zhang2025.measured.source``). One capture
+Captures come from the testbed emulator, from NetCDF files, from a folder in
+the KU Leuven layout or from a DICHASUS dataset (config
+``zhang2025.measured.source``). One capture
 calibrates (eqs. (19)-(23)); every capture is then localized by the SAF peak on
 raw CSI, after frequency compensation and after both, and scored against its
 ground truth: the calibration capture itself (the paper's same-capture
@@ -26,10 +27,11 @@ from hwiloc.io.csi import (
     open_kuleuven_capture,
     open_netcdf_capture,
 )
+from hwiloc.io.dichasus import open_dichasus_capture
 from hwiloc.io.testbed import emulate_hardware, write_capture
 from hwiloc.papers.zhang2025.system import Scenario, grid_axes, provenance
 
-SOURCES = ("emulator", "netcdf", "kuleuven")
+SOURCES = ("emulator", "netcdf", "kuleuven", "dichasus")
 
 
 def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
@@ -82,7 +84,8 @@ def open_capture(
 ) -> Capture:
     """Open capture ``name`` from ``path`` with the reader of ``measured.source``, checked.
 
-    For the KU Leuven layout ``path`` is the folder or its ``user_positions.npy``.
+    For the KU Leuven layout ``path`` is the folder or its ``user_positions.npy``;
+    for a DICHASUS dataset, the capture's TFRecord file in the dataset folder.
     The header (dims, shape, dtype, positions, grid) is always checked; the
     content (NaN, all-zero symbols) too unless ``check_content`` is False,
     with ``progress`` (a callable taking a message) told how the scan goes.
@@ -104,6 +107,21 @@ def open_capture(
             name=name,
             position_unit=measured["kuleuven"]["position_unit"],
             antenna_positions=ula_positions(scenario.num_antennas, scenario.antenna_spacing),
+        )
+    elif source == "dichasus":
+        d = measured["dichasus"]
+        entry = d["captures"][name]
+        capture = open_dichasus_capture(
+            Path(path).parent,
+            Path(path).name,
+            offsets=entry["offsets"],
+            first_record=int(entry["first_record"]),
+            num_records=int(entry["num_records"]),
+            array=int(d["array"]),
+            row=int(d["row"]),
+            element_spacing=d["element_spacing"],
+            position_feature=d["position_feature"],
+            name=name,
         )
     else:
         raise ValueError(f"measured.source must be one of {SOURCES}, got {source!r}")
@@ -179,10 +197,28 @@ def calibration_dataset(capture: Capture, cfg: dict) -> xr.Dataset:
     )
     ds.attrs.update(capture=capture.name, capture_source=capture.source, num_symbols=used,
                     frequency_stage=rule)  # fmt: skip
+    if capture.reference_offsets is not None:
+        residual = reference_residual(cal, capture.reference_offsets)
+        ds["reference_offset"] = (("antenna", "subcarrier"), capture.reference_offsets)
+        ds["reference_residual"] = (("antenna", "subcarrier"), residual)
+        ds.attrs["reference_residual_rms_rad"] = float(np.sqrt(np.mean(residual**2)))
     return provenance(
         ds, f"phase-offset calibration from capture '{capture.name}'", "calibrate",
         "eqs. (19)-(23)", {"measured": measured},
     )  # fmt: skip
+
+
+def reference_residual(cal: PhaseCalibration, reference: np.ndarray) -> np.ndarray:
+    """Estimated minus reference offsets, wrapped, with their common phase removed. [rad]
+
+    The total offset the calibration removes is phi^f_nk + phi^a_n (eqs. (21),
+    (23)); a phase common to every antenna and subcarrier is the channel's own
+    and cannot be estimated, so the circular mean of the difference is taken
+    out. [num_antennas, num_subcarriers], in (-pi, pi].
+    """
+    difference = cal.frequency_offsets + cal.spatial_offsets[:, None] - reference
+    common = np.angle(np.mean(np.exp(1j * difference)))
+    return np.angle(np.exp(1j * (difference - common)))
 
 
 def calibration_from_dataset(ds: xr.Dataset) -> PhaseCalibration:
