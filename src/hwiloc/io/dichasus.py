@@ -1,8 +1,10 @@
 """Captures from a DICHASUS dataset (University of Stuttgart), read without TensorFlow.
 
-What a DICHASUS dataset folder holds (the dataset pages and tutorials of
-https://dichasus.inue.uni-stuttgart.de, e.g. dichasus-cf0x; Euchner et al.,
-"DICHASUS: Distributed Channel Sounder", arXiv:2206.15302):
+What a DICHASUS dataset folder holds (the dataset pages and tutorials of the
+DICHASUS channel sounder, Institute of Telecommunications, University of
+Stuttgart, https://dichasus.inue.uni-stuttgart.de: the pages of
+dichasus-000x, -015x and -cf0x, and the tutorial "Compensating for the
+Reference Transmitter Channel", read 2026-12-02):
 
 - ``*.tfrecords``: one ``tf.train.Example`` per measurement (read by
   :mod:`hwiloc.io.tfrecord`). Feature ``csi`` is a serialized float32 tensor
