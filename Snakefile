@@ -2,6 +2,7 @@
 #   snakemake --cores all                                  # paper profile
 #   snakemake --cores all --configfile config/quick.yaml   # quick profile (about a minute)
 import os
+import sys
 
 from snakemake.utils import min_version
 
@@ -27,3 +28,18 @@ rule all:
         xlmimo2022_targets(),
         studies_targets(),
     default_target: True
+
+
+# Checks every file under results/ (checksums, attributes, path keys) and lists
+# the files of this DAG that are missing, each with the command that regenerates
+# it: `snakemake verify` (python -m hwiloc verify; README "Results you can trust").
+rule verify:
+    localrule: True
+    params:
+        python=sys.executable,
+        args=" ".join(
+            [f"--snakefile '{workflow.main_snakefile}'"]
+            + [f"--configfile '{f}'" for f in workflow.overwrite_configfiles]
+        ),
+    shell:
+        "'{params.python}' -m hwiloc verify results -- {params.args}"

@@ -178,6 +178,45 @@ def test_nothing_reruns_and_a_change_reruns_only_what_it_touches(run, tmp_path):
     }
 
 
+def test_verify_finds_a_deleted_intermediate_and_passes_a_clean_run(run, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(run / "results", copy / "results")
+    args = ["--", "--snakefile", str(ROOT / "Snakefile"), "--configfile",
+            str(ROOT / "config" / "quick.yaml")]  # fmt: skip
+    verify = [sys.executable, "-m", "hwiloc", "verify", "results", *args]
+    clean = subprocess.run(verify, cwd=copy, capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stdout[-2000:]
+    assert " 0 problem(s)" in clean.stdout
+    (intermediate,) = (copy / "results/zhang2025/scenario").rglob("scenario.nc")
+    intermediate.unlink()
+    found = subprocess.run(verify, cwd=copy, capture_output=True, text=True)
+    rel = intermediate.relative_to(copy)
+    assert found.returncode == 1 and f"missing: {rel}: absent" in found.stdout
+    assert f"regenerate: snakemake --cores all '{rel}'" in found.stdout
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("results/zhang2025/crlb/snr_db~10/amplitude_model~constant/offset_type~frequency/"
+         "crlb.nc", "says snr_db~10, but config key 'zhang2025.snr_db' is '9.75'"),
+        ("results/chen2022/bounds/seed~7/bounds.nc", "'chen2022.seed' is 2022"),
+        ("results/zhang2025/measured/source~netcdf/calibration~cap0/calibration.nc",
+         "'zhang2025.measured.source' is 'emulator'"),
+        ("results/zhang2025/saf/snr_db~9.75/amplitude_model~constant/offset_type~frequency/"
+         "offset_std~0.5/seed~4/saf.nc", "zhang2025.saf.cases.<case>.offset_std"),
+    ],
+    ids=["snr_db", "chen2022 seed", "measured source", "case offset_std"],
+)  # fmt: skip
+def test_a_target_whose_path_keys_contradict_the_config_is_refused(tmp_path, target, message):
+    result = snakemake(tmp_path, "-n", target, "--configfile", str(ROOT / "config" / "quick.yaml"),
+                       check=False)  # fmt: skip
+    text = result.stdout + result.stderr
+    assert result.returncode != 0 and message in text and "Job stats" not in text
+
+
 def test_bad_config_is_refused_before_any_job(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -375,3 +375,34 @@ except ValueError as error:
 # not beside the installed package, which may be read-only; NUMBA_CACHE_DIR set
 # by the user wins. Jobs inherit the variable from this process.
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(os.path.join(".snakemake", "numba_cache")))
+
+
+# --- path keys are the parameters -----------------------------------------------------
+# A job computes with the config's values, whatever its path says: a target asked for
+# on the command line whose name~value keys contradict the config would be a file
+# labelled with one value holding another. It is refused here, before any job.
+import sys
+
+from hwiloc.verify import target_key_problems
+
+_CASES = ZCFG["saf"]["cases"].values()
+_CASE_KEYS = {
+    "offset_std": ("zhang2025.saf.cases.<case>.offset_std", [fmt(c["offset_std"]) for c in _CASES]),
+    "seed": ("zhang2025.saf.cases.<case>.seed", [c["seed"] for c in _CASES]),
+}
+TARGET_KEYS = [
+    (f"{Z}/", {"snr_db": ("zhang2025.snr_db", [fmt(ZCFG["snr_db"])]),
+               "amplitude_model": ("zhang2025.amplitude_model", [ZCFG["amplitude_model"]])}),
+    (f"{Z}/measured/", {
+        "source": ("zhang2025.measured.source", [MCFG["source"]]),
+        "calibration": ("zhang2025.measured.calibration_capture", [MCFG["calibration_capture"]]),
+        "capture": ("zhang2025.measured.evaluation_captures", evaluation_captures(MCFG))}),
+    (f"{Z}/saf/", _CASE_KEYS),
+    (f"{Z}/impairments/", _CASE_KEYS),
+    (f"{C}/", {"seed": ("chen2022.seed", [CCFG["seed"]])}),
+]  # fmt: skip
+if getattr(workflow, "is_main_process", True):
+    _asked = [a.removeprefix("./") for a in sys.argv[1:] if a.lstrip("./").startswith("results/")]
+    _wrong = target_key_problems(_asked, TARGET_KEYS)
+    if _wrong:
+        raise WorkflowError("\n".join(_wrong))

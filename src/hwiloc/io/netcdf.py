@@ -6,7 +6,9 @@ global attributes ``title``, ``study``, ``source`` (package version and rule),
 ``references`` (paper and equation), ``history`` and ``config`` (the JSON of
 the config values that produced the file). Files are written with xarray and
 engine h5netcdf (complex values stored natively) to a temporary name and
-renamed, so a failed run never leaves a half-written file.
+renamed, so a failed run never leaves a half-written file, and with HDF5's
+Fletcher-32 checksum on every array, so that a file corrupted later is an
+error when it is read (:func:`read_dataset`), never data.
 """
 
 from __future__ import annotations
@@ -289,18 +291,46 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
         if key not in ds.attrs:
             raise ValueError(f"cannot write {path}: global attribute {key!r} missing (finalize())")
     has_complex = any(np.iscomplexobj(v.values) for v in ds.variables.values())
+    encoding = {  # HDF5 Fletcher-32 checksums: corruption is an error on read
+        name: {"fletcher32": True}
+        for name, var in ds.variables.items()
+        if var.ndim and var.dtype.kind not in "OUS" and var.size  # not strings (vlen in HDF5)
+    }
     with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=has_complex)
+        ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=has_complex, encoding=encoding)
     return path
 
 
+class CorruptResultError(OSError):
+    """A result file cannot be read: truncated, overwritten or not NetCDF.
+
+    Its message names the file and the commands that regenerate it.
+    """
+
+
+def regenerate_hint(path: str | os.PathLike) -> str:
+    """What to do about a bad result file: delete it and ask Snakemake for it again."""
+    return f"delete it and rerun: rm '{path}' && snakemake --cores all '{path}'"
+
+
 def read_dataset(path: str | os.PathLike) -> xr.Dataset:
-    """Read a file written by :func:`write_dataset` fully into memory."""
+    """Read a file written by :func:`write_dataset` fully into memory.
+
+    Every variable is read, so a checksum (Fletcher-32) that fails, a truncated
+    file or one that is not NetCDF raises :class:`CorruptResultError` naming
+    the file and how to regenerate it.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no NetCDF file at {path}")
-    with xr.open_dataset(path, engine=ENGINE) as ds:
-        return ds.load()
+    try:
+        with xr.open_dataset(path, engine=ENGINE) as ds:
+            return ds.load()
+    except (OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
+        raise CorruptResultError(
+            f"{path}: unreadable ({type(error).__name__}: {error}); the file is truncated or "
+            f"corrupt: {regenerate_hint(path)}"
+        ) from None
 
 
 def config_of(ds: xr.Dataset) -> dict:

@@ -231,7 +231,7 @@ def write_capture(
             "symbol": np.arange(num_symbols),
         }
         for dim, values in coords.items():
-            var = f.create_variable(dim, (dim,), data=values)
+            var = f.create_variable(dim, (dim,), data=values, fletcher32=True)
             var.attrs.update(ATTRIBUTES.get(dim, {"units": "1", "long_name": dim}))
         f.create_variable("axis", ("axis",), data=np.array([0, 1])).attrs.update(
             units="1", long_name="position axis (0: x, 1: y)"
@@ -245,9 +245,11 @@ def write_capture(
             ("reference_offset", ("antenna", "subcarrier"),
              hardware.frequency_offsets + hardware.spatial_offsets[:, None]),
         ):
-            f.create_variable(var_name, dims, data=data).attrs.update(ATTRIBUTES[var_name])
+            f.create_variable(var_name, dims, data=data, fletcher32=True).attrs.update(
+                ATTRIBUTES[var_name]
+            )
         csi = f.create_variable(
-            "csi", CSI_DIMS, dtype=np.complex64,
+            "csi", CSI_DIMS, dtype=np.complex64, fletcher32=True,
             chunks=(num_antennas, num_subcarriers, min(chunk_symbols, num_symbols)),
         )  # fmt: skip
         csi.attrs.update(ATTRIBUTES["csi"])

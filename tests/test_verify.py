@@ -1,0 +1,85 @@
+"""Result files that are corrupt, truncated, mislabelled or undescribed are found and named."""
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from hwiloc.io.netcdf import CorruptResultError, finalize, read_dataset, write_dataset
+from hwiloc.verify import main, path_keys, verify
+
+
+def _result(path, snr_db=9.75):
+    ds = xr.Dataset({"error": (("x",), np.random.default_rng(0).random(20000))},
+                    coords={"x": np.arange(20000.0)})  # fmt: skip
+    ds.attrs["snr_db"] = snr_db
+    ds = finalize(ds, title="t", study="zhang2025", rule="r", references="eq. (1)",
+                  config={"crlb": {"offset_std": [0.1]}})  # fmt: skip
+    return write_dataset(ds, path)
+
+
+@pytest.fixture
+def results(tmp_path):
+    root = tmp_path / "results"
+    good = _result(root / "zhang2025/crlb/snr_db~9.75/offset_type~frequency/crlb.nc")
+    return root, good
+
+
+def test_16_kb_overwritten_at_the_same_size_is_an_error_naming_the_file(results):
+    root, good = results
+    data = bytearray(good.read_bytes())
+    size = len(data)
+    data[size // 2 : size // 2 + 16384] = os.urandom(16384)
+    good.write_bytes(bytes(data))
+    assert good.stat().st_size == size
+    with pytest.raises(CorruptResultError, match=rf"{good}: unreadable .* delete it and rerun"):
+        read_dataset(good)
+    count, problems = verify(root)
+    assert count == 1 and [(p.kind, p.path) for p in problems] == [("corrupt", str(good))]
+    assert problems[0].fix == f"rm '{good}' && snakemake --cores all '{good}'"
+
+
+def test_a_truncated_file_with_its_mtime_restored_is_found(results):
+    root, good = results
+    stat = good.stat()
+    good.write_bytes(good.read_bytes()[: stat.st_size // 2])
+    os.utime(good, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with pytest.raises(CorruptResultError, match="truncated"):
+        read_dataset(good)
+    assert [p.kind for p in verify(root)[1]] == ["corrupt"]
+
+
+def test_a_path_key_that_contradicts_the_file_is_mislabelled(results, capsys):
+    root, good = results
+    wrong = root / "zhang2025/crlb/snr_db~10/offset_type~frequency/crlb.nc"
+    wrong.parent.mkdir(parents=True)
+    shutil.copy(good, wrong)
+    (problem,) = verify(root)[1]
+    assert problem.kind == "mislabelled" and problem.path == str(wrong)
+    assert "snr_db~10; the file was computed with snr_db = 9.75" in problem.detail
+    assert main([str(root), "--no-dag"]) == 1
+    assert "mislabelled:" in capsys.readouterr().out
+
+
+def test_figures_and_tables_that_are_empty_or_not_their_format_are_corrupt(results):
+    root, _ = results
+    (root / "fig.png").write_bytes(b"")
+    (root / "fig.pdf").write_bytes(b"<html>")
+    (root / "claims.csv").write_text("id,verdict\n")
+    kinds = {p.path.split("/")[-1]: p.detail for p in verify(root)[1]}
+    assert kinds == {"fig.png": "empty", "fig.pdf": "does not start as a .pdf file does"}
+
+
+def test_path_keys_keep_decimal_values_and_drop_only_the_extension():
+    keys = path_keys(__import__("pathlib").Path("a/antenna_spacing~0.07/shard~3.nc"))
+    assert keys == {"antenna_spacing": "0.07", "shard": "3"}
+
+
+def test_every_array_carries_a_fletcher32_checksum(results):
+    import h5py
+
+    _, good = results
+    with h5py.File(good) as f:
+        assert f["error"].fletcher32 and f["x"].fletcher32
