@@ -41,5 +41,9 @@ rule verify:
             [f"--snakefile '{workflow.main_snakefile}'"]
             + [f"--configfile '{f}'" for f in workflow.overwrite_configfiles]
         ),
-    shell:
-        "'{params.python}' -m hwiloc verify results -- {params.args}"
+    conda:
+        RULE_ENV
+    log:
+        "results/logs/verify.log",
+    shell:  # the list on the terminal and in the log; bash's pipefail keeps verify's status
+        "'{params.python}' -m hwiloc verify results -- {params.args} 2>&1 | tee {log}"
