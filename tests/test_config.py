@@ -99,3 +99,47 @@ def test_evaluation_captures_always_include_the_calibration_capture(paper_config
     assert evaluation_captures(measured) == ["cap0", "cap1", "cap2", "cap3"]
     measured["evaluation_captures"] = ["cap2"]
     assert evaluation_captures(measured) == ["cap0", "cap2"]
+
+
+def test_a_key_given_twice_is_refused_with_its_file_and_line(tmp_path):
+    from hwiloc.config import load_config, read_yaml_strictly
+
+    path = tmp_path / "my.yaml"
+    path.write_text("zhang2025:\n  snr_db: 5\n  crlb: {}\n  snr_db: 6\n")
+    with pytest.raises(ConfigError, match=rf"{path}, line 4: key 'snr_db' is given twice "
+                                          r"\(first at line 2\)"):  # fmt: skip
+        load_config(path)
+    path.write_bytes(b"\xef\xbb\xbfa: 1\n")  # a BOM
+    assert read_yaml_strictly(path) == {"a": 1}
+
+
+def test_integral_floats_become_the_integers_the_schema_asks_for(paper_config):
+    import yaml
+
+    from hwiloc.config import coerce_integers
+
+    schema = yaml.safe_load(SCHEMA.read_text())
+    config = copy.deepcopy(paper_config)
+    config["chen2022"]["montecarlo"]["num_shards"] = 2.0
+    config["zhang2025"]["saf"]["cases"]["fig5"]["seed"] = 4.0
+    validate_config(config, schema)  # JSON Schema counts 2.0 as an integer
+    out = coerce_integers(config, schema)
+    assert type(out["chen2022"]["montecarlo"]["num_shards"]) is int
+    assert type(out["zhang2025"]["saf"]["cases"]["fig5"]["seed"]) is int
+    assert out["zhang2025"]["snr_db"] == config["zhang2025"]["snr_db"]  # a number stays
+    config["chen2022"]["montecarlo"]["num_shards"] = 2.5
+    _refused(config, "chen2022.montecarlo.num_shards")
+
+
+def test_a_study_table_with_a_bom_reads_its_first_column(tmp_path, paper_config):
+    import yaml
+
+    from hwiloc.config import study_table_problems
+    from hwiloc.studies.parameter_studies import load_table
+
+    schema = yaml.safe_load((SCHEMA.parent / "study_tables.schema.yaml").read_text())
+    source = SCHEMA.parents[2] / "config" / "studies" / "zhang2025_wideband.tsv"
+    table = tmp_path / "bom.tsv"
+    table.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    assert study_table_problems(table, "zhang2025_wideband", schema, paper_config) == []
+    assert "bandwidth_hz" in load_table(table, "zhang2025_wideband").columns

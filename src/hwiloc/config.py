@@ -502,11 +502,87 @@ def coerce_numeric_strings(value):
     return value
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a mapping key given twice (YAML keeps the last silently)."""
+
+    source = "<string>"
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ConfigError(
+                    f"{self.source}, line {line}: key {key!r} is given twice (first at line "
+                    f"{seen[key]}); YAML would keep the last silently. Keep one"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml_strictly(path: str | Path):
+    """A YAML file's content; a duplicate key is a ConfigError naming the file and its line.
+
+    A BOM at its start is dropped.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not a readable UTF-8 text file ({error})") from None
+    loader = _StrictLoader(text)
+    loader.source = str(path)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML ({error})") from None
+    finally:
+        loader.dispose()
+
+
+def check_config_files(paths) -> None:
+    """Read every config file strictly (:func:`read_yaml_strictly`); raise the first problem."""
+    for path in paths:
+        read_yaml_strictly(path)
+
+
+def coerce_integers(value, schema: dict, root: dict | None = None):
+    """Integral floats where the schema says integer become ints (``num_shards: 2.0`` -> 2).
+
+    JSON Schema counts 2.0 as an integer, but ``range(2.0)`` fails: after
+    validation the value is made the int it stands for. Follows
+    ``properties``, ``additionalProperties``, ``items`` and local ``$ref``.
+    """
+    root = schema if root is None else root
+    if "$ref" in schema and schema["$ref"].startswith("#/"):
+        node = root
+        for part in schema["$ref"][2:].split("/"):
+            node = node.get(part, {})
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+    if schema.get("type") == "integer" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        return {
+            k: coerce_integers(v, props[k] if k in props else extra, root)
+            if isinstance(props.get(k, extra), dict) else v
+            for k, v in value.items()
+        }  # fmt: skip
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [coerce_integers(v, schema["items"], root) for v in value]
+    return value
+
+
 def load_config(*paths: str | Path) -> dict:
-    """Load YAML config files, later ones updating earlier ones key by key (as Snakemake does)."""
+    """Load YAML config files, later ones updating earlier ones key by key (as Snakemake does).
+
+    Each is read strictly: a key given twice is refused (:func:`read_yaml_strictly`).
+    """
     merged: dict = {}
     for path in paths:
-        _deep_update(merged, coerce_numeric_strings(yaml.safe_load(Path(path).read_text()) or {}))
+        _deep_update(merged, coerce_numeric_strings(read_yaml_strictly(path) or {}))
     return merged
 
 
@@ -549,7 +625,7 @@ def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict
     row_schema = {"$defs": schema.get("$defs", {}), **schema["kinds"][kind]}
     columns_allowed = sorted(row_schema["properties"])
     try:
-        with open(path, newline="") as f:
+        with open(path, newline="", encoding="utf-8-sig") as f:  # a BOM is not a column name
             lines = list(csv.reader(f, delimiter="\t"))
     except FileNotFoundError:
         return [f"{where} does not exist"]
@@ -646,7 +722,8 @@ def check_workflow_config(
 
     Numbers written as strings (``--config``) become numbers and integer keys
     strings (:func:`coerce_numeric_strings`); then the config is validated
-    against ``config.schema.yaml`` and every study table against
+    against ``config.schema.yaml``, integral floats where it says integer become
+    ints (:func:`coerce_integers`), and every study table is checked against
     ``study_tables.schema.yaml`` (``schemas``: their two paths, default in
     ``<basedir>/workflow/schemas``), each table found by ``table_path``
     (default: relative to ``basedir``). Raises ConfigError listing every problem.
@@ -655,6 +732,8 @@ def check_workflow_config(
     if schemas is None:
         folder = Path(basedir) / "workflow" / "schemas"
         schemas = (folder / "config.schema.yaml", folder / "study_tables.schema.yaml")
-    validate_config(config, schemas[0])
+    schema = yaml.safe_load(Path(schemas[0]).read_text())
+    validate_config(config, schema)
+    config = coerce_integers(config, schema)
     validate_study_tables(config, basedir, schemas[1], table_path)
     return config

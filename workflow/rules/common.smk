@@ -5,7 +5,12 @@ from snakemake.exceptions import WorkflowError
 
 from hwiloc.io.csi import CaptureError
 from hwiloc.papers.zhang2025.measured import check_capture_headers
-from hwiloc.config import ConfigError, check_workflow_config, evaluation_captures
+from hwiloc.config import (
+    ConfigError,
+    check_config_files,
+    check_workflow_config,
+    evaluation_captures,
+)
 
 # The schemas beside these rules, also when the workflow is used as a module
 # (snakedeploy).
@@ -25,12 +30,20 @@ def project_file(path):
     beside = os.path.join(workflow.basedir, path)
     if os.path.exists(beside):
         return beside
-    return workflow.source_path(os.path.join("..", "..", path))
+    try:
+        return workflow.source_path(os.path.join("..", "..", path))
+    except (FileNotFoundError, OSError):  # nowhere: the check names the config key
+        return path
 
 
-# Numbers that --config delivered as strings become numbers, then the config and
-# the study tables are checked against the schemas (all before the DAG).
+# Every config file is read again strictly (a key given twice is refused with its
+# file and line: Snakemake's YAML keeps the last silently); numbers that --config
+# delivered as strings become numbers, then the config and the study tables are
+# checked against the schemas (all before the DAG).
 try:
+    check_config_files(
+        [os.path.join(workflow.basedir, "config", "config.yaml"), *workflow.overwrite_configfiles]
+    )
     config.update(
         check_workflow_config(
             config, workflow.basedir, schemas=SCHEMAS, table_path=project_file

@@ -54,7 +54,7 @@ def load_table(path, kind: str) -> pd.DataFrame:
     if kind not in REQUIRED_COLUMNS:
         raise ValueError(f"study kind must be one of {sorted(REQUIRED_COLUMNS)}, got {kind!r}")
     try:
-        table = pd.read_csv(path, sep="\t")
+        table = pd.read_csv(path, sep="\t", encoding="utf-8-sig")  # a BOM is not a column
     except FileNotFoundError:
         raise ValueError(f"study table {path} does not exist") from None
     missing = [c for c in REQUIRED_COLUMNS[kind] if c not in table.columns]
