@@ -12,6 +12,7 @@ GRID = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarrie
 
 
 def _write(path, *, csi=None, dims=("antenna", "subcarrier", "symbol"), positions=None, drop=()):
+    """A small capture file; ``positions`` may have 2 or 3 columns (a UE height)."""
     n, k, num_symbols = 4, 6, 10
     csi = (np.ones((n, k, num_symbols)) * (1 + 1j)) if csi is None else csi
     positions = np.tile([-2.0, 1.0], (num_symbols, 1)) if positions is None else positions
@@ -22,12 +23,13 @@ def _write(path, *, csi=None, dims=("antenna", "subcarrier", "symbol"), position
             "symbol": num_symbols,
             "axis": 2,
             "sample": positions.shape[0],
+            "ue_axis": positions.shape[1],
         }
         variables = {
             "csi": (dims, csi),
             "antenna_position": (("antenna", "axis"), ula_positions(n, 0.07)),
             "subcarrier_frequency": (("subcarrier",), GRID.frequencies),
-            "ue_position": (("sample", "axis"), positions),
+            "ue_position": (("sample", "ue_axis"), positions),
         }
         for name, (var_dims, data) in variables.items():
             if name not in drop:
@@ -149,3 +151,72 @@ def test_kuleuven_errors(kuleuven):
     (folder / "user_positions.npy").unlink()
     with pytest.raises(CaptureError, match="user_positions.npy: missing"):
         open_kuleuven_capture(folder, 0, 2, GRID)
+
+
+@pytest.mark.parametrize(
+    "position, message",
+    [
+        ([0.105, 0.0], r"on or behind the array's line y = 0"),  # at an antenna, on the line
+        ([0.0, 0.0], r"\[0.0, 0.0\] m, on or behind the array's line"),  # the origin
+        ([1.0, -1.0], r"\[1.0, -1.0\] m, on or behind"),
+        ([0.105, 0.02], r"0.02 m from antenna 3, closer than half a wavelength"),
+    ],
+    ids=["at an antenna", "origin", "behind", "beside an antenna"],
+)
+def test_an_impossible_ground_truth_is_refused_naming_capture_and_position(
+    tmp_path, position, message
+):
+    from hwiloc.io.csi import check_ground_truth
+
+    capture = open_netcdf_capture(
+        _write(tmp_path / "gt.nc", positions=np.tile(position, (10, 1))), name="spot"
+    )
+    with pytest.raises(CaptureError, match=rf"gt.nc: capture 'spot': symbol 0 .*{message}"):
+        check_ground_truth(capture)
+
+
+def test_a_singular_geometry_of_a_non_linear_array_is_refused():
+    from hwiloc.io.csi import Capture, check_ground_truth
+
+    antennas = np.array([[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]])  # a line, not along x
+    capture = Capture("diag", "d.nc", antennas, GRID, np.tile([3.0, 3.0], (4, 1)), lambda a, b: 0)
+    with pytest.raises(CaptureError, match="position Fisher information is singular"):
+        check_ground_truth(capture)
+    check_ground_truth(Capture("ok", "d.nc", antennas, GRID, np.tile([3.0, 1.0], (4, 1)),
+                               lambda a, b: 0))  # fmt: skip
+
+
+def test_a_ue_height_is_used_exactly_or_refused(tmp_path, kuleuven):
+    folder, _ = kuleuven
+    heights = np.column_stack([np.full(5, -2000.0), np.full(5, 1000.0), np.full(5, -750.0)])
+    np.save(folder / "user_positions.npy", heights)  # 0.75 m below the array
+    capture = open_kuleuven_capture(folder, 0, 5, GRID, name="k")
+    ue3 = heights[0] / 1000
+    antennas3 = np.column_stack([ula_positions(4, 0.07), np.zeros(4)])
+    d3 = np.linalg.norm(antennas3 - ue3, axis=1)
+    d2 = np.linalg.norm(capture.antenna_positions - capture.positions[0], axis=1)
+    np.testing.assert_allclose(d2, d3, rtol=0, atol=1e-12)  # every distance kept
+    assert capture.positions[0, 1] == pytest.approx(np.hypot(1.0, 0.75))
+    (folder / "antenna_positions.npy").unlink()  # heights of the UE, none of the antennas
+    with pytest.raises(CaptureError, match="user_positions.npy: the UE positions have a third"):
+        open_kuleuven_capture(folder, 0, 5, GRID, antenna_positions=ula_positions(4, 0.07))
+    positions = np.column_stack([np.tile([-2.0, 1.0], (10, 1)), np.full(10, 0.5)])
+    with pytest.raises(CaptureError, match=r"\(ue_position\): the UE positions have a third"):
+        open_netcdf_capture(_write(tmp_path / "h.nc", positions=positions))
+
+
+def test_errors_name_the_file_that_is_wrong(kuleuven):
+    folder, _ = kuleuven
+    np.save(folder / "antenna_positions.npy", np.zeros((32, 3)))
+    with pytest.raises(CaptureError, match=r"antenna_positions.npy: 32 antenna rows, but the "
+                                           r"samples \(channel_measurement_000000.npy"):  # fmt: skip
+        open_kuleuven_capture(folder, 0, 5, GRID)
+    np.save(folder / "antenna_positions.npy", np.column_stack([ula_positions(4, 0.07) * 1000,
+                                                               np.zeros(4)]))  # fmt: skip
+    bad = np.ones((4, 6), complex)
+    bad[1, 2] = np.nan
+    np.save(folder / "samples" / "channel_measurement_000003.npy", bad)
+    capture = open_kuleuven_capture(folder, 0, 5, GRID, name="k")
+    with pytest.raises(CaptureError, match=r"channel_measurement_000003.npy: NaN or infinite "
+                                           r"CSI sample at symbol 3"):  # fmt: skip
+        capture.check(5)

@@ -33,6 +33,7 @@ from tokenize import TokenError
 import h5netcdf
 import numpy as np
 
+from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.ofdm import OfdmGrid
 
 CSI_DIMS = ("antenna", "subcarrier", "symbol")
@@ -65,6 +66,8 @@ class Capture:
         Phase offsets known independently of the calibration (the emulator's
         injected ones; a DICHASUS dataset's reference-transmitter ones): the
         phase the hardware adds to r_nk, which eq. (21) and (23) remove. [rad]
+    symbol_source : callable (symbol) -> str, optional
+        The file that holds a symbol, where a capture is many files.
     """
 
     name: str
@@ -74,6 +77,12 @@ class Capture:
     positions: np.ndarray
     read: Callable[[int, int], np.ndarray] = field(repr=False)
     reference_offsets: np.ndarray | None = field(default=None, repr=False)
+    symbol_source: Callable[[int], str] | None = field(default=None, repr=False)
+    """The file that holds a symbol, for messages (a KU Leuven sample file); None: ``source``."""
+
+    def where(self, symbol: int) -> str:
+        """The file that holds ``symbol`` (``source`` when the capture is one file)."""
+        return self.symbol_source(symbol) if self.symbol_source else self.source
 
     @property
     def num_antennas(self) -> int:
@@ -127,14 +136,16 @@ class Capture:
         for sl, csi in self.chunks(chunk_symbols, num_symbols, dtype=None):
             if not np.all(np.isfinite(csi)):
                 bad = np.argwhere(~np.isfinite(csi))[0]
+                symbol = sl.start + int(bad[0])
                 raise CaptureError(
-                    f"{self.source}: NaN or infinite CSI sample at symbol {sl.start + bad[0]}, "
-                    f"antenna {bad[1]}, subcarrier {bad[2]}"
+                    f"{self.where(symbol)}: NaN or infinite CSI sample at symbol {symbol}, "
+                    f"antenna {bad[1]}, subcarrier {bad[2]} (capture '{self.name}')"
                 )
             zero = ~np.any(csi.reshape(len(csi), -1), axis=1)
             if np.any(zero):
+                symbol = sl.start + int(np.argmax(zero))
                 raise CaptureError(
-                    f"{self.source}: symbol {sl.start + int(np.argmax(zero))} of capture "
+                    f"{self.where(symbol)}: symbol {symbol} of capture "
                     f"'{self.name}' is all zero (a dropped or unwritten symbol); "
                     "expected CSI in every symbol"
                 )
@@ -162,18 +173,104 @@ def _load_npy(path: Path, mmap: bool = False) -> np.ndarray:
 def _check_positions(
     source: str, positions: np.ndarray, expected_rows: int, what: str
 ) -> np.ndarray:
+    """Positions [rows, 2 or 3] as float, every column checked (a height is kept)."""
     positions = np.asarray(positions)
-    if positions.ndim != 2 or positions.shape[1] < 2 or positions.shape[0] != expected_rows:
+    if positions.ndim != 2 or positions.shape[1] not in (2, 3) or positions.shape[0] != (
+        expected_rows
+    ):
         raise CaptureError(
             f"{source}: {what} must have shape [{expected_rows}, 2 or 3], got {positions.shape}"
         )
     if (
         not np.issubdtype(positions.dtype, np.number)
         or np.issubdtype(positions.dtype, np.complexfloating)
-        or not np.all(np.isfinite(positions[:, :2]))
+        or not np.all(np.isfinite(positions))
     ):
         raise CaptureError(f"{source}: {what} holds NaN, infinite, complex or non-numeric values")
-    return positions[:, :2].astype(float)
+    return positions.astype(float)
+
+
+def plane_positions(
+    ue: np.ndarray, antennas: np.ndarray, ue_source: str, antenna_source: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-D (x, y) geometry the model uses, with a UE height used or refused, never dropped.
+
+    With 2 columns both are used as they are. A third column (a height z) is
+    used when the antennas lie on one line parallel to x (equal y and z): every
+    distance is then kept exactly by the UE's distance from that line,
+    y' = y_a + sign(y - y_a) sqrt((y - y_a)^2 + (z - z_a)^2). It is refused
+    when the antennas have no height column, or do not lie on such a line and
+    a UE is off their plane (the 2-D model cannot hold that geometry).
+    Returns (ue [L, 2], antennas [N, 2]). [m]
+    """
+    if ue.shape[1] == 2 and antennas.shape[1] == 2:
+        return ue, antennas
+    if ue.shape[1] == 3 and antennas.shape[1] == 2:
+        raise CaptureError(
+            f"{ue_source}: the UE positions have a third column (a height), but the antenna "
+            f"positions ({antenna_source}) have none to measure it from; give the antennas' "
+            "heights too, or 2-column UE positions in the array's plane"
+        )
+    if ue.shape[1] == 2:  # 3-D antennas, 2-D UE: the UE is taken in the antennas' plane
+        ue = np.column_stack([ue, np.full(len(ue), antennas[0, 2])])
+    ya, za = antennas[:, 1], antennas[:, 2]
+    if np.ptp(ya) <= 1e-9 and np.ptp(za) <= 1e-9:
+        dy, dz = ue[:, 1] - ya[0], ue[:, 2] - za[0]
+        radial = np.sign(dy) * np.hypot(dy, dz)
+        return np.column_stack([ue[:, 0], ya[0] + radial]), antennas[:, :2]
+    if np.ptp(za) <= 1e-9 and np.all(np.abs(ue[:, 2] - za[0]) <= 1e-9):
+        return ue[:, :2], antennas[:, :2]  # one horizontal plane: nothing to drop
+    raise CaptureError(
+        f"{antenna_source}: the antennas do not lie on one line parallel to x (y spans "
+        f"{np.ptp(ya):.3g} m, z {np.ptp(za):.3g} m), and the UE positions ({ue_source}) are "
+        "off their plane: the 2-D model cannot keep the UE height. Give positions in the "
+        "array's plane"
+    )
+
+
+def check_ground_truth(capture: Capture) -> None:
+    """Refuse a ground truth the geometry cannot localize, naming the capture and the position.
+
+    - behind or on the array's line (a linear array faces +y from it: y - y_a <= 0),
+    - within half a wavelength of an antenna (the far-field phase model and the
+      SAF's main lobe do not hold there),
+    - where the position Fisher information of the LoS model is singular (no
+      position bound: all antennas in one direction from the UE).
+    """
+    ue, antennas = capture.positions, capture.antenna_positions
+    where = f"{capture.source}: capture '{capture.name}'"
+    collinear_x = np.ptp(antennas[:, 1]) <= 1e-9
+    if collinear_x:
+        behind = np.flatnonzero(ue[:, 1] - antennas[0, 1] <= 0)
+        if len(behind):
+            i = int(behind[0])
+            raise CaptureError(
+                f"{where}: symbol {i} has its UE at {ue[i].round(6).tolist()} m, on or behind "
+                f"the array's line y = {antennas[0, 1]:.6g} m; expected a UE in front of it "
+                "(y > that), where the geometry bounds the position"
+            )
+    half_wavelength = SPEED_OF_LIGHT / capture.grid.carrier_frequency / 2
+    chunk = max(1, 2**22 // max(1, len(antennas)))
+    for start in range(0, len(ue), chunk):  # [symbols, antennas] distances, bounded memory
+        d = np.linalg.norm(ue[start : start + chunk, None] - antennas[None], axis=2)
+        near = np.argwhere(d < half_wavelength)
+        if len(near):
+            i, n = int(near[0, 0]) + start, int(near[0, 1])
+            raise CaptureError(
+                f"{where}: symbol {i} has its UE at {ue[i].round(6).tolist()} m, "
+                f"{d[i - start, n]:.3g} m from antenna {n}, closer than half a wavelength "
+                f"({half_wavelength:.3g} m); expected a UE away from the array"
+            )
+    rel = ue.mean(axis=0) - antennas
+    u = rel / np.linalg.norm(rel, axis=1, keepdims=True)
+    fisher = u.T @ u  # sum_n u_n u_n^T: the LoS position FIM up to a positive factor
+    eig = np.linalg.eigvalsh(fisher)
+    if eig[0] <= 1e-12 * eig[-1]:
+        raise CaptureError(
+            f"{where}: its mean UE position {ue.mean(axis=0).round(6).tolist()} m sees every "
+            "antenna in one direction: the position Fisher information is singular (no "
+            "bound on the position across that direction); expected a UE off the array's axis"
+        )
 
 
 def grid_from_frequencies(source: str, frequencies: np.ndarray, first_index: int = 1) -> OfdmGrid:
@@ -220,10 +317,12 @@ def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
                     "expected >= 2 antennas and >= 1 symbol"
                 )
             antennas = np.asarray(f.variables["antenna_position"][...])
-            if antennas.shape != (num_antennas, 2) or not np.all(np.isfinite(antennas)):
+            if antennas.ndim != 2 or antennas.shape[0] != num_antennas or antennas.shape[1] not in (
+                2, 3
+            ) or not np.all(np.isfinite(antennas)):  # fmt: skip
                 raise CaptureError(
-                    f"{source}: antenna_position must be finite with shape [{num_antennas}, 2], "
-                    f"got {antennas.shape}"
+                    f"{source}: antenna_position must be finite with shape [{num_antennas}, 2] "
+                    f"(or 3 with heights), got {antennas.shape}"
                 )
             freqs = np.asarray(f.variables["subcarrier_frequency"][...])
             if freqs.shape != (num_subcarriers,):
@@ -236,6 +335,10 @@ def open_netcdf_capture(path: str | Path, name: str | None = None) -> Capture:
             positions = _check_positions(
                 source, f.variables["ue_position"][...], num_symbols, "ue_position [symbol, axis]"
             )
+            positions, antennas = plane_positions(
+                positions, antennas.astype(float), f"{source} (ue_position)",
+                f"{source} (antenna_position)",
+            )  # fmt: skip
             capture_name = name or str(f.attrs.get("capture", path.stem))
             reference = None
             if "reference_offset" in names:
@@ -346,17 +449,34 @@ def open_kuleuven_capture(
             f"{folder / 'samples'}: missing {len(missing)} sample file(s), first {missing[0]}"
         )
     expected = (len(antennas), grid.num_subcarriers)
+    first = _load_npy(sample_files[0], mmap=True)
+    if (
+        antenna_file.is_file()
+        and first.ndim == 2
+        and first.shape[1] == grid.num_subcarriers
+        and first.shape[0] != len(antennas)
+    ):  # the samples agree with the grid: it is the antenna file that is off
+        raise CaptureError(
+            f"{antenna_file}: {len(antennas)} antenna rows, but the samples "
+            f"({sample_files[0].name}, ...) hold {first.shape[0]} antennas; expected one row "
+            "per antenna"
+        )
     for p in sample_files:  # header-only check of every sample: shape and dtype
         arr = _load_npy(p, mmap=True)
         if arr.shape != expected or not np.issubdtype(arr.dtype, np.complexfloating):
             raise CaptureError(
                 f"{p}: expected a complex matrix of shape {expected}, got {arr.dtype} {arr.shape}"
             )
+    positions, antennas = plane_positions(
+        positions, antennas, str(positions_file),
+        str(antenna_file) if antenna_file.is_file() else "the configured array",
+    )  # fmt: skip
 
     def read(start: int, stop: int) -> np.ndarray:
         return np.stack([_load_npy(p) for p in sample_files[start:stop]])
 
-    return Capture(name, source, antennas, grid, positions, read)
+    return Capture(name, source, antennas, grid, positions, read,
+                   symbol_source=lambda i: str(sample_files[i]))  # fmt: skip
 
 
 def check_compatible(reference: Capture, other: Capture) -> None:

@@ -24,6 +24,7 @@ from hwiloc.io.csi import (
     Capture,
     CaptureError,
     check_compatible,
+    check_ground_truth,
     open_kuleuven_capture,
     open_netcdf_capture,
 )
@@ -86,7 +87,8 @@ def open_capture(
 
     For the KU Leuven layout ``path`` is the folder or its ``user_positions.npy``;
     for a DICHASUS dataset, the capture's TFRecord file in the dataset folder.
-    The header (dims, shape, dtype, positions, grid) is always checked; the
+    The header (dims, shape, dtype, positions, grid) and the ground truth
+    (:func:`~hwiloc.io.csi.check_ground_truth`) are always checked; the
     content (NaN, all-zero symbols) too unless ``check_content`` is False,
     with ``progress`` (a callable taking a message) told how the scan goes.
     """
@@ -125,6 +127,7 @@ def open_capture(
         )
     else:
         raise ValueError(f"measured.source must be one of {SOURCES}, got {source!r}")
+    check_ground_truth(capture)
     if check_content:
         capture.check(num_symbols_used(cfg, capture), int(measured["chunk_symbols"]), progress)
     return capture
