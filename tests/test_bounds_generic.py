@@ -404,7 +404,11 @@ def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
     system = System.from_config(cfg)
     hardware = _legacy_hardware(system, cfg["seed"])  # the draw of f16fbcc (see above)
     for power, bounds in CHEN2022_BEFORE.items():
-        errors, pseudo = bound_errors(system, hardware, power)
+        if power >= 40:  # eq. (7) as written folds over at 8 V: the assumed model explains 3 %
+            with pytest.warns(RuntimeWarning, match="residual .* is 97% of the data's norm"):
+                errors, pseudo = bound_errors(system, hardware, power)
+        else:
+            errors, pseudo = bound_errors(system, hardware, power)
         assert pseudo[2] > 0 and -np.pi < pseudo[3] <= np.pi  # the canonical gain
         for bound, values in bounds.items():
             ours = [errors[bound][m] for m in ("aeb_deg", "deb_m", "peb_m")]

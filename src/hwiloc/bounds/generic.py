@@ -47,6 +47,66 @@ from hwiloc.bounds.fisher import fisher_information, inverse_fim
 from hwiloc.bounds.misspecified import hessian_residual, matrices_from_sums
 
 
+# --- what a user's model gives is checked -----------------------------------------
+class ModelError(ValueError):
+    """A model's mean, derivatives or quantity maps are not what the engine needs.
+
+    The message names the model, what it returned, at which parameter, and what
+    was expected: NaN, infinite values and wrong shapes each get their own.
+    """
+
+
+def model_name(model) -> str:
+    """How messages name a model: its ``name``, else its class and mean function."""
+    name = getattr(model, "name", None)
+    if name:
+        return str(name)
+    mean = getattr(model, "mean", None)
+    inner = getattr(mean, "__name__", None)
+    return f"{type(model).__name__}({inner})" if inner and inner != "mean" else type(model).__name__
+
+
+def _at(eta) -> str:
+    return np.array2string(np.asarray(eta, dtype=float), precision=6, max_line_width=200)
+
+
+def _require_finite(model, what: str, values: np.ndarray, eta) -> np.ndarray:
+    """``values`` when finite; ModelError naming NaN or infinite entries otherwise."""
+    if values.size == 0:
+        raise ModelError(f"model {model_name(model)}: {what} is empty at eta = {_at(eta)}")
+    finite = np.isfinite(values)
+    if not np.all(finite):
+        nan = int(np.count_nonzero(np.isnan(values)))
+        inf = int(values.size - np.count_nonzero(finite) - nan)
+        first = tuple(int(i) for i in np.argwhere(~finite)[0])
+        kinds = ", ".join(k for k, n in (("NaN", nan), ("infinite", inf)) if n)
+        raise ModelError(
+            f"model {model_name(model)}: {what} has {nan} NaN and {inf} infinite entries "
+            f"at eta = {_at(eta)} (first at index {first}); expected finite values "
+            f"({kinds} values make every bound meaningless)"
+        )
+    return values
+
+
+def _require_shape(model, what: str, raw: np.ndarray, expected: tuple, eta) -> None:
+    """Refuse ``raw`` unless it is ``expected`` (or that shape with the observations unflattened:
+    [..., P] whose leading axes hold the M observations)."""
+    m, rest = expected[0], expected[1:]
+    ok = raw.shape == expected or (
+        raw.ndim >= len(expected) and raw.shape[raw.ndim - len(rest):] == rest
+        and int(np.prod(raw.shape[: raw.ndim - len(rest)])) == m
+    )  # fmt: skip
+    if not ok:
+        hint = ""
+        if raw.shape == expected[::-1] or (len(expected) == 2 and raw.shape == (rest[0], m)):
+            hint = " (transposed?)"
+        raise ModelError(
+            f"model {model_name(model)}: {what} has shape {raw.shape} at eta = {_at(eta)}; "
+            f"expected {expected} (M = {m} observations of the mean, P = {rest[-1] if rest else 0}"
+            f" parameters){hint}"
+        )
+
+
 # --- derivatives: the model's own, else automatic -----------------------------
 def _automatic(model):
     cache = model.__dict__.setdefault("_hwiloc_autodiff", {})
@@ -62,25 +122,54 @@ def _num_parameters(model, eta) -> int:
     return len(check(eta) if check else np.asarray(eta, dtype=float))
 
 
+def _call(model, what: str, function, eta):
+    """``function(eta)`` with an exception from inside it named by the model and the point."""
+    try:
+        return function(eta)
+    except ModelError:
+        raise
+    except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as error:
+        raise ModelError(
+            f"model {model_name(model)}: its {what} failed at eta = {_at(eta)} "
+            f"({type(error).__name__}: {error})"
+        ) from error
+
+
 def mean_of(model, eta) -> np.ndarray:
-    """mu(eta) flattened, [M] complex. [V]"""
-    return np.ravel(np.asarray(model.mean(np.asarray(eta, dtype=float)), dtype=complex))
+    """mu(eta) flattened, [M] complex, checked finite (:class:`ModelError`). [V]"""
+    _num_parameters(model, eta)  # the model's own check of eta's length and values first
+    eta = np.asarray(eta, dtype=float)
+    mu = np.ravel(np.asarray(_call(model, "mean", model.mean, eta), dtype=complex))
+    return _require_finite(model, "mean(eta)", mu, eta)
 
 
-def jacobian_of(model, eta) -> np.ndarray:
-    """d mu / d eta, [M, P] complex: the model's own, else by autodiff."""
+def jacobian_of(model, eta, num_observations: int | None = None) -> np.ndarray:
+    """d mu / d eta, [M, P] complex: the model's own, else by autodiff; shape and values checked.
+
+    ``num_observations`` is M, the length of the mean at ``eta`` (evaluated when
+    not given): a Jacobian must hold one row per observation and one column per
+    parameter.
+    """
     p = _num_parameters(model, eta)
+    eta = np.asarray(eta, dtype=float)
+    m = len(mean_of(model, eta)) if num_observations is None else int(num_observations)
     given = getattr(model, "jacobian", None)
-    d = given(np.asarray(eta, dtype=float)) if given else _automatic(model)[0](eta)
-    return np.asarray(d, dtype=complex).reshape(-1, p)
+    function = given if given else _automatic(model)[0]
+    d = np.asarray(_call(model, "jacobian", function, eta), dtype=complex)
+    _require_shape(model, "jacobian(eta)", d, (m, p), eta)
+    return _require_finite(model, "jacobian(eta)", d.reshape(m, p), eta)
 
 
-def hessian_of(model, eta) -> np.ndarray:
-    """d2 mu / d eta_i d eta_j, [M, P, P] complex: the model's own, else by autodiff."""
+def hessian_of(model, eta, num_observations: int | None = None) -> np.ndarray:
+    """d2 mu / d eta_i d eta_j, [M, P, P] complex: the model's own, else by autodiff; checked."""
     p = _num_parameters(model, eta)
+    eta = np.asarray(eta, dtype=float)
+    m = len(mean_of(model, eta)) if num_observations is None else int(num_observations)
     given = getattr(model, "hessian", None)
-    h = given(np.asarray(eta, dtype=float)) if given else _automatic(model)[1](eta)
-    return np.asarray(h, dtype=complex).reshape(-1, p, p)
+    function = given if given else _automatic(model)[1]
+    h = np.asarray(_call(model, "hessian", function, eta), dtype=complex)
+    _require_shape(model, "hessian(eta)", h, (m, p, p), eta)
+    return _require_finite(model, "hessian(eta)", h.reshape(m, p, p), eta)
 
 
 class PointCache:
@@ -116,24 +205,29 @@ class PointCache:
         return eta, slot
 
     def _all(self, model, eta, slot) -> None:
-        mean, d, h = model.derivatives(eta)
+        mean, d, h = _call(model, "derivatives", model.derivatives, eta)
         p = eta.size  # values already given stand: a point's mean is one array throughout
-        slot.setdefault("mean", np.ravel(np.asarray(mean, dtype=complex)))
-        slot.setdefault("jacobian", np.asarray(d, dtype=complex).reshape(-1, p))
-        slot["hessian"] = np.asarray(h, dtype=complex).reshape(-1, p, p)
+        mean = _require_finite(model, "mean(eta)", np.ravel(np.asarray(mean, dtype=complex)), eta)
+        m = len(slot.get("mean", mean))
+        d, h = np.asarray(d, dtype=complex), np.asarray(h, dtype=complex)
+        _require_shape(model, "jacobian(eta)", d, (m, p), eta)
+        _require_shape(model, "hessian(eta)", h, (m, p, p), eta)
+        slot.setdefault("mean", mean)
+        slot.setdefault("jacobian", _require_finite(model, "jacobian(eta)", d.reshape(m, p), eta))
+        slot["hessian"] = _require_finite(model, "hessian(eta)", h.reshape(m, p, p), eta)
 
     def mean(self, model, eta) -> np.ndarray:
-        """mu(eta), [M] complex. [V]"""
+        """mu(eta), [M] complex, checked finite. [V]"""
         eta, slot = self._slot(model, eta)
         if "mean" not in slot:
             slot["mean"] = mean_of(model, eta)
         return slot["mean"]
 
     def jacobian(self, model, eta) -> np.ndarray:
-        """d mu / d eta, [M, P] complex."""
+        """d mu / d eta, [M, P] complex, checked against the mean's length."""
         eta, slot = self._slot(model, eta)
         if "jacobian" not in slot:
-            slot["jacobian"] = jacobian_of(model, eta)
+            slot["jacobian"] = jacobian_of(model, eta, len(self.mean(model, eta)))
         return slot["jacobian"]
 
     def hessian(self, model, eta) -> np.ndarray:
@@ -144,7 +238,7 @@ class PointCache:
             if callable(getattr(model, "derivatives", None)):
                 self._all(model, eta, slot)
             else:
-                slot["hessian"] = hessian_of(model, eta)
+                slot["hessian"] = hessian_of(model, eta, len(self.mean(model, eta)))
         return slot["hessian"]
 
 
@@ -159,25 +253,42 @@ def _quantity(model, name):
 
 
 def quantity_value(model, name: str, eta) -> np.ndarray:
-    """g(eta) of the model's quantity ``name``, 1-D float. [the quantity's unit]"""
+    """g(eta) of the model's quantity ``name``, 1-D float, checked. [the quantity's unit]"""
     q = _quantity(model, name)
-    return np.atleast_1d(np.asarray(q.function(np.asarray(eta, dtype=float)), dtype=float))
+    eta = np.asarray(eta, dtype=float)
+    value = np.asarray(_call(model, f"quantity {name!r}", q.function, eta), dtype=float)
+    if value.ndim > 1:
+        raise ModelError(
+            f"model {model_name(model)}: quantity {name!r} has shape {value.shape} at eta = "
+            f"{_at(eta)}; expected a scalar or a vector [Q]"
+        )
+    return _require_finite(model, f"quantity {name!r}", np.atleast_1d(value), eta)
 
 
 def quantity_jacobian(model, name: str, eta) -> np.ndarray:
-    """d g / d eta of the model's quantity ``name``, [Q, P]: its own, else by autodiff."""
+    """d g / d eta of the model's quantity ``name``, [Q, P]: its own, else by autodiff; checked."""
     q = _quantity(model, name)
     eta = np.asarray(eta, dtype=float)
     if q.jacobian is not None:
-        g = q.jacobian(eta)
+        function = q.jacobian
     else:
         cache = model.__dict__.setdefault("_hwiloc_autodiff", {})
         if name not in cache:
             from hwiloc.autodiff import quantity_jacobian as automatic
 
             cache[name] = automatic(q.function)
-        g = cache[name](eta)
-    return np.asarray(g, dtype=float).reshape(-1, eta.size)
+        function = cache[name]
+    g = np.asarray(_call(model, f"quantity {name!r} jacobian", function, eta), dtype=float)
+    num = len(quantity_value(model, name, eta))
+    what = f"jacobian of quantity {name!r}"
+    if g.shape != (num, eta.size) and not (num == 1 and g.shape == (eta.size,)):
+        hint = " (transposed?)" if g.shape == (eta.size, num) else ""
+        raise ModelError(
+            f"model {model_name(model)}: {what} has shape {g.shape} at eta = {_at(eta)}; "
+            f"expected ({num}, {eta.size}) (Q = {num} quantity entries, P = {eta.size} "
+            f"parameters){hint}"
+        )
+    return _require_finite(model, what, g.reshape(num, eta.size), eta)
 
 
 # --- CRB ------------------------------------------------------------------------
@@ -214,6 +325,11 @@ class CramerRao:
 def crb(model, parameter, noise_variance: float, *, cache: PointCache | None = None) -> CramerRao:
     """CRB of ``model`` at ``parameter`` under CN(0, sigma^2 I) noise, eqs. (14)-(15).
 
+    The model's mean is evaluated at the point and checked finite, and its
+    Jacobian checked to be [M, P] and finite (:class:`ModelError` otherwise);
+    a singular Fisher information (rank deficiency) raises UnobservableError
+    naming the parameters without a bound.
+
     Parameters
     ----------
     model : Model or object with ``mean`` (and ``jacobian``)
@@ -226,7 +342,8 @@ def crb(model, parameter, noise_variance: float, *, cache: PointCache | None = N
     """
     _require_variance(noise_variance)
     eta = np.asarray(parameter, dtype=float)
-    d = jacobian_of(model, eta) if cache is None else cache.jacobian(model, eta)
+    cache = PointCache() if cache is None else cache
+    d = cache.jacobian(model, eta)  # the mean too: its length is the Jacobian's rows
     fim = fisher_information(d, noise_variance)  # Eq. (14)
     names = getattr(model, "parameter_names", None)
     return CramerRao(model, eta, fim, inverse_fim(fim, names))  # Eq. (15)
@@ -263,6 +380,8 @@ class PseudoTrue:
         ||mu_1 - mu_2(eta_bar)||. [V]
     gradient_cosine : float
         max_i |Re{d_i^H eps}| / (||d_i|| ||eps||), 0 at an exact stationary point.
+    data_norm : float
+        ||mu_1||, which the residual is a fraction of. [V]
     """
 
     parameter: np.ndarray
@@ -271,11 +390,21 @@ class PseudoTrue:
     num_evaluations: int
     residual_norm: float
     gradient_cosine: float
+    data_norm: float = float("nan")
+
+    @property
+    def residual_fraction(self) -> float:
+        """||mu_1 - mu_2(eta_bar)|| / ||mu_1||: near 1, the assumed model explains nothing."""
+        return self.residual_norm / self.data_norm if self.data_norm > 0 else float("nan")
 
 
 STATIONARY = 1e-10  # a point is stationary when its Newton step moves mu_2 by less than this
 #                     fraction of ||mu_2||: scale-free, and 1e4 above the rounding of mu_2
 POLISHED = 1e-8  # Newton steps alone (no LM) must bring that fraction below this [-]
+RESIDUAL_WARNING = 0.9  # mcrb warns when ||mu_1 - mu_2(eta_bar)|| exceeds this fraction of
+#                         ||mu_1||: the assumed model then explains less than a fifth of the
+#                         data's energy, a far local minimum rather than a mismatch (chen2022's
+#                         impairments leave about 0.5 at 40 dBm) [-]
 NEAR = 1e-3  # a start whose Newton step moves mu_2 by less than this fraction is polished by
 #              Newton steps alone, without Levenberg-Marquardt [-]
 
@@ -405,6 +534,14 @@ def pseudo_true(
     start = np.asarray(start, dtype=float)
     _num_parameters(assumed, start)
     cache = PointCache() if cache is None else cache
+    _require_finite(assumed, "the data (true model's mean)", y, start)
+    m2 = len(cache.mean(assumed, start))
+    if m2 != len(y):
+        raise ModelError(
+            f"model {model_name(assumed)}: its mean has {m2} entries at the start eta = "
+            f"{_at(start)}, the data (the true model's mean) {len(y)}; both models must "
+            "describe the same observations"
+        )
 
     _, moved, _ = _newton_step(cache, assumed, y, start)
     converged, evaluations, eta = False, 1, start
@@ -427,7 +564,7 @@ def pseudo_true(
         eta = np.asarray(canonical(eta), dtype=float)
     sums = _sums(cache, assumed, y, eta)
     return PseudoTrue(eta, converged, message, evaluations, float(np.sqrt(sums.cost)),
-                      sums.gradient_cosine)  # fmt: skip
+                      sums.gradient_cosine, float(np.linalg.norm(y)))  # fmt: skip
 
 
 def _data_vector(values) -> np.ndarray:
@@ -451,10 +588,18 @@ def _levenberg_marquardt(y, cache, assumed, start, max_evaluations):
         return np.concatenate([d.real, d.imag])
 
     tol = 1e-10  # relative; the Newton polish takes it to machine precision
-    result = least_squares(
-        residual, start, jac=jacobian, method="lm", x_scale="jac",
-        xtol=tol, ftol=tol, gtol=tol, max_nfev=max_evaluations,
-    )  # fmt: skip
+    try:
+        result = least_squares(
+            residual, start, jac=jacobian, method="lm", x_scale="jac",
+            xtol=tol, ftol=tol, gtol=tol, max_nfev=max_evaluations,
+        )  # fmt: skip
+    except ModelError:
+        raise
+    except (ValueError, np.linalg.LinAlgError) as error:  # scipy's own, e.g. a degenerate LM
+        raise ModelError(
+            f"model {model_name(assumed)}: the pseudo-true search from eta = {_at(start)} "
+            f"failed ({type(error).__name__}: {error})"
+        ) from error
     return result.x, bool(result.status > 0), str(result.message), int(result.nfev)
 
 
@@ -486,6 +631,10 @@ class Misspecified:
         The gradient term (4 / sigma^4) r r^T of B (eq. (25)), kept for :meth:`scaled`.
     gradient_tolerance : float
         The tolerance the gradient term was checked against.
+    diagnostics : tuple of str
+        What is doubtful about the result (each also warned): a pseudo-true
+        residual that is a large fraction of the data, a point outside the
+        assumed model's admissible region, a search that did not converge.
     """
 
     assumed: object
@@ -500,6 +649,7 @@ class Misspecified:
     true_quantities: dict = field(default_factory=dict)
     b_gradient_term: np.ndarray | None = None
     gradient_tolerance: float = 1e-6
+    diagnostics: tuple = ()
 
     @property
     def pseudo_true(self) -> np.ndarray:
@@ -653,11 +803,25 @@ def mcrb(
     cache = PointCache() if cache is None else cache
     data = cache.mean(true_model, eta_true)
     solution = pseudo_true(data, assumed, start, cache=cache)
+    diagnostics = []
     if not solution.converged:
-        warnings.warn(
-            f"pseudo-true search did not converge: {solution.message}", RuntimeWarning,
-            stacklevel=2,
-        )  # fmt: skip
+        diagnostics.append(f"pseudo-true search did not converge: {solution.message}")
+    if solution.residual_fraction > RESIDUAL_WARNING:
+        diagnostics.append(
+            f"the pseudo-true residual ||mu_1 - mu_2|| is {solution.residual_fraction:.0%} of "
+            f"the data's norm (> {RESIDUAL_WARNING:.0%}): model {model_name(assumed)} explains "
+            f"little of the data at eta_bar = {_at(solution.parameter)}. Either the mismatch "
+            f"is that large, or the start {_at(start)} led to a far local minimum; the LB is "
+            "doubtful either way"
+        )
+    admissible = getattr(assumed, "admissible", None)
+    if admissible is not None and not admissible(solution.parameter):
+        diagnostics.append(
+            f"the pseudo-true point eta_bar = {_at(solution.parameter)} lies outside model "
+            f"{model_name(assumed)}'s admissible region"
+        )
+    for message in diagnostics:
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
     eta_bar = solution.parameter
     sums = _sums(cache, assumed, data, eta_bar)  # the sums the solver made there
     a, b, gradient_term = matrices_from_sums(  # Eqs. (24), (25)
@@ -674,5 +838,5 @@ def mcrb(
         lower = bound + np.outer(bias, bias)  # Eq. (20)
     return Misspecified(
         assumed, true_model, eta_true, solution, a, b, bound, lower, ratio,
-        dict(true_quantities or {}), gradient_term, gradient_tolerance,
+        dict(true_quantities or {}), gradient_term, gradient_tolerance, tuple(diagnostics),
     )  # fmt: skip

@@ -75,6 +75,12 @@ class Model:
     canonical : callable eta -> eta, optional
         The representative the pseudo-true search reports when several give the
         same mean (e.g. :func:`hwiloc.models.gain.canonical_gain`).
+    admissible : callable eta -> bool, optional
+        Whether eta is a point the model describes (e.g. a UE in front of the
+        array); :func:`hwiloc.bounds.generic.mcrb` warns, and says so in its
+        ``diagnostics``, when the pseudo-true point is not.
+    name : str, optional
+        How messages name the model (default: its mean function's name).
     """
 
     mean: Callable
@@ -84,6 +90,8 @@ class Model:
     quantities: Mapping[str, Quantity] = field(default_factory=dict)
     constants: Mapping[str, float] = field(default_factory=dict)
     canonical: Callable | None = None
+    admissible: Callable | None = None
+    name: str = ""
 
     def __post_init__(self):
         if not callable(self.mean):

@@ -1,0 +1,152 @@
+"""The generic engine checks what a user's model gives it: values, shapes, rank, the start."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hwiloc.bounds import generic
+from hwiloc.bounds.fisher import UnobservableError
+from hwiloc.bounds.generic import ModelError
+from hwiloc.models.parametric import Model, Quantity
+
+RNG = np.random.default_rng(5)
+A = RNG.standard_normal((12, 3)) + 1j * RNG.standard_normal((12, 3))
+ETA = np.array([0.3, -1.2, 2.0])
+
+
+def linear(mean=None, jacobian=None, quantities=None, **kw):
+    """mu = A eta, analytic Jacobian A (no JAX): the model each case spoils one part of."""
+    return Model(
+        mean or (lambda eta: A @ eta), {"a": "1", "b": "1", "c": "1"},
+        jacobian=jacobian or (lambda eta: A),
+        quantities=quantities or {"ab": Quantity(lambda eta: eta[:2], "1",
+                                                 jacobian=lambda eta: np.eye(3)[:2])},
+        name="linear", **kw,
+    )  # fmt: skip
+
+
+def test_a_good_model_gives_the_closed_form_bound():
+    bound = generic.crb(linear(), ETA, 0.5)
+    np.testing.assert_allclose(bound.fim, (2 / 0.5) * np.real(A.conj().T @ A), rtol=1e-12)
+    assert bound.quantity_covariance("ab").shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        (linear(mean=lambda eta: np.where(np.arange(12) == 4, np.nan, A @ eta)),
+         r"linear: mean\(eta\) has 1 NaN and 0 infinite entries .* \(first at index \(4,\)\)"),
+        (linear(mean=lambda eta: np.where(np.arange(12) == 2, np.inf, A @ eta)),
+         r"mean\(eta\) has 0 NaN and 1 infinite entries"),
+        (linear(jacobian=lambda eta: A[:6]),
+         r"jacobian\(eta\) has shape \(6, 3\) .* expected \(12, 3\)"),
+        (linear(jacobian=lambda eta: A.T), r"has shape \(3, 12\) .* \(transposed\?\)"),
+        (linear(jacobian=lambda eta: np.where(np.eye(12, 3) > 0, np.inf, A)),
+         r"jacobian\(eta\) has 0 NaN and 3 infinite entries"),
+    ],
+    ids=["NaN mean", "inf mean", "half the rows", "transposed", "infinite derivative"],
+)  # fmt: skip
+def test_each_bad_mean_or_jacobian_gets_its_own_message(model, message):
+    with pytest.raises(ModelError, match=message):
+        generic.crb(model, ETA, 1.0)
+
+
+def test_rank_deficiency_is_unobservability_not_a_bad_value():
+    rank2 = A.copy()
+    rank2[:, 2] = rank2[:, 0]
+    with pytest.raises(UnobservableError, match="unobservable"):
+        generic.crb(linear(jacobian=lambda eta: rank2), ETA, 1.0)
+
+
+@pytest.mark.parametrize(
+    "quantity, message",
+    [
+        (Quantity(lambda eta: eta[:2], "1", jacobian=lambda eta: np.eye(3)), r"shape \(3, 3\)"),
+        (Quantity(lambda eta: eta[:2], "1", jacobian=lambda eta: np.eye(3)[:2].T),
+         r"\(transposed\?\)"),
+        (Quantity(lambda eta: np.array([np.nan, 1.0]), "1", jacobian=lambda eta: np.eye(3)[:2]),
+         r"quantity 'ab' has 1 NaN"),
+    ],
+    ids=["jacobian rows", "jacobian transposed", "NaN quantity"],
+)  # fmt: skip
+def test_quantity_maps_and_their_jacobians_are_checked(quantity, message):
+    bound = generic.crb(linear(quantities={"ab": quantity}), ETA, 1.0)
+    with pytest.raises(ModelError, match=message):
+        bound.rmse("ab")
+
+
+def test_mcrb_refuses_an_assumed_model_of_other_observations_and_names_it():
+    short = Model(lambda eta: (A @ eta)[:8], {"a": "1", "b": "1", "c": "1"},
+                  jacobian=lambda eta: A[:8], name="short")  # fmt: skip
+    with pytest.raises(ModelError, match="model short: its mean has 8 entries .* the data .* 12"):
+        generic.mcrb(linear(), ETA, short, 1.0, start=ETA)
+    nan = linear(mean=lambda eta: A @ eta * np.nan)
+    with pytest.raises(ModelError, match="model linear: mean"):
+        generic.mcrb(linear(), ETA, nan, 1.0, start=ETA)
+
+
+def test_mcrb_reports_a_far_local_minimum_and_an_inadmissible_point():
+    """mu_2(r) = exp(j k r) of a range r: from a start half a turn off, the search stops at a
+    point whose residual is most of the data (a local minimum of a periodic cost)."""
+    k = 2 * np.pi * np.arange(1, 9)
+    parts = dict(
+        mean=lambda eta: np.exp(1j * k * eta[0]), parameters={"r": "m"},
+        jacobian=lambda eta: (1j * k * np.exp(1j * k * eta[0]))[:, None],
+        hessian=lambda eta: (-(k**2) * np.exp(1j * k * eta[0]))[:, None, None],
+    )  # fmt: skip
+    true = Model(**parts)
+    assumed = Model(**parts, admissible=lambda eta: eta[0] > 0.2, name="range")
+    near = generic.mcrb(true, [0.25], assumed, 1.0, start=[0.26])
+    assert near.diagnostics == () and near.solution.residual_fraction < 1e-6
+    with pytest.warns(RuntimeWarning) as caught:
+        far = generic.mcrb(true, [0.25], assumed, 1.0, start=[0.02])
+    text = " ".join(far.diagnostics)
+    assert "of the data's norm" in text and "outside model range's admissible region" in text
+    assert len(caught) >= 2 and far.solution.residual_fraction > 0.9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    m=st.integers(2, 30),
+    p=st.integers(1, 5),
+    cut=st.integers(1, 29),
+    seed=st.integers(0, 2**16),
+)
+def test_property_a_jacobian_of_any_other_row_count_is_refused(m, p, cut, seed):
+    rng = np.random.default_rng(seed)
+    d = rng.standard_normal((m, p)) + 1j * rng.standard_normal((m, p))
+    rows = cut % m or 1
+    if rows == m:
+        rows = m - 1
+    model = Model(lambda eta: d @ eta, {f"e{i}": "1" for i in range(p)},
+                  jacobian=lambda eta: d[:rows])  # fmt: skip
+    with pytest.raises(ModelError, match=rf"has shape \({rows}, {p}\) .* expected \({m}, {p}\)"):
+        generic.crb(model, np.ones(p), 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(m=st.integers(1, 40), index=st.integers(0, 39), kind=st.sampled_from(["nan", "inf"]))
+def test_property_any_non_finite_mean_entry_is_named_by_its_index(m, index, kind):
+    index = index % m
+    bad = np.nan if kind == "nan" else -np.inf
+
+    def mean(eta):
+        mu = np.ones(m, complex) * eta[0]
+        mu[index] = bad
+        return mu
+
+    model = Model(mean, {"g": "V"}, jacobian=lambda eta: np.ones((m, 1)))
+    counts = "1 NaN and 0 infinite" if kind == "nan" else "0 NaN and 1 infinite"
+    with pytest.raises(ModelError, match=rf"{counts} entries .* \(first at index \({index},\)\)"):
+        generic.crb(model, [1.0], 1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(m=st.integers(3, 30), p=st.integers(1, 3), seed=st.integers(0, 2**16))
+def test_property_a_well_formed_model_passes_and_matches_the_direct_fim(m, p, seed):
+    rng = np.random.default_rng(seed)
+    d = rng.standard_normal((m, p)) + 1j * rng.standard_normal((m, p))
+    model = Model(lambda eta: d @ eta, {f"e{i}": "1" for i in range(p)}, jacobian=lambda eta: d)
+    bound = generic.crb(model, rng.standard_normal(p), 2.0)
+    np.testing.assert_allclose(bound.fim, np.real(d.conj().T @ d), rtol=1e-10)
