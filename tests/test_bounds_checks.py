@@ -150,3 +150,52 @@ def test_property_a_well_formed_model_passes_and_matches_the_direct_fim(m, p, se
     model = Model(lambda eta: d @ eta, {f"e{i}": "1" for i in range(p)}, jacobian=lambda eta: d)
     bound = generic.crb(model, rng.standard_normal(p), 2.0)
     np.testing.assert_allclose(bound.fim, np.real(d.conj().T @ d), rtol=1e-10)
+
+
+# --- library edge cases ----------------------------------------------------------------------
+def test_the_frequency_crlb_keeps_growing_with_sigma_as_its_closed_form():
+    """sqrt(1 + 2 SNR sigma^2) x the offset-free CRLB (eq. (11) with one offset per sample):
+    at sigma = 1e13 rad rounding used to floor J_eff and the bound stopped at 1.8e12 m."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bad_inputs import _crlb
+
+    sigma = np.array([np.pi, 1e6, 1e13, 1e15])
+    ideal = _crlb(offset_type="none", offset_std=0.0)
+    rmse = _crlb(offset_std=sigma)
+    np.testing.assert_allclose(rmse, ideal * np.sqrt(1 + 2 * sigma**2), rtol=1e-9)
+
+
+def test_saf_on_an_empty_grid_and_pmsr_of_a_zero_image_are_clear_errors():
+    from hwiloc.ambiguity import pmsr_db, pmsr_db_regions, saf
+    from hwiloc.geometry import ula_positions
+    from hwiloc.ofdm import OfdmGrid
+
+    grid = OfdmGrid(carrier_frequency=3.5e9, subcarrier_spacing=180e3, num_subcarriers=4)
+    with pytest.raises(ValueError, match="the grid is empty: x has 0 and y 3 point"):
+        saf(np.ones((4, 4), complex), ula_positions(4, 0.04), grid, np.array([]),
+            np.arange(3.0))  # fmt: skip
+    x, y = np.linspace(-1, 1, 41), np.linspace(0.1, 2, 39)
+    with pytest.raises(ValueError, match="image is zero everywhere"):
+        pmsr_db(np.zeros((39, 41)), x, y, 0.2)
+    with pytest.raises(ValueError, match="image is zero everywhere"):
+        pmsr_db_regions(np.zeros((39, 41)), x, y, [dict(x_min=-1, x_max=1, y_min=0, y_max=2)],
+                        [0.2])  # fmt: skip
+
+
+def test_pmsr_is_scale_free_down_to_a_tiny_image():
+    from hwiloc.ambiguity import pmsr_db, pmsr_db_regions
+
+    x, y = np.linspace(-1, 1, 41), np.linspace(0.1, 2, 39)
+    xx, yy = np.meshgrid(x, y)
+    image = np.sinc(4 * np.hypot(xx - 0.2, yy - 1.0)) ** 2 + 1e-3
+    box = [dict(x_min=-1, x_max=1, y_min=0, y_max=2)]
+    for form in ("literal", "amplitude"):
+        value = pmsr_db(image, x, y, 0.3, form=form)
+        assert np.isfinite(value) and value > 10
+        assert pmsr_db(image * 1e-300, x, y, 0.3, form=form) == pytest.approx(value, abs=1e-9)
+        tiny = pmsr_db_regions(image * 1e-300, x, y, box, [0.3], form=form)[0, 0]
+        assert tiny == pytest.approx(pmsr_db_regions(image, x, y, box, [0.3], form=form)[0, 0],
+                                     abs=1e-9)  # fmt: skip

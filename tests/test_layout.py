@@ -26,10 +26,11 @@ RANKS = {
                      "runlog", "config", "streams"), 0),  # foundations
     **dict.fromkeys(("models", "impairments", "bounds", "ambiguity", "estimators",
                      "calibration", "io"), 1),  # shared physics, by concept
-    **dict.fromkeys(("claims", "reporting", "plotting", "deployment"), 2),  # shared machinery
+    **dict.fromkeys(("claims", "reporting", "plotting", "deployment", "verify"), 2),  # machinery
     "papers": 3,  # its __init__: what a paper package holds
     **{f"papers.{p}": 3 for p in PAPERS},
     "studies": 4,  # parameter studies beyond the papers, built on them
+    "__main__": 5,  # python -m hwiloc: the command line, over everything
 }  # fmt: skip
 
 

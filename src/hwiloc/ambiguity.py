@@ -93,11 +93,16 @@ def saf_direct(
 
 
 def _axes(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Grid axes as finite 1-D float arrays. [m]"""
+    """Grid axes as finite, non-empty 1-D float arrays. [m]"""
     x = require_finite("x", np.asarray(x, dtype=float))
     y = require_finite("y", np.asarray(y, dtype=float))
     if x.ndim != 1 or y.ndim != 1:
         raise ValueError("x and y must be 1-D grid axes")
+    if not (x.size and y.size):
+        raise ValueError(
+            f"the grid is empty: x has {x.size} and y {y.size} point(s); expected at least one "
+            "each (check the region's bounds and step)"
+        )
     return x, y
 
 
@@ -348,9 +353,7 @@ def pmsr_db(
     require_positive("main_lobe_radius", main_lobe_radius)
     if form not in ("literal", "amplitude"):
         raise ValueError(f"form must be 'literal' or 'amplitude', got {form!r}")
-    image = require_finite("image", np.asarray(image, dtype=float))
-    if np.any(image < 0):
-        raise ValueError("image must be a power (>= 0 everywhere)")
+    image = _normalized_power(image)
     x_sen, y_sen = sensed_location(image, x, y)
     xx, yy = np.meshgrid(x, y)
     sidelobes = np.hypot(xx - x_sen, yy - y_sen) > main_lobe_radius
@@ -358,9 +361,30 @@ def pmsr_db(
         raise ValueError(
             f"main_lobe_radius={main_lobe_radius} m covers the whole grid: no sidelobe region left"
         )
-    ratio = image.max() / np.median(image[sidelobes])
+    median = np.median(image[sidelobes])
+    if median == 0:
+        raise ValueError(
+            "the median sidelobe level is zero (more than half of R \\ Omega is exactly 0): "
+            "the PMSR of eq. (18) is infinite; expected a SAF image with sidelobes"
+        )
     exponent = 2.0 if form == "literal" else 1.0  # Eq. (18): |A|^2 with A a power
-    return float(10.0 * exponent * np.log10(ratio))
+    return float(10.0 * exponent * np.log10(1.0 / median))  # the peak is 1 (normalized)
+
+
+def _normalized_power(image) -> np.ndarray:
+    """The SAF over its peak: the PMSR is scale-free, so a tiny image (1e-300) keeps its value.
+
+    Refuses NaN, negative values and an all-zero image (no peak: no PMSR).
+    """
+    image = require_finite("image", np.asarray(image, dtype=float))
+    if image.size == 0:
+        raise ValueError("image is empty: expected a SAF on a grid of at least one point")
+    if np.any(image < 0):
+        raise ValueError("image must be a power (>= 0 everywhere)")
+    peak = float(image.max())
+    if peak == 0:
+        raise ValueError("image is zero everywhere: it has no peak, and eq. (18) no PMSR")
+    return image / peak
 
 
 def pmsr_db_regions(
@@ -406,9 +430,7 @@ def pmsr_db_regions(
     radii = np.asarray(radii, dtype=float)
     if radii.ndim != 1 or np.any(radii <= 0) or np.any(np.diff(radii) <= 0):
         raise ValueError(f"radii must be positive and increasing, got {radii.tolist()}")
-    image = require_finite("image", np.asarray(image, dtype=float))
-    if np.any(image < 0):
-        raise ValueError("image must be a power (>= 0 everywhere)")
+    image = _normalized_power(image)
     level = 10.0 * np.log10(np.maximum(image, np.finfo(float).tiny))  # [dB]
     floor = float(level.min())
     num_bins = int(np.ceil((float(level.max()) - floor) / resolution_db)) + 1

@@ -41,8 +41,9 @@ def project_file(path):
 # delivered as strings become numbers, then the config and the study tables are
 # checked against the schemas (all before the DAG).
 try:
+    _default = os.path.join(workflow.basedir, "config", "config.yaml")  # absent in a module
     check_config_files(
-        [os.path.join(workflow.basedir, "config", "config.yaml"), *workflow.overwrite_configfiles]
+        [*([_default] if os.path.exists(_default) else []), *workflow.overwrite_configfiles]
     )
     config.update(
         check_workflow_config(

@@ -120,6 +120,13 @@ def efim_diagonal_nuisance(
     inner = np.real(np.einsum("mlp,ml->mp", d_p, np.conj(d_phi)))  # Re{d_m^H D_m}: [M, P]
     coeff = np.where(seen[:, None], inner / safe[:, None], 0.0)
     residual = d_p - d_phi[..., None] * coeff[:, None, :]  # R_m: [M, L, P]
+    # Where D_m lies in the span of d_m (one observation per offset: the frequency
+    # offsets' case) R_m is zero but for rounding, which would otherwise floor J_eff
+    # at ~1e-32 of its scale and stop the bound growing with sigma_phi (1.8e12 m at
+    # sigma = 1e13 rad): a column below the rounding of D_m is that zero.
+    rounding = (64 * np.finfo(float).eps) ** 2 * np.sum(np.abs(d_p) ** 2, axis=1)  # [M, P]
+    exact_zero = np.sum(np.abs(residual) ** 2, axis=1) <= rounding
+    residual = np.where(exact_zero[:, None, :], 0.0, residual)
     projected = scale * np.real(np.einsum("mlp,mlq->pq", np.conj(residual), residual))
     j_p_phi = scale * inner  # Eq. (7): [M, P]
     s_m = scale * norm2  # Eqs. (11)-(12) without the prior: [M]
