@@ -26,7 +26,8 @@ RANKS = {
                      "runlog", "config", "streams"), 0),  # foundations
     **dict.fromkeys(("models", "impairments", "bounds", "ambiguity", "estimators",
                      "calibration", "io"), 1),  # shared physics, by concept
-    **dict.fromkeys(("claims", "reporting", "plotting", "deployment", "verify"), 2),  # machinery
+    **dict.fromkeys(("claims", "reporting", "plotting", "deployment", "verify", "resources"),
+                    2),  # shared machinery
     "papers": 3,  # its __init__: what a paper package holds
     **{f"papers.{p}": 3 for p in PAPERS},
     "studies": 4,  # parameter studies beyond the papers, built on them

@@ -217,6 +217,17 @@ def test_a_target_whose_path_keys_contradict_the_config_is_refused(tmp_path, tar
     assert result.returncode != 0 and message in text and "Job stats" not in text
 
 
+def test_a_config_too_big_for_the_machine_is_refused_with_its_estimate(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("zhang2025:\n  measured:\n    emulator: {num_symbols: 10000000}\n")
+    result = snakemake(tmp_path, "-n", "--configfile", str(ROOT / "config" / "config.yaml"),
+                       str(big), check=False)  # fmt: skip
+    text = result.stdout + result.stderr
+    assert result.returncode != 0 and "configuration too big for this machine" in text
+    assert "'zhang2025.measured.emulator.num_symbols': the results need about 2.07 TB" in text
+    assert "Job stats" not in text
+
+
 def test_bad_config_is_refused_before_any_job(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(

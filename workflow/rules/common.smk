@@ -1,5 +1,6 @@
 # Helpers shared by the rules: config validation, parameter keys, target lists.
 import os
+import sys
 
 from snakemake.exceptions import WorkflowError
 
@@ -52,6 +53,19 @@ try:
     )
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
+
+# --- resources: a config too big for this machine is refused before any job ----------
+# (hwiloc.resources: each heavy job family's peak memory and its files' disk, from the
+# config; the dry run prints them). HWILOC_SKIP_RESOURCE_CHECK=1 skips the refusal, for a
+# cluster whose nodes are bigger than the machine that builds the DAG.
+from hwiloc import resources
+
+if getattr(workflow, "is_main_process", True):
+    if {"-n", "--dry-run", "--dryrun"} & set(sys.argv[1:]):
+        print(resources.table(config), file=sys.stderr)
+    _too_big = [] if os.environ.get("HWILOC_SKIP_RESOURCE_CHECK") else resources.check(config)
+    if _too_big:
+        raise WorkflowError("configuration too big for this machine:\n  " + "\n  ".join(_too_big))
 
 # --- claims files (issue 8): checked against their schema and the library before any job ---
 from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims
@@ -395,8 +409,6 @@ os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(os.path.join(".snakemak
 # A job computes with the config's values, whatever its path says: a target asked for
 # on the command line whose name~value keys contradict the config would be a file
 # labelled with one value holding another. It is refused here, before any job.
-import sys
-
 from hwiloc.verify import target_key_problems
 
 _CASES = ZCFG["saf"]["cases"].values()
