@@ -52,10 +52,10 @@ def _chen2022(c: dict) -> Estimate:
     mc = c["montecarlo"]
     angles = math.pi / float(mc["grid_theta_step"])
     taus = float(mc["grid_tau_max"]) / float(mc["grid_tau_step"])
-    model = 48 * samples * COMPLEX  # mean, D, H (4 parameters: 21 arrays), pilots, FFT buffers
+    model = 32 * samples * COMPLEX  # mean, D, H (4 parameters: 21 arrays), pilots, FFT buffers
     matrices = 4 * n * n * COMPLEX  # coupling C, its residual, combiners W C
     array = 4 * n * k * COMPLEX  # per-antenna responses over the subcarriers (hardware draws)
-    grid = (k * taus + g * angles + 2 * angles * taus) * COMPLEX
+    grid = (k * taus + g * angles + angles * taus) * COMPLEX  # delay, steering, scores
     return Estimate(
         "chen2022", WORKING * (model + matrices + array + grid), 0.0,
         "chen2022.system.num_antennas / num_subcarriers / num_transmissions",
