@@ -1,6 +1,6 @@
 """Exact first and second derivatives of a model's mean by automatic differentiation (JAX).
 
-Optional: ``pip install -e ".[autodiff]"``. The model's mean (and a quantity's
+JAX is a dependency of the base install. The model's mean (and a quantity's
 map) must be written with ``jax.numpy``. JAX is switched to 64-bit floats on
 import (``jax_enable_x64``): bounds need double precision, and the flag is
 process-wide, so a notebook that also uses JAX in 32 bits should know.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-INSTALL_HINT = 'install the optional extra: pip install -e ".[autodiff]" (JAX)'
+INSTALL_HINT = 'JAX is missing from this environment: pip install -e . (it installs jax)'
 
 
 def _jax():
