@@ -32,11 +32,14 @@ def snakemake(workdir, *args, check=True):
     return result
 
 
-def planned_jobs(result) -> set[str]:
-    """Rule names in the 'Job stats' table of a dry run."""
+def planned_jobs(result) -> dict[str, int]:
+    """Rule name -> job count in the 'Job stats' table of a dry run ({} if nothing to do)."""
     text = result.stdout + result.stderr
-    table = text.split("Job stats:")[-1]
-    return set(re.findall(r"^(zhang2025_\w+|all)\s+\d+\s*$", table, flags=re.M))
+    if "Job stats:" not in text:
+        return {}
+    table = text.split("Job stats:")[-1].split("\n\n")[0]
+    rows = re.findall(r"^(\w+)\s+(\d+)\s*$", table, flags=re.M)
+    return {rule: int(n) for rule, n in rows if rule != "total"}
 
 
 @pytest.fixture(scope="module")
@@ -168,14 +171,54 @@ def test_nothing_reruns_and_a_change_reruns_only_what_it_touches(run, tmp_path):
     override.write_text(yaml.safe_dump({"zhang2025": {"pmsr_sweep": {"num_realizations": 6}}}))
     # one --configfile with both files: a second --configfile flag would replace the first
     changed = snakemake(run, *quick, str(override), "--dry-run")
-    assert planned_jobs(changed) == {
-        "zhang2025_pmsr_shard",
-        "zhang2025_pmsr_gather",
-        "zhang2025_fig7",
-        "zhang2025_saf_figure",  # Figs. 5 and 6 state the sweep's band at their sigma
-        "zhang2025_claims",
-        "all",
-    }
+    assert planned_jobs(changed) == RERUNS["zhang2025.pmsr_sweep.num_realizations"][1]
+
+
+# A single-key change -> the jobs that rerun (quick profile): each rule's params are the config
+# keys it uses and nothing more, so a value reruns what depends on it, and only that.
+RERUNS = {
+    "zhang2025.pmsr_sweep.num_realizations": (
+        {"zhang2025": {"pmsr_sweep": {"num_realizations": 6}}},
+        {"zhang2025_pmsr_shard": 4, "zhang2025_pmsr_gather": 2, "zhang2025_fig7": 1,
+         "zhang2025_saf_figure": 2,  # Figs. 5 and 6 state the sweep's band at their sigma
+         "zhang2025_claims": 1, "all": 1},
+    ),
+    "zhang2025.measured.emulator.snr_db": (
+        {"zhang2025": {"measured": {"emulator": {"snr_db": 12.0}}}},
+        {"zhang2025_emulate_capture": 4, "zhang2025_calibrate": 1, "zhang2025_evaluate": 4,
+         "zhang2025_fig2": 1, "zhang2025_fig9": 1, "zhang2025_claims": 1, "all": 1},
+    ),
+    "chen2022.montecarlo.num_trials": (
+        {"chen2022": {"montecarlo": {"num_trials": 6}}},
+        {"chen2022_shard": 2, "chen2022_gather": 1, "chen2022_fig2": 1, "chen2022_claims": 1,
+         "all": 1},
+    ),
+    "xlmimo2022.montecarlo.num_trials": (
+        {"xlmimo2022": {"montecarlo": {"num_trials": 8}}},  # the quick profile's: 6, one shard
+        {"xlmimo2022_montecarlo_shard": 1, "xlmimo2022_montecarlo_gather": 1, "xlmimo2022_fig1": 1,
+         "xlmimo2022_claims": 1, "all": 1},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("key", [k for k in RERUNS if k != "zhang2025.pmsr_sweep.num_realizations"])
+def test_a_single_key_change_reruns_the_jobs_of_the_table(run, tmp_path, key):
+    override = tmp_path / "change.yaml"
+    override.write_text(yaml.safe_dump(RERUNS[key][0]))
+    changed = snakemake(run, "--configfile", str(ROOT / "config" / "quick.yaml"), str(override),
+                        "--dry-run")  # fmt: skip
+    assert planned_jobs(changed) == RERUNS[key][1]
+
+
+def test_a_new_snr_db_reruns_no_capture_and_no_measured_job(run, tmp_path):
+    """snr_db is Secs. III-IV's: its key is in their paths, the captures do not use it."""
+    override = tmp_path / "snr.yaml"
+    override.write_text(yaml.safe_dump({"zhang2025": {"snr_db": 5.0}}))
+    changed = planned_jobs(snakemake(run, "--configfile", str(ROOT / "config" / "quick.yaml"),
+                                     str(override), "--dry-run"))  # fmt: skip
+    measured = {"zhang2025_emulate_capture", "zhang2025_calibrate", "zhang2025_evaluate",
+                "zhang2025_fig2", "zhang2025_fig9"}  # fmt: skip
+    assert changed and not measured & set(changed) and "zhang2025_scenario" in changed
 
 
 def test_verify_finds_a_deleted_intermediate_and_passes_a_clean_run(run, tmp_path):

@@ -218,8 +218,9 @@ def zhang2025_evaluations():
 
 
 def zhang2025_measured_params(kind):
-    """Config values of the measured rules (only those each one uses)."""
-    scenario = {k: ZCFG[k] for k in SCENARIO_KEYS}
+    """Config values of the measured rules (only those each one uses): the testbed's
+    system (array, grid: Scenario.testbed), not the UE position or SNR of Secs. III-IV."""
+    scenario = {"system": ZCFG["system"]}
     data = {k: v for k, v in MCFG.items()
             if k not in ("num_snapshots", "region", "refine_step", "frequency_stage")}  # fmt: skip
     if kind == "data":
@@ -313,6 +314,7 @@ wildcard_constraints:
 # --- xlmimo2022 ----------------------------------------------------------------
 X = "results/xlmimo2022"
 XLMIMO2022_REFERENCE = project_file("config/claims/xlmimo2022_fig1.tsv")  # the authors' Fig. 1 data
+XLMIMO2022_BOUND_KEYS = {k: config["xlmimo2022"][k] for k in ("system", "true_model", "power_dbm")}
 
 
 def xlmimo2022_targets():
@@ -353,8 +355,16 @@ def study_row(name):
 
 
 def study_cfg(kind):
-    """The paper config a study kind builds on."""
-    return {"chen2022": CCFG} if kind.startswith("chen2022") else {"zhang2025": ZCFG}
+    """The paper config values a study kind uses, and nothing more (a change elsewhere in the
+    paper's section reruns no case): chen2022's system and impairments (System.from_config);
+    zhang2025's scenario (Scenario.from_config), the Fig. 7 region and the SAF kernel."""
+    if kind.startswith("chen2022"):
+        return {"chen2022": {k: CCFG[k] for k in ("system", "impairments")}}
+    return {"zhang2025": {
+        **{k: ZCFG[k] for k in SCENARIO_KEYS},
+        "pmsr_sweep": {"region": ZCFG["pmsr_sweep"]["region"]},
+        "saf": {k: ZCFG["saf"][k] for k in ("main_lobe_radius", "oversampling")},
+    }}  # fmt: skip
 
 
 def study_cases(name):

@@ -19,7 +19,6 @@ import xarray as xr
 from hwiloc.ambiguity import pmsr_db
 from hwiloc.calibration import STAGES, PhaseCalibration, apply_calibration, calibrate
 from hwiloc.estimators import saf_peak
-from hwiloc.geometry import ula_positions
 from hwiloc.io.csi import (
     Capture,
     CaptureError,
@@ -46,11 +45,11 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
     :data:`~hwiloc.io.testbed.CAPTURE_STREAMS`), which the file records.
     """
     measured, emu = cfg["measured"], cfg["measured"]["emulator"]
-    scenario = Scenario.from_config(cfg)
+    antennas, grid = Scenario.testbed(cfg["system"])
     hardware = emulate_hardware(
         [int(emu["seed"])],
-        scenario.num_antennas,
-        scenario.grid.num_subcarriers,
+        len(antennas),
+        grid.num_subcarriers,
         spatial_offset_std=emu["spatial_offset_std"],
         frequency_offset_mean=emu["frequency_offset_mean"],
         frequency_offset_std=emu["frequency_offset_std"],
@@ -64,8 +63,8 @@ def emulate_capture(cfg: dict, name: str, path: str | Path) -> Path:
         path,
         name=name,
         position=np.asarray(emu["captures"][name], dtype=float),
-        antenna_positions=scenario.antenna_positions,
-        grid=scenario.grid,
+        antenna_positions=antennas,
+        grid=grid,
         hardware=hardware,
         num_symbols=int(emu["num_symbols"]),
         sampling_rate=float(cfg["system"]["sampling_rate"]),
@@ -100,15 +99,15 @@ def open_capture(
         capture = open_netcdf_capture(path, name)
     elif source == "kuleuven":
         entry = measured["kuleuven"]["captures"][name]
-        scenario = Scenario.from_config(cfg)
+        antennas, grid = Scenario.testbed(cfg["system"])
         capture = open_kuleuven_capture(
             path,
             int(entry["first_sample"]),
             int(entry["num_samples"]),
-            scenario.grid,
+            grid,
             name=name,
             position_unit=measured["kuleuven"]["position_unit"],
-            antenna_positions=ula_positions(scenario.num_antennas, scenario.antenna_spacing),
+            antenna_positions=antennas,
         )
     elif source == "dichasus":
         d = measured["dichasus"]

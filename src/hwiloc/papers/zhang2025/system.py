@@ -83,6 +83,23 @@ class Scenario:
             frequency_offset_mean=float(cfg["frequency_offset_mean"]),
         )
 
+    @staticmethod
+    def testbed(system: dict) -> tuple[np.ndarray, OfdmGrid]:
+        """The array [num_antennas, 2] [m] and subcarrier grid of config ``system`` alone.
+
+        What the measured-CSI stage needs of the scenario: its rules then depend
+        on ``system`` and not on the UE position, SNR or amplitude model of Secs.
+        III-IV (a change of those reruns no capture).
+        """
+        grid = OfdmGrid(
+            carrier_frequency=float(system["carrier_frequency"]),
+            subcarrier_spacing=float(system["subcarrier_spacing"]),
+            num_subcarriers=int(system["num_subcarriers"]),
+            first_subcarrier_index=1,
+        )
+        antennas = ula_positions(int(system["num_antennas"]), float(system["antenna_spacing"]))
+        return antennas, grid
+
     def with_antennas(self, num_antennas: int) -> Scenario:
         """The same scenario with another array size."""
         return Scenario(**{**self.__dict__, "num_antennas": int(num_antennas)})
