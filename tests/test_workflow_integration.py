@@ -421,6 +421,13 @@ def test_the_same_stage_runs_on_a_dichasus_dataset_and_recovers_its_offsets(tmp_
     row = claims.loc["offsets_match_reference"]
     assert row["verdict"] == "reproduced" and row["evidence"] == "extra"
     assert row["reproduced"] == pytest.approx(cal.attrs["reference_residual_rms_rad"])
+    # the rows of the user's captures speak of them, not of the emulator
+    sec5 = claims[claims["source"].str.contains("Sec. V|Fig. 2|Fig. 9")]
+    words = sec5["reason"].fillna("") + sec5["evidence_why"].fillna("")
+    assert len(sec5) > 5 and not words.str.contains("emulat").any()
+    # and their logs are keyed by source and calibration capture, beside the emulator's
+    logs = work / "results/logs/zhang2025/measured/source~dichasus/calibration~cap_a"
+    assert (logs / "calibrate.log").is_file() and (logs / "evaluate_cap_b.log").is_file()
 
 
 def test_chen2022_outputs(run):

@@ -195,7 +195,7 @@ rule zhang2025_emulate_capture:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/measured/emulate_{capture}.log",
+        "results/logs/zhang2025/measured/source~emulator/emulate_{capture}.log",
     script:
         "../scripts/zhang2025_emulate.py"
 
@@ -211,7 +211,7 @@ rule zhang2025_calibrate:
     conda:
         RULE_ENV
     log:
-        f"results/logs/zhang2025/measured/calibrate_{MCFG['calibration_capture']}.log",
+        f"results/logs/{M.removeprefix('results/')}/calibrate.log",
     script:
         "../scripts/zhang2025_calibrate.py"
 
@@ -227,7 +227,7 @@ rule zhang2025_evaluate:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/measured/evaluate_{capture}.log",
+        f"results/logs/{M.removeprefix('results/')}/evaluate_{{capture}}.log",
     script:
         "../scripts/zhang2025_evaluate.py"
 

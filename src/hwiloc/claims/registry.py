@@ -99,6 +99,9 @@ class ClaimSpec:
     evidence_measured : str
         The kind of check on measured captures, where ``evidence`` is the one on
         the emulator's (default: the same).
+    if_unmet_measured, evidence_why_measured : str
+        ``if_unmet`` and ``evidence_why`` on measured captures, where those speak of the
+        emulator (default: ``if_unmet``; ``evidence_why``, or none for an independent row).
     no_effect : float
         The value the claim's quantity takes without the effect it is about (1
         for a ratio, 0 for a difference): a ``trend`` lies on the stated side of
@@ -124,12 +127,27 @@ class ClaimSpec:
     evidence: str = "independent"
     evidence_why: str = ""
     evidence_measured: str = ""
+    if_unmet_measured: str = ""
+    evidence_why_measured: str = ""
     no_effect: float | None = None
     trend: bool = True
 
     def evidence_for(self, measured_data: bool) -> str:
         """The kind of check on measured captures (``measured_data``) or the emulator's."""
         return (self.evidence_measured or self.evidence) if measured_data else self.evidence
+
+    def if_unmet_for(self, measured_data: bool) -> str:
+        """Why the claim may be unmet, on measured captures or the emulator's."""
+        return (self.if_unmet_measured or self.if_unmet) if measured_data else self.if_unmet
+
+    def evidence_why_for(self, measured_data: bool) -> str:
+        """What the evidence class rests on, on measured captures or the emulator's: a row that
+        is independent on measured data says nothing of the emulator there."""
+        if not measured_data:
+            return self.evidence_why
+        if self.evidence_why_measured:
+            return self.evidence_why_measured
+        return "" if self.evidence_for(True) == "independent" else self.evidence_why
 
     @property
     def reference_value(self) -> float:
@@ -451,8 +469,8 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
                     **band,
                     "verdict": verdict,
                     "misfit_decade": spec.misfit(value),
-                    "reason": reason.get(verdict, spec.if_unmet),
-                    "evidence_why": spec.evidence_why,
+                    "reason": reason.get(verdict, spec.if_unmet_for(measured_data)),
+                    "evidence_why": spec.evidence_why_for(measured_data),
                     "depends_on": ", ".join(spec.depends_on),
                     "note": m.note,
                 }
