@@ -37,6 +37,7 @@ rule verify:
     localrule: True
     params:
         python=sys.executable,
+        root=R,
         args=" ".join(
             [f"--snakefile '{workflow.main_snakefile}'"]
             + [f"--configfile '{f}'" for f in workflow.overwrite_configfiles]
@@ -44,6 +45,6 @@ rule verify:
     conda:
         RULE_ENV
     log:
-        "results/logs/verify.log",
+        f"{R}/logs/verify.log",
     shell:  # the list on the terminal and in the log; bash's pipefail keeps verify's status
-        "'{params.python}' -m hwiloc verify results -- {params.args} 2>&1 | tee {log}"
+        "'{params.python}' -m hwiloc verify {params.root} -- {params.args} 2>&1 | tee {log}"

@@ -83,7 +83,8 @@ def test_the_deployed_workflow_runs_with_the_users_config(project):
     config = project / "config" / "config.yaml"
     text = re.sub(r"^  snr_db: [0-9.]+ ", "  snr_db: 5.0 ", config.read_text(), count=1, flags=re.M)
     config.write_text(text)
-    targets = ["results/zhang2025/figures/fig3a.png", "results/zhang2025/figures/table1.csv"]
+    targets = ["results/quick/zhang2025/figures/fig3a.png",  # quick.yaml: results/quick
+               "results/quick/zhang2025/figures/table1.csv"]
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2",
          "--configfile", "config/config.yaml", "config/quick.yaml",
@@ -91,7 +92,7 @@ def test_the_deployed_workflow_runs_with_the_users_config(project):
         cwd=project, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-5000:]
-    z = project / "results" / "zhang2025"
+    z = project / "results" / "quick" / "zhang2025"
     scenario = read_dataset(z / "scenario/snr_db~5/amplitude_model~constant/scenario.nc")
     assert config_of(scenario)["snr_db"] == 5.0  # the user's value
     crlb = read_dataset(z / "crlb/snr_db~5/amplitude_model~constant/offset_type~frequency/crlb.nc")

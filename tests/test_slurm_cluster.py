@@ -161,7 +161,7 @@ def test_cluster_jobs_get_the_profile_resources(runs):
 
 
 def result_files(workdir: Path) -> set[Path]:
-    root = workdir / "results"
+    root = workdir / "results" / "quick"  # config/quick.yaml's results root
     files = {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
     return {f for f in files if f.parts[0] != "logs"}  # logs hold times
 
@@ -171,7 +171,7 @@ def test_results_equal_a_local_run_bit_for_bit(runs):
     files = result_files(local)
     assert result_files(slurm) == files
     for name in sorted(files):
-        a, b = slurm / "results" / name, local / "results" / name
+        a, b = slurm / "results" / "quick" / name, local / "results" / "quick" / name
         if name.suffix == ".nc":
             x, y = read_dataset(a), read_dataset(b)
             # exact values, dims, coordinates and attributes; history holds the time of writing
@@ -189,7 +189,7 @@ def test_the_readmes_squeue_escape_completes_cluster_jobs(tmp_path):
     escape = re.search(r"Add `(--slurm-status-command squeue)`", section)
     assert escape, "README: the squeue escape is no longer documented as a flag"
     env, args, _, _ = readme_cluster_run()
-    target = "results/xlmimo2022/bounds.nc"  # one cluster job
+    target = "results/quick/xlmimo2022/bounds.nc"  # one cluster job
     output, _ = run_snakemake(
         tmp_path,
         [target, *args, *shlex.split(escape.group(1)), "--snakefile", str(ROOT / "Snakefile"),

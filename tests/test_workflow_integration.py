@@ -16,6 +16,7 @@ from hwiloc.io.netcdf import config_of, read_dataset
 pytestmark = pytest.mark.integration
 
 KEY = "snr_db~9.75/amplitude_model~constant"
+QUICK_RESULTS = "results/quick"  # config/quick.yaml's results root
 
 
 def snakemake(workdir, *args, check=True):
@@ -50,7 +51,7 @@ def run(tmp_path_factory):
 
 
 def test_every_figure_and_table_is_produced(run):
-    fig = run / "results" / "zhang2025" / "figures"
+    fig = run / QUICK_RESULTS / "zhang2025" / "figures"
     for name in ("fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7"):
         assert (fig / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert (fig / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
@@ -61,7 +62,7 @@ def test_every_figure_and_table_is_produced(run):
 
 
 def test_claims_table(run):
-    claims = pd.read_csv(run / "results" / "zhang2025" / "claims.csv")
+    claims = pd.read_csv(run / QUICK_RESULTS / "zhang2025" / "claims.csv")
     assert list(claims.columns) == [
         "id", "statement", "source", "evidence", "stated", "unit", "criterion", "reproduced",
         "median", "p05", "p95", "num_draws", "within_precision",
@@ -93,7 +94,7 @@ def test_claims_table(run):
     reference = row.loc["offsets_match_reference"]
     assert reference["evidence"] == "extra" and reference["verdict"] == "trend"
     assert 0.15 < reference["reproduced"] < 0.4
-    md = (run / "results" / "zhang2025" / "claims.md").read_text()
+    md = (run / QUICK_RESULTS / "zhang2025" / "claims.md").read_text()
     assert "| id | statement |" in md
     first = md.splitlines()[2]  # the headline, after the title
     assert first.startswith("zhang2025: ") and " independent checks reproduced (" in first
@@ -102,7 +103,7 @@ def test_claims_table(run):
 
 
 def test_intermediates_are_keyed_and_self_describing(run):
-    z = run / "results" / "zhang2025"
+    z = run / QUICK_RESULTS / "zhang2025"
     crlb = read_dataset(z / "crlb" / KEY / "offset_type~frequency" / "crlb.nc")
     assert dict(crlb.sizes) == {"num_antennas": 2, "offset_std": 9}
     assert crlb["crlb_rmse"].attrs["units"] == "m"
@@ -139,7 +140,7 @@ def test_intermediates_are_keyed_and_self_describing(run):
 def test_every_netcdf_output_describes_every_variable(run):
     # README: units and long_name on every variable, the paper's equations in `references`
     missing = []
-    for path in sorted((run / "results").rglob("*.nc")):
+    for path in sorted((run / QUICK_RESULTS).rglob("*.nc")):
         if "captures" in path.parts:  # the emulated captures: raw input, written by h5netcdf
             continue
         ds = read_dataset(path)
@@ -158,7 +159,7 @@ def test_compiled_kernels_are_cached_in_the_working_directory(run):
 
 
 def test_progress_is_logged(run):
-    log = run / "results" / "logs" / "zhang2025" / "pmsr" / KEY / "spatial_shard0.log"
+    log = run / QUICK_RESULTS / "logs" / "zhang2025" / "pmsr" / KEY / "spatial_shard0.log"
     assert "realization 2 of 2" in log.read_text()
     assert "estimated remaining" in log.read_text()
 
@@ -225,14 +226,14 @@ def test_verify_finds_a_deleted_intermediate_and_passes_a_clean_run(run, tmp_pat
     import shutil
 
     copy = tmp_path / "copy"
-    shutil.copytree(run / "results", copy / "results")
+    shutil.copytree(run / QUICK_RESULTS, copy / QUICK_RESULTS)
     args = ["--", "--snakefile", str(ROOT / "Snakefile"), "--configfile",
             str(ROOT / "config" / "quick.yaml")]  # fmt: skip
-    verify = [sys.executable, "-m", "hwiloc", "verify", "results", *args]
+    verify = [sys.executable, "-m", "hwiloc", "verify", QUICK_RESULTS, *args]
     clean = subprocess.run(verify, cwd=copy, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout[-2000:]
     assert " 0 problem(s)" in clean.stdout
-    (intermediate,) = (copy / "results/zhang2025/scenario").rglob("scenario.nc")
+    (intermediate,) = (copy / QUICK_RESULTS / "zhang2025/scenario").rglob("scenario.nc")
     intermediate.unlink()
     found = subprocess.run(verify, cwd=copy, capture_output=True, text=True)
     rel = intermediate.relative_to(copy)
@@ -243,12 +244,12 @@ def test_verify_finds_a_deleted_intermediate_and_passes_a_clean_run(run, tmp_pat
 @pytest.mark.parametrize(
     "target, message",
     [
-        ("results/zhang2025/crlb/snr_db~10/amplitude_model~constant/offset_type~frequency/"
+        ("results/quick/zhang2025/crlb/snr_db~10/amplitude_model~constant/offset_type~frequency/"
          "crlb.nc", "says snr_db~10, but config key 'zhang2025.snr_db' is '9.75'"),
-        ("results/chen2022/bounds/seed~7/bounds.nc", "'chen2022.seed' is 2022"),
-        ("results/zhang2025/measured/source~netcdf/calibration~cap0/calibration.nc",
+        ("results/quick/chen2022/bounds/seed~7/bounds.nc", "'chen2022.seed' is 2022"),
+        ("results/quick/zhang2025/measured/source~netcdf/calibration~cap0/calibration.nc",
          "'zhang2025.measured.source' is 'emulator'"),
-        ("results/zhang2025/saf/snr_db~9.75/amplitude_model~constant/offset_type~frequency/"
+        ("results/quick/zhang2025/saf/snr_db~9.75/amplitude_model~constant/offset_type~frequency/"
          "offset_std~0.5/seed~4/saf.nc", "zhang2025.saf.cases.<case>.offset_std"),
     ],
     ids=["snr_db", "chen2022 seed", "measured source", "case offset_std"],
@@ -271,6 +272,22 @@ def test_a_config_too_big_for_the_machine_is_refused_with_its_estimate(tmp_path)
     assert "Job stats" not in text
 
 
+def test_the_paper_profile_writes_nothing_of_the_quick_profiles(run):
+    """Each profile under its own results root (config results): after a quick run, the paper
+    profile's DAG plans files under results/ only, none under results/quick/, and the quick
+    profile has nothing left to do."""
+    summary = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
+         "--directory", str(run), "--summary", "--nolock"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    paths = [line.split("\t")[0] for line in summary.stdout.splitlines()[1:] if "\t" in line]
+    assert len(paths) > 100 and all(p.startswith("results/") for p in paths)
+    assert not [p for p in paths if p.startswith(QUICK_RESULTS + "/")]
+    quick = snakemake(run, "--configfile", str(ROOT / "config" / "quick.yaml"), "--dry-run")
+    assert "Nothing to be done" in quick.stdout + quick.stderr
+
+
 def test_bad_config_is_refused_before_any_job(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
@@ -287,7 +304,7 @@ def test_bad_config_is_refused_before_any_job(tmp_path):
 
 
 def test_measured_stage_outputs(run):
-    z = run / "results" / "zhang2025"
+    z = run / QUICK_RESULTS / "zhang2025"
     m = z / "measured" / "source~emulator" / "calibration~cap0"
     cal = read_dataset(m / "calibration.nc")
     assert cal["frequency_offset"].dims == ("antenna", "subcarrier")
@@ -313,7 +330,7 @@ def test_measured_stage_outputs(run):
 
 def test_assumptions_stage_outputs(run):
     for paper in ("zhang2025", "chen2022"):
-        a = run / "results" / paper / "assumptions"
+        a = run / QUICK_RESULTS / paper / "assumptions"
         ds = read_dataset(a / "assumptions.nc")
         assert {"value", "verdict", "num_reproduced", "default_verdict"} <= set(ds.data_vars)
         assert ds["claim_misfit"].attrs["units"] == "decade"
@@ -322,7 +339,7 @@ def test_assumptions_stage_outputs(run):
         assert "The shipped defaults are " in text  # inside or OUTSIDE: the quick grids are coarse
         assert (a / "assumptions.png").stat().st_size > 10_000
     # chen2022 Fig. 2 with the fitted G: the LB on the CRBs at low power, departing at high power
-    bounds = read_dataset(run / "results" / "chen2022" / "bounds" / "seed~2022" / "bounds.nc")
+    bounds = read_dataset(run / QUICK_RESULTS / "chen2022" / "bounds" / "seed~2022" / "bounds.nc")
     ratio = (bounds["peb"].sel(bound="lb") / bounds["peb"].sel(bound="crb_m2")).values
     assert ratio[0] < 1.12 and ratio[-1] > 3
 
@@ -371,12 +388,12 @@ def test_the_same_stage_runs_on_a_kuleuven_folder(tmp_path):
         )
     )  # fmt: skip
     work = tmp_path / "work"
-    target = "results/zhang2025/measured/source~kuleuven/calibration~a/evaluation/capture~b.nc"
+    target = "results/quick/zhang2025/measured/source~kuleuven/calibration~a/evaluation/capture~b.nc"
     # targets before --configfile, which takes every file name that follows it
-    snakemake(work, target, "results/zhang2025/figures/fig9.png",
+    snakemake(work, target, "results/quick/zhang2025/figures/fig9.png",
               "--configfile", str(ROOT / "config" / "quick.yaml"), str(override))  # fmt: skip
     cal = read_dataset(
-        work / "results/zhang2025/measured/source~kuleuven/calibration~a/calibration.nc"
+        work / "results/quick/zhang2025/measured/source~kuleuven/calibration~a/calibration.nc"
     )
     assert cal.attrs["num_symbols"] == 20 and str(folder) in cal.attrs["capture_source"]
     held_out = read_dataset(work / target)
@@ -408,8 +425,8 @@ def test_the_same_stage_runs_on_a_dichasus_dataset_and_recovers_its_offsets(tmp_
         )
     )  # fmt: skip
     work = tmp_path / "work"
-    root = "results/zhang2025/measured/source~dichasus/calibration~cap_a"
-    snakemake(work, f"{root}/evaluation/capture~cap_b.nc", "results/zhang2025/claims.csv",
+    root = "results/quick/zhang2025/measured/source~dichasus/calibration~cap_a"
+    snakemake(work, f"{root}/evaluation/capture~cap_b.nc", "results/quick/zhang2025/claims.csv",
               "--configfile", str(ROOT / "config" / "quick.yaml"), str(override))  # fmt: skip
     cal = read_dataset(work / root / "calibration.nc")
     assert cal.attrs["num_symbols"] == 20 and cal.sizes["subcarrier"] == 128
@@ -417,7 +434,7 @@ def test_the_same_stage_runs_on_a_dichasus_dataset_and_recovers_its_offsets(tmp_
     held_out = read_dataset(work / root / "evaluation/capture~cap_b.nc")
     assert np.all(held_out["error"].sel(stage="both").values < 0.02)
     assert np.all(held_out["error"].sel(stage="raw").values > 0.1)
-    claims = pd.read_csv(work / "results/zhang2025/claims.csv").set_index("id")
+    claims = pd.read_csv(work / "results/quick/zhang2025/claims.csv").set_index("id")
     row = claims.loc["offsets_match_reference"]
     assert row["verdict"] == "reproduced" and row["evidence"] == "extra"
     assert row["reproduced"] == pytest.approx(cal.attrs["reference_residual_rms_rad"])
@@ -426,12 +443,12 @@ def test_the_same_stage_runs_on_a_dichasus_dataset_and_recovers_its_offsets(tmp_
     words = sec5["reason"].fillna("") + sec5["evidence_why"].fillna("")
     assert len(sec5) > 5 and not words.str.contains("emulat").any()
     # and their logs are keyed by source and calibration capture, beside the emulator's
-    logs = work / "results/logs/zhang2025/measured/source~dichasus/calibration~cap_a"
+    logs = work / "results/quick/logs/zhang2025/measured/source~dichasus/calibration~cap_a"
     assert (logs / "calibrate.log").is_file() and (logs / "evaluate_cap_b.log").is_file()
 
 
 def test_chen2022_outputs(run):
-    c = run / "results" / "chen2022"
+    c = run / QUICK_RESULTS / "chen2022"
     for name in ("fig2", "fig3", "fig4"):
         assert (c / "figures" / f"{name}.png").stat().st_size > 10_000
         assert (c / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
@@ -465,7 +482,7 @@ def test_chen2022_outputs(run):
 
 
 def test_xlmimo2022_outputs(run):
-    x = run / "results" / "xlmimo2022"
+    x = run / QUICK_RESULTS / "xlmimo2022"
     table = pd.read_csv(x / "bounds.csv")
     assert list(table.columns) == [
         "power_dbm", "aeb_crb_ff_deg", "peb_crb_ff_m", "peb_crb_nf_m", "peb_lb_m",
@@ -492,7 +509,7 @@ def test_xlmimo2022_outputs(run):
 
 
 def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
-    report = run / "results" / "report.html"
+    report = run / QUICK_RESULTS / "report.html"
     snakemake(run, "--configfile", str(ROOT / "config" / "quick.yaml"), "--report", str(report))
     html = report.read_text()
     assert report.stat().st_size > 100_000
@@ -554,7 +571,7 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
 
 
 def test_parameter_studies_outputs(run):
-    s = run / "results" / "studies"
+    s = run / QUICK_RESULTS / "studies"
     for study, rows in (("wideband", 2), ("array_design", 2), ("tolerance", 2), ("saf_mcrb", 2)):
         table = pd.read_csv(s / study / f"{study}.csv")
         assert len(table) == rows

@@ -13,7 +13,7 @@ rule chen2022_realization:
     conda:
         RULE_ENV
     log:
-        f"results/logs/chen2022/realization_{CKEY}.log",
+        f"{R}/logs/chen2022/realization_{CKEY}.log",
     script:
         "../scripts/chen2022_realization.py"
 
@@ -28,7 +28,7 @@ rule chen2022_bounds:
     conda:
         RULE_ENV
     log:
-        f"results/logs/chen2022/bounds_{CKEY}.log",
+        f"{R}/logs/chen2022/bounds_{CKEY}.log",
     script:
         "../scripts/chen2022_bounds.py"
 
@@ -43,7 +43,7 @@ rule chen2022_shard:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/{experiment}/{ckey}/shard{shard}.log",
+        f"{R}/logs/chen2022/{{experiment}}/{{ckey}}/shard{{shard}}.log",
     script:
         "../scripts/chen2022_shard.py"
 
@@ -59,7 +59,7 @@ rule chen2022_gather:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/{experiment}/{ckey}/gather.log",
+        f"{R}/logs/chen2022/{{experiment}}/{{ckey}}/gather.log",
     script:
         "../scripts/chen2022_gather.py"
 
@@ -76,7 +76,7 @@ rule chen2022_fig2:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/figures/fig2.log",
+        f"{R}/logs/chen2022/figures/fig2.log",
     script:
         "../scripts/chen2022_fig2.py"
 
@@ -91,7 +91,7 @@ rule chen2022_fig3:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/figures/fig3.log",
+        f"{R}/logs/chen2022/figures/fig3.log",
     script:
         "../scripts/chen2022_fig3.py"
 
@@ -106,7 +106,7 @@ rule chen2022_fig4:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/figures/fig4.log",
+        f"{R}/logs/chen2022/figures/fig4.log",
     script:
         "../scripts/chen2022_fig4.py"
 
@@ -122,7 +122,7 @@ rule chen2022_table1:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/figures/table1.log",
+        f"{R}/logs/chen2022/figures/table1.log",
     script:
         "../scripts/table1.py"
 
@@ -144,7 +144,7 @@ rule chen2022_claims:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/claims.log",
+        f"{R}/logs/chen2022/claims.log",
     script:
         "../scripts/chen2022_claims.py"
 
@@ -163,6 +163,6 @@ rule chen2022_assumptions:
     conda:
         RULE_ENV
     log:
-        "results/logs/chen2022/assumptions.log",
+        f"{R}/logs/chen2022/assumptions.log",
     script:
         "../scripts/assumptions.py"

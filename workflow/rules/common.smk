@@ -78,7 +78,11 @@ try:
 except ClaimsError as error:
     raise WorkflowError(str(error)) from None
 
-Z = "results/zhang2025"
+# Where a profile's results land (config "results": results/ for the paper profile,
+# results/quick/ for the quick one), so that profiles keep apart; L: their logs.
+R = config["results"].rstrip("/")
+L = f"{R}/logs"
+Z = f"{R}/zhang2025"
 ZCFG = config["zhang2025"]
 
 
@@ -255,7 +259,7 @@ if MCFG["source"] != "emulator" and getattr(workflow, "is_main_process", True):
 
 
 # --- chen2022 ------------------------------------------------------------------
-C = "results/chen2022"
+C = f"{R}/chen2022"
 CCFG = config["chen2022"]
 CKEY = f"seed~{CCFG['seed']}"
 SHARD_SECTIONS = {"montecarlo": "montecarlo", "individual": "individual", "pn_sweep": "pn_sweep",
@@ -312,7 +316,7 @@ wildcard_constraints:
 
 
 # --- xlmimo2022 ----------------------------------------------------------------
-X = "results/xlmimo2022"
+X = f"{R}/xlmimo2022"
 XLMIMO2022_REFERENCE = project_file("config/claims/xlmimo2022_fig1.tsv")  # the authors' Fig. 1 data
 XLMIMO2022_BOUND_KEYS = {k: config["xlmimo2022"][k] for k in ("system", "true_model", "power_dbm")}
 
@@ -369,13 +373,13 @@ def study_cfg(kind):
 
 def study_cases(name):
     return expand(
-        f"results/studies/{name}/{{params}}/case.nc", params=STUDY_SPACES[name].instance_patterns
+        f"{R}/studies/{name}/{{params}}/case.nc", params=STUDY_SPACES[name].instance_patterns
     )
 
 
 def studies_targets():
     return expand(
-        "results/studies/{name}/{name}.{ext}", name=list(STUDIES), ext=["pdf", "png", "csv", "md"]
+        f"{R}/studies/{{name}}/{{name}}.{{ext}}", name=list(STUDIES), ext=["pdf", "png", "csv", "md"]
     )
 
 
@@ -438,7 +442,7 @@ TARGET_KEYS = [
     (f"{C}/", {"seed": ("chen2022.seed", [CCFG["seed"]])}),
 ]  # fmt: skip
 if getattr(workflow, "is_main_process", True):
-    _asked = [a.removeprefix("./") for a in sys.argv[1:] if a.lstrip("./").startswith("results/")]
+    _asked = [a.removeprefix("./") for a in sys.argv[1:] if a.lstrip("./").startswith(R + "/")]
     _wrong = target_key_problems(_asked, TARGET_KEYS)
     if _wrong:
         raise WorkflowError("\n".join(_wrong))

@@ -7,7 +7,7 @@ for _name, _entry in STUDIES.items():
         name:
             f"study_{_name}_case"
         output:
-            case=f"results/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}/case.nc",
+            case=f"{R}/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}/case.nc",
         params:
             name=_name,
             row=study_row(_name),
@@ -16,7 +16,7 @@ for _name, _entry in STUDIES.items():
         conda:
             RULE_ENV
         log:
-            f"results/logs/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}.log",
+            f"{R}/logs/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}.log",
         script:
             "../scripts/study_case.py"
 
@@ -27,20 +27,20 @@ for _name, _entry in STUDIES.items():
         input:
             cases=study_cases(_name),
         output:
-            pdf=f"results/studies/{_name}/{_name}.pdf",
+            pdf=f"{R}/studies/{_name}/{_name}.pdf",
             png=report(
-                f"results/studies/{_name}/{_name}.png",
+                f"{R}/studies/{_name}/{_name}.png",
                 caption=f"../report/study_{_entry['kind']}.rst",
                 category="studies",
             ),
-            csv=f"results/studies/{_name}/{_name}.csv",
-            md=f"results/studies/{_name}/{_name}.md",
+            csv=f"{R}/studies/{_name}/{_name}.csv",
+            md=f"{R}/studies/{_name}/{_name}.md",
         params:
             name=_name,
             kind=_entry["kind"],
         conda:
             RULE_ENV
         log:
-            f"results/logs/studies/{_name}/figure.log",
+            f"{R}/logs/studies/{_name}/figure.log",
         script:
             "../scripts/study_figure.py"

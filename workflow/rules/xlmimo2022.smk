@@ -14,7 +14,7 @@ rule xlmimo2022_bounds:
     conda:
         RULE_ENV
     log:
-        "results/logs/xlmimo2022/bounds.log",
+        f"{R}/logs/xlmimo2022/bounds.log",
     script:
         "../scripts/xlmimo2022_bounds.py"
 
@@ -27,7 +27,7 @@ rule xlmimo2022_montecarlo_shard:
     conda:
         RULE_ENV
     log:
-        "results/logs/xlmimo2022/montecarlo/shard{shard}.log",
+        f"{R}/logs/xlmimo2022/montecarlo/shard{{shard}}.log",
     script:
         "../scripts/xlmimo2022_montecarlo.py"
 
@@ -44,7 +44,7 @@ rule xlmimo2022_montecarlo_gather:
     conda:
         RULE_ENV
     log:
-        "results/logs/xlmimo2022/montecarlo/gather.log",
+        f"{R}/logs/xlmimo2022/montecarlo/gather.log",
     script:
         "../scripts/xlmimo2022_montecarlo_gather.py"
 
@@ -61,7 +61,7 @@ rule xlmimo2022_fig1:
     conda:
         RULE_ENV
     log:
-        "results/logs/xlmimo2022/fig1.log",
+        f"{R}/logs/xlmimo2022/fig1.log",
     script:
         "../scripts/xlmimo2022_fig1.py"
 
@@ -77,7 +77,7 @@ rule xlmimo2022_table1:
     conda:
         RULE_ENV
     log:
-        "results/logs/xlmimo2022/figures/table1.log",
+        f"{R}/logs/xlmimo2022/figures/table1.log",
     script:
         "../scripts/table1.py"
 
@@ -95,6 +95,6 @@ rule xlmimo2022_claims:
     conda:
         RULE_ENV
     log:
-        "results/logs/xlmimo2022/claims.log",
+        f"{R}/logs/xlmimo2022/claims.log",
     script:
         "../scripts/xlmimo2022_claims.py"

@@ -12,7 +12,7 @@ rule zhang2025_scenario:
     conda:
         RULE_ENV
     log:
-        f"results/logs/zhang2025/scenario/{{key}}.log",
+        f"{R}/logs/zhang2025/scenario/{{key}}.log",
     script:
         "../scripts/zhang2025_scenario.py"
 
@@ -28,7 +28,7 @@ rule zhang2025_phase_offsets:
     conda:
         RULE_ENV
     log:
-        f"results/logs/zhang2025/impairments/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
+        f"{R}/logs/zhang2025/impairments/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
         "../scripts/zhang2025_phase_offsets.py"
 
@@ -43,7 +43,7 @@ rule zhang2025_crlb:
     conda:
         RULE_ENV
     log:
-        f"results/logs/zhang2025/crlb/{{key}}/{{offset_type}}.log",
+        f"{R}/logs/zhang2025/crlb/{{key}}/{{offset_type}}.log",
     script:
         "../scripts/zhang2025_crlb.py"
 
@@ -59,7 +59,7 @@ rule zhang2025_saf:
     conda:
         RULE_ENV
     log:
-        f"results/logs/zhang2025/saf/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
+        f"{R}/logs/zhang2025/saf/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
         "../scripts/zhang2025_saf.py"
 
@@ -74,7 +74,7 @@ rule zhang2025_pmsr_shard:
     conda:
         RULE_ENV
     log:
-        f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_shard{{shard}}.log",
+        f"{R}/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_shard{{shard}}.log",
     script:
         "../scripts/zhang2025_pmsr_shard.py"
 
@@ -90,7 +90,7 @@ rule zhang2025_pmsr_gather:
     conda:
         RULE_ENV
     log:
-        f"results/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_gather.log",
+        f"{R}/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_gather.log",
     script:
         "../scripts/zhang2025_pmsr_gather.py"
 
@@ -108,7 +108,7 @@ rule zhang2025_fig3:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/figures/fig3.log",
+        f"{R}/logs/zhang2025/figures/fig3.log",
     script:
         "../scripts/zhang2025_fig3.py"
 
@@ -123,7 +123,7 @@ rule zhang2025_saf_figure:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/figures/{case}.log",
+        f"{R}/logs/zhang2025/figures/{{case}}.log",
     script:
         "../scripts/zhang2025_saf_figure.py"
 
@@ -139,7 +139,7 @@ rule zhang2025_fig7:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/figures/fig7.log",
+        f"{R}/logs/zhang2025/figures/fig7.log",
     script:
         "../scripts/zhang2025_fig7.py"
 
@@ -155,7 +155,7 @@ rule zhang2025_table1:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/figures/table1.log",
+        f"{R}/logs/zhang2025/figures/table1.log",
     script:
         "../scripts/table1.py"
 
@@ -182,7 +182,7 @@ rule zhang2025_claims:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/claims.log",
+        f"{R}/logs/zhang2025/claims.log",
     script:
         "../scripts/zhang2025_claims.py"
 
@@ -195,7 +195,7 @@ rule zhang2025_emulate_capture:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/measured/source~emulator/emulate_{capture}.log",
+        f"{R}/logs/zhang2025/measured/source~emulator/emulate_{{capture}}.log",
     script:
         "../scripts/zhang2025_emulate.py"
 
@@ -211,7 +211,7 @@ rule zhang2025_calibrate:
     conda:
         RULE_ENV
     log:
-        f"results/logs/{M.removeprefix('results/')}/calibrate.log",
+        f"{L}/{M.removeprefix(R + '/')}/calibrate.log",
     script:
         "../scripts/zhang2025_calibrate.py"
 
@@ -227,7 +227,7 @@ rule zhang2025_evaluate:
     conda:
         RULE_ENV
     log:
-        f"results/logs/{M.removeprefix('results/')}/evaluate_{{capture}}.log",
+        f"{L}/{M.removeprefix(R + '/')}/evaluate_{{capture}}.log",
     script:
         "../scripts/zhang2025_evaluate.py"
 
@@ -245,7 +245,7 @@ rule zhang2025_fig9:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/figures/fig9.log",
+        f"{R}/logs/zhang2025/figures/fig9.log",
     script:
         "../scripts/zhang2025_fig9.py"
 
@@ -262,7 +262,7 @@ rule zhang2025_fig2:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/figures/fig2.log",
+        f"{R}/logs/zhang2025/figures/fig2.log",
     script:
         "../scripts/zhang2025_fig2.py"
 
@@ -284,6 +284,6 @@ rule zhang2025_assumptions:
     conda:
         RULE_ENV
     log:
-        "results/logs/zhang2025/assumptions.log",
+        f"{R}/logs/zhang2025/assumptions.log",
     script:
         "../scripts/assumptions.py"
