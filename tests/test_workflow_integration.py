@@ -388,7 +388,8 @@ def test_the_same_stage_runs_on_a_kuleuven_folder(tmp_path):
         )
     )  # fmt: skip
     work = tmp_path / "work"
-    target = "results/quick/zhang2025/measured/source~kuleuven/calibration~a/evaluation/capture~b.nc"
+    measured = f"{QUICK_RESULTS}/zhang2025/measured/source~kuleuven/calibration~a"
+    target = f"{measured}/evaluation/capture~b.nc"
     # targets before --configfile, which takes every file name that follows it
     snakemake(work, target, "results/quick/zhang2025/figures/fig9.png",
               "--configfile", str(ROOT / "config" / "quick.yaml"), str(override))  # fmt: skip

@@ -199,6 +199,7 @@ def zhang2025_params(kind):
 # --- zhang2025 measured-CSI stage (Sec. V) -----------------------------------
 MCFG = ZCFG["measured"]
 M = f"{Z}/measured/source~{MCFG['source']}/calibration~{MCFG['calibration_capture']}"
+ML = f"{L}/zhang2025/measured/source~{MCFG['source']}/calibration~{MCFG['calibration_capture']}"
 
 
 def zhang2025_capture_path(wildcards):
@@ -442,7 +443,7 @@ TARGET_KEYS = [
     (f"{C}/", {"seed": ("chen2022.seed", [CCFG["seed"]])}),
 ]  # fmt: skip
 if getattr(workflow, "is_main_process", True):
-    _asked = [a.removeprefix("./") for a in sys.argv[1:] if a.lstrip("./").startswith(R + "/")]
+    _asked = [a.removeprefix("./") for a in sys.argv[1:] if a.lstrip("./").startswith(f"{R}/")]
     _wrong = target_key_problems(_asked, TARGET_KEYS)
     if _wrong:
         raise WorkflowError("\n".join(_wrong))

@@ -211,7 +211,7 @@ rule zhang2025_calibrate:
     conda:
         RULE_ENV
     log:
-        f"{L}/{M.removeprefix(R + '/')}/calibrate.log",
+        f"{ML}/calibrate.log",
     script:
         "../scripts/zhang2025_calibrate.py"
 
@@ -227,7 +227,7 @@ rule zhang2025_evaluate:
     conda:
         RULE_ENV
     log:
-        f"{L}/{M.removeprefix(R + '/')}/evaluate_{{capture}}.log",
+        f"{ML}/evaluate_{{capture}}.log",
     script:
         "../scripts/zhang2025_evaluate.py"
 
