@@ -1,7 +1,7 @@
 """Compiled (numba) kernels behind the public functions of ambiguity and calibration.
 
 One small module of ``@njit(parallel=True, cache=True)`` kernels taking plain
-arrays, as in Acoular's beamformers (STYLE.md): the physics modules keep the
+arrays, as in Acoular's beamformers: the physics modules keep the
 public function, its docstring, validation and units, and call a kernel here;
 their numpy and direct forms stay as the tests' references. Kernels are cached
 on disk (``cache=True``): a Snakemake job, a new process, loads them instead of

@@ -1,4 +1,4 @@
-"""Transceiver impairments of Chen et al. (2022), Sec. II-B (spec: chen2022_model_spec.md).
+"""Transceiver impairments of Chen et al. (2022), Sec. II-B (docs/chen2022_model.md).
 
 Power-amplifier nonlinearity at the UE (memoryless polynomial with clipping,
 time domain, saturated beyond its AM/AM peak by default), mutual coupling at

@@ -3,7 +3,7 @@
 Reference [2]: H. Chen, M. F. Keskin, S. R. Aghdam, H. Kim, S. Lindberg,
 A. Wolfgang, T. E. Abrudan, T. Eriksson, H. Wymeersch, "MCRB-based Performance
 Analysis of 6G Localization under Hardware Impairments", IEEE ICC Workshops
-2022 (arXiv 2204.12788); model restored in shared/papers/chen2022_model_spec.md.
+2022 (arXiv 2204.12788); model restored in docs/chen2022_model.md.
 """
 
 from __future__ import annotations
