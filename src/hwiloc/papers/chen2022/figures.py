@@ -115,7 +115,8 @@ def fig4(sweeps: dict):
         ax.set_xlabel(label)
         ax.set_ylabel("PEB [m]")
         ax.set_title(f"{title} ({sweep.sizes['realization']} realizations)", fontsize=9)
-    axes[0, 0].legend(loc="upper left", fontsize=7)
+    handles, labels = axes[0, 0].get_legend_handles_labels()  # below the panels: no data under it
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8)
     fig.suptitle("Fig. 4: PEB vs the level of each impairment alone")
     return fig
 
