@@ -1,0 +1,78 @@
+"""Every number README's "What the shipped studies show" states comes from a run of the studies.
+
+Runs the four shipped studies (paper profile, about 2 minutes on 2 cores) and formats each
+number the README states from their tables: the README must contain each one as written.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+STUDIES = ("wideband", "array_design", "tolerance", "saf_mcrb")
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    work = tmp_path_factory.mktemp("studies")
+    targets = [f"results/studies/{name}/{name}.csv" for name in STUDIES]
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
+         "--directory", str(work), "--cores", "2", *targets],
+        capture_output=True, text=True, timeout=1200,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {name: pd.read_csv(work / f"results/studies/{name}/{name}.csv") for name in STUDIES}
+
+
+def _section() -> str:
+    text = (ROOT / "README.md").read_text()
+    return text.split("What the shipped studies show")[1].split("## Report")[0]
+
+
+def _stated(tables) -> list[str]:
+    """The README's numbers, each formatted from the tables as the README writes it."""
+    w, a, t, m = (tables[n] for n in STUDIES)
+    w = w.sort_values("bandwidth_hz").set_index("bandwidth_hz")
+    assert np.ptp(w["crlb_ratio"]) < 1e-9 * w["crlb_ratio"].mean()
+    tol = t.set_index(["impairment", "power_dbm"])
+    small, large = (a[np.isclose(a["antenna_spacing"], s)].set_index("num_antennas")
+                    for s in sorted(set(a["antenna_spacing"])))  # fmt: skip
+    gain = small["crlb_rmse"] / large["crlb_rmse"]  # half a wavelength over 0.07 m
+    m = m.sort_values("offset_std")
+    follows = float(np.max(np.abs(m["mc_rmse"] / m["lb_peb"] - 1)))
+    dominating = float(m["offset_std"][m["bias"] > m["mcrb_peb"]].iloc[0])
+    # "stays under the 3 dB line up to the scanned 0.1 Delta f until 30 dBm"
+    assert all(tol.loc[("cfo", p), "status"] == "above_range" for p in (0, 10, 20, 30))
+    return [
+        f"{w['crlb_ratio'].iloc[0]:.4g} at every bandwidth",
+        f"{w.loc[18e6, 'pmsr_loss_db']:.2f} dB at 18 MHz",
+        f"{w.loc[100e6, 'pmsr_loss_db']:.2f} dB at\n   100 MHz",
+        f"{w.loc[400e6, 'pmsr_loss_db']:.2f} dB at 400 MHz",
+        f"ideal bound is {a['crlb_ratio'].iloc[0]:.3g} for every array",
+        f"{gain.min():.3g} to {gain.max():.3g} times better",
+        f"cost\n   {a['pmsr_loss_db'].min():.2f} to {a['pmsr_loss_db'].max():.2f} dB",
+        f"PN ({tol.loc[('pn', 0), 'tolerance']:.2g} rad at 0 dBm, "
+        f"{tol.loc[('pn', 40), 'tolerance']:.3g} at\n   40 dBm)",
+        f"MC ({tol.loc[('mc', 10), 'tolerance']:.3g} at 10 dBm, "
+        f"{tol.loc[('mc', 40), 'tolerance']:.3g} at 40 dBm)",
+        f"crosses it at\n   {tol.loc[('cfo', 40), 'tolerance']:.3g} Delta f at 40 dBm",
+        f"at {tol.loc[('pa', 20), 'tolerance']:.3g} times them at 20 dBm",
+        f"within {100 * follows:.2g} % from",
+        f"CRB = {1e3 * m['lb_peb'].iloc[0]:.3g} mm",
+        f"(LB {1e3 * m['lb_peb'].iloc[-1]:.3g} mm, RMSE\n   {1e3 * m['mc_rmse'].iloc[-1]:.3g} mm)",
+        f"dominating from {dominating:g} rad on",
+    ]
+
+
+def test_every_number_of_the_studies_section_comes_from_the_run(tables):
+    section = _section()
+    missing = [s for s in _stated(tables) if s not in section]
+    assert not missing, f"README states other numbers than the run gives: {missing}"
+    assert tables["tolerance"].set_index(["impairment", "power_dbm"]).loc[
+        [("pa", 30), ("pa", 40)], "status"].eq("below_range").all()  # "from 30 dBm on"
