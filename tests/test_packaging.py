@@ -13,7 +13,8 @@ def _name(requirement: str) -> str:
 
 def test_pip_and_conda_lists_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    extras = project["optional-dependencies"]
+    pip = {_name(r) for r in project["dependencies"] + extras["test"] + extras["docs"]}
     # extras such as h5netcdf[h5py] install their extra too
     for r in project["dependencies"]:
         extras = re.search(r"\[(.*?)\]", r)

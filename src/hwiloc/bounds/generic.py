@@ -496,7 +496,7 @@ def _newton_polish(y, cache, assumed, eta, max_iterations: int = 6):
 def pseudo_true(
     true_mean, assumed, start, *, max_evaluations: int = 2000, cache: PointCache | None = None
 ) -> PseudoTrue:
-    """Pseudo-true parameter of eq. (23) of [1]_ for any assumed model.
+    """Pseudo-true parameter of eq. (23) of Chen et al. (2022) for any assumed model.
 
     Minimises ||mu_1 - mu_2(eta)||^2 from ``start`` (the truth mapped into
     the assumed parameters, or any given point): the local minimum nearest

@@ -38,11 +38,13 @@ def mcrb(
 ) -> MisspecifiedBound:
     """MCRB and LB of eqs. (20), (24), (25) at the pseudo-true parameter.
 
-    eps = mu_1(eta_true) - mu_2(eta_bar);
-    A_ij = (2/s2) Re{(d2 mu_2/d eta_i d eta_j)^H eps - (d mu_2/d eta_i)^H (d mu_2/d eta_j)};
-    B_ij = (2/s2) Re{(d mu_2/d eta_i)^H (d mu_2/d eta_j)}
-           + (4/s2^2) Re{(d mu_2/d eta_i)^H eps} Re{(d mu_2/d eta_j)^H eps};
-    MCRB = A^-1 B A^-1; LB = MCRB + (eta_true - eta_bar)(eta_true - eta_bar)^T.
+    ::
+
+        eps = mu_1(eta_true) - mu_2(eta_bar);
+        A_ij = (2/s2) Re{(d2 mu_2/d eta_i d eta_j)^H eps - (d mu_2/d eta_i)^H (d mu_2/d eta_j)};
+        B_ij = (2/s2) Re{(d mu_2/d eta_i)^H (d mu_2/d eta_j)}
+               + (4/s2^2) Re{(d mu_2/d eta_i)^H eps} Re{(d mu_2/d eta_j)^H eps};
+        MCRB = A^-1 B A^-1; LB = MCRB + (eta_true - eta_bar)(eta_true - eta_bar)^T.
 
     Parameters
     ----------

@@ -1,11 +1,12 @@
 """Parameter studies beyond the papers: one TSV row = one case.
 
 Each study in config ``studies`` names a ``kind`` (what a row means) and a
-``table`` (config/studies/*.tsv, read by Snakemake's Paramspace). A kind is a
+``table`` (``config/studies/*.tsv``, read by Snakemake's Paramspace). A kind is a
 function from one row (a dict of typed values) and the study entry to a
 self-describing dataset; a study's figure gathers its cases.
 
 Kinds:
+
 - ``zhang2025_wideband``: bandwidth_hz, offset_std -> CRLB ratio and PMSR loss
   under frequency offsets at a fixed subcarrier count (the paper's future work);
 - ``zhang2025_array``: num_antennas, antenna_spacing, offset_std -> CRLB and
