@@ -14,6 +14,11 @@ min_version("8.0")
 configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 
 
+# The report's first page (snakemake --report): each paper's claims headline and where
+# its figures are; the headlines are read from the claims tables when the report is built.
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/zhang2025.smk"
 include: "workflow/rules/chen2022.smk"

@@ -514,6 +514,9 @@ def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
     snakemake(run, "--configfile", str(ROOT / "config" / "quick.yaml"), "--report", str(report))
     html = report.read_text()
     assert report.stat().st_size > 100_000
+    # the first page: each paper's claims headline (workflow/report/workflow.rst)
+    for paper in ("zhang2025", "chen2022", "xlmimo2022"):
+        assert re.search(rf"{paper}: \d+ of \d+ independent checks reproduced", html), paper
     for figure in ("fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig2", "fig9"):
         assert f"zhang2025/figures/{figure}.png" in html
     for figure in ("fig2", "fig3", "fig4"):

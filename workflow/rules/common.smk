@@ -420,6 +420,24 @@ except ValueError as error:
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(os.path.join(".snakemake", "numba_cache")))
 
 
+# --- the report's first page -----------------------------------------------------------
+# workflow/report/workflow.rst shows each paper's claims headline (line 3 of its claims.md):
+# read when the DAG is built, so `snakemake --report` after a run finds them. A private
+# key of the config that no rule's params contain (no job reruns for it).
+def _claims_headline(paper):
+    try:
+        lines = open(os.path.join(R, paper, "claims.md"), encoding="utf-8").read().splitlines()
+    except OSError:
+        return "not computed yet: run the workflow, then build the report"
+    return next((line for line in lines if line.startswith(f"{paper}: ")), "(no headline)")
+
+
+config["_report"] = {
+    "headlines": [_claims_headline(p) for p in ("zhang2025", "chen2022", "xlmimo2022")],
+    "results": R,
+}
+
+
 # --- path keys are the parameters -----------------------------------------------------
 # A job computes with the config's values, whatever its path says: a target asked for
 # on the command line whose name~value keys contradict the config would be a file
