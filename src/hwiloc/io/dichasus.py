@@ -57,6 +57,7 @@ import numpy as np
 from hwiloc.io.csi import Capture, CaptureError
 from hwiloc.io.tfrecord import (
     TFRecordError,
+    example_features,
     parse_example,
     parse_feature,
     parse_tensor,
@@ -78,7 +79,7 @@ def _load_json(path: Path, what: str) -> dict:
 
 
 def _vector(spec_file: Path, entry: dict, key: str, where: str) -> np.ndarray:
-    value = np.asarray(entry.get(key, []), dtype=float) if key in entry else None
+    value = np.asarray(entry[key], dtype=float) if key in entry else None
     if value is None or value.shape != (3,) or not np.all(np.isfinite(value)):
         raise CaptureError(f"{spec_file}: {where}.{key} must be 3 finite numbers, got "
                            f"{entry.get(key)!r}")  # fmt: skip
@@ -159,48 +160,6 @@ def ue_positions(source: str, points: np.ndarray, origin, axes, first_record: in
     return np.stack([x, np.hypot(front, height)], axis=1)
 
 
-def _sparse_features(f, offset: int, length: int, wanted: set) -> dict[str, bytes]:
-    """The serialized Feature of each key in ``wanted``, skipping the others by seeking.
-
-    Walks the Example's map entries in the file (the ``csi`` entry, 99 % of a
-    record, is skipped unread); no CRC check (that is :func:`read_record`'s).
-    """
-
-    def varint() -> int:
-        value = shift = 0
-        while True:
-            byte = f.read(1)
-            if not byte:
-                raise TFRecordError("record ends inside a varint")
-            value |= (byte[0] & 0x7F) << shift
-            if byte[0] < 0x80:
-                return value
-            shift += 7
-
-    f.seek(offset)
-    end, out = offset + length, {}
-    while f.tell() < end:
-        key = varint()
-        if key != (1 << 3 | 2):  # Example.features
-            raise TFRecordError(f"unexpected field key {key} in an Example")
-        features_end = varint() + f.tell()
-        while f.tell() < features_end:
-            if varint() != (1 << 3 | 2):
-                raise TFRecordError("a Features entry is not a map entry")
-            size = varint()
-            entry_end = f.tell() + size
-            if varint() != (1 << 3 | 2):
-                f.seek(entry_end)
-                continue
-            name = f.read(varint()).decode("utf-8", "replace")
-            if name in wanted:
-                if varint() != (2 << 3 | 2):
-                    raise TFRecordError(f"feature '{name}' has no value")
-                out[name] = f.read(varint())
-            f.seek(entry_end)
-    return out
-
-
 def _tensor(feature: tuple[str, object], name: str) -> np.ndarray:
     """The array of a parsed feature: a serialized tensor (one bytes value) or a FloatList."""
     kind, values = feature
@@ -272,11 +231,11 @@ def open_dichasus_capture(
             "were asked for"
         )
     index = index[first_record:last]
-    points, shape = [], None
+    points = []
     try:
         with path.open("rb") as f:
             for i, (offset, length) in enumerate(index):
-                found = _sparse_features(f, offset, length, {position_feature})
+                found = example_features(f, offset, length, {position_feature})
                 if position_feature not in found:
                     raise CaptureError(
                         f"{source}: record {first_record + i} has no feature "
@@ -295,9 +254,9 @@ def open_dichasus_capture(
                 raise CaptureError(f"{source}: record {first_record} has no feature 'csi'; "
                                    f"it has {sorted(first)}")  # fmt: skip
             shape = _tensor(first[CSI_FEATURE], CSI_FEATURE).shape
+    except CaptureError:
+        raise
     except (TFRecordError, ValueError, UnicodeDecodeError) as error:
-        if isinstance(error, CaptureError):
-            raise
         raise CaptureError(f"{source}: not a DICHASUS TFRecord file ({error})") from None
     if len(shape) != 3 or shape[2] != 2 or shape[0] <= channels.max():
         raise CaptureError(

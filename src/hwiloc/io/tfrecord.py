@@ -189,6 +189,53 @@ def _field(number: int, payload: bytes) -> bytes:
     return _encode_varint(number << 3 | 2) + _encode_varint(len(payload)) + payload
 
 
+_MESSAGE_1, _MESSAGE_2 = 1 << 3 | 2, 2 << 3 | 2  # keys of length-delimited fields 1 and 2
+
+
+def example_features(f, offset: int, length: int, wanted: set) -> dict[str, bytes]:
+    """The serialized Feature of each key in ``wanted``, skipping the others by seeking.
+
+    Walks the Example's map entries of the record at ``offset`` of the open file
+    ``f`` (a DICHASUS ``csi`` entry, 99 % of a record, is skipped unread); the
+    values are serialized Features (:func:`parse_feature`). No CRC check (that
+    is :func:`read_record`'s).
+    """
+
+    def varint() -> int:
+        value = shift = 0
+        while True:
+            byte = f.read(1)
+            if not byte:
+                raise TFRecordError("record ends inside a varint")
+            value |= (byte[0] & 0x7F) << shift
+            if byte[0] < 0x80:
+                return value
+            shift += 7
+
+    f.seek(offset)
+    end, out = offset + length, {}
+    while f.tell() < end:
+        key = varint()
+        if key != _MESSAGE_1:  # Example.features
+            raise TFRecordError(f"unexpected field key {key} in an Example")
+        features_end = varint() + f.tell()
+        while f.tell() < features_end:
+            if varint() != _MESSAGE_1:
+                raise TFRecordError("a Features entry is not a map entry")
+            size = varint()
+            entry_end = f.tell() + size
+            if varint() != _MESSAGE_1:  # the entry's key
+                f.seek(entry_end)
+                continue
+            name = f.read(varint()).decode("utf-8", "replace")
+            if name in wanted:
+                if varint() != _MESSAGE_2:  # the entry's value
+                    raise TFRecordError(f"feature '{name}' has no value")
+                out[name] = f.read(varint())
+            f.seek(entry_end)
+    return out
+
+
 def parse_example(record: bytes) -> dict[str, tuple[str, object]]:
     """A ``tf.train.Example`` as {name: (kind, values)}.
 
