@@ -28,6 +28,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from hwiloc.io.netcdf import regenerate_command
+
 REQUIRED_ATTRS = ("title", "study", "source", "references", "history", "config")
 KEY_ALIASES = {"calibration": "calibration_capture", "source": "measured.source"}
 """Path keys recorded under another name (``source`` is also the provenance attribute)."""
@@ -46,7 +48,7 @@ class Problem:
     def fix(self) -> str:
         if self.kind == "missing":
             return f"snakemake --cores all '{self.path}'"
-        return f"rm '{self.path}' && snakemake --cores all '{self.path}'"
+        return regenerate_command(self.path)
 
 
 def path_keys(path: Path) -> dict[str, str]:

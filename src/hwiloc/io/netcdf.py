@@ -308,9 +308,14 @@ class CorruptResultError(OSError):
     """
 
 
+def regenerate_command(path: str | os.PathLike) -> str:
+    """The command that replaces a bad result file: delete it, ask Snakemake for it again."""
+    return f"rm '{path}' && snakemake --cores all '{path}'"
+
+
 def regenerate_hint(path: str | os.PathLike) -> str:
-    """What to do about a bad result file: delete it and ask Snakemake for it again."""
-    return f"delete it and rerun: rm '{path}' && snakemake --cores all '{path}'"
+    """What to do about a bad result file, for messages."""
+    return f"delete it and rerun: {regenerate_command(path)}"
 
 
 def read_dataset(path: str | os.PathLike) -> xr.Dataset:

@@ -69,12 +69,7 @@ class Scenario:
         """From the ``zhang2025`` section of the config."""
         system = cfg["system"]
         return cls(
-            grid=OfdmGrid(
-                carrier_frequency=float(system["carrier_frequency"]),
-                subcarrier_spacing=float(system["subcarrier_spacing"]),
-                num_subcarriers=int(system["num_subcarriers"]),
-                first_subcarrier_index=1,
-            ),
+            grid=cls.testbed(system)[1],
             num_antennas=int(system["num_antennas"]),
             antenna_spacing=float(system["antenna_spacing"]),
             ue_position=tuple(float(v) for v in cfg["ue_position"]),
