@@ -146,16 +146,17 @@ def check(config: dict, memory: float | None = None, disk: float | None = None) 
     """
     memory = machine_memory() if memory is None else memory
     disk = free_disk() if disk is None else disk
+    found = estimates(config)
     problems = []
-    for e in estimates(config):
+    for e in found:
         if e.memory > MEMORY_FRACTION * memory:
             problems.append(
                 f"config key '{e.key}': one {e.job} job needs about {size(e.memory)} of memory "
                 f"({e.how}); this machine has {size(memory)}. Lower it"
             )
-    total = sum(e.disk for e in estimates(config))
+    total = sum(e.disk for e in found)
     if total > disk:
-        worst = max(estimates(config), key=lambda e: e.disk)
+        worst = max(found, key=lambda e: e.disk)
         problems.append(
             f"config key '{worst.key}': the results need about {size(total)} of disk "
             f"({worst.job}: {worst.how}, {size(worst.disk)}); {size(disk)} are free. Lower it"
