@@ -12,6 +12,11 @@ derivatives optional) and gets
 - :func:`mcrb`: A, B, MCRB = A^-1 B A^-1 and LB = MCRB + bias bias^T (eqs. (20),
   (24), (25) of [1]_), warning when the gradient term of B does not vanish at
   the pseudo-true point (then the point is not the minimiser);
+- any zero-mean Gaussian noise instead of CN(0, sigma^2 I): coloured (a
+  covariance C, J = 2 Re{D^H C^-1 D}) or improper (a pseudo-covariance too, the
+  augmented Fisher information), for the estimator's likelihood (``noise=``) and
+  for the data (``true_noise=``, when the estimator's noise model is wrong):
+  :mod:`hwiloc.bounds.noise`;
 - bounds of any derived quantity q = g(eta) that the model maps to (position,
   angle, distance), through its Jacobian G: G C G^T for the CRB and the MCRB
   (G at the truth and at the pseudo-true point), plus the squared bias
@@ -45,6 +50,7 @@ import numpy as np
 
 from hwiloc.bounds.fisher import fisher_information, inverse_fim
 from hwiloc.bounds.misspecified import hessian_residual, matrices_from_sums
+from hwiloc.bounds.noise import GaussianNoise, NoiseError, Whitened, as_noise
 
 
 # --- what a user's model gives is checked -----------------------------------------
@@ -126,7 +132,7 @@ def _call(model, what: str, function, eta):
     """``function(eta)`` with an exception from inside it named by the model and the point."""
     try:
         return function(eta)
-    except ModelError:
+    except (ModelError, NoiseError):  # already name what is wrong
         raise
     except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as error:
         raise ModelError(
@@ -193,6 +199,16 @@ class PointCache:
     def __init__(self, max_points: int = 32):
         self._slots: dict = {}
         self._max_points = int(max_points)
+        self._whitened: dict = {}
+
+    def whitened(self, model, noise: GaussianNoise) -> Whitened:
+        """``model`` seen through ``noise``'s whitening map (a
+        :class:`~hwiloc.bounds.noise.Whitened`), the same object for the same pair, so that
+        its points are cached too."""
+        key = (id(model), id(noise))
+        if key not in self._whitened:
+            self._whitened[key] = Whitened(model, noise)  # holds both: their ids stay unique
+        return self._whitened[key]
 
     def _slot(self, model, eta) -> tuple[np.ndarray, dict]:
         eta = np.ascontiguousarray(eta, dtype=float)
@@ -322,8 +338,20 @@ class CramerRao:
         return replace(self, fim=self.fim * factor, covariance=self.covariance / factor)
 
 
-def crb(model, parameter, noise_variance: float, *, cache: PointCache | None = None) -> CramerRao:
-    """CRB of ``model`` at ``parameter`` under CN(0, sigma^2 I) noise, eqs. (14)-(15).
+def crb(
+    model,
+    parameter,
+    noise_variance: float | None = None,
+    *,
+    noise: GaussianNoise | None = None,
+    cache: PointCache | None = None,
+) -> CramerRao:
+    """CRB of ``model`` at ``parameter`` under CN(0, sigma^2 I) noise, eqs. (14)-(15), or
+    under any Gaussian noise (``noise``).
+
+    With ``noise`` (:class:`~hwiloc.bounds.noise.GaussianNoise`) the Fisher
+    information is J = 2 Re{D^H C^-1 D} for coloured noise and the augmented
+    D_a^H C_a^-1 D_a for improper noise (:mod:`hwiloc.bounds.noise`).
 
     The model's mean is evaluated at the point and checked finite, and its
     Jacobian checked to be [M, P] and finite (:class:`ModelError` otherwise);
@@ -335,16 +363,19 @@ def crb(model, parameter, noise_variance: float, *, cache: PointCache | None = N
     model : Model or object with ``mean`` (and ``jacobian``)
     parameter : [P], float
         eta, in the model's units.
-    noise_variance : float
-        sigma^2 per complex observation. [V^2]
+    noise_variance : float, optional
+        sigma^2 per complex observation of white noise. [V^2]
+    noise : GaussianNoise, optional
+        The noise's covariance and pseudo-covariance, instead of ``noise_variance``.
     cache : PointCache, optional
         Shared with other calls on the same model and point.
     """
-    _require_variance(noise_variance)
+    noise = as_noise(noise_variance, noise)
     eta = np.asarray(parameter, dtype=float)
     cache = PointCache() if cache is None else cache
-    d = cache.jacobian(model, eta)  # the mean too: its length is the Jacobian's rows
-    fim = fisher_information(d, noise_variance)  # Eq. (14)
+    seen = model if noise.is_white else cache.whitened(model, noise)
+    d = cache.jacobian(seen, eta)  # the mean too: its length is the Jacobian's rows
+    fim = fisher_information(d, noise.variance if noise.is_white else 1.0)  # Eq. (14)
     names = getattr(model, "parameter_names", None)
     return CramerRao(model, eta, fim, inverse_fim(fim, names))  # Eq. (15)
 
@@ -354,11 +385,6 @@ def _require_factor(factor) -> float:
     if not (np.isfinite(factor) and factor > 0):
         raise ValueError(f"scale factor must be positive and finite, got {factor}")
     return factor
-
-
-def _require_variance(noise_variance):
-    if not (np.isfinite(noise_variance) and noise_variance > 0):
-        raise ValueError(f"noise_variance must be positive and finite, got {noise_variance}")
 
 
 # --- pseudo-true point ------------------------------------------------------------
@@ -751,8 +777,10 @@ def mcrb(
     true_model,
     true_parameter,
     assumed,
-    noise_variance: float,
+    noise_variance: float | None = None,
     *,
+    noise: GaussianNoise | None = None,
+    true_noise: GaussianNoise | None = None,
     start=None,
     assumed_true_parameter=None,
     true_quantities: dict | None = None,
@@ -769,8 +797,21 @@ def mcrb(
         eta_true of the true model.
     assumed : Model or object with ``mean`` (and ``jacobian``, ``hessian``, ``quantities``)
         mu_2, the model the estimator assumes.
-    noise_variance : float
-        sigma^2. [V^2]
+    noise_variance : float, optional
+        sigma^2 of white noise, the estimator's and the data's. [V^2]
+    noise : GaussianNoise, optional
+        Instead of ``noise_variance``: the noise statistics the estimator assumes
+        (its likelihood), e.g. coloured or improper (:mod:`hwiloc.bounds.noise`).
+        The pseudo-true point is then the weighted least-squares point
+        argmin ||T(mu_1 - mu_2)||^2 and A, B those of eqs. (24), (25) on the
+        whitened means.
+    true_noise : GaussianNoise, optional
+        The statistics of the data's noise, when they differ from the assumed
+        ones (a receiver that ignores its IQ imbalance or quantization): B's
+        noise term becomes D_r^T R^-1 R_t R^-1 D_r (R, R_t the assumed and the
+        true real covariances, D_r = [Re D; Im D]), A is unchanged (it holds no
+        noise), eqs. (24)-(25) after [Fortunati et al. 2017, Sec. IV]. Default:
+        the assumed noise.
     start : [P2], float, optional
         Start of the pseudo-true search; default ``assumed_true_parameter``, or
         ``true_parameter`` when both models share their parameter names.
@@ -786,7 +827,9 @@ def mcrb(
         Shared with other calls on the same models: a second call at another
         noise variance, started at the first's eta_bar, evaluates no model.
     """
-    _require_variance(noise_variance)
+    noise = as_noise(noise_variance, noise)
+    if true_noise is not None:
+        true_noise = as_noise(noise=true_noise)
     eta_true = np.asarray(true_parameter, dtype=float)
     _num_parameters(true_model, eta_true)
     if start is None:
@@ -801,6 +844,10 @@ def mcrb(
             )
         start = eta_true
     cache = PointCache() if cache is None else cache
+    variance = noise.variance if noise.is_white else 1.0
+    original = assumed
+    if not noise.is_white:  # every formula below on the whitened means, under unit noise
+        true_model, assumed = cache.whitened(true_model, noise), cache.whitened(assumed, noise)
     data = cache.mean(true_model, eta_true)
     solution = pseudo_true(data, assumed, start, cache=cache)
     diagnostics = []
@@ -825,9 +872,11 @@ def mcrb(
     eta_bar = solution.parameter
     sums = _sums(cache, assumed, data, eta_bar)  # the sums the solver made there
     a, b, gradient_term = matrices_from_sums(  # Eqs. (24), (25)
-        sums.gram, sums.hessian_term, sums.r, noise_variance
+        sums.gram, sums.hessian_term, sums.r, variance
     )
-    fim_diagonal = (2.0 / noise_variance) * np.diag(sums.gram)
+    if true_noise is not None and true_noise is not noise:  # B's noise term under the truth
+        b = noise.score_covariance(cache.jacobian(original, eta_bar), true_noise) + gradient_term
+    fim_diagonal = (2.0 / variance) * np.diag(sums.gram)
     ratio = _gradient_term_ratio(fim_diagonal, np.diag(gradient_term), gradient_tolerance)
     names = getattr(assumed, "parameter_names", None)
     a_inv = -inverse_fim(-a, names, "matrix -A of eq. (24)")  # -A: positive definite
@@ -836,6 +885,8 @@ def mcrb(
     if assumed_true_parameter is not None:
         bias = np.asarray(assumed_true_parameter, dtype=float) - eta_bar
         lower = bound + np.outer(bias, bias)  # Eq. (20)
+    if not noise.is_white:
+        true_model, assumed = true_model.model, assumed.model
     return Misspecified(
         assumed, true_model, eta_true, solution, a, b, bound, lower, ratio,
         dict(true_quantities or {}), gradient_term, gradient_tolerance, tuple(diagnostics),
