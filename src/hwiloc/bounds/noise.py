@@ -46,6 +46,8 @@ from functools import cached_property
 import numpy as np
 import scipy.linalg
 
+from hwiloc.models.views import RealLinearView
+
 
 class NoiseError(ValueError):
     """Noise statistics that are not a valid (positive definite) Gaussian noise, or that do
@@ -336,51 +338,24 @@ def as_noise(noise_variance=None, noise: GaussianNoise | None = None) -> Gaussia
     return GaussianNoise.white(variance)
 
 
-@dataclass(frozen=True, eq=False)
-class Whitened:
+class Whitened(RealLinearView):
     """A model seen through a noise's whitening map T: mean T(mu), Jacobian T(D), Hessian T(H).
 
     Under white unit noise this model has the Fisher information, pseudo-true
     point and misspecified bounds of the original model under ``noise``. Its
     parameters, quantities, canonical form and admissible region are the
     original's.
+
+    Parameters
+    ----------
+    model : Model or object with ``mean``
+    noise : GaussianNoise
     """
 
-    model: object
-    noise: GaussianNoise
+    def __init__(self, model, noise: GaussianNoise):
+        super().__init__(model, self._whiten, "whitened")
+        object.__setattr__(self, "noise", noise)
 
-    def __getattr__(self, name):  # parameter_names, quantities, canonical, admissible, ...
-        if name in ("model", "noise") or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.model, name)
-
-    @property
-    def derivatives(self):
-        """(T(mu), T(D), T(H)) from the model's one-pass ``derivatives``, or None without it."""
-        inner = getattr(self.model, "derivatives", None)
-        if not callable(inner):
-            return None
-        return lambda eta: tuple(self.noise.whiten(np.asarray(x)) for x in inner(eta))
-
-    @property
-    def name(self) -> str:
-        from hwiloc.bounds.generic import model_name
-
-        return model_name(self.model)
-
-    def mean(self, eta):
-        from hwiloc.bounds.generic import mean_of
-
-        mu = mean_of(self.model, eta)
-        self.noise.check_size(len(mu), f"model {self.name}'s mean")
-        return self.noise.whiten(mu)
-
-    def jacobian(self, eta):
-        from hwiloc.bounds.generic import jacobian_of
-
-        return self.noise.whiten(jacobian_of(self.model, eta))
-
-    def hessian(self, eta):
-        from hwiloc.bounds.generic import hessian_of
-
-        return self.noise.whiten(hessian_of(self.model, eta))
+    def _whiten(self, values: np.ndarray) -> np.ndarray:
+        self.noise.check_size(len(values), f"model {self.name}'s mean")
+        return self.noise.whiten(values)
