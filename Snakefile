@@ -23,6 +23,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/zhang2025.smk"
 include: "workflow/rules/chen2022.smk"
 include: "workflow/rules/xlmimo2022.smk"
+include: "workflow/rules/hwi_catalogue.smk"
 include: "workflow/rules/studies.smk"
 
 
@@ -31,6 +32,7 @@ rule all:
         zhang2025_targets(),
         chen2022_targets(),
         xlmimo2022_targets(),
+        hwi_catalogue_targets(),
         studies_targets(),
     default_target: True
 

@@ -199,6 +199,11 @@ RERUNS = {
         {"xlmimo2022_montecarlo_shard": 1, "xlmimo2022_montecarlo_gather": 1, "xlmimo2022_fig1": 1,
          "xlmimo2022_claims": 1, "all": 1},
     ),
+    "hwi_catalogue.impairments.adc.levels": (
+        {"hwi_catalogue": {"impairments": {"adc": {"levels": [1, 4, 16]}}}},
+        {"hwi_catalogue_sweep": 1, "hwi_catalogue_figure": 1, "hwi_catalogue_table": 1,
+         "all": 1},
+    ),
 }  # fmt: skip
 
 
@@ -531,6 +536,8 @@ def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
     assert "zhang2025/claims.csv" in html and "chen2022/claims.csv" in html
     for study in ("wideband", "array_design", "tolerance", "saf_mcrb"):
         assert f"studies/{study}/{study}.png" in html
+    assert "hwi_catalogue/figures/rx_iqi.png" in html and "hwi_catalogue/tolerances.md" in html
+    assert "Impairment catalogue (beyond chen2022)" in html
 
 
 def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_path):
@@ -550,19 +557,22 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     assert counts["xlmimo2022_bounds"] == "1" and counts["xlmimo2022_montecarlo_shard"] == "1"
     assert counts["zhang2025_assumptions"] == "1" and counts["chen2022_assumptions"] == "1"
     assert counts["xlmimo2022_table1"] == "1"
+    assert counts["hwi_catalogue_sweep"] == "8" and counts["hwi_catalogue_figure"] == "8"
     # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims; the hardware
     # draws' shard and gather; xlmimo2022's Monte Carlo shard and gather; Fig. 4's CFO and
     # MC sweeps' shards and gathers
-    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2 + 4)
+    # + the impairment catalogue: 8 sweeps, 8 figures and the tolerance table
+    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2 + 4 + 17)
     # cluster jobs: the groups (group-components 8 in the profile): zhang2025 CRLB 2 +
     # SAF 3 + PMSR shards 4 = 9 -> 2 jobs; the measured stage 1; chen2022 bounds 1 +
-    # shards 10 -> 1 (group-components 11); study cases 8 -> 1; xlmimo2022 bounds and
+    # shards 10 -> 1 (group-components 11); study cases 8 and catalogue sweeps 8 -> 1
+    # (group-components 16); xlmimo2022 bounds and
     # Monte Carlo shard -> 1
     groups = re.findall(r"Group job (\w+) ", text)
     assert sorted(groups) == ["chen2022", "studies", "xlmimo2022", "zhang2025", "zhang2025",
                               "zhang2025_measured"]  # fmt: skip
     ungrouped = set(re.findall(r"^(?:\[.*?\]\n)?rule (\w+):", text, flags=re.M))
-    light = re.compile(r"all|.*_(fig\d\w*|figure|gather|table1|claims|scenario|realization)$")
+    light = re.compile(r"all|.*_(fig\d\w*|figure|gather|table1?|claims|scenario|realization)$")
     # outside a group, only light localrules and single jobs: the phase offsets and
     # each paper's assumptions stage (one job each)
     single = {"zhang2025_phase_offsets", "zhang2025_assumptions", "chen2022_assumptions"}
@@ -590,3 +600,26 @@ def test_parameter_studies_outputs(run):
     )
     mcrb = pd.read_csv(s / "saf_mcrb" / "saf_mcrb.csv").set_index("offset_std")
     assert mcrb.loc[0.0, "bias"] < 1e-6 and mcrb.loc[0.2, "bias"] > 1e-3
+
+
+def test_hwi_catalogue_outputs(run):
+    h = run / QUICK_RESULTS / "hwi_catalogue"
+    table = pd.read_csv(h / "tolerances.csv")
+    impairments = ["tx_iqi", "rx_iqi", "array_gain", "array_phase", "element_position", "adc",
+                   "wiener_pn", "pll_pn"]  # fmt: skip
+    assert sorted(table["impairment"].unique()) == sorted(impairments)
+    assert len(table) == len(impairments) * 3  # three powers
+    assert set(table["status"]) <= {"found", "never_reached", "always_exceeded"}
+    assert sorted(table["rank"].unique()) == list(range(1, len(impairments) + 1))
+    for name in impairments:
+        assert (h / "figures" / f"{name}.png").stat().st_size > 10_000
+        sweep = read_dataset(h / name / "seed~2301" / "sweep.nc")
+        assert sweep["peb"].dims == ("bound", "level", "realization", "power")
+        assert sweep.attrs["impairment"] == name and sweep["peb"].attrs["units"] == "m"
+        if name != "adc":  # the unimpaired level: the LB is CRB-M2
+            ratio = sweep["peb"].sel(bound="lb", level=0.0) / sweep["peb"].sel(bound="crb_m2",
+                                                                                 level=0.0)
+            np.testing.assert_allclose(ratio, 1.0, rtol=1e-8)
+    md = (h / "tolerances.md").read_text()
+    assert md.startswith("# hwi_catalogue: tolerances (3 dB of PEB) and ranking")
+    assert md.count("\n| ") == len(table) + 1  # the header and one line per row

@@ -334,6 +334,42 @@ def xlmimo2022_targets():
     ]
 
 
+# --- hwi_catalogue (beyond chen2022: the impairments it left for later) ------------
+H = f"{R}/hwi_catalogue"
+HCFG = config["hwi_catalogue"]
+HKEY = f"seed~{HCFG['seed']}"
+
+
+def hwi_catalogue_params(wildcards):
+    """What one impairment's sweep uses: chen2022's system and its Fig. 2 draw, the study's
+    seed, powers and realizations, and that impairment's entry (another's change reruns
+    nothing here)."""
+    return {
+        "chen2022": chen2022_params(),
+        "hwi_catalogue": {
+            **{k: HCFG[k] for k in ("seed", "power_dbm", "num_realizations")},
+            "impairment": wildcards.impairment,
+            "entry": HCFG["impairments"][wildcards.impairment],
+        },
+    }
+
+
+def hwi_catalogue_sweeps():
+    return {imp: f"{H}/{imp}/{HKEY}/sweep.nc" for imp in HCFG["impairments"]}
+
+
+def hwi_catalogue_targets():
+    return [
+        *expand(f"{H}/figures/{{imp}}.{{ext}}", imp=list(HCFG["impairments"]), ext=["pdf", "png"]),
+        f"{H}/tolerances.csv",
+        f"{H}/tolerances.md",
+    ]
+
+
+wildcard_constraints:
+    impairment="|".join(HCFG["impairments"]),
+
+
 # --- parameter studies (config "studies", one TSV row = one case) ---------------
 from snakemake.utils import Paramspace
 
@@ -460,6 +496,7 @@ TARGET_KEYS = [
     (f"{Z}/saf/", _CASE_KEYS),
     (f"{Z}/impairments/", _CASE_KEYS),
     (f"{C}/", {"seed": ("chen2022.seed", [CCFG["seed"]])}),
+    (f"{H}/", {"seed": ("hwi_catalogue.seed", [HCFG["seed"]])}),
 ]  # fmt: skip
 if getattr(workflow, "is_main_process", True):
     _asked = [a.removeprefix("./") for a in sys.argv[1:] if a.lstrip("./").startswith(f"{R}/")]

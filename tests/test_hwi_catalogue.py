@@ -1,0 +1,150 @@
+"""hwi_catalogue: each impairment on chen2022's scenario, through the generic engine.
+
+Analytic identities: every impairment at zero level is the unimpaired model
+exactly (and its bounds CRB-M2's); an IQ imbalance with nu = 0 is a gain, which
+the estimator absorbs; a receiver IQ imbalance known to the receiver (CRB-M1)
+costs nothing, the widely linear map being invertible with the noise inside it;
+the AQNM bound tends to the unquantized one as the bits grow. Seeded Monte
+Carlo: the mismatched MLE on data that pass through the impairment approaches
+the LB, not CRB-M2. The tolerance search on known curves.
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from hwiloc.bounds import generic
+from hwiloc.bounds.localization import position_from_channel
+from hwiloc.bounds.noise import GaussianNoise
+from hwiloc.config import load_config
+from hwiloc.estimators import ofdm_los_ml
+from hwiloc.impairments import iq_imbalance
+from hwiloc.models.views import RealLinearView
+from hwiloc.papers.chen2022.system import System, base_hardware
+from hwiloc.streams import stream
+from hwiloc.studies import hwi_catalogue as h
+
+ENTRY = {"amplitude_db": -0.446, "phase": 0.05, "loop_bandwidth": 1e6}
+
+
+@pytest.fixture(scope="module")
+def chen():
+    cfg = load_config("config/config.yaml")["chen2022"]
+    system = System.from_config(cfg)
+    return system, base_hardware(system, cfg["seed"])
+
+
+def _same(a, b, rtol=1e-10):
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k] == pytest.approx(b[k], rel=rtol), k
+
+
+@pytest.mark.parametrize("impairment", [i for i in h.CATALOGUE if i != "adc"])
+def test_each_impairment_at_zero_level_is_the_unimpaired_model_exactly(chen, impairment):
+    system, hardware = chen
+    case = h.impaired_case(system, hardware, impairment, 0.0, ENTRY, 30.0, realization=2, seed=9)
+    eta = system.eta
+    for what in ("mean", "jacobian", "hessian"):
+        np.testing.assert_array_equal(getattr(case.true_model, what)(eta),
+                                      getattr(case.assumed, what)(eta), err_msg=what)  # fmt: skip
+    assert case.true_noise is None or case.true_noise.is_white
+    errors = h.case_errors(system, case)
+    _same(errors["lb"], errors["crb_m2"])
+    _same(errors["crb_m1"], errors["crb_m2"])
+
+
+def test_an_iq_imbalance_with_nu_zero_is_a_gain_the_estimator_absorbs(chen):
+    system, hardware = chen
+    case = h.impaired_case(system, hardware, "rx_iqi", 0.0, ENTRY, 35.0)
+    gain = 0.7 * np.exp(0.4j)
+    c, p = iq_imbalance.noise_statistics(system.noise_variance, gain, 0.0)
+    assert p == 0 and c == pytest.approx(0.49 * system.noise_variance, rel=1e-14)
+    view = RealLinearView(case.assumed, lambda v: iq_imbalance.apply(v, gain, 0.0), "gain")
+    eta, var = system.eta, system.noise_variance
+    truth = GaussianNoise.improper(c, p)
+    reference = generic.crb(case.nominal, eta, var)
+    bound = generic.crb(view, eta, noise=truth)
+    np.testing.assert_allclose(bound.quantity_covariance("position"),
+                               reference.quantity_covariance("position"), rtol=1e-9)  # fmt: skip
+    lb = generic.mcrb(view, eta, case.assumed, var, true_noise=truth, start=eta)
+    assert lb.bias("position") == pytest.approx([0, 0], abs=1e-12)  # the gain absorbs it
+    assert lb.rmse("position") == pytest.approx(reference.rmse("position"), rel=1e-8)
+
+
+def test_a_known_receiver_iq_imbalance_costs_nothing_and_an_ignored_one_does(chen):
+    """mu y + nu y* of signal plus noise is invertible: CRB-M1 (the widely linear bound of the
+    improper noise) equals CRB-M2; the estimator that ignores it pays (LB > CRB-M2)."""
+    system, hardware = chen
+    case = h.impaired_case(system, hardware, "rx_iqi", 8.0, ENTRY, 40.0)
+    assert not case.true_noise.is_proper
+    errors = h.case_errors(system, case)
+    _same(errors["crb_m1"], errors["crb_m2"], rtol=1e-9)
+    assert errors["lb"]["peb_m"] > 1.3 * errors["crb_m2"]["peb_m"]
+
+
+def test_the_aqnm_bounds_tend_to_the_unquantized_ones_as_bits_grow(chen):
+    system, hardware = chen
+    ratios = []
+    for bits in (1, 2, 3, 4, 6, 8, 12, 24):
+        errors = h.case_errors(system, h.impaired_case(system, hardware, "adc", bits, ENTRY, 40.0))
+        ratios.append([errors[b]["peb_m"] / errors["crb_m2"]["peb_m"] for b in ("lb", "crb_m1")])
+    ratios = np.array(ratios)
+    assert np.all(np.diff(ratios, axis=0) < 0)  # more bits, smaller bounds
+    np.testing.assert_allclose(ratios[-1], 1.0, rtol=1e-6)  # 24 bits: rho = 6e-15
+    assert ratios[0, 0] > 5  # 1 bit at 40 dBm: the quantization noise dominates
+
+
+@pytest.mark.parametrize("impairment, level, power", [("rx_iqi", 8.0, 40.0),
+                                                      ("array_phase", 0.05, 35.0)])  # fmt: skip
+def test_the_mismatched_mle_approaches_the_lb_not_crb_m2(impairment, level, power):
+    """400 trials on a smaller system (N = 8, K = 32, G = 8), each passed through the impairment
+    itself (the BS's IQ imbalance acts on signal plus noise): the MLE of M2 has the LB's mean
+    squared position error within 4 standard errors, and is more than 4 from CRB-M2's."""
+    cfg = load_config("config/config.yaml")["chen2022"]
+    system = dataclasses.replace(System.from_config(cfg), num_antennas=8, num_subcarriers=32,
+                                 num_transmissions=8)  # fmt: skip
+    hardware = system.draw([7, 0])
+    case = h.impaired_case(system, hardware, impairment, level, ENTRY, power, seed=1)
+    errors = h.case_errors(system, case)
+    eta, g, var = system.eta, system.num_transmissions, system.noise_variance
+    truth = position_from_channel(eta)
+    to_time = h._to_time(g)
+    rng = stream([5], "noise")
+    squared = []
+    for _ in range(400):
+        z = rng.standard_normal((g * system.num_subcarriers, 2))
+        noise = np.sqrt(var / 2) * (z[:, 0] + 1j * z[:, 1])  # at the antenna combiner: white
+        if impairment == "rx_iqi":
+            mu, nu = iq_imbalance.coefficients(*h.iqi_levels(ENTRY, level))
+            y = iq_imbalance.apply(to_time(case.nominal.mean(eta)) + noise, mu, nu)
+        else:
+            y = case.true_model.mean(eta) + noise
+        frequency = np.fft.fft(y.reshape(g, -1), axis=1, norm="ortho").ravel()
+        estimate = ofdm_los_ml(frequency, case.nominal, initial=eta)
+        squared.append(np.sum((position_from_channel(estimate) - truth) ** 2))
+    mse, se = np.mean(squared), np.std(squared) / np.sqrt(len(squared))
+    assert abs(mse - errors["lb"]["peb_m"] ** 2) < 4 * se
+    assert mse - errors["crb_m2"]["peb_m"] ** 2 > 4 * se
+
+
+def test_crossing_finds_the_3_db_level_on_known_curves():
+    levels = [0.0, 1.0, 10.0, 100.0]
+    # log(ratio) linear in log(level): ratio = level^0.5 / 10^0.5 ... crosses sqrt(2) at 20
+    ratios = [1.0, 1.0, 1.0, np.sqrt(2) ** (np.log(100 / 10) / np.log(20 / 10))]
+    level, status = h.crossing(levels, ratios)
+    assert status == "found" and level == pytest.approx(20.0, rel=1e-12)
+    assert h.crossing(levels, [1, 1.1, 1.2, 1.3]) == (100.0, "never_reached")
+    assert h.crossing(levels, [1, 2, 3, 4]) == (1.0, "always_exceeded")
+    bits = [1, 2, 4, 8]
+    assert h.crossing(bits, [9, 3, 1.2, 1.0], fewer_is_worse=True) == (4.0, "found")
+    assert h.crossing(bits, [1.3, 1.2, 1.1, 1.0], fewer_is_worse=True) == (1.0, "never_reached")
+    assert h.crossing(bits, [9, 8, 7, 2], fewer_is_worse=True) == (8.0, "always_exceeded")
+    assert h.at_level(levels, [1.0, 1.0, 2.0, 8.0], np.sqrt(10.0)) == pytest.approx(np.sqrt(2))
+
+
+def test_an_unknown_impairment_is_refused(chen):
+    system, hardware = chen
+    with pytest.raises(ValueError, match="impairment must be one of"):
+        h.impaired_case(system, hardware, "dac", 1.0, ENTRY, 0.0)
