@@ -442,6 +442,20 @@ def test_saf_mcrb_study_is_unchanged_on_the_generic_engine(paper_config, monkeyp
         assert ours[key] == pytest.approx(value, rel=1e-6), key
 
 
+def test_the_readme_noise_example_runs_after_the_first_and_prints_what_it_says(capsys):
+    """README: "It prints 7.58 mm ..., 8.31 mm ... and 17.2 mm"."""
+    from conftest import ROOT
+
+    section = (ROOT / "README.md").read_text().split("## Bring your own model", 1)[1]
+    first, second = (block.split("```", 1)[0] for block in section.split("```python\n")[1:3])
+    namespace = {}
+    exec(compile(first, "README.md", "exec"), namespace)  # our own README
+    capsys.readouterr()
+    exec(compile(second, "README.md", "exec"), namespace)
+    printed = [float(v) for v in capsys.readouterr().out.split()]
+    assert [f"{1e3 * v:.3g}" for v in printed] == ["7.58", "8.31", "17.2"]
+
+
 def test_the_readme_example_runs_as_written_and_prints_what_it_says(capsys):
     from conftest import ROOT
 

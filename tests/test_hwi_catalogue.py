@@ -17,10 +17,10 @@ import pytest
 from hwiloc.bounds import generic
 from hwiloc.bounds.localization import position_from_channel
 from hwiloc.bounds.noise import GaussianNoise
+from hwiloc.bounds.views import RealLinearView
 from hwiloc.config import load_config
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments import iq_imbalance
-from hwiloc.models.views import RealLinearView
 from hwiloc.papers.chen2022.system import System, base_hardware
 from hwiloc.streams import stream
 from hwiloc.studies import hwi_catalogue as h

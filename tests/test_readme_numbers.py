@@ -15,6 +15,9 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
+from hwiloc.impairments.iq_imbalance import coefficients, image_ratio_db
+from hwiloc.io.netcdf import read_dataset
+
 pytestmark = pytest.mark.integration
 
 STUDIES = ("wideband", "array_design", "tolerance", "saf_mcrb")
@@ -40,6 +43,8 @@ def paper(tmp_path_factory):
         for p in ("zhang2025", "chen2022", "xlmimo2022")
     ]
     out["claims"] = pd.read_csv(work / "results/zhang2025/claims.csv").set_index("id")
+    out["catalogue"] = pd.read_csv(work / "results/hwi_catalogue/tolerances.csv")
+    out["rx_iqi"] = read_dataset(work / "results/hwi_catalogue/rx_iqi/seed~2301/sweep.nc")
     _snakemake(work, "results/zhang2025/claims.csv",
                "--config", 'zhang2025={"measured": {"frequency_stage": "literal"}}')  # fmt: skip
     out["literal"] = pd.read_csv(work / "results/zhang2025/claims.csv").set_index("id")
@@ -53,7 +58,7 @@ def tables(paper):
 
 def _section() -> str:
     text = (ROOT / "README.md").read_text()
-    return text.split("What the shipped studies show")[1].split("## Report")[0]
+    return text.split("What the shipped studies show")[1].split("## The impairment catalogue")[0]
 
 
 def _flat(text: str) -> str:
@@ -126,3 +131,48 @@ def test_the_measured_stage_numbers_are_the_runs(paper):
     readme = _flat((ROOT / "README.md").read_text())
     missing = [s for s in stated if _flat(s) not in readme]
     assert not missing, f"README states other numbers than the run gives: {missing}"
+
+
+def test_the_impairment_catalogue_numbers_are_the_runs(paper):
+    t = paper["catalogue"].set_index(["impairment", "power_dbm"])
+
+    def cost(name, power=40.0):
+        return t.loc[(name, power), "cost_at_typical_db"]
+
+    def tol(name, power=40.0):
+        return t.loc[(name, power), "tolerance"]
+
+    order = t.xs(40.0, level="power_dbm").sort_values("rank").index.tolist()
+    assert order == ["wiener_pn", "pll_pn", "element_position", "adc", "tx_iqi", "rx_iqi",
+                     "array_phase", "array_gain"]  # the order the README lists them in
+    stated = [
+        f"oscillator costs {cost('wiener_pn'):.2g} dB at 100 kHz and the PLL-locked one "
+        f"{cost('pll_pn'):.3g} dB",
+        f"element displacement ({cost('element_position'):.3g} dB at 0.0025 wavelengths)",
+        f"6-bit ADC ({cost('adc'):.3g} dB)",
+        f"UE's IQ imbalance ({cost('tx_iqi'):.3g} dB at the authors' default, whose image is "
+        f"{image_ratio_db(*coefficients(-0.446, 0.05)):.1f} dB)",
+        f"the BS's ({cost('rx_iqi'):.3g} dB)",
+        f"phase ({cost('array_phase'):.3g} dB) and gain ({cost('array_gain'):.3g} dB) errors",
+        f"a linewidth of {tol('wiener_pn'):.3g} Hz free-running and {tol('pll_pn'):.3g} Hz "
+        "behind the PLL",
+        f"a displacement of {tol('element_position'):.3g} wavelengths; {tol('adc'):.0f} bits",
+        f"IQ imbalance {tol('tx_iqi'):.3g} times the reference at the UE (image "
+        f"{t.loc[('tx_iqi', 40.0), 'tolerance_image_ratio_db']:.1f} dB) and "
+        f"{tol('rx_iqi'):.3g} times at the BS (image "
+        f"{t.loc[('rx_iqi', 40.0), 'tolerance_image_ratio_db']:.1f} dB)",
+        f"array phase {tol('array_phase'):.3g} rad and gain {tol('array_gain'):.3g} dB",
+        f"at 20 dBm {tol('adc', 20.0):.0f} bits suffice and the array phase tolerates "
+        f"{tol('array_phase', 20.0):.3g} rad",
+        f"({tol('wiener_pn', 0.0) / 1e3:.3g} kHz free-running) and a UE IQ imbalance of "
+        f"{tol('tx_iqi', 0.0):.3g} times",
+        f"crosses 3 dB at {tol('rx_iqi'):.3g} times the reference",
+    ]
+    readme = _flat((ROOT / "README.md").read_text().split("## The impairment catalogue")[1])
+    missing = [s for s in stated if _flat(s) not in readme]
+    assert not missing, f"README states other numbers than the run gives: {missing}"
+    found = t.xs(0.0, level="power_dbm")["status"] == "found"
+    assert sorted(found[found].index) == ["pll_pn", "tx_iqi", "wiener_pn"]  # "only ..."
+    ds = paper["rx_iqi"]  # "CRB-M1 is CRB-M2 at every level"
+    np.testing.assert_allclose(ds["peb"].sel(bound="crb_m1"), ds["peb"].sel(bound="crb_m2"),
+                               rtol=1e-9)  # fmt: skip

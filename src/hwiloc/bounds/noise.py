@@ -46,7 +46,7 @@ from functools import cached_property
 import numpy as np
 import scipy.linalg
 
-from hwiloc.models.views import RealLinearView
+from hwiloc.bounds.views import RealLinearView
 
 
 class NoiseError(ValueError):

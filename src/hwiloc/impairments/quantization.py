@@ -30,7 +30,7 @@ import numpy as np
 from hwiloc.validation import require_nonnegative, require_positive, require_positive_int
 
 DISTORTION = {1: 0.3634, 2: 0.1175, 3: 0.03454, 4: 0.009497, 5: 0.002499}
-"""rho_b for b = 1..5 bits ([1]_, Table I). [-]"""
+"""rho_b for b = 1..5 bits (Fan et al. 2015, Table I). [-]"""
 
 
 def distortion_factor(bits: int) -> float:

@@ -44,10 +44,10 @@ import xarray as xr
 from hwiloc.bounds import generic
 from hwiloc.bounds.localization import quantity_errors
 from hwiloc.bounds.noise import GaussianNoise
+from hwiloc.bounds.views import RealLinearView
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments import array_errors, iq_imbalance, oscillator, quantization
 from hwiloc.io.netcdf import Provenance
-from hwiloc.models.views import RealLinearView
 from hwiloc.papers.chen2022.system import System
 from hwiloc.streams import stream_attrs
 
@@ -234,8 +234,10 @@ def sweep_dataset(system: System, hardware, impairment: str, entry: dict, study:
     ds["power"].attrs.update(units="dBm", long_name="transmit power")
     if impairment in ("tx_iqi", "rx_iqi"):
         pairs = [iqi_levels(entry, s) for s in levels]
-        ds["amplitude_db"] = ("level", [a for a, _ in pairs], {"units": "dB"})
-        ds["phase"] = ("level", [p for _, p in pairs], {"units": "rad"})
+        ds["amplitude_db"] = ("level", [a for a, _ in pairs], {
+            "units": "dB", "long_name": "amplitude mismatch of the quadrature branch"})
+        ds["phase"] = ("level", [p for _, p in pairs], {
+            "units": "rad", "long_name": "phase mismatch of the quadrature branch"})
         ds["image_ratio_db"] = ("level", [
             iq_imbalance.image_ratio_db(*iq_imbalance.coefficients(a, p)) for a, p in pairs
         ], {"units": "dB", "long_name": "image-to-signal ratio |nu|^2 / |mu|^2"})  # fmt: skip
