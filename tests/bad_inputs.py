@@ -128,6 +128,20 @@ CONFIG_CASES = [
     ({"studies": {"wideband": {"table": "config/studies/absent.tsv"}}}, "studies.wideband.table"),
     ({"studies": {"wideband": {"table": "config"}}}, "studies.wideband.table"),
     ({"studies": {"wideband": {"table": "a\x00b.tsv"}}}, "studies.wideband.table"),
+    ({"hwi_catalogue": {"impairments": {"adc": {"levels": [4, 2, 8]}}}},
+     "hwi_catalogue.impairments.adc.levels"),
+    ({"hwi_catalogue": {"impairments": {"adc": {"levels": [1.5, 4]}}}},
+     "hwi_catalogue.impairments.adc.levels"),
+    ({"hwi_catalogue": {"impairments": {"array_gain": {"typical": 50.0}}}},
+     "hwi_catalogue.impairments.array_gain.typical"),
+    ({"hwi_catalogue": {"impairments": {"pll_pn": {"loop_bandwidth": 1.0e+9}}}},
+     "hwi_catalogue.impairments.pll_pn.loop_bandwidth"),
+    ({"hwi_catalogue": {"impairments": {"tx_iqi": {"phase": 0.2}}}},
+     "hwi_catalogue.impairments.tx_iqi.levels"),
+    ({"hwi_catalogue": {"impairments": {"dac": {"levels": [1, 2], "typical": 1}}}},
+     "hwi_catalogue.impairments"),
+    ({"hwi_catalogue": {"power_dbm": [0.0, 0.0]}}, "hwi_catalogue.power_dbm"),
+    ({"hwi_catalogue": {"num_realizations": 0}}, "hwi_catalogue.num_realizations"),
 ]
 
 # --- study-table cells: (kind, TSV text, what the message must name) ---------------------

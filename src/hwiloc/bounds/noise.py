@@ -89,12 +89,13 @@ class GaussianNoise:
             "pseudo-covariance", self.pseudo_covariance)  # fmt: skip
         if p is not None and not np.any(p):
             p = None
-        if c.ndim == 2 and not np.allclose(c, c.conj().T, rtol=1e-12, atol=0):
+        if c.ndim == 2 and not np.allclose(c, c.conj().T, rtol=0, atol=1e-12 * np.abs(c).max()):
             raise NoiseError("noise covariance is not Hermitian; expected C = C^H")
         if c.ndim < 2 and np.any(np.abs(c.imag) > 1e-12 * np.abs(c.real)):
             raise NoiseError("noise covariance has a diagonal that is not real; expected real "
                              "variances")  # fmt: skip
-        if p is not None and p.ndim == 2 and not np.allclose(p, p.T, rtol=1e-12, atol=0):
+        if p is not None and p.ndim == 2 and not np.allclose(p, p.T, rtol=0,
+                                                             atol=1e-12 * np.abs(p).max()):
             raise NoiseError("noise pseudo-covariance is not symmetric; expected P = P^T")
         if c.ndim < 2:
             c = c.real
