@@ -201,7 +201,7 @@ RERUNS = {
     ),
     "hwi_catalogue.impairments.adc.levels": (
         {"hwi_catalogue": {"impairments": {"adc": {"levels": [1, 4, 16]}}}},
-        {"hwi_catalogue_sweep": 1, "hwi_catalogue_figure": 1, "hwi_catalogue_table": 1,
+        {"hwi_catalogue_sweep": 1, "hwi_catalogue_figures": 1, "hwi_catalogue_table": 1,
          "all": 1},
     ),
 }  # fmt: skip
@@ -557,12 +557,12 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     assert counts["xlmimo2022_bounds"] == "1" and counts["xlmimo2022_montecarlo_shard"] == "1"
     assert counts["zhang2025_assumptions"] == "1" and counts["chen2022_assumptions"] == "1"
     assert counts["xlmimo2022_table1"] == "1"
-    assert counts["hwi_catalogue_sweep"] == "8" and counts["hwi_catalogue_figure"] == "8"
+    assert counts["hwi_catalogue_sweep"] == "8" and counts["hwi_catalogue_figures"] == "1"
     # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims; the hardware
     # draws' shard and gather; xlmimo2022's Monte Carlo shard and gather; Fig. 4's CFO and
     # MC sweeps' shards and gathers
-    # + the impairment catalogue: 8 sweeps, 8 figures and the tolerance table
-    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2 + 4 + 17)
+    # + the impairment catalogue: 8 sweeps, the figures' job and the tolerance table
+    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2 + 4 + 10)
     # cluster jobs: the groups (group-components 8 in the profile): zhang2025 CRLB 2 +
     # SAF 3 + PMSR shards 4 = 9 -> 2 jobs; the measured stage 1; chen2022 bounds 1 +
     # shards 10 -> 1 (group-components 11); study cases 8 and catalogue sweeps 8 -> 1
@@ -572,7 +572,7 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     assert sorted(groups) == ["chen2022", "studies", "xlmimo2022", "zhang2025", "zhang2025",
                               "zhang2025_measured"]  # fmt: skip
     ungrouped = set(re.findall(r"^(?:\[.*?\]\n)?rule (\w+):", text, flags=re.M))
-    light = re.compile(r"all|.*_(fig\d\w*|figure|gather|table1?|claims|scenario|realization)$")
+    light = re.compile(r"all|.*_(fig\d\w*|figures?|gather|table1?|claims|scenario|realization)$")
     # outside a group, only light localrules and single jobs: the phase offsets and
     # each paper's assumptions stage (one job each)
     single = {"zhang2025_phase_offsets", "zhang2025_assumptions", "chen2022_assumptions"}

@@ -1,7 +1,7 @@
 # hwi_catalogue: CRB-M1, CRB-M2 and the LB versus the level of each impairment chen2022 left
 # for later (IQ imbalance, array errors, ADC, correlated phase noise), alone, on its scenario.
-# One sweep per impairment (from chen2022's Fig. 2 realization) -> its figure; all sweeps ->
-# the tolerance table, ranked (README "The impairment catalogue").
+# One sweep per impairment (from chen2022's Fig. 2 realization); all sweeps -> one figure per
+# impairment (one job) and the tolerance table, ranked (README "The impairment catalogue").
 
 
 rule hwi_catalogue_sweep:
@@ -19,20 +19,22 @@ rule hwi_catalogue_sweep:
         "../scripts/hwi_catalogue_sweep.py"
 
 
-rule hwi_catalogue_figure:
+rule hwi_catalogue_figures:
     localrule: True
     input:
-        sweep=f"{H}/{{impairment}}/{HKEY}/sweep.nc",
-    output:
-        pdf=f"{H}/figures/{{impairment}}.pdf",
-        png=report(f"{H}/figures/{{impairment}}.png", caption="../report/hwi_catalogue.rst",
-                   category="hwi_catalogue", subcategory="{impairment}"),
+        **hwi_catalogue_sweeps(),
+    output:  # one job draws them all: a process per figure would cost more start-up than drawing
+        pdf=[f"{H}/figures/{imp}.pdf" for imp in HCFG["impairments"]],
+        png=[report(f"{H}/figures/{imp}.png", caption="../report/hwi_catalogue.rst",
+                    category="hwi_catalogue", subcategory=imp) for imp in HCFG["impairments"]],
+    params:
+        impairments=list(HCFG["impairments"]),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/hwi_catalogue/figures/{{impairment}}.log",
+        f"{R}/logs/hwi_catalogue/figures.log",
     script:
-        "../scripts/hwi_catalogue_figure.py"
+        "../scripts/hwi_catalogue_figures.py"
 
 
 rule hwi_catalogue_table:

@@ -133,7 +133,10 @@ def impaired_case(system: System, hardware, impairment: str, level: float, entry
                   power_dbm: float, realization: int = 0, seed: int = 0) -> Case:  # fmt: skip
     """The truth with ``impairment`` at ``level`` (alone) and M2, at one power.
 
-    Level 0 (or, for the ADC, no quantization) gives the unimpaired model M2.
+    Level 0 gives the unimpaired model M2 exactly (the ADC has no such level: its
+    bounds tend to M2's as the bits grow). Realization r of a random impairment
+    draws from [seed, 30, impairment index, r] (:data:`STREAMS`), the same standard
+    draws at every level.
     """
     if impairment not in CATALOGUE:
         raise ValueError(f"impairment must be one of {sorted(CATALOGUE)}, got {impairment!r}")
