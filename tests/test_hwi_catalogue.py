@@ -197,6 +197,28 @@ def test_crossing_finds_the_3_db_level_on_known_curves():
     assert h.at_level(levels, [1.0, 1.0, 2.0, 8.0], np.sqrt(10.0)) == pytest.approx(np.sqrt(2))
 
 
+def test_the_angle_delay_split_is_read_where_the_peb_costs_3_db():
+    """A sweep whose angle bears the whole PEB cost and whose delay none: the split is the
+    3 dB itself, 20 log10 sqrt(2); the other way round, minus it."""
+    import xarray as xr
+
+    levels = [0.0, 1.0, 10.0, 100.0]
+    cost, none = np.array([1.0, 1.1, 2.0, 4.0]), np.ones(4)
+
+    def sweep(angle, delay):  # [bound (CRB-M1, CRB-M2, LB), level, realization, power]
+        def bounds(lb):
+            return (("bound", "level", "realization", "power"), np.stack([lb, none, lb])[
+                :, :, None, None])  # fmt: skip
+
+        return xr.Dataset({"peb": bounds(cost), "aeb": bounds(angle), "deb": bounds(delay)},
+                          coords={"bound": list(h.BOUNDS), "level": levels, "realization": [0],
+                                  "power": [40.0]}, attrs={"impairment": "array_gain"})  # fmt: skip
+
+    for ds, sign in ((sweep(cost, none), 1), (sweep(none, cost), -1)):
+        assert h.angle_delay_split(ds, 40.0) == pytest.approx(sign * 10 * np.log10(2), rel=1e-9)
+        assert h.angle_delay_split(ds, 40.0, realization=7) == h.angle_delay_split(ds, 40.0)
+
+
 def test_an_unknown_impairment_is_refused(chen):
     system, hardware = chen
     with pytest.raises(ValueError, match="impairment must be one of"):

@@ -202,7 +202,7 @@ RERUNS = {
     "hwi_catalogue.impairments.adc.levels": (
         {"hwi_catalogue": {"impairments": {"adc": {"levels": [1, 4, 16]}}}},
         {"hwi_catalogue_sweep": 1, "hwi_catalogue_figures": 1, "hwi_catalogue_table": 1,
-         "all": 1},
+         "hwi_catalogue_claims": 1, "all": 1},
     ),
 }  # fmt: skip
 
@@ -561,8 +561,8 @@ def test_slurm_profile_dry_run_groups_shards_and_keeps_light_rules_local(tmp_pat
     # + the two assumptions jobs, xlmimo2022 bounds, fig1, table1, claims; the hardware
     # draws' shard and gather; xlmimo2022's Monte Carlo shard and gather; Fig. 4's CFO and
     # MC sweeps' shards and gathers
-    # + the impairment catalogue: 8 sweeps, the figures' job and the tolerance table
-    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2 + 4 + 10)
+    # + the impairment catalogue: 8 sweeps, the figures' job, the tolerance table and claims
+    assert counts["total"] == str(56 + 4 * 3 + 4 + 2 + 2 + 4 + 11)
     # cluster jobs: the groups (group-components 8 in the profile): zhang2025 CRLB 2 +
     # SAF 3 + PMSR shards 4 = 9 -> 2 jobs; the measured stage 1; chen2022 bounds 1 +
     # shards 10 -> 1 (group-components 11); study cases 8 and catalogue sweeps 8 -> 1
@@ -620,6 +620,10 @@ def test_hwi_catalogue_outputs(run):
             ratio = sweep["peb"].sel(bound="lb", level=0.0) / sweep["peb"].sel(bound="crb_m2",
                                                                                  level=0.0)
             np.testing.assert_allclose(ratio, 1.0, rtol=1e-8)
+    claims = pd.read_csv(h / "claims.csv").set_index("id")
+    row = claims.loc["angle_delay_degradation_differs"]
+    assert row["evidence"] == "extra" and row["num_draws"] == 3  # the quick profile's draws
+    assert row["reproduced"] > 0 and "dB (" in row["note"]
     md = (h / "tolerances.md").read_text()
     assert md.startswith("# hwi_catalogue: tolerances (3 dB of PEB) and ranking")
     assert md.count("\n| ") == len(table) + 1  # the header and one line per row

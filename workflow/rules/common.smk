@@ -340,6 +340,15 @@ HCFG = config["hwi_catalogue"]
 HKEY = f"seed~{HCFG['seed']}"
 
 
+HWI_CATALOGUE_CLAIMS = project_file("config/claims/hwi_catalogue.yaml")  # the journal's finding
+try:
+    import hwiloc.studies.hwi_catalogue  # registers the claim functions
+
+    check_registry(load_claims(HWI_CATALOGUE_CLAIMS))
+except ClaimsError as error:
+    raise WorkflowError(str(error)) from None
+
+
 def hwi_catalogue_params(wildcards):
     """What one impairment's sweep uses: chen2022's system and its Fig. 2 draw, the study's
     seed, powers and realizations, and that impairment's entry (another's change reruns
@@ -363,6 +372,8 @@ def hwi_catalogue_targets():
         *expand(f"{H}/figures/{{imp}}.{{ext}}", imp=list(HCFG["impairments"]), ext=["pdf", "png"]),
         f"{H}/tolerances.csv",
         f"{H}/tolerances.md",
+        f"{H}/claims.csv",
+        f"{H}/claims.md",
     ]
 
 

@@ -51,3 +51,22 @@ rule hwi_catalogue_table:
         f"{R}/logs/hwi_catalogue/tolerances.log",
     script:
         "../scripts/hwi_catalogue_table.py"
+
+
+rule hwi_catalogue_claims:
+    localrule: True
+    input:
+        claims=HWI_CATALOGUE_CLAIMS,
+        **hwi_catalogue_sweeps(),
+    output:
+        csv=f"{H}/claims.csv",
+        md=report(f"{H}/claims.md", caption="../report/hwi_catalogue_claims.rst",
+                  category="hwi_catalogue"),
+    params:
+        impairments=list(HCFG["impairments"]),
+    conda:
+        RULE_ENV
+    log:
+        f"{R}/logs/hwi_catalogue/claims.log",
+    script:
+        "../scripts/hwi_catalogue_claims.py"
