@@ -164,11 +164,6 @@ class GaussianNoise:
                 f"{num_observations}; expected one variance per observation"
             )
 
-    def scaled(self, factor: float) -> GaussianNoise:
-        """The same noise with every second-order statistic times ``factor``."""
-        p = None if self.pseudo_covariance is None else self.pseudo_covariance * factor
-        return GaussianNoise(self.covariance * factor, p)
-
     # --- the real covariance and its factor ----------------------------------------
     def _full(self, stat: np.ndarray | None, m: int) -> np.ndarray:
         if stat is None:
@@ -195,13 +190,19 @@ class GaussianNoise:
         c, p = self._full(self.covariance, m), self._full(self.pseudo_covariance, m)
         return np.block([[c, p], [p.conj(), c.conj()]])
 
-    @cached_property
-    def _blocks(self):
-        """Per observation: (l11, l21, l22) of the 2 x 2 real Cholesky factor (diagonal noise)."""
+    def _real_blocks(self, m: int | None = None):
+        """Per observation (diagonal noise): E[a^2], E[b^2], E[a b] of n = a + j b, each [M]
+        (broadcast to ``m`` when given): the 2 x 2 block of :meth:`real_covariance`. [V^2]"""
         c = self.covariance
         p = np.zeros_like(c, dtype=complex) if self.pseudo_covariance is None else (
             self.pseudo_covariance)  # fmt: skip
-        raa, rbb, rab = (c + p.real) / 2, (c - p.real) / 2, p.imag / 2
+        blocks = ((c + p.real) / 2, (c - p.real) / 2, p.imag / 2)
+        return blocks if m is None else tuple(np.broadcast_to(x, (m,)) for x in blocks)
+
+    @cached_property
+    def _blocks(self):
+        """Per observation: (l11, l21, l22) of the 2 x 2 real Cholesky factor (diagonal noise)."""
+        raa, rbb, rab = self._real_blocks()
         l11 = np.sqrt(raa)
         l21 = rab / l11
         return l11, l21, np.sqrt(rbb - l21**2)
@@ -297,10 +298,7 @@ def _real_solve(noise: GaussianNoise, d: np.ndarray, m: int) -> np.ndarray:
     """R^-1 [Re D; Im D], [2 M, P] (per observation 2 x 2 blocks when diagonal)."""
     dr = np.vstack([d.real, d.imag])
     if noise._diagonal:
-        c = np.broadcast_to(noise.covariance, (m,))
-        p = np.zeros(m, complex) if noise.pseudo_covariance is None else np.broadcast_to(
-            noise.pseudo_covariance, (m,))  # fmt: skip
-        raa, rbb, rab = (c + p.real) / 2, (c - p.real) / 2, p.imag / 2
+        raa, rbb, rab = noise._real_blocks(m)
         det = raa * rbb - rab**2
         a, b = dr[:m], dr[m:]
         return np.vstack([(rbb[:, None] * a - rab[:, None] * b) / det[:, None],
@@ -311,10 +309,7 @@ def _real_solve(noise: GaussianNoise, d: np.ndarray, m: int) -> np.ndarray:
 def _real_quadratic(noise: GaussianNoise, g: np.ndarray, m: int) -> np.ndarray:
     """G^T R G, [P, P], with R the real covariance of ``noise`` (blocks when diagonal)."""
     if noise._diagonal:
-        c = np.broadcast_to(noise.covariance, (m,))
-        p = np.zeros(m, complex) if noise.pseudo_covariance is None else np.broadcast_to(
-            noise.pseudo_covariance, (m,))  # fmt: skip
-        raa, rbb, rab = (c + p.real) / 2, (c - p.real) / 2, p.imag / 2
+        raa, rbb, rab = noise._real_blocks(m)
         a, b = g[:m], g[m:]
         return (a.T @ (raa[:, None] * a) + b.T @ (rbb[:, None] * b)
                 + a.T @ (rab[:, None] * b) + b.T @ (rab[:, None] * a))  # fmt: skip
