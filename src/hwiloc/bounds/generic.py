@@ -201,14 +201,20 @@ class PointCache:
         self._max_points = int(max_points)
         self._whitened: dict = {}
 
-    def whitened(self, model, noise: GaussianNoise) -> Whitened:
-        """``model`` seen through ``noise``'s whitening map (a
-        :class:`~hwiloc.bounds.noise.Whitened`), the same object for the same pair, so that
-        its points are cached too."""
-        key = (id(model), id(noise))
-        if key not in self._whitened:
-            self._whitened[key] = Whitened(model, noise)  # holds both: their ids stay unique
-        return self._whitened[key]
+    def seen(self, noise: GaussianNoise, *models) -> tuple[tuple, float]:
+        """The models as the engine's white-noise formulas see them under ``noise``, and the
+        variance those formulas take: the models and sigma^2 for white noise, else each
+        through the noise's whitening map (a :class:`~hwiloc.bounds.noise.Whitened`, the same
+        object for the same pair, so that its points are cached too) and 1."""
+        if noise.is_white:
+            return models, noise.variance
+        seen = []
+        for model in models:
+            key = (id(model), id(noise))
+            if key not in self._whitened:
+                self._whitened[key] = Whitened(model, noise)  # holds both: ids stay unique
+            seen.append(self._whitened[key])
+        return tuple(seen), 1.0
 
     def _slot(self, model, eta) -> tuple[np.ndarray, dict]:
         eta = np.ascontiguousarray(eta, dtype=float)
@@ -373,9 +379,9 @@ def crb(
     noise = as_noise(noise_variance, noise)
     eta = np.asarray(parameter, dtype=float)
     cache = PointCache() if cache is None else cache
-    seen = model if noise.is_white else cache.whitened(model, noise)
+    (seen,), variance = cache.seen(noise, model)
     d = cache.jacobian(seen, eta)  # the mean too: its length is the Jacobian's rows
-    fim = fisher_information(d, noise.variance if noise.is_white else 1.0)  # Eq. (14)
+    fim = fisher_information(d, variance)  # Eq. (14)
     names = getattr(model, "parameter_names", None)
     return CramerRao(model, eta, fim, inverse_fim(fim, names))  # Eq. (15)
 
@@ -844,12 +850,10 @@ def mcrb(
             )
         start = eta_true
     cache = PointCache() if cache is None else cache
-    variance = noise.variance if noise.is_white else 1.0
-    original = assumed
-    if not noise.is_white:  # every formula below on the whitened means, under unit noise
-        true_model, assumed = cache.whitened(true_model, noise), cache.whitened(assumed, noise)
-    data = cache.mean(true_model, eta_true)
-    solution = pseudo_true(data, assumed, start, cache=cache)
+    # every formula below on the means as seen under the noise (whitened: under unit noise)
+    (seen_true, seen_assumed), variance = cache.seen(noise, true_model, assumed)
+    data = cache.mean(seen_true, eta_true)
+    solution = pseudo_true(data, seen_assumed, start, cache=cache)
     diagnostics = []
     if not solution.converged:
         diagnostics.append(f"pseudo-true search did not converge: {solution.message}")
@@ -870,12 +874,12 @@ def mcrb(
     for message in diagnostics:
         warnings.warn(message, RuntimeWarning, stacklevel=2)
     eta_bar = solution.parameter
-    sums = _sums(cache, assumed, data, eta_bar)  # the sums the solver made there
+    sums = _sums(cache, seen_assumed, data, eta_bar)  # the sums the solver made there
     a, b, gradient_term = matrices_from_sums(  # Eqs. (24), (25)
         sums.gram, sums.hessian_term, sums.r, variance
     )
     if true_noise is not None and true_noise is not noise:  # B's noise term under the truth
-        b = noise.score_covariance(cache.jacobian(original, eta_bar), true_noise) + gradient_term
+        b = noise.score_covariance(cache.jacobian(assumed, eta_bar), true_noise) + gradient_term
     fim_diagonal = (2.0 / variance) * np.diag(sums.gram)
     ratio = _gradient_term_ratio(fim_diagonal, np.diag(gradient_term), gradient_tolerance)
     names = getattr(assumed, "parameter_names", None)
@@ -885,8 +889,6 @@ def mcrb(
     if assumed_true_parameter is not None:
         bias = np.asarray(assumed_true_parameter, dtype=float) - eta_bar
         lower = bound + np.outer(bias, bias)  # Eq. (20)
-    if not noise.is_white:
-        true_model, assumed = true_model.model, assumed.model
     return Misspecified(
         assumed, true_model, eta_true, solution, a, b, bound, lower, ratio,
         dict(true_quantities or {}), gradient_term, gradient_tolerance, tuple(diagnostics),
