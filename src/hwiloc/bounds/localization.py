@@ -13,6 +13,9 @@ import numpy as np
 
 from hwiloc.constants import SPEED_OF_LIGHT
 
+THREE_DB = np.sqrt(2.0)
+"""3 dB in error power is a factor sqrt(2) in an RMSE bound (PEB): the threshold at which the
+tolerance studies call an impairment's cost (the LB over CRB-M2) too large. [-]"""
 
 def quantity_errors(bound, kind: str | None = None) -> dict:
     """AEB [deg], DEB [m], PEB [m] of a generic CRB (``kind=None``) or MCRB/LB (``kind``).

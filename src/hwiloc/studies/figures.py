@@ -147,7 +147,7 @@ def hwi_catalogue(ds):
     CRB-M1 / CRB-M2 dotted; 3 dB (sqrt(2)) dashed; each power's tolerance a
     triangle on the PEB panel; the typical level the ranking reads a grey line.
     """
-    from hwiloc.studies.hwi_catalogue import CATALOGUE, THREE_DB, crossing
+    from hwiloc.studies.hwi_catalogue import CATALOGUE, THREE_DB, bound_ratio, crossing
 
     impairment = ds.attrs["impairment"]
     spec = CATALOGUE[impairment]
@@ -157,8 +157,7 @@ def hwi_catalogue(ds):
     fig, axes = new_figure(1, 3, figsize=(10.5, 3.9))
     panels = {"peb": "position (PEB)", "aeb": "angle (AEB)", "deb": "delay (DEB)"}
     for ax, (metric, what) in zip(axes, panels.items(), strict=True):
-        ratio = ds[metric].sel(bound="lb") / ds[metric].sel(bound="crb_m2")
-        known = ds[metric].sel(bound="crb_m1") / ds[metric].sel(bound="crb_m2")
+        ratio, known = bound_ratio(ds, metric), bound_ratio(ds, metric, "crb_m1")
         for i, power in enumerate(ds["power"].values):
             at = ratio.sel(power=power).isel(level=keep)
             median = at.median("realization")

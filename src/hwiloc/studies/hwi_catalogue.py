@@ -42,7 +42,7 @@ import pandas as pd
 import xarray as xr
 
 from hwiloc.bounds import generic
-from hwiloc.bounds.localization import quantity_errors
+from hwiloc.bounds.localization import THREE_DB, quantity_errors
 from hwiloc.bounds.noise import GaussianNoise
 from hwiloc.bounds.views import RealLinearView
 from hwiloc.claims import Measured, register
@@ -60,7 +60,6 @@ REFERENCE = (
 provenance = Provenance(study=STUDY, reference=REFERENCE)
 BOUNDS = ("crb_m1", "crb_m2", "lb")
 METRICS = {"peb": ("peb_m", "m"), "aeb": ("aeb_deg", "deg"), "deb": ("deb_m", "m")}
-THREE_DB = np.sqrt(2.0)  # 3 dB in error power is sqrt(2) in PEB (the tolerance study's)
 
 
 @dataclass(frozen=True)
@@ -253,9 +252,10 @@ def sweep_dataset(system: System, hardware, impairment: str, entry: dict, study:
 
 
 # --- tolerances and the ranking table ---------------------------------------------------
-def peb_ratio(ds: xr.Dataset, bound: str = "lb") -> xr.DataArray:
-    """PEB(bound) / PEB(CRB-M2) over level, realization, power. [-]"""
-    return ds["peb"].sel(bound=bound) / ds["peb"].sel(bound="crb_m2")
+def bound_ratio(ds: xr.Dataset, metric: str = "peb", bound: str = "lb") -> xr.DataArray:
+    """``metric`` (peb, aeb, deb) of ``bound`` over that of CRB-M2, over level, realization,
+    power. [-]"""
+    return ds[metric].sel(bound=bound) / ds[metric].sel(bound="crb_m2")
 
 
 def crossing(levels, ratios, fewer_is_worse: bool = False) -> tuple[float, str]:
@@ -321,7 +321,7 @@ def tolerance_rows(ds: xr.Dataset) -> list[dict]:
     impairment = ds.attrs["impairment"]
     spec = CATALOGUE[impairment]
     levels = ds["level"].values
-    ratio = peb_ratio(ds)
+    ratio = bound_ratio(ds)
     typical = float(ds.attrs["typical"])
     rows = []
     for power in ds["power"].values:
@@ -360,14 +360,12 @@ def angle_delay_split(ds: xr.Dataset, power: float, realization=None) -> float:
     PEB costs 3 dB (:func:`crossing`): > 0 when the impairment degrades angle more than delay,
     < 0 when delay more. ``realization`` None: of the median over draws. [dB]"""
     spec = CATALOGUE[ds.attrs["impairment"]]
-    at = ds.sel(power=power)
+    ratio = {m: bound_ratio(ds, m).sel(power=power) for m in METRICS}
     if realization is None:
-        ratio = {m: (at[m].sel(bound="lb") / at[m].sel(bound="crb_m2")).median("realization")
-                 for m in ("peb", "aeb", "deb")}  # fmt: skip
-    else:
-        r = min(int(realization), ds.sizes["realization"] - 1)  # deterministic: its one draw
-        ratio = {m: (at[m].sel(bound="lb") / at[m].sel(bound="crb_m2")).isel(realization=r)
-                 for m in ("peb", "aeb", "deb")}  # fmt: skip
+        ratio = {m: r.median("realization") for m, r in ratio.items()}
+    else:  # a deterministic impairment has one draw: it is every draw's
+        ratio = {m: r.isel(realization=min(int(realization), ds.sizes["realization"] - 1))
+                 for m, r in ratio.items()}  # fmt: skip
     levels = ds["level"].values
     level, _ = crossing(levels, ratio["peb"].values, spec.fewer_is_worse)
     angle = at_level(levels, ratio["aeb"].values, level, spec.fewer_is_worse)

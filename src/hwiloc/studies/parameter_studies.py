@@ -26,6 +26,7 @@ import pandas as pd
 import xarray as xr
 
 from hwiloc.ambiguity import pmsr_db, saf
+from hwiloc.bounds.localization import THREE_DB
 from hwiloc.impairments.hardware import HARDWARE_STREAMS
 from hwiloc.impairments.phase_offsets import OFFSET_STREAMS
 from hwiloc.io.netcdf import finalize
@@ -47,7 +48,6 @@ TOLERANCE_RANGES = {  # searched level range per impairment (log scale)
     "mc": (1e-4, 1.0),  # sigma_MC [-]
     "pa": (1e-3, 100.0),  # multiplier of the default nonlinear PA coefficients [-]
 }
-THREE_DB = np.sqrt(2.0)  # 3 dB in error power is sqrt(2) in PEB
 
 
 def load_table(path, kind: str) -> pd.DataFrame:
