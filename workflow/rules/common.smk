@@ -71,7 +71,8 @@ if getattr(workflow, "is_main_process", True):
 from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims
 from hwiloc.papers import paper_names
 
-CLAIMS = {paper: project_file(str(claims_path("", paper))) for paper in paper_names()}
+CLAIMS = {name: project_file(str(claims_path("", name)))
+          for name in (*paper_names(), "hwi_catalogue")}  # hwi_catalogue: the journal's finding
 try:
     for _path in CLAIMS.values():
         check_registry(load_claims(_path))
@@ -338,15 +339,6 @@ def xlmimo2022_targets():
 H = f"{R}/hwi_catalogue"
 HCFG = config["hwi_catalogue"]
 HKEY = f"seed~{HCFG['seed']}"
-
-
-HWI_CATALOGUE_CLAIMS = project_file("config/claims/hwi_catalogue.yaml")  # the journal's finding
-try:
-    import hwiloc.studies.hwi_catalogue  # registers the claim functions
-
-    check_registry(load_claims(HWI_CATALOGUE_CLAIMS))
-except ClaimsError as error:
-    raise WorkflowError(str(error)) from None
 
 
 def hwi_catalogue_params(wildcards):

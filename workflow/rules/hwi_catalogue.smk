@@ -56,7 +56,7 @@ rule hwi_catalogue_table:
 rule hwi_catalogue_claims:
     localrule: True
     input:
-        claims=HWI_CATALOGUE_CLAIMS,
+        claims=CLAIMS["hwi_catalogue"],
         **hwi_catalogue_sweeps(),
     output:
         csv=f"{H}/claims.csv",

@@ -7,7 +7,6 @@ impairments. Outputs: csv, md.
 from hwiloc.claims import evaluate, headline, load_claims, write_claims_table
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.runlog import job_logger
-from hwiloc.studies import hwi_catalogue  # noqa: F401  (registers the claim functions)
 
 log = job_logger(snakemake.log[0], "hwi_catalogue_claims")
 sweeps = [read_dataset(snakemake.input[name]) for name in snakemake.params.impairments]

@@ -366,22 +366,31 @@ def register(paper: str, claim_id: str, **arguments):
     return wrap
 
 
-def claims_module(paper: str) -> str:
-    """The module whose import registers the paper's claim functions: ``papers/<paper>/claims``."""
-    return f"hwiloc.papers.{paper}.claims"
+def claims_module(paper: str) -> str | None:
+    """The module whose import registers the claim functions of ``paper``:
+    ``papers/<paper>/claims``, or for a study beyond the papers whose claims file bears its
+    name (``config/claims/hwi_catalogue.yaml``) the study's module ``studies/<name>``; None
+    when there is neither."""
+    import importlib.util
+
+    if importlib.util.find_spec(f"hwiloc.papers.{paper}") is not None:
+        return f"hwiloc.papers.{paper}.claims"
+    if importlib.util.find_spec(f"hwiloc.studies.{paper}") is not None:
+        return f"hwiloc.studies.{paper}"
+    return None
 
 
 def registered(paper: str) -> dict[str, Callable]:
     """Claim id -> function of the paper (importing its claims module registers them).
 
     The module is found by name (:func:`claims_module`), so the registry imports
-    no paper itself; a paper without a package has no functions.
+    no paper itself; a paper without a package or study module has no functions.
     """
     import importlib
-    import importlib.util
 
-    if importlib.util.find_spec(f"hwiloc.papers.{paper}") is not None:
-        importlib.import_module(claims_module(paper))
+    module = claims_module(paper)
+    if module is not None:
+        importlib.import_module(module)
     return dict(_REGISTRY.get(paper, {}))
 
 
