@@ -180,19 +180,29 @@ def impaired_case(system: System, hardware, impairment: str, level: float, entry
     return Case(true_t, noise, frequency_mean, RealLinearView(m2, to_time, "time domain"), m2)
 
 
-def case_errors(system: System, case: Case) -> dict:
-    """{bound: {aeb_deg, deb_m, peb_m}} of CRB-M1, CRB-M2 and the LB at the case's power."""
+def case_bounds(system: System, case: Case) -> dict:
+    """{bound: the engine's result} of CRB-M1 (:class:`~hwiloc.bounds.generic.CramerRao`),
+    CRB-M2 and the LB (:class:`~hwiloc.bounds.generic.Misspecified`) at the case's power."""
     eta, var = system.eta, system.noise_variance
     cache = generic.PointCache()
     start = ofdm_los_ml(case.frequency_mean, case.nominal, initial=eta)  # eta_bar's start
     true_noise = case.true_noise or GaussianNoise.white(var)
-    lb = generic.mcrb(case.true_model, eta, case.assumed, var, true_noise=case.true_noise,
-                      start=start, assumed_true_parameter=eta, cache=cache)  # fmt: skip
     return {
-        "crb_m1": quantity_errors(generic.crb(case.true_model, eta, noise=true_noise, cache=cache)),
-        "crb_m2": quantity_errors(generic.crb(case.nominal, eta, var, cache=cache)),
-        "lb": quantity_errors(lb, "lb"),
-    }
+        "crb_m1": generic.crb(case.true_model, eta, noise=true_noise, cache=cache),
+        "crb_m2": generic.crb(case.nominal, eta, var, cache=cache),
+        "lb": generic.mcrb(case.true_model, eta, case.assumed, var, true_noise=case.true_noise,
+                           start=start, assumed_true_parameter=eta, cache=cache),
+    }  # fmt: skip
+
+
+def _errors(bounds: dict) -> dict:
+    """{bound: {aeb_deg, deb_m, peb_m}} of :func:`case_bounds`' results (eqs. (17)-(19))."""
+    return {b: quantity_errors(v, "lb" if b == "lb" else None) for b, v in bounds.items()}
+
+
+def case_errors(system: System, case: Case) -> dict:
+    """{bound: {aeb_deg, deb_m, peb_m}} of CRB-M1, CRB-M2 and the LB at the case's power."""
+    return _errors(case_bounds(system, case))
 
 
 def catalogue_errors(system: System, hardware, impairment: str, level: float, entry: dict,
@@ -201,13 +211,20 @@ def catalogue_errors(system: System, hardware, impairment: str, level: float, en
 
     The ADC's quantization noise grows with the signal, so its bounds are
     computed at every power. Every other impairment leaves both models linear in
-    the pilot amplitude sqrt(E) and the noise fixed: they are computed at each
-    power too (a few milliseconds), so that the LB's bias, which does not scale,
-    is never approximated.
+    the pilot amplitude sqrt(E) with the noise fixed, as chen2022's without the PA
+    (:func:`hwiloc.papers.chen2022.stages.bound_errors_vs_power`): one evaluation
+    at the highest power serves every power through the exact ``scaled`` of each
+    bound (eta_bar and the bias do not move; J, A and B's noise term scale by E).
     """
-    return [case_errors(system, impaired_case(system, hardware, impairment, level, entry, p,
-                                              realization, seed))
-            for p in powers]  # fmt: skip
+    if impairment == "adc":
+        return [case_errors(system, impaired_case(system, hardware, impairment, level, entry, p,
+                                                  realization, seed))
+                for p in powers]  # fmt: skip
+    top = float(np.max(powers))
+    bounds = case_bounds(system, impaired_case(system, hardware, impairment, level, entry, top,
+                                               realization, seed))  # fmt: skip
+    return [_errors({b: v.scaled(10 ** ((float(p) - top) / 10)) if p != top else v
+                     for b, v in bounds.items()}) for p in powers]  # fmt: skip
 
 
 def sweep_dataset(system: System, hardware, impairment: str, entry: dict, study: dict,
