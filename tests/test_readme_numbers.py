@@ -1,6 +1,6 @@
 """The numbers README states come from a run: the paper profile, run here from nothing.
 
-Runs the paper profile (about 2.5 minutes on 2 cores), then the measured stage again with
+Runs the paper profile (about 3 minutes on 2 cores), then the measured stage again with
 the literal frequency rule, and formats each number the README states from the run's
 tables: the README must contain each one as written (the studies, the claims headlines,
 Sec. V). The README's BYOM and xlmimo2022 numbers are checked where those are computed
