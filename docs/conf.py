@@ -1,8 +1,10 @@
 """Sphinx configuration of the hwiloc documentation site.
 
 Build: ``sphinx-build -W -b html docs docs/_build/html`` (warnings are errors).
-The API reference comes from the numpydoc docstrings; the guides include the
-README's sections; the examples gallery (sphinx-gallery) runs at build time.
+The guides (``docs/guides``) are written by task; one page per paper and study is
+generated from its package (``docs/_ext/paper_pages.py``); the API reference comes
+from the numpydoc docstrings; the examples gallery (sphinx-gallery) runs at build
+time and reads no file of the repository (the config comes from the package).
 """
 
 import os
@@ -11,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 project = "hwiloc"
@@ -25,11 +28,12 @@ extensions = [
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
+    "paper_pages",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "examples"]
+exclude_patterns = ["_build", "examples", ".gitignore"]
 myst_heading_anchors = 3
-suppress_warnings = ["myst.header"]  # README sections start below the page's own title
+suppress_warnings = ["myst.header"]  # an included file's headings may start below its page's title
 
 autosummary_generate = True
 autodoc_default_options = {"members": True, "show-inheritance": False}
