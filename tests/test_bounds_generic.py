@@ -443,27 +443,31 @@ def test_saf_mcrb_study_is_unchanged_on_the_generic_engine(paper_config, monkeyp
 
 
 def test_the_readme_noise_example_runs_after_the_first_and_prints_what_it_says(capsys):
-    """README: "It prints 7.58 mm ..., 8.31 mm ... and 17.2 mm"."""
+    """The "Bring your own model" guide (docs/guides/model.md, once README's section): "It
+    prints 7.58 mm ..., 8.31 mm ... and 17.2 mm" after its first example."""
     from conftest import ROOT
 
-    section = (ROOT / "README.md").read_text().split("## Bring your own model", 1)[1]
-    first, second = (block.split("```", 1)[0] for block in section.split("```python\n")[1:3])
+    text = (ROOT / "docs" / "guides" / "model.md").read_text()
+    models, bounds, noise = (b.split("```", 1)[0] for b in text.split("```python\n")[1:4])
     namespace = {}
-    exec(compile(first, "README.md", "exec"), namespace)  # our own README
+    exec(compile(models + bounds, "docs/guides/model.md", "exec"), namespace)  # our own guide
     capsys.readouterr()
-    exec(compile(second, "README.md", "exec"), namespace)
+    exec(compile(noise, "docs/guides/model.md", "exec"), namespace)
     printed = [float(v) for v in capsys.readouterr().out.split()]
     assert [f"{1e3 * v:.3g}" for v in printed] == ["7.58", "8.31", "17.2"]
 
 
 def test_the_readme_example_runs_as_written_and_prints_what_it_says(capsys):
+    """The guide's first example, its two blocks (the models, the bounds): "a CRB of 7.9 mm,
+    an MCRB of 16.5 mm, a bias of (0.54, -0.15) mm and an LB of 16.5 mm"."""
     from conftest import ROOT
 
-    text = (ROOT / "README.md").read_text()
-    section = text.split("## Bring your own model", 1)[1]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    text = (ROOT / "docs" / "guides" / "model.md").read_text()
+    models, bounds = (b.split("```", 1)[0] for b in text.split("```python\n")[1:3])
     namespace = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # our own README
+    exec(compile(models, "docs/guides/model.md", "exec"), namespace)  # our own guide
+    assert capsys.readouterr().out == ""  # the models print nothing: the bounds do
+    exec(compile(bounds, "docs/guides/model.md", "exec"), namespace)
     printed = capsys.readouterr().out.split()
     assert float(printed[0]) == pytest.approx(7.9e-3, rel=0.01)  # "a CRB of 7.9 mm"
     lb = namespace["lb"]

@@ -38,18 +38,21 @@ QUICK = ROOT / "config" / "quick.yaml"
 
 
 def readme_cluster_command() -> tuple[dict[str, str], list[str]]:
-    """The code block of the README's "Running on a cluster": (exported variables, command)."""
-    section = (ROOT / "README.md").read_text().split("## Running on a cluster")[1]
-    block = section.split("```")[1]
-    exports, command = {}, None
-    for line in block.splitlines():
-        line = line.split("#")[0].strip()
-        if line.startswith("export "):
-            exports.update(kv.split("=", 1) for kv in shlex.split(line)[1:])
-        elif line.startswith("snakemake ") and command is None:
-            command = shlex.split(line)
-    assert command is not None, "README: no snakemake command in the cluster section"
-    return exports, command
+    """The first code block of the cluster guide (docs/guides/cluster.md, once README's
+    "Running on a cluster") that runs snakemake: (exported variables, command)."""
+    guide = ROOT / "docs" / "guides" / "cluster.md"
+    blocks = guide.read_text().split("```")[1::2]
+    for block in blocks:
+        exports, command = {}, None
+        for line in block.splitlines():
+            line = line.split("#")[0].strip()
+            if line.startswith("export "):
+                exports.update(kv.split("=", 1) for kv in shlex.split(line)[1:])
+            elif line.startswith("snakemake ") and command is None:
+                command = shlex.split(line)
+        if command is not None:
+            return exports, command
+    raise AssertionError(f"{guide}: no code block with a snakemake command")
 
 
 def default_account_and_partition() -> tuple[str, str]:
@@ -184,10 +187,10 @@ def test_results_equal_a_local_run_bit_for_bit(runs):
 
 
 def test_the_readmes_squeue_escape_completes_cluster_jobs(tmp_path):
-    """The README's escape for clusters without accounting: job states from squeue."""
-    section = (ROOT / "README.md").read_text().split("## Running on a cluster")[1]
-    escape = re.search(r"Add `(--slurm-status-command squeue)`", section)
-    assert escape, "README: the squeue escape is no longer documented as a flag"
+    """The cluster guide's escape for clusters without accounting: job states from squeue."""
+    guide = ROOT / "docs" / "guides" / "cluster.md"
+    escape = re.search(r"Add `(--slurm-status-command squeue)`", guide.read_text())
+    assert escape, f"{guide}: the squeue escape is no longer documented as a flag"
     env, args, _, _ = readme_cluster_run()
     target = "results/quick/xlmimo2022/bounds.nc"  # one cluster job
     output, _ = run_snakemake(
