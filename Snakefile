@@ -9,9 +9,24 @@ from snakemake.utils import min_version
 min_version("8.0")
 
 
-# The paper profile, found beside this Snakefile whatever the working directory;
-# --configfile FILE and --config KEY=VALUE update it key by key.
+# The paper profile's root keys, found beside this Snakefile whatever the working directory;
+# then each paper's and study's defaults and, for a profile other than "paper" (config
+# "profile": config/quick.yaml sets quick), its overrides, all from its package
+# (hwiloc.plugins). After each file Snakemake applies --configfile FILE and --config
+# KEY=VALUE again, so the command line wins. `python -m hwiloc config` prints the result.
 configfile: os.path.join(workflow.basedir, "config", "config.yaml")
+
+
+from hwiloc.plugins import plugins
+
+PLUGIN_CONFIG_FILES = []
+for _plugin in plugins():
+    PLUGIN_CONFIG_FILES.append(str(_plugin.config_file))
+    if _plugin.profile_file(config.get("profile", "paper")):
+        PLUGIN_CONFIG_FILES.append(str(_plugin.profile_file(config.get("profile", "paper"))))
+for _file in PLUGIN_CONFIG_FILES:
+
+    configfile: _file
 
 
 # The report's first page (snakemake --report): each paper's claims headline and where
@@ -20,20 +35,25 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/zhang2025.smk"
-include: "workflow/rules/chen2022.smk"
-include: "workflow/rules/xlmimo2022.smk"
-include: "workflow/rules/hwi_catalogue.smk"
+
+
+# Each paper's and study's rules (workflow/rules/<name>.smk: its results root, path keys,
+# targets and SLURM groups, registered in TARGETS and TARGET_KEYS), papers first: a study
+# may build on a paper's files. Then the parameter studies, which read the papers' sections.
+for _plugin in plugins():
+
+    include: os.path.join("workflow", "rules", f"{_plugin.name}.smk")
+
+
 include: "workflow/rules/studies.smk"
+
+
+check_target_keys()
 
 
 rule all:
     input:
-        zhang2025_targets(),
-        chen2022_targets(),
-        xlmimo2022_targets(),
-        hwi_catalogue_targets(),
-        studies_targets(),
+        [target for targets in TARGETS.values() for target in targets()],
     default_target: True
 
 
@@ -44,7 +64,7 @@ rule verify:
     localrule: True
     params:
         python=sys.executable,
-        root=R,
+        root=RESULTS,
         args=" ".join(
             [f"--snakefile '{workflow.main_snakefile}'"]
             + [f"--configfile '{f}'" for f in workflow.overwrite_configfiles]
@@ -52,6 +72,6 @@ rule verify:
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/verify.log",
+        f"{RESULTS}/logs/verify.log",
     shell:  # the list on the terminal and in the log; bash's pipefail keeps verify's status
         "'{params.python}' -m hwiloc verify {params.root} -- {params.args} 2>&1 | tee {log}"

@@ -37,10 +37,10 @@ def peak_mib() -> float:
 
 # --- zhang2025 SAF --------------------------------------------------------------------------
 def _zhang():
-    from hwiloc.config import load_config
+    from hwiloc.config import default_config
     from hwiloc.papers.zhang2025.system import Scenario, grid_axes
 
-    cfg = load_config(ROOT / "config" / "config.yaml")["zhang2025"]
+    cfg = default_config("paper", ROOT / "config")["zhang2025"]
     sc = Scenario.from_config(cfg)
     x, y = grid_axes(cfg["saf"]["region"])
     return cfg, sc, x, y
@@ -141,10 +141,10 @@ def kernel_cache():
 
 # --- chen2022 -------------------------------------------------------------------------------
 def _chen():
-    from hwiloc.config import load_config
+    from hwiloc.config import default_config
     from hwiloc.papers.chen2022.system import System, base_hardware
 
-    cfg = load_config(ROOT / "config" / "config.yaml")["chen2022"]
+    cfg = default_config("paper", ROOT / "config")["chen2022"]
     system = System.from_config(cfg)
     hw = base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hw, 30.0)
@@ -232,7 +232,14 @@ def _shard(kind: str):
     """One Monte Carlo shard of the paper profile, cut to 4 realizations, against the same
     shard on the code of the issue's time (git ``ISSUE_COMMIT``, unpacked by ``git archive``
     into a temporary directory): the same config file, each in a child process of its own."""
-    config = ROOT / "config" / "config.yaml"
+    import tempfile
+
+    import yaml
+
+    from hwiloc.config import default_config
+
+    config = Path(tempfile.mkdtemp()) / "config.yaml"  # the merged paper profile, one file
+    config.write_text(yaml.safe_dump(default_config("paper", ROOT / "config")))
 
     def child(src: Path, repeat: int) -> float:
         env = {**os.environ, "PYTHONPATH": str(src)}

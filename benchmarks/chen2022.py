@@ -17,7 +17,7 @@ import numpy as np
 from timing import best_of
 
 from hwiloc.bounds.misspecified import crb, mcrb
-from hwiloc.config import load_config
+from hwiloc.config import default_config
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.papers.chen2022.stages import bound_errors, coarse_grid
 from hwiloc.papers.chen2022.system import System, base_hardware
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    cfg = load_config(ROOT / "config" / "config.yaml")["chen2022"]
+    cfg = default_config("paper", ROOT / "config")["chen2022"]
     system = System.from_config(cfg)
     hardware = base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hardware, 30.0)

@@ -22,7 +22,7 @@ from timing import best_of
 from hwiloc.ambiguity import saf, saf_direct, saf_los
 from hwiloc.bounds.fisher import fisher_information, schur_efim
 from hwiloc.bounds.phase_offsets import position_efim
-from hwiloc.config import load_config
+from hwiloc.config import default_config
 from hwiloc.impairments.phase_offsets import draw_phase_offsets
 from hwiloc.models.phase_offset import los_mean, los_mean_phase_jacobian, los_mean_position_jacobian
 from hwiloc.papers.zhang2025.system import Scenario, grid_axes
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--skip-dense", action="store_true", help="skip the dense 6402 x 6402 EFIM")
     args = parser.parse_args()
 
-    cfg = load_config(ROOT / "config" / "config.yaml")["zhang2025"]
+    cfg = default_config("paper", ROOT / "config")["zhang2025"]
     sc = Scenario.from_config(cfg)
     x, y = grid_axes(cfg["saf"]["region"])
     ant, grid = sc.antenna_positions, sc.grid

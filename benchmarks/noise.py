@@ -18,7 +18,7 @@ import numpy as np
 from timing import best_of
 
 from hwiloc.bounds import generic
-from hwiloc.config import load_config
+from hwiloc.config import default_config
 from hwiloc.papers.chen2022.system import System, base_hardware
 from hwiloc.studies import hwi_catalogue
 
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    cfg = load_config(ROOT / "config" / "config.yaml")
+    cfg = default_config("paper", ROOT / "config")
     system = System.from_config(cfg["chen2022"])
     hardware = base_hardware(system, cfg["chen2022"]["seed"])
     entry = cfg["hwi_catalogue"]["impairments"]["rx_iqi"]

@@ -174,9 +174,9 @@ STUDY_NAMES = {
 
 
 def quick_config() -> dict:
-    from hwiloc.config import load_config
+    from hwiloc.config import default_config
 
-    return load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "quick.yaml")
+    return default_config("quick", ROOT / "config")
 
 
 def merged(base: dict, override: dict) -> dict:

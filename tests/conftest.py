@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hwiloc.config import load_config
+from hwiloc.config import default_config
 from hwiloc.geometry import ula_positions
 from hwiloc.ofdm import OfdmGrid
 from hwiloc.papers.zhang2025.system import Scenario
@@ -17,13 +17,13 @@ SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 @pytest.fixture(scope="session")
 def paper_config() -> dict:
     """The paper profile, config/config.yaml."""
-    return load_config(ROOT / "config" / "config.yaml")
+    return default_config("paper", ROOT / "config")
 
 
 @pytest.fixture(scope="session")
 def quick_config() -> dict:
     """The quick profile: config.yaml updated by quick.yaml."""
-    return load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "quick.yaml")
+    return default_config("quick", ROOT / "config")
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,7 @@ from hwiloc.config import (
     check_workflow_config,
     coerce_numeric_strings,
     validate_config,
+    workflow_schema,
 )
 from hwiloc.io.csi import CaptureError, open_kuleuven_capture, open_netcdf_capture
 from hwiloc.ofdm import OfdmGrid
@@ -299,7 +300,7 @@ def test_integer_and_string_keys_of_one_mapping_merge_into_one():
 
 
 def test_a_new_section_is_one_schema_entry():
-    schema = yaml.safe_load(SCHEMA.read_text())
+    schema = workflow_schema(SCHEMA)
     config = copy.deepcopy(VALID)
     config["newstudy2030"] = {"num_antennas": 256}
     with pytest.raises(ConfigError, match=r"unknown key\(s\) \['newstudy2030'\]"):

@@ -10,12 +10,12 @@ from compare_results import compare_trees, main
 
 from hwiloc.io.netcdf import Provenance, write_dataset
 
-PROVENANCE = Provenance(study="zhang2025", reference="a paper")
+PROVENANCE = Provenance(study="a_paper", reference="a paper")
 
 
 def _dataset(values, references="eq. (1)") -> xr.Dataset:
     ds = xr.Dataset(
-        {"crlb_rmse": (("offset_std",), np.asarray(values, dtype=float))},
+        {"position_rmse": (("offset_std",), np.asarray(values, dtype=float))},
         coords={"offset_std": np.linspace(0.0, np.pi, len(values))},
     )
     return PROVENANCE(ds, "test", "rule", references, {"snr_db": 9.75})
@@ -47,7 +47,7 @@ def test_one_bit_of_one_value_is_a_difference(tmp_path):
     new = _tree(tmp_path / "new", [1.0, flipped, 3.0])
     out = compare_trees(old, new)
     diffs = {str(p): d for p, d in out["different"].items()}
-    assert diffs == {"stage/out.nc": ["variable 'crlb_rmse': values differ (1 of 3 entries)"]}
+    assert diffs == {"stage/out.nc": ["variable 'position_rmse': values differ (1 of 3 entries)"]}
     assert main([str(old), str(new)]) == 1
 
 

@@ -6,7 +6,7 @@ import math
 import pytest
 from conftest import SCHEMA
 
-from hwiloc.config import ConfigError, validate_config
+from hwiloc.config import ConfigError, validate_config, workflow_schema
 
 
 def test_shipped_profiles_are_valid(paper_config, quick_config):
@@ -93,7 +93,7 @@ def test_measured_stage_relations(paper_config):
 
 
 def test_evaluation_captures_always_include_the_calibration_capture(paper_config):
-    from hwiloc.config import evaluation_captures
+    from hwiloc.papers.zhang2025.hooks import evaluation_captures
 
     measured = copy.deepcopy(paper_config["zhang2025"]["measured"])
     assert evaluation_captures(measured) == ["cap0", "cap1", "cap2", "cap3"]
@@ -114,11 +114,10 @@ def test_a_key_given_twice_is_refused_with_its_file_and_line(tmp_path):
 
 
 def test_integral_floats_become_the_integers_the_schema_asks_for(paper_config):
-    import yaml
 
     from hwiloc.config import coerce_integers
 
-    schema = yaml.safe_load(SCHEMA.read_text())
+    schema = workflow_schema(SCHEMA)
     config = copy.deepcopy(paper_config)
     config["chen2022"]["montecarlo"]["num_shards"] = 2.0
     config["zhang2025"]["saf"]["cases"]["fig5"]["seed"] = 4.0

@@ -19,7 +19,7 @@ from hwiloc.bounds import generic
 from hwiloc.bounds.localization import position_from_channel
 from hwiloc.bounds.noise import GaussianNoise
 from hwiloc.bounds.views import RealLinearView
-from hwiloc.config import load_config
+from hwiloc.config import default_config
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments import iq_imbalance
 from hwiloc.papers.chen2022.system import System, base_hardware
@@ -31,7 +31,7 @@ ENTRY = {"amplitude_db": -0.446, "phase": 0.05, "loop_bandwidth": 1e6}
 
 @pytest.fixture(scope="module")
 def chen():
-    cfg = load_config("config/config.yaml")["chen2022"]
+    cfg = default_config("paper", "config")["chen2022"]
     system = System.from_config(cfg)
     return system, base_hardware(system, cfg["seed"])
 
@@ -40,7 +40,7 @@ def chen():
 def small():
     """chen2022's system with N = 8, K = 32, G = 8: the Monte Carlo tests' (each draws its own
     pilots)."""
-    cfg = load_config("config/config.yaml")["chen2022"]
+    cfg = default_config("paper", "config")["chen2022"]
     return dataclasses.replace(System.from_config(cfg), num_antennas=8, num_subcarriers=32,
                                num_transmissions=8)  # fmt: skip
 

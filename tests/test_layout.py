@@ -14,6 +14,7 @@ from conftest import ROOT
 
 from hwiloc.claims import check_registry, claims_path, load_claims
 from hwiloc.papers import paper_names
+from hwiloc.plugins import plugin_names, plugins
 
 SRC = ROOT / "src" / "hwiloc"
 PAPERS = sorted(p.name for p in (SRC / "papers").iterdir() if (p / "__init__.py").exists())
@@ -23,7 +24,8 @@ MAX_LINES = 500
 # papers -> physics -> foundations: a package imports packages of its own rank or below
 RANKS = {
     **dict.fromkeys(("constants", "validation", "geometry", "ofdm", "autodiff", "kernels",
-                     "runlog", "config", "streams"), 0),  # foundations
+                     "runlog", "config", "streams", "plugins"), 0),  # foundations (plugins:
+    # discovery, which imports a plugin's hooks by name at run time, never by an import)
     **dict.fromkeys(("models", "impairments", "bounds", "ambiguity", "estimators",
                      "calibration", "io"), 1),  # shared physics, by concept
     **dict.fromkeys(("claims", "reporting", "plotting", "deployment", "verify", "resources"),
@@ -184,3 +186,40 @@ def test_every_dataset_builder_uses_the_one_provenance_helper():
         if "finalize(" in p.read_text() or "def _provenance" in p.read_text()
     ]
     assert not direct, direct
+
+
+@pytest.mark.parametrize("plugin", plugins(), ids=lambda p: p.name)
+def test_every_plugin_brings_its_config_schema_and_rules(plugin):
+    """A paper or study with a config section has its defaults, schema and rules file, and
+    its config file holds its section alone (the merged config is their union)."""
+    import yaml
+
+    assert yaml.safe_load(plugin.config_file.read_text()).keys() == {plugin.name}
+    schema = yaml.safe_load(plugin.schema_file.read_text())
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    for profile_file in plugin.folder.glob("*.yaml"):
+        if profile_file.name not in ("config.yaml", "config.schema.yaml"):
+            assert yaml.safe_load(profile_file.read_text()).keys() == {plugin.name}, profile_file
+    assert (ROOT / "workflow" / "rules" / f"{plugin.name}.smk").exists()
+
+
+# The shared files: none names a paper or a study of its own (a paper is new files only).
+SHARED = [
+    "Snakefile", "workflow/rules/common.smk", "profiles/slurm/config.yaml",
+    "workflow/schemas/config.schema.yaml", "workflow/report/workflow.rst",
+    "src/hwiloc/config.py", "src/hwiloc/io/netcdf.py", "src/hwiloc/resources.py",
+    "src/hwiloc/plugins.py", "src/hwiloc/verify.py",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_no_shared_file_names_a_plugin(path):
+    text = (ROOT / path).read_text()
+    named = [name for name in plugin_names() if name in text]
+    assert not named, f"{path} names {named}: move it to the plugin's own files (hooks, rules)"
+
+
+def test_the_shared_file_check_can_fail():
+    """The check above finds a name planted in a shared file's text."""
+    text = (ROOT / SHARED[0]).read_text() + "\n# zhang2025\n"
+    assert [name for name in plugin_names() if name in text] == ["zhang2025"]

@@ -191,9 +191,9 @@ def test_gain_concentrated_ml_returns_the_truth_on_noise_free_data(scenario):
 def paper_config_coarse() -> dict:
     from conftest import ROOT
 
-    from hwiloc.config import load_config
+    from hwiloc.config import default_config
 
-    return load_config(ROOT / "config" / "config.yaml")["xlmimo2022"]["montecarlo"]
+    return default_config("paper", ROOT / "config")["xlmimo2022"]["montecarlo"]
 
 
 def test_bad_xlmimo2022_config_is_refused(paper_config):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hwiloc.config import saf_grid_problems
+from hwiloc.papers.zhang2025.hooks import saf_grid_problems
 from hwiloc.papers.zhang2025.stages import (
     gather_shards,
     offsets_dataset,

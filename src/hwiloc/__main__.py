@@ -1,13 +1,14 @@
 """``python -m hwiloc <command>``: the package's command line.
 
-Commands: ``verify`` (:mod:`hwiloc.verify`): check every result file.
+Commands: ``verify`` (:mod:`hwiloc.verify`): check every result file; ``config``
+(:func:`hwiloc.config.main`): print the merged config of a profile, commented.
 """
 
 from __future__ import annotations
 
 import sys
 
-COMMANDS = {"verify": "hwiloc.verify"}
+COMMANDS = {"verify": "hwiloc.verify", "config": "hwiloc.config"}
 
 
 def main(argv: list[str] | None = None) -> int:

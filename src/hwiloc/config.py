@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from hwiloc.constants import ANGLE_GRID_MARGIN, SPEED_OF_LIGHT
+from hwiloc.plugins import hook, plugins
 
 
 class ConfigError(ValueError):
@@ -142,345 +142,111 @@ def _shard_relations(config: dict) -> list[str]:
     return problems
 
 
-def _inside(position, region) -> bool:
-    return (
-        region["x_min"] <= position[0] <= region["x_max"]
-        and region["y_min"] <= position[1] <= region["y_max"]
-    )
+ROOT_SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
 
-def _zhang2025_relations(z: dict) -> list[str]:
-    """zhang2025: the ULA lies on the x axis, centred at the origin (Sec. II-A)."""
-    problems = []
-    key = "config key 'zhang2025"
-    s = z["system"]
-    if s["num_subcarriers"] * s["subcarrier_spacing"] >= s["carrier_frequency"]:
-        problems.append(
-            f"{key}.system.num_subcarriers': bandwidth K * subcarrier_spacing = "
-            f"{s['num_subcarriers'] * s['subcarrier_spacing']:.6g} Hz must be < "
-            f"carrier_frequency = {s['carrier_frequency']!r} Hz (subcarrier frequencies > 0)"
-        )
-    ue = z["ue_position"]
-    if ue[1] == 0:
-        problems.append(
-            f"{key}.ue_position': got {ue!r}; a UE on the array axis (y = 0: at the origin or "
-            "on an element) has an undefined position bound; expected y != 0"
-        )
-    radius = z["saf"]["main_lobe_radius"]
-    regions = {
-        "saf.region": z["saf"]["region"],
-        "pmsr_sweep.region": z["pmsr_sweep"]["region"],
-        "measured.region": z["measured"]["region"],
-    }
-    for name, region in regions.items():
-        if not (region["x_min"] < region["x_max"] and region["y_min"] < region["y_max"]):
-            continue  # reported by _region_relations
-        if name != "measured.region" and not _inside(ue, region):
-            problems.append(
-                f"{key}.ue_position': got {ue!r}; expected inside zhang2025.{name} "
-                f"x in [{region['x_min']}, {region['x_max']}], "
-                f"y in [{region['y_min']}, {region['y_max']}] (the SAF peak is sought there)"
-            )
-        side = min(region["x_max"] - region["x_min"], region["y_max"] - region["y_min"])
-        if not region["step"] < radius < side / 2:
-            problems.append(
-                f"{key}.saf.main_lobe_radius': got {radius!r}; expected between "
-                f"zhang2025.{name}.step = {region['step']!r} and half the region's smaller "
-                f"side {side / 2:.6g} m (the PMSR needs a main lobe and a side-lobe area)"
-            )
-    m = z["measured"]
-    if m["refine_step"] >= m["region"]["step"]:
-        problems.append(
-            f"{key}.measured.refine_step': got {m['refine_step']!r}; expected < "
-            f"measured.region.step = {m['region']['step']!r}"
-        )
-    if m["num_symbols"] and m["num_snapshots"] > m["num_symbols"]:
-        problems.append(
-            f"{key}.measured.num_snapshots': got {m['num_snapshots']!r}; expected at most "
-            f"num_symbols = {m['num_symbols']!r}"
-        )
-    if m["source"] == "emulator":
-        region = m["region"]
-        for name, position in m["emulator"]["captures"].items():
-            if position[1] == 0:
-                problems.append(
-                    f"{key}.measured.emulator.captures.{name}': got {position!r}; "
-                    "a UE on the array axis (y = 0); expected y != 0"
-                )
-            elif (
-                region["x_min"] < region["x_max"]
-                and region["y_min"] < region["y_max"]
-                and (not _inside(position, region))
-            ):
-                problems.append(
-                    f"{key}.measured.emulator.captures.{name}': got {position!r}; expected "
-                    f"inside zhang2025.measured.region (where the UE is localized)"
-                )
-    if m["source"] == "dichasus":
-        for name, c in m["dichasus"]["captures"].items():
-            if c["num_records"] and m["num_symbols"] > c["num_records"]:
-                problems.append(
-                    f"{key}.measured.num_symbols': got {m['num_symbols']!r}; expected at most "
-                    f"dichasus.captures.{name}.num_records = {c['num_records']!r} (0 = all)"
-                )
-    if m["source"] == "kuleuven":
-        for name, c in m["kuleuven"]["captures"].items():
-            if m["num_symbols"] > c["num_samples"]:
-                problems.append(
-                    f"{key}.measured.num_symbols': got {m['num_symbols']!r}; expected at most "
-                    f"kuleuven.captures.{name}.num_samples = {c['num_samples']!r} (0 = all)"
-                )
-    problems += _measured_relations(m)
-    problems += saf_grid_problems(z)
-    return problems
+def workflow_schema(root: dict | str | Path | None = None) -> dict:
+    """The root schema joined to every plugin's section schema (:mod:`hwiloc.plugins`).
 
+    Each plugin's ``config.schema.yaml`` becomes ``properties.<name>`` and its name joins
+    ``required``; its ``$defs`` join the root's. A schema that already has a section
+    (joined before) is returned as it is.
 
-def saf_grid_problems(cfg: dict) -> list[str]:
-    """zhang2025: why the SAF grids of Figs. 4-7 would misrepresent the SAF (empty if not).
+    Parameters
+    ----------
+    root : dict or path, optional
+        The root schema (``workflow/schemas/config.schema.yaml``: the keys of no paper), or
+        its path; default that of the workflow beside this package.
 
-    The grid must hold the true UE position (else the sampled peak is below the
-    true one and the PMSR of eq. (18) is low: Fig. 7 would disagree with Fig. 4
-    for the same signal), and its step must not exceed half a wavelength (else
-    the image aliases into a checkerboard).
+    Raises
+    ------
+    ConfigError
+        When a ``$defs`` name or a section is defined twice with different content.
     """
-    problems = []
-    half_wavelength = SPEED_OF_LIGHT / float(cfg["system"]["carrier_frequency"]) / 2
-    ue = [float(v) for v in cfg["ue_position"]]
-    for key in ("saf", "pmsr_sweep"):
-        region = cfg[key]["region"]
-        if not (region["x_min"] < region["x_max"] and region["y_min"] < region["y_max"]):
-            continue  # reported by _region_relations
-        step = float(region["step"])
-        for axis, value in zip("xy", ue, strict=True):
-            lo, hi = float(region[f"{axis}_min"]), float(region[f"{axis}_max"])
-            k = (value - lo) / step
-            if not (lo <= value <= hi and abs(k - round(k)) < 1e-6):
-                problems.append(
-                    f"config key 'zhang2025.{key}.region': the grid's {axis} axis ({lo:g} to "
-                    f"{hi:g} m, step {step:g} m) does not hold the UE's {axis} = {value:g} m; "
-                    f"expected {axis}_min + i * step = {value:g} for some integer i"
+    schema = yaml.safe_load(Path(root or ROOT_SCHEMA).read_text()) if not isinstance(root, dict) \
+        else dict(root)  # fmt: skip
+    properties = dict(schema.get("properties", {}))
+    defs = dict(schema.get("$defs", {}))
+    required = list(schema.get("required", []))
+    for plugin in plugins():
+        section = yaml.safe_load(plugin.schema_file.read_text())
+        for name, definition in section.pop("$defs", {}).items():
+            if name in defs and defs[name] != definition:
+                raise ConfigError(
+                    f"{plugin.schema_file}: $defs/{name} is defined differently in another "
+                    "schema; give it a name of its own"
                 )
-        if step > half_wavelength * (1 + 1e-9):
-            problems.append(
-                f"config key 'zhang2025.{key}.region.step': got {step:g} m; expected at most "
-                f"half a wavelength, {half_wavelength:.4g} m (a coarser grid aliases the SAF)"
-            )
-    fit_step = float(cfg["assumptions"]["grid_step"])
-    if fit_step > half_wavelength * (1 + 1e-9):
-        problems.append(
-            f"config key 'zhang2025.assumptions.grid_step': got {fit_step:g} m; expected at most "
-            f"half a wavelength, {half_wavelength:.4g} m (a coarser grid aliases the SAF)"
-        )
-    return problems
+            defs[name] = definition
+        section.pop("$schema", None)
+        if plugin.name in properties and properties[plugin.name] != section:
+            raise ConfigError(f"{plugin.schema_file}: section {plugin.name!r} is defined twice")
+        properties[plugin.name] = section
+        required += [plugin.name] if plugin.name not in required else []
+    kinds = [kind for _, known in hook("STUDY_KINDS") for kind in known]
+    studies = properties.get("studies", {}).get("additionalProperties", {}).get("properties", {})
+    if kinds and "kind" in studies:  # the parameter studies' kinds, from their hooks
+        studies["kind"] = {"enum": kinds}
+    return {**schema, "$defs": defs, "properties": properties, "required": required}
 
 
-def _chen2022_relations(c: dict) -> list[str]:
-    """chen2022: ULA on the y axis at the origin, UE in front of it (x > 0), Sec. II."""
-    problems = []
-    key = "config key 'chen2022"
-    s = c["system"]
-    x, y = s["ue_position"]
-    theta = math.atan2(y, x)
-    delay = math.hypot(x, y) / SPEED_OF_LIGHT
-    if x <= 0:
-        problems.append(
-            f"{key}.system.ue_position': got {s['ue_position']!r}; expected x > 0 (the UE in "
-            "front of the array on the y axis; x = 0 is on the array axis or at the origin)"
-        )
-    elif abs(theta) >= math.pi / 2 - ANGLE_GRID_MARGIN:
-        problems.append(
-            f"{key}.system.ue_position': got {s['ue_position']!r}; its angle {theta:.6g} rad "
-            f"is outside the estimators' angle grid |theta| < pi/2 - {ANGLE_GRID_MARGIN}"
-        )
-    if s["bandwidth"] >= s["carrier_frequency"]:
-        problems.append(
-            f"{key}.system.bandwidth': got {s['bandwidth']!r}; expected < carrier_frequency = "
-            f"{s['carrier_frequency']!r} Hz"
-        )
-    spacing = s["bandwidth"] / s["num_subcarriers"]
-    if x > 0 and delay >= 1 / spacing:
-        problems.append(
-            f"{key}.system.ue_position': got {s['ue_position']!r}; its delay {delay:.6g} s "
-            f"must be < 1 / subcarrier spacing = {1 / spacing:.6g} s (else it aliases)"
-        )
-    mc = c["montecarlo"]
-    if x > 0 and not delay <= mc["grid_tau_max"] - mc["grid_tau_step"]:
-        problems.append(
-            f"{key}.montecarlo.grid_tau_max': got {mc['grid_tau_max']!r}; the estimators' "
-            f"delay grid must contain the UE's delay {delay:.6g} s: expected >= "
-            f"{delay + mc['grid_tau_step']:.6g} s (delay + grid_tau_step)"
-        )
-    if mc["grid_tau_step"] >= mc["grid_tau_max"]:
-        problems.append(
-            f"{key}.montecarlo.grid_tau_step': got {mc['grid_tau_step']!r}; expected < "
-            f"grid_tau_max = {mc['grid_tau_max']!r}"
-        )
-    pa = c["impairments"]["pa_coefficients"]
-    linear = pa.get("1")
-    if linear is None or (linear[0] == 0 and linear[1] == 0):
-        problems.append(
-            f"{key}.impairments.pa_coefficients': got {pa!r}; expected a non-zero linear "
-            "term '1' (the PA gain beta_1; without it the signal vanishes at low power)"
-        )
-    return problems
+def default_config(profile: str = "paper", root: str | Path | None = None) -> dict:
+    """The merged default config of a profile, as the workflow builds it before any overlay.
+
+    Each plugin's ``config.yaml`` (package data: it works from any install), then, for a
+    profile other than ``paper``, its ``<profile>.yaml`` overrides (:mod:`hwiloc.plugins`).
+
+    Parameters
+    ----------
+    profile : str
+        ``paper`` (the defaults) or another profile, e.g. ``quick``.
+    root : path, optional
+        A folder holding the root config files (``config.yaml`` and ``<profile>.yaml``: the
+        results root, the profile and the parameter studies), e.g. a clone's ``config/``;
+        they are merged as the Snakefile does (root, plugins, then the profile's root file
+        on top). Without it the result holds the plugins' sections only.
+
+    Returns
+    -------
+    dict
+        The config, with numbers and keys as :func:`load_config` returns them.
+    """
+    root_files = []
+    if root is not None:
+        root_files = [Path(root) / "config.yaml"]
+        if profile != "paper":
+            root_files.append(Path(root) / f"{profile}.yaml")
+    files = root_files[:1]
+    for plugin in plugins():
+        files.append(plugin.config_file)
+        overrides = plugin.profile_file(profile)
+        files += [overrides] if overrides else []
+    return load_config(*files, *root_files[1:])
 
 
-STUDY_FIELDS = {
-    "zhang2025_wideband": ("num_realizations",),
-    "zhang2025_array": ("num_realizations",),
-    "chen2022_tolerance": ("num_realizations",),
-    "saf_mcrb": ("num_trials", "search_halfwidth", "search_step"),
-}
-
-
-def _study_relations(studies: dict) -> list[str]:
-    """Each study entry has the fields its kind uses."""
-    problems = []
-    for name, entry in studies.items():
-        missing = [k for k in STUDY_FIELDS.get(entry.get("kind"), ()) if k not in entry]
-        if missing:
-            problems.append(
-                f"config key 'studies.{name}': missing {missing} "
-                f"(needed by kind {entry.get('kind')!r})"
-            )
-        if "search_step" in entry and "search_halfwidth" in entry:
-            step, half = entry["search_step"], entry["search_halfwidth"]
-            points = (2 * half / step + 1) ** 2
-            if step > half:
-                problems.append(
-                    f"config key 'studies.{name}.search_step': got {step!r}; "
-                    f"expected <= search_halfwidth = {half!r}"
-                )
-            elif points > MAX_GRID_POINTS:
-                problems.append(
-                    f"config key 'studies.{name}.search_step': got {step!r}; the search window "
-                    f"+-{half!r} m has {points:.3g} grid points, expected at most "
-                    f"{MAX_GRID_POINTS:.0e}"
-                )
-    return problems
-
-
-def _hwi_catalogue_relations(config: dict) -> list[str]:
-    """hwi_catalogue: levels ascending, the typical level inside them, a PLL slower than the
-    sample rate of chen2022's system, an IQ imbalance short of |phase| = pi / 2."""
-    problems = []
-    h = config["hwi_catalogue"]
-    for name, entry in h["impairments"].items():
-        key = f"config key 'hwi_catalogue.impairments.{name}"
-        levels = entry["levels"]
-        if list(levels) != sorted(levels):
-            problems.append(f"{key}.levels': got {levels!r}; expected ascending levels")
-            continue
-        positive = [v for v in levels if v > 0]
-        if not positive or not positive[0] <= entry["typical"] <= levels[-1]:
-            problems.append(
-                f"{key}.typical': got {entry['typical']!r}; expected a level within the swept "
-                f"ones' positive range [{positive[0] if positive else None!r}, {levels[-1]!r}] "
-                "(the ranking reads the cost there)"
-            )
-        if "phase" in entry and abs(entry["phase"]) * levels[-1] >= math.pi / 2:
-            problems.append(
-                f"{key}.levels': the largest level {levels[-1]!r} times the phase "
-                f"{entry['phase']!r} rad reaches pi / 2, where the quadrature branch is lost "
-                "(|mu| = |nu|); expected a smaller level or phase"
-            )
-        if "loop_bandwidth" in entry and "chen2022" in config:
-            bandwidth = config["chen2022"]["system"]["bandwidth"]
-            kappa = 2 * math.pi * entry["loop_bandwidth"] / bandwidth
-            if kappa > 1:
-                problems.append(
-                    f"{key}.loop_bandwidth': got {entry['loop_bandwidth']!r} Hz; 2 pi f_L T_s = "
-                    f"{kappa:.3g} > 1 at chen2022's sample rate {bandwidth:.6g} Hz; expected "
-                    f"f_L <= {bandwidth / (2 * math.pi):.6g} Hz"
-                )
-    return problems
-
-
-# Cross-field checks of each top-level section (run when the schema passes).
-# A new section (e.g. xlmimo2022) needs only its schema under the root's
-# ``properties`` in workflow/schemas/config.schema.yaml; it gets the generic
-# region, range and shard checks for free, and an entry here if it has
-# relations of its own.
-SECTION_RELATIONS = {
-    "zhang2025": _zhang2025_relations,
-    "chen2022": _chen2022_relations,
-    "studies": _study_relations,
-}
-
-
-def _relations(config: dict) -> list[str]:
-    """Checks that involve several values."""
-    problems = _region_relations(config) + _shard_relations(config)
-    for section, check in SECTION_RELATIONS.items():
-        if section in config:
-            problems += check(config[section])
-    if "hwi_catalogue" in config:  # reads chen2022's sample rate too
-        problems += _hwi_catalogue_relations(config)
-    return problems
-
-
-def capture_names(measured: dict) -> list[str]:
-    """Names of the captures of the configured source, in config order."""
-    source = measured.get("source")
-    entries = measured.get(source, {}).get("captures", []) if source else []
-    return list(entries)
-
-
-def evaluation_captures(measured: dict) -> list[str]:
-    """The captures to localize: ``evaluation_captures`` (all of the source when empty),
-    always with the calibration capture (its same-capture result is Fig. 9's)."""
-    names = list(measured.get("evaluation_captures") or capture_names(measured))
-    own = measured.get("calibration_capture")
-    return names if own in names else [own, *names]
-
-
-def _measured_relations(m: dict) -> list[str]:
-    """The measured-CSI stage: captures listed for the source, a known calibration capture."""
-    problems = []
-    key = "config key 'zhang2025.measured"
-    source = m.get("source")
-    names = capture_names(m)
-    if not names:
-        problems.append(f"{key}.{source}.captures': empty; list the captures of source {source!r}")
-    elif m.get("calibration_capture") not in names:
-        problems.append(
-            f"{key}.calibration_capture': got {m.get('calibration_capture')!r}; "
-            f"expected one of the {source} captures {names}"
-        )
-    unknown = [c for c in m.get("evaluation_captures", []) if c not in names]
-    if names and unknown:
-        problems.append(
-            f"{key}.evaluation_captures': unknown capture(s) {unknown}; "
-            f"expected names among the {source} captures {names}"
-        )
-    if source in ("netcdf", "kuleuven", "dichasus") and not m.get(source, {}).get("path"):
-        problems.append(f"{key}.{source}.path': empty; give the folder that holds the captures")
-    emulator = m.get("emulator", {})
-    if source == "emulator" and m.get("num_symbols", 0) > emulator.get("num_symbols", 0):
-        problems.append(
-            f"{key}.num_symbols': got {m['num_symbols']!r}; expected at most "
-            f"emulator.num_symbols = {emulator.get('num_symbols')!r} (0 = all)"
-        )
-    return problems
-
-
-def validate_config(config: dict, schema: dict | str | Path) -> dict:
+def validate_config(config: dict, schema: dict | str | Path | None = None, checks=None) -> dict:
     """Validate ``config`` against ``schema``; raise ConfigError listing every problem.
 
     Parameters
     ----------
     config : dict
         The merged Snakemake config.
-    schema : dict or path
-        JSON schema (draft 2020-12), or the path of its YAML file.
+    schema : dict or path, optional
+        JSON schema (draft 2020-12), or the path of its YAML file: the root's, which
+        :func:`workflow_schema` joins to the plugins' (default: this package's workflow's).
+    checks : sequence of callables, optional
+        The relations a schema cannot state: each ``check(config)`` returns a list of
+        problems, and sees only the sections the schema found clean (default: every
+        plugin's ``config_problems`` hook, :func:`hwiloc.plugins.hook`). The generic region,
+        range and shard checks always run.
 
     Returns
     -------
     config : dict
         The same config, unchanged, when it is valid.
     """
-    if not isinstance(schema, dict):
-        schema = yaml.safe_load(Path(schema).read_text())
+    schema = workflow_schema(schema)
+    if checks is None:
+        checks = [check for _, check in hook("config_problems")]
     tainted = set()  # sections with a problem of their own: no relation checks there
     problems = []
     for path, value in _non_finite(config):
@@ -502,7 +268,10 @@ def validate_config(config: dict, schema: dict | str | Path) -> dict:
     # Relations between values run on every section the schema found clean, so a
     # typo in one section does not hide a bad relation in another.
     known = schema.get("properties", {})
-    problems += _relations({k: v for k, v in config.items() if k in known and k not in tainted})
+    clean = {k: v for k, v in config.items() if k in known and k not in tainted}
+    problems += _region_relations(clean) + _shard_relations(clean)
+    for check in checks:
+        problems += check(clean)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     return config
@@ -515,7 +284,7 @@ def coerce_numeric_strings(value):
     """Numbers written as strings become numbers (ints stay ints); integer keys become strings.
 
     Snakemake's ``--config key={...}`` loads nested values with YAML's
-    BaseLoader, so ``--config 'zhang2025={"snr_db": 5}'`` arrives as the string
+    BaseLoader, so ``--config 'paper={"snr_db": 5}'`` arrives as the string
     ``'5'``. This turns such strings back into numbers before validation; a
     string that is not a number (``'abc'``) is kept and refused by the schema.
     Mapping keys go the other way: YAML reads ``1:`` as the integer 1 but
@@ -641,7 +410,9 @@ def _cell(text: str):
     return coerce_numeric_strings(text)
 
 
-def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict) -> list[str]:
+def study_table_problems(
+    path: str | Path, kind: str, schema: dict, config: dict, row_checks=()
+) -> list[str]:
     """Every problem of one study table: columns, then each cell typed and bounded by its kind.
 
     Parameters
@@ -654,6 +425,9 @@ def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict
         The study-table schema (workflow/schemas/study_tables.schema.yaml).
     config : dict
         The validated config (for relations with the paper profile).
+    row_checks : sequence of callables, optional
+        Each ``check(row, config)`` returns what is wrong with one typed row (the hooks
+        ``row_problems`` of :func:`hwiloc.plugins.hook`).
     """
     import csv
 
@@ -719,31 +493,31 @@ def study_table_problems(path: str | Path, kind: str, schema: dict, config: dict
         if key in seen:
             problems.append(f"{where}, line {number}: repeats line {seen[key]} (the same case)")
         seen.setdefault(key, number)
-        carrier = config.get("zhang2025", {}).get("system", {}).get("carrier_frequency")
-        bandwidth = row.get("bandwidth_hz")
-        if isinstance(bandwidth, int | float) and carrier and bandwidth >= carrier:
-            problems.append(
-                f"{where}, line {number}, column 'bandwidth_hz': got {bandwidth!r}; expected < "
-                f"zhang2025.system.carrier_frequency = {carrier!r} Hz"
-            )
+        for check in row_checks:
+            problems += [f"{where}, line {number}, {p}" for p in check(row, config)]
     return problems
 
 
 def validate_study_tables(
-    config: dict, basedir: str | Path, schema: dict | str | Path, table_path=None
+    config: dict, basedir: str | Path, schema: dict | str | Path, table_path=None, row_checks=None
 ) -> None:
     """Check the table of every study in ``config["studies"]``; raise ConfigError listing all.
 
     ``basedir`` is the folder study ``table`` paths are relative to (the Snakefile's);
     ``table_path``, if given, maps a ``table`` entry to its file instead (the
-    workflow's own resolution, e.g. a deployed project's config/ first).
+    workflow's own resolution, e.g. a deployed project's config/ first). ``row_checks``:
+    as :func:`study_table_problems`'s (default: every plugin's ``row_problems`` hook).
     """
+    if row_checks is None:
+        row_checks = [check for _, check in hook("row_problems")]
     if not isinstance(schema, dict):
         schema = yaml.safe_load(Path(schema).read_text())
     locate = table_path or (lambda table: Path(basedir) / table)
     problems = []
     for name, entry in config.get("studies", {}).items():
-        found = study_table_problems(Path(locate(entry["table"])), entry["kind"], schema, config)
+        found = study_table_problems(
+            Path(locate(entry["table"])), entry["kind"], schema, config, row_checks
+        )
         problems += [f"config key 'studies.{name}.table': {p}" for p in found]
     if problems:
         raise ConfigError("invalid study table(s):\n  " + "\n  ".join(problems))
@@ -760,8 +534,9 @@ def check_workflow_config(
 
     Numbers written as strings (``--config``) become numbers and integer keys
     strings (:func:`coerce_numeric_strings`); then the config is validated
-    against ``config.schema.yaml``, integral floats where it says integer become
-    ints (:func:`coerce_integers`), and every study table is checked against
+    against ``config.schema.yaml`` joined to the plugins' (:func:`workflow_schema`) and
+    their cross-field checks (hooks ``config_problems``), integral floats where it says
+    integer become ints (:func:`coerce_integers`), and every study table is checked against
     ``study_tables.schema.yaml`` (``schemas``: their two paths, default in
     ``<basedir>/workflow/schemas``), each table found by ``table_path``
     (default: relative to ``basedir``). Raises ConfigError listing every problem.
@@ -770,8 +545,112 @@ def check_workflow_config(
     if schemas is None:
         folder = Path(basedir) / "workflow" / "schemas"
         schemas = (folder / "config.schema.yaml", folder / "study_tables.schema.yaml")
-    schema = yaml.safe_load(Path(schemas[0]).read_text())
-    validate_config(config, schema)
+    schema = workflow_schema(schemas[0])
+    validate_config(config, schema, [check for _, check in hook("config_problems")])
     config = coerce_integers(config, schema)
-    validate_study_tables(config, basedir, schemas[1], table_path)
+    validate_study_tables(
+        config, basedir, schemas[1], table_path, [check for _, check in hook("row_problems")]
+    )
     return config
+
+
+def _relative(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it, else as it is."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def merged_text(profile: str = "paper", root: str | Path | None = None, overlays=()) -> str:
+    """The merged config of a profile as one YAML document, for a person to read.
+
+    For the paper profile without overlays: every file's own text, comments and all, one
+    after the other (the root's, then each plugin's section: their top-level keys differ,
+    so the result is the merged config). Otherwise the merged values, each section headed
+    by the files it came from, in the order they were applied (the comments are in those
+    files). Either way ``yaml.safe_load`` of the text equals :func:`default_config` with
+    the overlays applied.
+
+    Parameters
+    ----------
+    profile : str
+        ``paper`` or another profile (``quick``).
+    root : path, optional
+        The folder of the root config files (``config/``); None: the plugins only.
+    overlays : sequence of paths
+        Config files applied last, as ``--configfile`` applies them.
+    """
+    rule = "# " + "-" * 86
+    if profile == "paper" and not overlays:
+        parts = []
+        files = ([Path(root) / "config.yaml"] if root is not None else []) + [
+            p.config_file for p in plugins()
+        ]
+        for path in files:
+            read_yaml_strictly(path)  # a duplicate key is refused here too
+            parts.append(f"{rule}\n# from {_relative(path)}\n{rule}\n{path.read_text().strip()}\n")
+        return "\n".join(parts)
+    merged = default_config(profile, root)
+    _deep_update(merged, load_config(*overlays)) if overlays else None
+    sources: dict[str, list[str]] = {}
+    if root is not None:
+        for name in ("config.yaml", f"{profile}.yaml"):
+            path = Path(root) / name
+            if path.exists() and (name == "config.yaml" or profile != "paper"):
+                for key in read_yaml_strictly(path) or {}:
+                    sources.setdefault(key, []).append(_relative(path))
+    for plugin in plugins():
+        sources.setdefault(plugin.name, []).append(_relative(plugin.config_file))
+        if plugin.profile_file(profile):
+            sources[plugin.name].append(_relative(plugin.profile_file(profile)))
+    for path in overlays:
+        for key in read_yaml_strictly(path) or {}:
+            sources.setdefault(key, []).append(_relative(path))
+    parts = [
+        f"# The merged config of profile {profile!r}: values only. The comments (units, sources)"
+        "\n# are in the files named above each section; `python -m hwiloc config` shows them."
+    ]
+    for key, value in merged.items():
+        head = f"{rule}\n# {key}: from " + ", then ".join(sources.get(key, ["?"])) + f"\n{rule}"
+        body = yaml.safe_dump({key: value}, sort_keys=False, default_flow_style=False, width=100)
+        parts.append(f"{head}\n{body.strip()}\n")
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m hwiloc config``: print the merged, commented config (see ``--help``)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m hwiloc config",
+        description="Print the config the workflow runs with: the root keys (config/), then "
+        "each paper's and study's section from its package, with a profile's overrides and "
+        "your own files on top, as Snakemake merges them.",
+    )
+    parser.add_argument("--profile", default=None,
+                        help="paper (default) or quick; default: the 'profile' key of "
+                        "the root config and the --configfile files")  # fmt: skip
+    parser.add_argument("--root", default="config",
+                        help="folder of the root config files (default: config/ of the "
+                        "working directory; 'none' for the sections only)")  # fmt: skip
+    parser.add_argument("--configfile", nargs="*", default=[], metavar="FILE",
+                        help="your own config files, applied last")  # fmt: skip
+    args = parser.parse_args(argv)
+    root = None if args.root == "none" or not Path(args.root, "config.yaml").exists() \
+        else Path(args.root)  # fmt: skip
+    try:
+        overlays = [Path(f) for f in args.configfile]
+        profile = args.profile
+        if profile is None:
+            profile = load_config(*([root / "config.yaml"] if root else []), *overlays).get(
+                "profile", "paper"
+            )
+        own = (root / f"{profile}.yaml").resolve() if root else None  # merged by default_config
+        overlays = [f for f in overlays if f.resolve() != own]
+        print(merged_text(profile, root, overlays))
+    except ConfigError as error:
+        print(f"python -m hwiloc config: {error}", file=sys.stderr)
+        return 1
+    return 0

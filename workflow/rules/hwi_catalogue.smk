@@ -3,18 +3,61 @@
 # One sweep per impairment (from chen2022's Fig. 2 realization); all sweeps -> one figure per
 # impairment (one job) and the tolerance table, ranked (README "The impairment catalogue").
 
+# --- results root, path keys and targets ----------------------------------------
+HWI_CATALOGUE = f"{RESULTS}/hwi_catalogue"
+HWI_CATALOGUE_CFG = config["hwi_catalogue"]
+HWI_CATALOGUE_KEY = f"seed~{HWI_CATALOGUE_CFG['seed']}"
+
+
+def hwi_catalogue_params(wildcards):
+    """What one impairment's sweep uses: chen2022's system and its Fig. 2 draw, the study's
+    seed, powers and realizations, and that impairment's entry (another's change reruns
+    nothing here)."""
+    return {
+        "chen2022": chen2022_params(),
+        "hwi_catalogue": {
+            **{k: HWI_CATALOGUE_CFG[k] for k in ("seed", "power_dbm", "num_realizations")},
+            "impairment": wildcards.impairment,
+            "entry": HWI_CATALOGUE_CFG["impairments"][wildcards.impairment],
+        },
+    }
+
+
+def hwi_catalogue_sweeps():
+    return {imp: f"{HWI_CATALOGUE}/{imp}/{HWI_CATALOGUE_KEY}/sweep.nc" for imp in HWI_CATALOGUE_CFG["impairments"]}
+
+
+def hwi_catalogue_targets():
+    return [
+        *expand(f"{HWI_CATALOGUE}/figures/{{imp}}.{{ext}}", imp=list(HWI_CATALOGUE_CFG["impairments"]), ext=["pdf", "png"]),
+        f"{HWI_CATALOGUE}/tolerances.csv",
+        f"{HWI_CATALOGUE}/tolerances.md",
+        f"{HWI_CATALOGUE}/claims.csv",
+        f"{HWI_CATALOGUE}/claims.md",
+    ]
+
+
+wildcard_constraints:
+    impairment="|".join(HWI_CATALOGUE_CFG["impairments"]),
+
+
+
+TARGETS["hwi_catalogue"] = hwi_catalogue_targets
+TARGET_KEYS += [(f"{HWI_CATALOGUE}/", {"seed": ("hwi_catalogue.seed", [HWI_CATALOGUE_CFG["seed"]])})]  # fmt: skip
+
 
 rule hwi_catalogue_sweep:
+    group: "studies"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     input:
-        realization=f"{C}/impairments/{CKEY}/realization.nc",
+        realization=f"{CHEN2022}/impairments/{CHEN2022_KEY}/realization.nc",
     output:
-        sweep=f"{H}/{{impairment}}/{HKEY}/sweep.nc",
+        sweep=f"{HWI_CATALOGUE}/{{impairment}}/{HWI_CATALOGUE_KEY}/sweep.nc",
     params:
         cfg=hwi_catalogue_params,
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/hwi_catalogue/{{impairment}}/{HKEY}/sweep.log",
+        f"{RESULTS}/logs/hwi_catalogue/{{impairment}}/{HWI_CATALOGUE_KEY}/sweep.log",
     script:
         "../scripts/hwi_catalogue_sweep.py"
 
@@ -24,15 +67,15 @@ rule hwi_catalogue_figures:
     input:
         **hwi_catalogue_sweeps(),
     output:  # one job draws them all: a process per figure would cost more start-up than drawing
-        pdf=[f"{H}/figures/{imp}.pdf" for imp in HCFG["impairments"]],
-        png=[report(f"{H}/figures/{imp}.png", caption="../report/hwi_catalogue.rst",
-                    category="hwi_catalogue", subcategory=imp) for imp in HCFG["impairments"]],
+        pdf=[f"{HWI_CATALOGUE}/figures/{imp}.pdf" for imp in HWI_CATALOGUE_CFG["impairments"]],
+        png=[report(f"{HWI_CATALOGUE}/figures/{imp}.png", caption="../report/hwi_catalogue.rst",
+                    category="hwi_catalogue", subcategory=imp) for imp in HWI_CATALOGUE_CFG["impairments"]],
     params:
-        impairments=list(HCFG["impairments"]),
+        impairments=list(HWI_CATALOGUE_CFG["impairments"]),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/hwi_catalogue/figures.log",
+        f"{RESULTS}/logs/hwi_catalogue/figures.log",
     script:
         "../scripts/hwi_catalogue_figures.py"
 
@@ -42,13 +85,13 @@ rule hwi_catalogue_table:
     input:
         **hwi_catalogue_sweeps(),
     output:
-        csv=f"{H}/tolerances.csv",
-        md=report(f"{H}/tolerances.md", caption="../report/hwi_catalogue_table.rst",
+        csv=f"{HWI_CATALOGUE}/tolerances.csv",
+        md=report(f"{HWI_CATALOGUE}/tolerances.md", caption="../report/hwi_catalogue_table.rst",
                   category="hwi_catalogue"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/hwi_catalogue/tolerances.log",
+        f"{RESULTS}/logs/hwi_catalogue/tolerances.log",
     script:
         "../scripts/hwi_catalogue_table.py"
 
@@ -59,14 +102,14 @@ rule hwi_catalogue_claims:
         claims=CLAIMS["hwi_catalogue"],
         **hwi_catalogue_sweeps(),
     output:
-        csv=f"{H}/claims.csv",
-        md=report(f"{H}/claims.md", caption="../report/hwi_catalogue_claims.rst",
+        csv=f"{HWI_CATALOGUE}/claims.csv",
+        md=report(f"{HWI_CATALOGUE}/claims.md", caption="../report/hwi_catalogue_claims.rst",
                   category="hwi_catalogue"),
     params:
-        impairments=list(HCFG["impairments"]),
+        impairments=list(HWI_CATALOGUE_CFG["impairments"]),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/hwi_catalogue/claims.log",
+        f"{RESULTS}/logs/hwi_catalogue/claims.log",
     script:
         "../scripts/hwi_catalogue_claims.py"

@@ -2,32 +2,55 @@
 # GLOBECOM 2022, Fig. 1), built only from the generic bounds engine and a model definition.
 # bounds vs power (NetCDF + bounds.csv) and the MMLE / MLE Monte Carlo (sharded) -> Fig. 1, claims
 # against the authors' data (config/claims/xlmimo2022_fig1.tsv); Table I of the parameters as used.
-# Paths and targets: rules/common.smk (X, xlmimo2022_targets).
+# Its results root, targets and SLURM group are here; the Snakefile includes this file by discovery.
+
+# --- results root, path keys and targets ----------------------------------------
+XLMIMO2022 = f"{RESULTS}/xlmimo2022"
+XLMIMO2022_REFERENCE = project_file("config/claims/xlmimo2022_fig1.tsv")  # the authors' Fig. 1 data
+XLMIMO2022_BOUND_KEYS = {k: config["xlmimo2022"][k] for k in ("system", "true_model", "power_dbm")}
+
+
+def xlmimo2022_targets():
+    return [
+        f"{XLMIMO2022}/bounds.csv",
+        f"{XLMIMO2022}/figures/fig1.pdf",
+        f"{XLMIMO2022}/figures/fig1.png",
+        f"{XLMIMO2022}/figures/table1.csv",
+        f"{XLMIMO2022}/figures/table1.md",
+        f"{XLMIMO2022}/claims.csv",
+        f"{XLMIMO2022}/claims.md",
+    ]
+
+
+
+TARGETS["xlmimo2022"] = xlmimo2022_targets
 
 
 rule xlmimo2022_bounds:
+    group: "xlmimo2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     output:
-        bounds=f"{X}/bounds.nc",
-        csv=f"{X}/bounds.csv",
+        bounds=f"{XLMIMO2022}/bounds.nc",
+        csv=f"{XLMIMO2022}/bounds.csv",
     params:
         cfg=XLMIMO2022_BOUND_KEYS,  # not the Monte Carlo's: its trials rerun no bound
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/xlmimo2022/bounds.log",
+        f"{RESULTS}/logs/xlmimo2022/bounds.log",
     script:
         "../scripts/xlmimo2022_bounds.py"
 
 
 rule xlmimo2022_montecarlo_shard:
+    group: "xlmimo2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     output:
-        shard=f"{X}/montecarlo/shard~{{shard}}.nc",
+        shard=f"{XLMIMO2022}/montecarlo/shard~{{shard}}.nc",
     params:
         cfg=config["xlmimo2022"],
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/xlmimo2022/montecarlo/shard{{shard}}.log",
+        f"{RESULTS}/logs/xlmimo2022/montecarlo/shard{{shard}}.log",
     script:
         "../scripts/xlmimo2022_montecarlo.py"
 
@@ -35,16 +58,16 @@ rule xlmimo2022_montecarlo_shard:
 rule xlmimo2022_montecarlo_gather:
     localrule: True
     input:
-        shards=expand(f"{X}/montecarlo/shard~{{shard}}.nc",
+        shards=expand(f"{XLMIMO2022}/montecarlo/shard~{{shard}}.nc",
                       shard=range(config["xlmimo2022"]["montecarlo"]["num_shards"])),
     output:
-        gathered=f"{X}/montecarlo/all.nc",
+        gathered=f"{XLMIMO2022}/montecarlo/all.nc",
     params:
         cfg=config["xlmimo2022"],
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/xlmimo2022/montecarlo/gather.log",
+        f"{RESULTS}/logs/xlmimo2022/montecarlo/gather.log",
     script:
         "../scripts/xlmimo2022_montecarlo_gather.py"
 
@@ -52,16 +75,16 @@ rule xlmimo2022_montecarlo_gather:
 rule xlmimo2022_fig1:
     localrule: True
     input:
-        bounds=f"{X}/bounds.nc",
-        montecarlo=f"{X}/montecarlo/all.nc",
+        bounds=f"{XLMIMO2022}/bounds.nc",
+        montecarlo=f"{XLMIMO2022}/montecarlo/all.nc",
         reference=XLMIMO2022_REFERENCE,
     output:
-        pdf=f"{X}/figures/fig1.pdf",
-        png=report(f"{X}/figures/fig1.png", caption="../report/xlmimo2022_fig1.rst", category="xlmimo2022"),
+        pdf=f"{XLMIMO2022}/figures/fig1.pdf",
+        png=report(f"{XLMIMO2022}/figures/fig1.png", caption="../report/xlmimo2022_fig1.rst", category="xlmimo2022"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/xlmimo2022/fig1.log",
+        f"{RESULTS}/logs/xlmimo2022/fig1.log",
     script:
         "../scripts/xlmimo2022_fig1.py"
 
@@ -69,15 +92,15 @@ rule xlmimo2022_fig1:
 rule xlmimo2022_table1:
     localrule: True
     output:
-        csv=f"{X}/figures/table1.csv",
-        md=f"{X}/figures/table1.md",
+        csv=f"{XLMIMO2022}/figures/table1.csv",
+        md=f"{XLMIMO2022}/figures/table1.md",
     params:
         paper="xlmimo2022",
         cfg=XLMIMO2022_BOUND_KEYS,  # the table lists the system, effects and powers
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/xlmimo2022/figures/table1.log",
+        f"{RESULTS}/logs/xlmimo2022/figures/table1.log",
     script:
         "../scripts/table1.py"
 
@@ -86,15 +109,15 @@ rule xlmimo2022_claims:
     localrule: True
     input:
         claims=CLAIMS["xlmimo2022"],
-        bounds=f"{X}/bounds.nc",
-        montecarlo=f"{X}/montecarlo/all.nc",
+        bounds=f"{XLMIMO2022}/bounds.nc",
+        montecarlo=f"{XLMIMO2022}/montecarlo/all.nc",
         reference=XLMIMO2022_REFERENCE,
     output:
-        csv=report(f"{X}/claims.csv", caption="../report/xlmimo2022_claims.rst", category="xlmimo2022"),
-        md=f"{X}/claims.md",
+        csv=report(f"{XLMIMO2022}/claims.csv", caption="../report/xlmimo2022_claims.rst", category="xlmimo2022"),
+        md=f"{XLMIMO2022}/claims.md",
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/xlmimo2022/claims.log",
+        f"{RESULTS}/logs/xlmimo2022/claims.log",
     script:
         "../scripts/xlmimo2022_claims.py"

@@ -2,17 +2,209 @@
 # Stages: scenario -> impairments (phase offsets) -> bounds (CRLB) / SAF ->
 # PMSR Monte Carlo (sharded by seed, gathered) -> figures, tables, claims.
 
+# --- results root, path keys and targets ----------------------------------------
+from hwiloc.io.csi import CaptureError
+from hwiloc.papers.zhang2025.hooks import evaluation_captures
+from hwiloc.papers.zhang2025.measured import check_capture_headers
+
+ZHANG2025 = f"{RESULTS}/zhang2025"
+ZHANG2025_CFG = config["zhang2025"]
+
+
+
+def zhang2025_scenario_key():
+    """Path key of the zhang2025 scenario: the assumed values that shape every result."""
+    return f"snr_db~{fmt(ZHANG2025_CFG['snr_db'])}/amplitude_model~{ZHANG2025_CFG['amplitude_model']}"
+
+
+def zhang2025_scenario_path():
+    return f"{ZHANG2025}/scenario/{zhang2025_scenario_key()}/scenario.nc"
+
+
+def zhang2025_case_key(case):
+    c = ZHANG2025_CFG["saf"]["cases"][case]
+    return f"offset_type~{c['offset_type']}/offset_std~{fmt(c['offset_std'])}/seed~{c['seed']}"
+
+
+def zhang2025_saf_path(case):
+    return f"{ZHANG2025}/saf/{zhang2025_scenario_key()}/{zhang2025_case_key(case)}/saf.nc"
+
+
+def zhang2025_offsets_path(case):
+    key = f"{zhang2025_scenario_key()}/{zhang2025_case_key(case)}"
+    return f"{ZHANG2025}/impairments/{key}/phase_offsets.nc"
+
+
+def zhang2025_saf_case_input(wildcards):
+    """The case's SAF image and, for a case with offsets, Fig. 7's sweep of its offset type
+    (the band of realizations its PMSR is graded on, which the figure states)."""
+    kind = ZHANG2025_CFG["saf"]["cases"][wildcards.case]["offset_type"]
+    sweep = {"sweep": zhang2025_pmsr_path(kind)} if kind != "none" else {}
+    return {"saf": zhang2025_saf_path(wildcards.case), **sweep}
+
+
+def zhang2025_crlb_path(offset_type):
+    return f"{ZHANG2025}/crlb/{zhang2025_scenario_key()}/offset_type~{offset_type}/crlb.nc"
+
+
+def zhang2025_pmsr_path(offset_type):
+    return f"{ZHANG2025}/pmsr/{zhang2025_scenario_key()}/offset_type~{offset_type}/pmsr.nc"
+
+
+def zhang2025_pmsr_shards(wildcards):
+    num = ZHANG2025_CFG["pmsr_sweep"]["num_shards"]
+    return expand(
+        f"{ZHANG2025}/pmsr/{{key}}/offset_type~{{offset_type}}/shard~{{shard}}.nc",
+        key=zhang2025_scenario_key(),
+        offset_type=wildcards.offset_type,
+        shard=range(num),
+    )
+
+
+def zhang2025_figures():
+    names = ["fig3a", "fig3b", *ZHANG2025_CFG["saf"]["cases"], "fig7"]
+    return expand(f"{ZHANG2025}/figures/{{name}}.{{ext}}", name=names, ext=["pdf", "png"])
+
+
+def zhang2025_targets():
+    return [
+        *zhang2025_figures(),
+        *expand(f"{ZHANG2025}/figures/{{name}}.{{ext}}", name=["fig2", "fig9"], ext=["pdf", "png"]),
+        f"{ZHANG2025}/measured/source~{ZHANG2025_CFG['measured']['source']}/calibration~"
+        f"{ZHANG2025_CFG['measured']['calibration_capture']}/calibration.nc",
+        f"{ZHANG2025}/figures/table1.csv",
+        f"{ZHANG2025}/figures/table1.md",
+        f"{ZHANG2025}/claims.csv",
+        f"{ZHANG2025}/claims.md",
+        *expand(f"{ZHANG2025}/assumptions/assumptions.{{ext}}", ext=["nc", "md", "pdf", "png"]),
+    ]
+
+
+
+
+wildcard_constraints:
+    key=r"snr_db~[^/]+/amplitude_model~[^/]+",
+    offset_type=r"none|frequency|spatial",
+    offset_std=r"[0-9.e+-]+",
+    case="|".join(ZHANG2025_CFG["saf"]["cases"]),
+    capture=r"[A-Za-z0-9_]+",
+
+
+ZHANG2025_SCENARIO_KEYS = ("system", "ue_position", "snr_db", "amplitude_model", "frequency_offset_mean")
+
+
+def zhang2025_params(kind):
+    """The config values one zhang2025 rule depends on, and nothing more.
+
+    Snakemake reruns a job when its params change, so each rule sees only what
+    it uses: a change reruns only what it touches.
+    """
+    saf = ZHANG2025_CFG["saf"]
+    kernel = {k: saf[k] for k in ("main_lobe_radius", "oversampling")}
+    return {
+        "scenario": {k: ZHANG2025_CFG[k] for k in ZHANG2025_SCENARIO_KEYS},
+        "table1": {**{k: ZHANG2025_CFG[k] for k in ZHANG2025_SCENARIO_KEYS}, "pmsr_form": ZHANG2025_CFG["pmsr_form"],
+                   "saf": {"region": saf["region"], **kernel}},
+        "offsets": {},
+        "crlb": {"crlb": ZHANG2025_CFG["crlb"]},
+        "saf": {"saf": {"region": saf["region"], **kernel}},
+        "pmsr": {"pmsr_sweep": ZHANG2025_CFG["pmsr_sweep"], "saf": kernel},
+        "assumptions": {
+            **{k: ZHANG2025_CFG[k] for k in ZHANG2025_SCENARIO_KEYS},
+            **{k: ZHANG2025_CFG[k] for k in ("crlb", "saf", "assumptions", "pmsr_form")},
+            "pmsr_sweep": {"seed": ZHANG2025_CFG["pmsr_sweep"]["seed"]},  # the fit's draws: Fig. 7's streams
+        },
+    }[kind]
+
+
+# --- zhang2025 measured-CSI stage (Sec. V) -----------------------------------
+ZHANG2025_MEASURED_CFG = ZHANG2025_CFG["measured"]
+ZHANG2025_MEASURED = f"{ZHANG2025}/measured/source~{ZHANG2025_MEASURED_CFG['source']}/calibration~{ZHANG2025_MEASURED_CFG['calibration_capture']}"
+ZHANG2025_MEASURED_LOGS = f"{LOGS}/zhang2025/measured/source~{ZHANG2025_MEASURED_CFG['source']}/calibration~{ZHANG2025_MEASURED_CFG['calibration_capture']}"
+
+
+def zhang2025_capture_path(wildcards):
+    """Where capture {capture} is read from: the emulator's output or the user's data."""
+    if ZHANG2025_MEASURED_CFG["source"] == "emulator":
+        return f"{ZHANG2025}/measured/source~emulator/captures/{wildcards.capture}.nc"
+    if ZHANG2025_MEASURED_CFG["source"] == "netcdf":
+        return os.path.join(ZHANG2025_MEASURED_CFG["netcdf"]["path"], f"{wildcards.capture}.nc")
+    if ZHANG2025_MEASURED_CFG["source"] == "dichasus":  # the capture's TFRecord file in the dataset folder
+        entry = ZHANG2025_MEASURED_CFG["dichasus"]["captures"][wildcards.capture]
+        return os.path.join(ZHANG2025_MEASURED_CFG["dichasus"]["path"], entry["tfrecords"])
+    return os.path.join(ZHANG2025_MEASURED_CFG["kuleuven"]["path"], "user_positions.npy")  # the folder's index file
+
+
+def zhang2025_calibration_input(wildcards):
+    return {"capture": zhang2025_capture_path(Namespace(capture=ZHANG2025_MEASURED_CFG["calibration_capture"]))}
+
+
+def zhang2025_evaluations():
+    return expand(f"{ZHANG2025_MEASURED}/evaluation/capture~{{capture}}.nc", capture=evaluation_captures(ZHANG2025_MEASURED_CFG))
+
+
+def zhang2025_measured_params(kind):
+    """Config values of the measured rules (only those each one uses): the testbed's
+    system (array, grid: Scenario.testbed), not the UE position or SNR of Secs. III-IV."""
+    scenario = {"system": ZHANG2025_CFG["system"]}
+    data = {k: v for k, v in ZHANG2025_MEASURED_CFG.items()
+            if k not in ("num_snapshots", "region", "refine_step", "frequency_stage")}  # fmt: skip
+    if kind == "data":
+        return {**scenario, "measured": data}
+    if kind == "calibrate":  # the data and how the frequency stage reads eq. (20)
+        return {**scenario, "measured": {**data, "frequency_stage": ZHANG2025_MEASURED_CFG["frequency_stage"]}}
+    kernel = {k: ZHANG2025_CFG["saf"][k] for k in ("main_lobe_radius", "oversampling")}
+    return {**scenario, "measured": ZHANG2025_MEASURED_CFG, "saf": kernel}
+
+
+# The user's captures (netcdf, kuleuven or dichasus source) exist before the run: their
+# headers are checked now, so a bad file stops the dry run, not a job. Jobs
+# (which parse this file again) skip it: each job checks its capture itself.
+if ZHANG2025_MEASURED_CFG["source"] != "emulator" and getattr(workflow, "is_main_process", True):
+    try:
+        check_capture_headers(
+            ZHANG2025_CFG,
+            {
+                name: zhang2025_capture_path(Namespace(capture=name))
+                for name in evaluation_captures(ZHANG2025_MEASURED_CFG)
+            },
+        )
+    except CaptureError as error:
+        raise WorkflowError(f"config key 'zhang2025.measured': {error}") from None
+
+
+
+TARGETS["zhang2025"] = zhang2025_targets
+_CASES = ZHANG2025_CFG["saf"]["cases"].values()
+_CASE_KEYS = {
+    "offset_std": ("zhang2025.saf.cases.<case>.offset_std", [fmt(c["offset_std"]) for c in _CASES]),
+    "seed": ("zhang2025.saf.cases.<case>.seed", [c["seed"] for c in _CASES]),
+}
+TARGET_KEYS += [
+    (f"{ZHANG2025}/", {"snr_db": ("zhang2025.snr_db", [fmt(ZHANG2025_CFG["snr_db"])]),
+                       "amplitude_model": ("zhang2025.amplitude_model",
+                                           [ZHANG2025_CFG["amplitude_model"]])}),
+    (f"{ZHANG2025}/measured/", {
+        "source": ("zhang2025.measured.source", [ZHANG2025_MEASURED_CFG["source"]]),
+        "calibration": ("zhang2025.measured.calibration_capture",
+                        [ZHANG2025_MEASURED_CFG["calibration_capture"]]),
+        "capture": ("zhang2025.measured.evaluation_captures",
+                    evaluation_captures(ZHANG2025_MEASURED_CFG))}),
+    (f"{ZHANG2025}/saf/", _CASE_KEYS),
+    (f"{ZHANG2025}/impairments/", _CASE_KEYS),
+]  # fmt: skip
+
 
 rule zhang2025_scenario:
     localrule: True
     output:
-        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+        scenario=f"{ZHANG2025}/scenario/{{key}}/scenario.nc",
     params:
         cfg=zhang2025_params("scenario"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/scenario/{{key}}.log",
+        f"{RESULTS}/logs/zhang2025/scenario/{{key}}.log",
     script:
         "../scripts/zhang2025_scenario.py"
 
@@ -20,61 +212,67 @@ rule zhang2025_scenario:
 rule zhang2025_phase_offsets:
     localrule: True
     input:
-        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+        scenario=f"{ZHANG2025}/scenario/{{key}}/scenario.nc",
     output:
-        offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
+        offsets=f"{ZHANG2025}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
     params:
         cfg=zhang2025_params("offsets"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/impairments/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
+        f"{RESULTS}/logs/zhang2025/impairments/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
         "../scripts/zhang2025_phase_offsets.py"
 
 
 rule zhang2025_crlb:
+    group: "zhang2025"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     input:
-        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+        scenario=f"{ZHANG2025}/scenario/{{key}}/scenario.nc",
     output:
-        crlb=f"{Z}/crlb/{{key}}/offset_type~{{offset_type}}/crlb.nc",
+        crlb=f"{ZHANG2025}/crlb/{{key}}/offset_type~{{offset_type}}/crlb.nc",
     params:
         cfg=zhang2025_params("crlb"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/crlb/{{key}}/{{offset_type}}.log",
+        f"{RESULTS}/logs/zhang2025/crlb/{{key}}/{{offset_type}}.log",
     script:
         "../scripts/zhang2025_crlb.py"
 
 
 rule zhang2025_saf:
+    group: "zhang2025"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     input:
-        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
-        offsets=f"{Z}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
+        scenario=f"{ZHANG2025}/scenario/{{key}}/scenario.nc",
+        offsets=f"{ZHANG2025}/impairments/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/phase_offsets.nc",
     output:
-        saf=f"{Z}/saf/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/saf.nc",
+        saf=f"{ZHANG2025}/saf/{{key}}/offset_type~{{offset_type}}/offset_std~{{offset_std}}/seed~{{seed}}/saf.nc",
     params:
         cfg=zhang2025_params("saf"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/saf/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
+        f"{RESULTS}/logs/zhang2025/saf/{{key}}/{{offset_type}}_{{offset_std}}_{{seed}}.log",
     script:
         "../scripts/zhang2025_saf.py"
 
 
 rule zhang2025_pmsr_shard:
+    group: "zhang2025"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
+    resources:  # measured on the paper profile, with margin
+        mem_mb=2000,  # [MB]
+        runtime=30,  # [min]
     input:
-        scenario=f"{Z}/scenario/{{key}}/scenario.nc",
+        scenario=f"{ZHANG2025}/scenario/{{key}}/scenario.nc",
     output:
-        shard=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/shard~{{shard}}.nc",
+        shard=f"{ZHANG2025}/pmsr/{{key}}/offset_type~{{offset_type}}/shard~{{shard}}.nc",
     params:
         cfg=zhang2025_params("pmsr"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_shard{{shard}}.log",
+        f"{RESULTS}/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_shard{{shard}}.log",
     script:
         "../scripts/zhang2025_pmsr_shard.py"
 
@@ -84,13 +282,13 @@ rule zhang2025_pmsr_gather:
     input:
         shards=zhang2025_pmsr_shards,
     output:
-        pmsr=f"{Z}/pmsr/{{key}}/offset_type~{{offset_type}}/pmsr.nc",
+        pmsr=f"{ZHANG2025}/pmsr/{{key}}/offset_type~{{offset_type}}/pmsr.nc",
     params:
         cfg=zhang2025_params("pmsr"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_gather.log",
+        f"{RESULTS}/logs/zhang2025/pmsr/{{key}}/{{offset_type}}_gather.log",
     script:
         "../scripts/zhang2025_pmsr_gather.py"
 
@@ -101,14 +299,14 @@ rule zhang2025_fig3:
         frequency=zhang2025_crlb_path("frequency"),
         spatial=zhang2025_crlb_path("spatial"),
     output:
-        fig3a_pdf=f"{Z}/figures/fig3a.pdf",
-        fig3a_png=report(f"{Z}/figures/fig3a.png", caption="../report/fig3.rst", category="zhang2025"),
-        fig3b_pdf=f"{Z}/figures/fig3b.pdf",
-        fig3b_png=report(f"{Z}/figures/fig3b.png", caption="../report/fig3.rst", category="zhang2025"),
+        fig3a_pdf=f"{ZHANG2025}/figures/fig3a.pdf",
+        fig3a_png=report(f"{ZHANG2025}/figures/fig3a.png", caption="../report/zhang2025_fig3.rst", category="zhang2025"),
+        fig3b_pdf=f"{ZHANG2025}/figures/fig3b.pdf",
+        fig3b_png=report(f"{ZHANG2025}/figures/fig3b.png", caption="../report/zhang2025_fig3.rst", category="zhang2025"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/figures/fig3.log",
+        f"{RESULTS}/logs/zhang2025/figures/fig3.log",
     script:
         "../scripts/zhang2025_fig3.py"
 
@@ -118,12 +316,12 @@ rule zhang2025_saf_figure:
     input:
         unpack(zhang2025_saf_case_input),
     output:
-        pdf=f"{Z}/figures/{{case}}.pdf",
-        png=report(f"{Z}/figures/{{case}}.png", caption="../report/saf.rst", category="zhang2025"),
+        pdf=f"{ZHANG2025}/figures/{{case}}.pdf",
+        png=report(f"{ZHANG2025}/figures/{{case}}.png", caption="../report/zhang2025_saf.rst", category="zhang2025"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/figures/{{case}}.log",
+        f"{RESULTS}/logs/zhang2025/figures/{{case}}.log",
     script:
         "../scripts/zhang2025_saf_figure.py"
 
@@ -134,12 +332,12 @@ rule zhang2025_fig7:
         frequency=zhang2025_pmsr_path("frequency"),
         spatial=zhang2025_pmsr_path("spatial"),
     output:
-        pdf=f"{Z}/figures/fig7.pdf",
-        png=report(f"{Z}/figures/fig7.png", caption="../report/fig7.rst", category="zhang2025"),
+        pdf=f"{ZHANG2025}/figures/fig7.pdf",
+        png=report(f"{ZHANG2025}/figures/fig7.png", caption="../report/zhang2025_fig7.rst", category="zhang2025"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/figures/fig7.log",
+        f"{RESULTS}/logs/zhang2025/figures/fig7.log",
     script:
         "../scripts/zhang2025_fig7.py"
 
@@ -147,15 +345,15 @@ rule zhang2025_fig7:
 rule zhang2025_table1:
     localrule: True
     output:
-        csv=f"{Z}/figures/table1.csv",
-        md=f"{Z}/figures/table1.md",
+        csv=f"{ZHANG2025}/figures/table1.csv",
+        md=f"{ZHANG2025}/figures/table1.md",
     params:
         paper="zhang2025",
         cfg=zhang2025_params("table1"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/figures/table1.log",
+        f"{RESULTS}/logs/zhang2025/figures/table1.log",
     script:
         "../scripts/table1.py"
 
@@ -170,64 +368,76 @@ rule zhang2025_claims:
         fig6=zhang2025_saf_path("fig6"),
         pmsr_frequency=zhang2025_pmsr_path("frequency"),
         pmsr_spatial=zhang2025_pmsr_path("spatial"),
-        calibration=f"{M}/calibration.nc",
+        calibration=f"{ZHANG2025_MEASURED}/calibration.nc",
         evaluations=zhang2025_evaluations(),
     output:
-        csv=report(f"{Z}/claims.csv", caption="../report/claims.rst", category="zhang2025"),
-        md=f"{Z}/claims.md",
+        csv=report(f"{ZHANG2025}/claims.csv", caption="../report/zhang2025_claims.rst", category="zhang2025"),
+        md=f"{ZHANG2025}/claims.md",
     params:
-        max_antennas=ZCFG["crlb"]["max_antennas_for_claim"],
-        source=MCFG["source"],
-        pmsr_form=ZCFG["pmsr_form"],
+        max_antennas=ZHANG2025_CFG["crlb"]["max_antennas_for_claim"],
+        source=ZHANG2025_MEASURED_CFG["source"],
+        pmsr_form=ZHANG2025_CFG["pmsr_form"],
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/claims.log",
+        f"{RESULTS}/logs/zhang2025/claims.log",
     script:
         "../scripts/zhang2025_claims.py"
 
 
 rule zhang2025_emulate_capture:
+    group: "zhang2025_measured"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
+    resources:  # measured on the paper profile, with margin  # 64 x 100 x 10000 capture, streamed to disk
+        mem_mb=2000,  # [MB]
+        runtime=20,  # [min]
     output:
-        capture=f"{Z}/measured/source~emulator/captures/{{capture}}.nc",
+        capture=f"{ZHANG2025}/measured/source~emulator/captures/{{capture}}.nc",
     params:
         cfg=zhang2025_measured_params("data"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/measured/source~emulator/emulate_{{capture}}.log",
+        f"{RESULTS}/logs/zhang2025/measured/source~emulator/emulate_{{capture}}.log",
     script:
         "../scripts/zhang2025_emulate.py"
 
 
 rule zhang2025_calibrate:
+    group: "zhang2025_measured"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
+    resources:  # measured on the paper profile, with margin  # streamed: about 300 MiB at the paper size
+        mem_mb=1500,  # [MB]
+        runtime=20,  # [min]
     input:
         unpack(zhang2025_calibration_input),
     output:
-        calibration=f"{M}/calibration.nc",
+        calibration=f"{ZHANG2025_MEASURED}/calibration.nc",
     params:
         cfg=zhang2025_measured_params("calibrate"),
-        name=MCFG["calibration_capture"],
+        name=ZHANG2025_MEASURED_CFG["calibration_capture"],
     conda:
         RULE_ENV
     log:
-        f"{ML}/calibrate.log",
+        f"{ZHANG2025_MEASURED_LOGS}/calibrate.log",
     script:
         "../scripts/zhang2025_calibrate.py"
 
 
 rule zhang2025_evaluate:
+    group: "zhang2025_measured"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
+    resources:  # measured on the paper profile, with margin
+        mem_mb=2000,  # [MB]
+        runtime=30,  # [min]
     input:
         capture=zhang2025_capture_path,
-        calibration=f"{M}/calibration.nc",
+        calibration=f"{ZHANG2025_MEASURED}/calibration.nc",
     output:
-        evaluation=f"{M}/evaluation/capture~{{capture}}.nc",
+        evaluation=f"{ZHANG2025_MEASURED}/evaluation/capture~{{capture}}.nc",
     params:
         cfg=zhang2025_measured_params("evaluate"),
     conda:
         RULE_ENV
     log:
-        f"{ML}/evaluate_{{capture}}.log",
+        f"{ZHANG2025_MEASURED_LOGS}/evaluate_{{capture}}.log",
     script:
         "../scripts/zhang2025_evaluate.py"
 
@@ -237,15 +447,15 @@ rule zhang2025_fig9:
     input:
         evaluations=zhang2025_evaluations(),
     output:
-        pdf=f"{Z}/figures/fig9.pdf",
-        png=report(f"{Z}/figures/fig9.png", caption="../report/fig9.rst", category="zhang2025"),
+        pdf=f"{ZHANG2025}/figures/fig9.pdf",
+        png=report(f"{ZHANG2025}/figures/fig9.png", caption="../report/zhang2025_fig9.rst", category="zhang2025"),
     params:
-        calibration_capture=MCFG["calibration_capture"],
-        source=MCFG["source"],
+        calibration_capture=ZHANG2025_MEASURED_CFG["calibration_capture"],
+        source=ZHANG2025_MEASURED_CFG["source"],
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/figures/fig9.log",
+        f"{RESULTS}/logs/zhang2025/figures/fig9.log",
     script:
         "../scripts/zhang2025_fig9.py"
 
@@ -253,16 +463,16 @@ rule zhang2025_fig9:
 rule zhang2025_fig2:
     localrule: True
     input:
-        calibration=f"{M}/calibration.nc",
+        calibration=f"{ZHANG2025_MEASURED}/calibration.nc",
     output:
-        pdf=f"{Z}/figures/fig2.pdf",
-        png=report(f"{Z}/figures/fig2.png", caption="../report/fig2.rst", category="zhang2025"),
+        pdf=f"{ZHANG2025}/figures/fig2.pdf",
+        png=report(f"{ZHANG2025}/figures/fig2.png", caption="../report/zhang2025_fig2.rst", category="zhang2025"),
     params:
-        source=MCFG["source"],
+        source=ZHANG2025_MEASURED_CFG["source"],
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/figures/fig2.log",
+        f"{RESULTS}/logs/zhang2025/figures/fig2.log",
     script:
         "../scripts/zhang2025_fig2.py"
 
@@ -274,16 +484,16 @@ rule zhang2025_assumptions:
         fig5=zhang2025_offsets_path("fig5"),
         fig6=zhang2025_offsets_path("fig6"),
     output:
-        nc=f"{Z}/assumptions/assumptions.nc",
-        md=f"{Z}/assumptions/assumptions.md",
-        pdf=f"{Z}/assumptions/assumptions.pdf",
-        png=report(f"{Z}/assumptions/assumptions.png", caption="../report/assumptions.rst", category="zhang2025"),
+        nc=f"{ZHANG2025}/assumptions/assumptions.nc",
+        md=f"{ZHANG2025}/assumptions/assumptions.md",
+        pdf=f"{ZHANG2025}/assumptions/assumptions.pdf",
+        png=report(f"{ZHANG2025}/assumptions/assumptions.png", caption="../report/assumptions.rst", category="zhang2025"),
     params:
         paper="zhang2025",
         cfg=zhang2025_params("assumptions"),
     conda:
         RULE_ENV
     log:
-        f"{R}/logs/zhang2025/assumptions.log",
+        f"{RESULTS}/logs/zhang2025/assumptions.log",
     script:
         "../scripts/assumptions.py"

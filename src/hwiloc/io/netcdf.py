@@ -1,7 +1,9 @@
 """NetCDF conventions for every intermediate the pipeline writes.
 
 Each file is self-describing: named dims with coordinates, ``units`` and
-``long_name`` on every variable and coordinate (from :data:`ATTRIBUTES`), and
+``long_name`` on every variable and coordinate (from :data:`ATTRIBUTES`, the
+shared names, and the table of the paper that writes it: its hooks'
+``ATTRIBUTES``, which its :class:`Provenance` carries), and
 global attributes ``title``, ``study``, ``source`` (package version and rule),
 ``references`` (paper and equation), ``history`` and ``config`` (the JSON of
 the config values that produced the file). Files are written with xarray and
@@ -44,23 +46,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "ue_position": {"units": "m", "long_name": "true UE position"},
     "amplitude": {"units": "V", "long_name": "signal amplitude alpha_n"},
     "phase_offset": {"units": "rad", "long_name": "phase offset phi_nk"},
-    "crlb_rmse": {"units": "m", "long_name": "CRLB of the position RMSE, eq. (13)"},
-    "crlb_rmse_ideal": {"units": "m", "long_name": "CRLB of the position RMSE without offsets"},
     "saf": {"units": "1", "long_name": "spatial ambiguity function A(x, y), eq. (14)"},
-    "saf_normalized_db": {"units": "dB", "long_name": "SAF relative to its peak"},
-    "pmsr_db": {"units": "dB", "long_name": "PMSR, eq. (18) as written (A squared)"},
-    "pmsr_amplitude_db": {
-        "units": "dB",
-        "long_name": "PMSR, eq. (18) applied to the amplitude |sum| (power ratio)",
-    },
-    "pmsr_ideal_db": {
-        "units": "dB",
-        "long_name": "offset-free PMSR on the grid, eq. (18) as written",
-    },
-    "pmsr_ideal_amplitude_db": {
-        "units": "dB",
-        "long_name": "offset-free PMSR on the grid, eq. (18) on the amplitude",
-    },
     "sensed_position": {"units": "m", "long_name": "SAF peak location (x_sen, y_sen)"},
     "position_error": {"units": "m", "long_name": "position error ||p_hat - p||"},
     "angle_error": {"units": "degree", "long_name": "angle estimate minus the truth"},
@@ -99,56 +85,6 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "estimate": {"units": "m", "long_name": "position estimate (the title says by which)"},
     "ground_truth": {"units": "m", "long_name": "MoCap ground-truth position"},
     "error": {"units": "m", "long_name": "position error ||estimate - ground truth||"},
-    # chen2022
-    "transmission": {"units": "1", "long_name": "OFDM transmission index g"},
-    "band": {"units": "1", "long_name": "coupling band entry (main, upper, lower diagonals)"},
-    "pilot_phase": {"units": "rad", "long_name": "pilot phase psi_{g,k}"},
-    "combiner_phase": {"units": "rad", "long_name": "analog combiner phase vartheta_{g,n}"},
-    "phase_noise": {"units": "rad", "long_name": "residual phase noise phi_{g,k}"},
-    "cfo": {"units": "1", "long_name": "residual CFO normalised to the subcarrier spacing"},
-    "coupling_residual": {"units": "1", "long_name": "residual mutual coupling Delta_C (band)"},
-    "bound": {"units": "1", "long_name": "bound: CRB-M1, CRB-M2 or LB (MCRB + bias)"},
-    "power": {"units": "dBm", "long_name": "average transmit power (before the PA)"},
-    "parameter": {"units": "1", "long_name": "channel parameter"},
-    "aeb": {"units": "degree", "long_name": "angle error bound, eq. (17)"},
-    "deb": {"units": "m", "long_name": "delay error bound (times c), eq. (18)"},
-    "peb": {"units": "m", "long_name": "position error bound, eq. (19)"},
-    "pseudo_true": {
-        "units": "mixed: rad, s, 1, rad",
-        "long_name": "pseudo-true parameter, eq. (23)",
-    },
-    "true_parameter": {"units": "mixed: rad, s, 1, rad", "long_name": "true channel parameter"},
-    "estimator": {"units": "1", "long_name": "estimator (MLE: true model; MMLE: mismatched)"},
-    "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
-    "phase_noise_std": {"units": "rad", "long_name": "residual phase-noise std sigma_PN"},
-    "cfo_std": {"units": "1", "long_name": "residual CFO std, normalised to Delta f"},
-    "coupling_residual_std": {"units": "1", "long_name": "std of the coupling residual Delta_C"},
-    "entropy": {"units": "1", "long_name": "entry of the numpy SeedSequence entropy"},
-    # xlmimo2022 (near-field truth, far-field model)
-    "power_dbm": {"units": "dBm", "long_name": "transmit power P"},
-    "ff_parameter": {"units": "1", "long_name": "far-field model parameter"},
-    "aeb_crb_ff": {"units": "degree", "long_name": "angle error bound, CRB of the far-field model"},
-    "deb_crb_ff": {"units": "m", "long_name": "distance error bound, CRB of the far-field model"},
-    "peb_crb_ff": {"units": "m", "long_name": "position error bound, CRB of the far-field model"},
-    "aeb_crb_nf": {"units": "degree", "long_name": "angle error bound, CRB of the near-field"},
-    "peb_crb_nf": {"units": "m", "long_name": "position error bound, CRB of the near-field model"},
-    "aeb_lb": {"units": "degree", "long_name": "angle LB of the far-field estimator (MCRB + bias)"},
-    "peb_lb": {"units": "m", "long_name": "position LB of the far-field estimator (MCRB + bias)"},
-    "peb_mcrb": {"units": "m", "long_name": "position MCRB of the far-field estimator"},
-    "pseudo_true_ff": {
-        "units": "mixed: rad, m, 1, rad",
-        "long_name": "pseudo-true far-field parameter [theta, d, |alpha|, angle(alpha)]",
-    },
-    "true_parameter_ff": {
-        "units": "mixed: rad, m, 1, rad",
-        "long_name": "true position as far-field parameter [theta, d, |alpha|, angle(alpha)]",
-    },
-    "position_bias": {"units": "m", "long_name": "||p(pseudo-true) - p(true)||"},
-    "converged": {"units": "1", "long_name": "pseudo-true search converged (1) or not (0)"},
-    "gradient_term_ratio": {
-        "units": "1",
-        "long_name": "gradient term of B over its FIM term at the pseudo-true point (0 exact)",
-    },
     # assumptions stage (hwiloc.claims.assumptions): claims over a grid of assumed values
     "row": {"units": "1", "long_name": "claim id (config/claims/<paper>.yaml)"},
     "value": {"units": "mixed (each claim's unit)", "long_name": "reproduced value of the claim"},
@@ -188,12 +124,39 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
 }
 
 
-def annotate(ds: xr.Dataset) -> xr.Dataset:
-    """Attach ``units`` and ``long_name`` from :data:`ATTRIBUTES` to every name it knows."""
+def attribute_table(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """:data:`ATTRIBUTES` joined to ``tables`` (a paper's names, say).
+
+    A name that two tables define differently is an error, never a silent overwrite.
+
+    Raises
+    ------
+    ValueError
+        Naming the name and its two definitions.
+    """
+    out = dict(ATTRIBUTES)
+    for table in tables:
+        for name, attrs in table.items():
+            if name in out and out[name] != attrs:
+                raise ValueError(
+                    f"NetCDF attributes of {name!r} defined twice: {out[name]} and {attrs}; "
+                    "give the variable a name of its own"
+                )
+            out[name] = attrs
+    return out
+
+
+def annotate(ds: xr.Dataset, attributes: dict[str, dict[str, str]] | None = None) -> xr.Dataset:
+    """Attach ``units`` and ``long_name`` to every name the table knows.
+
+    ``attributes``: the table (default :data:`ATTRIBUTES`, the shared names; a paper's
+    :class:`Provenance` passes :func:`attribute_table` of its own).
+    """
+    attributes = ATTRIBUTES if attributes is None else attributes
     ds = ds.copy()
     for name in list(ds.variables):
-        if name in ATTRIBUTES:
-            ds[name].attrs.update(ATTRIBUTES[name])
+        if name in attributes:
+            ds[name].attrs.update(attributes[name])
     return ds
 
 
@@ -205,6 +168,7 @@ def finalize(
     rule: str,
     references: str,
     config: dict | None = None,
+    attributes: dict[str, dict[str, str]] | None = None,
 ) -> xr.Dataset:
     """Annotate ``ds`` and set the global attributes of the conventions.
 
@@ -215,15 +179,17 @@ def finalize(
     title : str
         What the file holds.
     study : str
-        ``zhang2025`` or ``chen2022``.
+        The paper or study that wrote it (its plugin's name).
     rule : str
         Snakemake rule (or function) that produced it.
     references : str
         Paper and equation numbers implemented.
     config : dict, optional
         The config values that produced the file (stored as JSON).
+    attributes : dict, optional
+        The units and long names to annotate with (:func:`annotate`).
     """
-    ds = annotate(ds)
+    ds = annotate(ds, attributes)
     ds.attrs.update(
         {
             "title": title,
@@ -250,13 +216,21 @@ class Provenance:
     Parameters
     ----------
     study : str
-        The paper's key, e.g. ``"chen2022"``.
+        The paper's key (its plugin's name).
     reference : str
         The paper, as cited in the ``references`` attribute.
+    attributes : tuple of dict, optional
+        The NetCDF attribute tables of the names its files hold beyond the shared
+        :data:`ATTRIBUTES` (its hooks' ``ATTRIBUTES``, and those of a paper it builds
+        on), joined by :func:`attribute_table`: a conflict is an error when it is made.
     """
 
     study: str
     reference: str
+    attributes: tuple = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "_table", attribute_table(*self.attributes))
 
     def __call__(
         self, ds: xr.Dataset, title: str, rule: str, equations: str, config: dict | None = None
@@ -269,6 +243,7 @@ class Provenance:
             rule=rule,
             references=f"{self.reference}, {equations}",
             config=config,
+            attributes=self._table,
         )
 
 

@@ -29,11 +29,13 @@ from hwiloc.ambiguity import pmsr_db, saf
 from hwiloc.bounds.localization import THREE_DB
 from hwiloc.impairments.hardware import HARDWARE_STREAMS
 from hwiloc.impairments.phase_offsets import OFFSET_STREAMS
-from hwiloc.io.netcdf import finalize
+from hwiloc.io.netcdf import attribute_table, finalize
 from hwiloc.ofdm import OfdmGrid
 from hwiloc.papers.chen2022 import stages as chen2022_stages
 from hwiloc.papers.chen2022 import system as chen2022
+from hwiloc.papers.chen2022.hooks import ATTRIBUTES as CHEN2022_ATTRIBUTES
 from hwiloc.papers.zhang2025 import system as zhang2025
+from hwiloc.papers.zhang2025.hooks import ATTRIBUTES as ZHANG2025_ATTRIBUTES
 from hwiloc.streams import stream, stream_attrs
 
 REQUIRED_COLUMNS = {
@@ -253,6 +255,8 @@ UNITS = {
     "mc_rmse": "m",
 }
 
+STUDY_ATTRIBUTES = attribute_table(ZHANG2025_ATTRIBUTES, CHEN2022_ATTRIBUTES)  # the papers' names
+
 
 def case_dataset(study: str, kind: str, row: dict, entry: dict, cfg: dict) -> xr.Dataset:
     """Run one row of a study and wrap the result with its row values and provenance."""
@@ -269,6 +273,7 @@ def case_dataset(study: str, kind: str, row: dict, entry: dict, cfg: dict) -> xr
         rule="study_case",
         references="see hwiloc.studies.parameter_studies",
         config={"study": entry, "row": {k: str(v) for k, v in row.items()}},
+        attributes=STUDY_ATTRIBUTES,
     )
 
 

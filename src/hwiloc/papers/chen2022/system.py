@@ -23,6 +23,7 @@ from hwiloc.impairments.hardware import (
 )
 from hwiloc.io.netcdf import Provenance
 from hwiloc.models.ofdm_los import OfdmLosModel
+from hwiloc.papers.chen2022.hooks import ATTRIBUTES
 
 STUDY = "chen2022"
 REFERENCE = (
@@ -54,7 +55,7 @@ SWEEP_LEVELS = {"pn": "phase_noise_std", "cfo": "cfo_std", "mc": "coupling_resid
 sweep's dimension and the Table I config key under ``impairments``; its experiment (and
 config section) is ``<impairment>_sweep``."""
 
-provenance = Provenance(study=STUDY, reference=REFERENCE)
+provenance = Provenance(study=STUDY, reference=REFERENCE, attributes=(ATTRIBUTES,))
 """Finishes every chen2022 dataset: study, reference, conventions (:class:`~.Provenance`)."""
 
 

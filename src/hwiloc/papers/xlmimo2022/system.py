@@ -15,6 +15,7 @@ import numpy as np
 
 from hwiloc.io.netcdf import Provenance
 from hwiloc.models.xlmimo import XlMimoArray, far_field_model, near_field_model
+from hwiloc.papers.xlmimo2022.hooks import ATTRIBUTES
 
 STUDY = "xlmimo2022"
 REFERENCE = (
@@ -25,7 +26,7 @@ REFERENCE = (
 EFFECTS = ("spatial_non_stationarity", "spherical_wavefront", "beam_squint")
 """The near-field effects of the true model, each switched in config ``true_model``."""
 
-provenance = Provenance(study=STUDY, reference=REFERENCE)
+provenance = Provenance(study=STUDY, reference=REFERENCE, attributes=(ATTRIBUTES,))
 """Finishes every xlmimo2022 dataset: study, reference, conventions (:class:`~.Provenance`)."""
 
 

@@ -17,6 +17,7 @@ from hwiloc.impairments.phase_offsets import draw_phase_offsets
 from hwiloc.io.netcdf import Provenance
 from hwiloc.models.phase_offset import antenna_amplitudes, los_mean
 from hwiloc.ofdm import OfdmGrid
+from hwiloc.papers.zhang2025.hooks import ATTRIBUTES
 
 STUDY = "zhang2025"
 REFERENCE = (
@@ -30,7 +31,7 @@ Each type also has its own stream name
 (:data:`~hwiloc.impairments.phase_offsets.OFFSET_STREAMS`).
 """
 
-provenance = Provenance(study=STUDY, reference=REFERENCE)
+provenance = Provenance(study=STUDY, reference=REFERENCE, attributes=(ATTRIBUTES,))
 """Finishes every zhang2025 dataset: study, reference, conventions (:class:`~.Provenance`)."""
 
 

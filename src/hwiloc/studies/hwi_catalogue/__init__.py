@@ -49,6 +49,7 @@ from hwiloc.claims import Measured, register
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments import array_errors, iq_imbalance, oscillator, quantization
 from hwiloc.io.netcdf import Provenance
+from hwiloc.papers.chen2022.hooks import ATTRIBUTES as CHEN2022_ATTRIBUTES
 from hwiloc.papers.chen2022.system import System
 from hwiloc.streams import stream_attrs
 
@@ -57,7 +58,7 @@ REFERENCE = (
     "beyond H. Chen et al., MCRB-based Performance Analysis of 6G Localization under Hardware "
     "Impairments, IEEE ICC Workshops 2022 (arXiv 2204.12788), whose future work it takes up"
 )
-provenance = Provenance(study=STUDY, reference=REFERENCE)
+provenance = Provenance(study=STUDY, reference=REFERENCE, attributes=(CHEN2022_ATTRIBUTES,))
 BOUNDS = ("crb_m1", "crb_m2", "lb")
 METRICS = {"peb": ("peb_m", "m"), "aeb": ("aeb_deg", "deg"), "deb": ("deb_m", "m")}
 
