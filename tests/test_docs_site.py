@@ -1,6 +1,7 @@
 """The documentation site, checked in a real browser: headless Chromium screenshots of the
-landing page and of one API page (after ``sphinx-build -W -b html docs docs/_build/html``;
-``.ci/run`` builds it and installs Debian's chromium first)."""
+landing page, of a guide, of a paper's page (generated at build time) and of one API page
+(after ``sphinx-build -W -b html docs docs/_build/html``; ``.ci/run`` builds it and installs
+Debian's chromium first)."""
 
 import shutil
 import subprocess
@@ -14,8 +15,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(
     not (SITE / "index.html").is_file() or CHROMIUM is None,
-    reason="no built documentation site or no chromium: .ci/run builds the site (README "
-    "'Documentation site') and installs Debian's chromium",
+    reason="no built documentation site or no chromium: .ci/run builds the site (the README's "
+    "docs command) and installs Debian's chromium",
 )
 
 
@@ -35,7 +36,9 @@ def screenshot(page, path):
 @pytest.mark.parametrize(
     "page, words",
     [
-        ("index.html", ["hwiloc", "Guides", "Bring your own model", "Examples"]),
+        ("index.html", ["hwiloc", "Guides", "Bring your own model", "Examples", "Papers"]),
+        ("guides/model.html", ["Bring your own model", "mcrb", "GaussianNoise"]),
+        ("papers/zhang2025.html", ["zhang2025", "Figures and tables", "Claims", "Open points"]),
         ("generated/hwiloc.bounds.generic.html", ["crb", "mcrb", "ModelError"]),
     ],
 )
