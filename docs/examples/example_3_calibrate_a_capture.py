@@ -5,7 +5,8 @@ Calibrate a capture
 The measured-CSI stage (zhang2025, Sec. V) on a capture: here one the testbed
 emulator writes (64 antennas x 100 subcarriers, per-antenna and per-subcarrier
 phase offsets, multipath, a MoCap ground truth), in this project's NetCDF
-capture format, the format your own captures can take (README "Measured CSI").
+capture format, the format your own captures can take (guide "Calibrate your own
+captures").
 The phase offsets are estimated (eqs. (19)-(23)), compared with the emulator's
 injected ones, and the capture is localized by the SAF peak raw, after
 frequency compensation and after both.
@@ -17,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-import hwiloc
-from hwiloc.config import load_config
+from hwiloc.config import default_config
 from hwiloc.papers.zhang2025.measured import (
     calibration_dataset,
     emulate_capture,
@@ -26,8 +26,7 @@ from hwiloc.papers.zhang2025.measured import (
     open_capture,
 )
 
-root = Path(hwiloc.__file__).resolve().parents[2]
-cfg = copy.deepcopy(load_config(root / "config" / "config.yaml", root / "config" / "quick.yaml"))
+cfg = copy.deepcopy(default_config(profile="quick"))  # the shipped quick profile
 z = cfg["zhang2025"]
 z["measured"]["emulator"]["num_symbols"] = 200  # a short capture: the example runs in seconds
 z["measured"]["num_symbols"] = 200
