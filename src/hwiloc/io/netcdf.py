@@ -52,6 +52,10 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "angle_error": {"units": "degree", "long_name": "angle estimate minus the truth"},
     "position_rmse": {"units": "m", "long_name": "position RMSE over the trials"},
     "seed_entropy": {"units": "1", "long_name": "numpy SeedSequence entropy of the realization"},
+    # Monte Carlo of estimators
+    "estimator": {"units": "1", "long_name": "estimator (MLE: true model; MMLE: mismatched)"},
+    "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
+    "entropy": {"units": "1", "long_name": "entry of the numpy SeedSequence entropy"},
     # measured CSI (Sec. V)
     "symbol": {"units": "1", "long_name": "OFDM symbol (CSI snapshot) index l"},
     "csi": {"units": "1", "long_name": "channel state information r~_nk(l)"},

@@ -35,12 +35,9 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "long_name": "pseudo-true parameter, eq. (23)",
     },
     "true_parameter": {"units": "mixed: rad, s, 1, rad", "long_name": "true channel parameter"},
-    "estimator": {"units": "1", "long_name": "estimator (MLE: true model; MMLE: mismatched)"},
-    "trial": {"units": "1", "long_name": "Monte Carlo trial (noise realization)"},
     "phase_noise_std": {"units": "rad", "long_name": "residual phase-noise std sigma_PN"},
     "cfo_std": {"units": "1", "long_name": "residual CFO std, normalised to Delta f"},
     "coupling_residual_std": {"units": "1", "long_name": "std of the coupling residual Delta_C"},
-    "entropy": {"units": "1", "long_name": "entry of the numpy SeedSequence entropy"},
 }
 
 SLURM_GROUP_COMPONENTS = {
