@@ -38,3 +38,14 @@ def small_system():
     antennas = ula_positions(5, 0.07)
     position = np.array([-0.6, 0.9])
     return grid, antennas, position
+
+
+@pytest.fixture(scope="session")
+def run(tmp_path_factory):
+    """The quick profile run once from nothing, in a temporary directory: the workflow tests
+    of every paper read its results (tests/quick_workflow.py runs the command)."""
+    from quick_workflow import QUICK, snakemake
+
+    workdir = tmp_path_factory.mktemp("quick")
+    snakemake(workdir, "--configfile", str(QUICK))
+    return workdir

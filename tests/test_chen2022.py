@@ -3,7 +3,10 @@
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
+from peak_memory import peak as measured_peak
+from quick_workflow import QUICK, QUICK_RESULTS, reruns, snakemake
 
 from hwiloc.bounds.fisher import fisher_information
 from hwiloc.bounds.localization import (
@@ -22,6 +25,8 @@ from hwiloc.impairments.hardware import (
     pn_cfo_diagonal,
     power_amplifier,
 )
+from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.chen2022.hooks import resource_estimates
 from hwiloc.papers.chen2022.stages import (
     BOUNDS,
     _bounds,
@@ -481,3 +486,119 @@ def test_table1_says_what_the_mismatched_model_assumes(paper_config):
     assert m2["sigma_MC"] == "0 (C_0 only)" and m2["f_PA"] == "none (no PA)"
     assert m2["c_MC"] == "as M1" and m2["N_B"] == "as M1"  # M2 knows the nominal coupling
     assert list(table.columns)[2] == "mismatched model (M2)"
+
+
+# --- the quick profile's run (the session's fixture `run`, tests/conftest.py) -----------------
+
+@pytest.mark.integration
+def test_chen2022_outputs(run):
+    c = run / QUICK_RESULTS / "chen2022"
+    for name in ("fig2", "fig3", "fig4"):
+        assert (c / "figures" / f"{name}.png").stat().st_size > 10_000
+        assert (c / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    realization = read_dataset(c / "impairments" / "seed~2022" / "realization.nc")
+    assert realization["phase_noise"].attrs["units"] == "rad"
+    assert realization["pilot_phase"].shape == (20, 100)  # G = 20, fitted
+    bounds = read_dataset(c / "bounds" / "seed~2022" / "bounds.nc")
+    assert list(bounds["bound"].values) == ["crb_m1", "crb_m2", "lb"]
+    assert bounds["peb"].attrs["units"] == "m" and bounds["aeb"].attrs["units"] == "degree"
+    peb = bounds["peb"]
+    assert np.all(peb.sel(bound="lb") >= 0.99 * peb.sel(bound="crb_m2"))  # the LB is never below
+    mc = read_dataset(c / "montecarlo" / "seed~2022" / "all.nc")
+    assert dict(mc.sizes) == {"estimator": 2, "power": 4, "trial": 4, "axis": 2, "entropy": 3}
+    assert mc["seed_entropy"].sel(trial=3).values.tolist() == [2022, 1, 3]  # [seed, study, trial]
+    for imp in ("pn", "cfo", "mc", "pa"):
+        ind = read_dataset(c / "individual" / "seed~2022" / f"impairment~{imp}" / "all.nc")
+        assert ind.attrs["impairment"] == imp and ind.sizes["realization"] == 3
+    for imp, level in (("cfo", "cfo_std"), ("mc", "coupling_residual_std")):
+        sweep = read_dataset(c / f"{imp}_sweep" / "seed~2022" / "all.nc")
+        assert sweep[level].values.tolist() == [0.0, 0.02] and sweep.sizes["realization"] == 2
+    claims = pd.read_csv(c / "claims.csv")
+    assert len(claims) == 21  # Fig. 4's two rows for each of PN, CFO and MC
+    row = claims.set_index("id")
+    assert {"cfo", "mc"} <= {i.split("[")[1][:-1] for i in row.index
+                             if i.startswith("impairments_matter_more_at_high_snr[")}  # fmt: skip
+    assert row.loc["crb_m2_keeps_falling", "verdict"] == "reproduced"
+    assert row.loc["crb_m2_keeps_falling", "evidence"] == "structural"
+    assert row.loc["crb_m1_floor_from_pa", "reproduced"] == pytest.approx(np.sqrt(10), rel=1e-9)
+    table = pd.read_csv(c / "figures" / "table1.csv").set_index("symbol")
+    assert table.loc["N_B", "value"] == "20" and "ASSUMED" in set(table["source"])
+
+
+# A single-key change -> the jobs that rerun (quick profile).
+RERUNS = {
+    "chen2022.montecarlo.num_trials": (
+        {"chen2022": {"montecarlo": {"num_trials": 6}}},
+        {"chen2022_shard": 2, "chen2022_gather": 1, "chen2022_fig2": 1, "chen2022_claims": 1,
+         "all": 1},
+    ),
+}  # fmt: skip
+PATH_KEY_TARGETS = [("results/quick/chen2022/bounds/seed~7/bounds.nc", "'chen2022.seed' is 2022")]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("key", list(RERUNS))
+def test_a_single_key_change_reruns_the_jobs_of_the_table(run, tmp_path, key):
+    """Each rule's params are the config keys it uses and nothing more: a value reruns what
+    depends on it, and only that (quick profile, after its run)."""
+    assert reruns(run, tmp_path, RERUNS[key][0]) == RERUNS[key][1]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("target, message", PATH_KEY_TARGETS)
+def test_a_target_whose_path_keys_contradict_the_config_is_refused(tmp_path, target, message):
+    result = snakemake(tmp_path, "-n", target, "--configfile", str(QUICK), check=False)
+    text = result.stdout + result.stderr
+    assert result.returncode != 0 and message in text and "Job stats" not in text
+
+
+@pytest.mark.integration
+def test_the_fitted_g_keeps_the_lb_on_the_crbs_at_low_power(run):
+    """Fig. 2 with the fitted G: the LB on the CRBs at low power, departing at high power."""
+    bounds = read_dataset(run / QUICK_RESULTS / "chen2022" / "bounds" / "seed~2022" / "bounds.nc")
+    ratio = (bounds["peb"].sel(bound="lb") / bounds["peb"].sel(bound="crb_m2")).values
+    assert ratio[0] < 1.12 and ratio[-1] > 3
+
+
+@pytest.mark.parametrize("n, k", [(20, 100), (256, 1600)])
+def test_the_chen2022_estimate_bounds_its_jobs_measured_peaks(paper_config, n, k):
+    from hwiloc.papers.chen2022.stages import (
+        base_hardware,
+        hardware_draws_shard_dataset,
+        individual_shard_dataset,
+        montecarlo_shard_dataset,
+    )
+    from hwiloc.papers.chen2022.system import System
+
+    c = copy.deepcopy(paper_config["chen2022"])
+    c["system"].update(num_antennas=n, num_subcarriers=k)
+    seed, two = c["seed"], {"num_realizations": 2}
+
+    def fresh():  # what a job builds from its config: no model or grid cached from a test
+        return System.from_config(c)
+
+    peaks = {
+        "montecarlo": measured_peak(lambda: montecarlo_shard_dataset(
+            (s := fresh()), base_hardware(s, seed), [10.0],
+            {**c["montecarlo"], "num_trials": 2, "num_shards": 1}, 0, seed, c)),
+        "pa": measured_peak(lambda: individual_shard_dataset(
+            fresh(), "pa", {**c["individual"], **two}, 0, seed, c, None)),
+        "draws": measured_peak(lambda: hardware_draws_shard_dataset(
+            fresh(), {**c["hardware_draws"], **two}, [10.0], 0, seed, c, None)),
+    }  # fmt: skip
+    estimate = resource_estimates({"chen2022": c})[0].memory
+    for job, peak in peaks.items():
+        assert peak <= estimate <= 20 * peak, (job, peak, estimate)
+
+
+
+
+def test_a_chen2022_system_too_big_for_the_machine_is_refused_with_its_key(paper_config):
+    from hwiloc import resources
+
+    big = copy.deepcopy(paper_config)
+    big["chen2022"]["system"].update(num_antennas=4096, num_subcarriers=100000)
+    problems = resources.check(big, memory=24e9, disk=50e9, estimators=[resource_estimates])
+    assert len(problems) == 1
+    assert "'chen2022.system.num_antennas / num_subcarriers / num_transmissions': one " \
+           "chen2022 job needs about" in problems[0]  # fmt: skip

@@ -142,3 +142,37 @@ def test_a_study_table_with_a_bom_reads_its_first_column(tmp_path, paper_config)
     table.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
     assert study_table_problems(table, "zhang2025_wideband", schema, paper_config) == []
     assert "bandwidth_hz" in load_table(table, "zhang2025_wideband").columns
+
+
+def test_the_config_command_prints_the_merged_config_commented(capsys, monkeypatch):
+    """python -m hwiloc config: for the paper profile, every file's text (comments and all)
+    whose union is the merged config; for the quick profile, the merged values, each
+    section headed by the files it came from."""
+    import yaml
+
+    from hwiloc.config import coerce_numeric_strings, default_config, main
+    from hwiloc.plugins import plugins
+
+    monkeypatch.chdir(SCHEMA.parents[2])  # the repository root: its config/
+    assert main([]) == 0
+    text = capsys.readouterr().out
+    assert coerce_numeric_strings(yaml.safe_load(text)) == default_config("paper", "config")
+    for plugin in plugins():
+        assert plugin.config_file.read_text().strip() in text  # its comments too
+    assert main(["--configfile", "config/quick.yaml"]) == 0
+    text = capsys.readouterr().out
+    assert coerce_numeric_strings(yaml.safe_load(text)) == default_config("quick", "config")
+    assert "then src/hwiloc/papers/" in text and "/quick.yaml" in text
+
+
+def test_the_default_config_is_the_workflows_and_follows_the_profile(paper_config):
+    """default_config merges each plugin's defaults and a profile's overrides as the
+    Snakefile does; every plugin's section is there, and the quick one differs."""
+    from hwiloc.config import default_config
+    from hwiloc.plugins import plugin_names
+
+    sections = default_config()
+    assert set(sections) == set(plugin_names())
+    assert {k: paper_config[k] for k in plugin_names()} == sections
+    quick = default_config("quick")
+    assert quick != sections and set(quick) == set(sections)

@@ -12,8 +12,10 @@ the LB, not CRB-M2. The tolerance search on known curves.
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 from lloyd_max import lloyd_max
+from quick_workflow import QUICK_RESULTS, reruns
 
 from hwiloc.bounds import generic
 from hwiloc.bounds.localization import position_from_channel
@@ -22,6 +24,7 @@ from hwiloc.bounds.views import RealLinearView
 from hwiloc.config import default_config
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.impairments import iq_imbalance
+from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.chen2022.system import System, base_hardware
 from hwiloc.streams import stream
 from hwiloc.studies import hwi_catalogue as h
@@ -218,3 +221,51 @@ def test_an_unknown_impairment_is_refused(chen):
     system, hardware = chen
     with pytest.raises(ValueError, match="impairment must be one of"):
         h.impaired_case(system, hardware, "dac", 1.0, ENTRY, 0.0)
+
+
+# --- the quick profile's run (the session's fixture `run`, tests/conftest.py) -----------------
+
+@pytest.mark.integration
+def test_hwi_catalogue_outputs(run):
+    h = run / QUICK_RESULTS / "hwi_catalogue"
+    table = pd.read_csv(h / "tolerances.csv")
+    impairments = ["tx_iqi", "rx_iqi", "array_gain", "array_phase", "element_position", "adc",
+                   "wiener_pn", "pll_pn"]  # fmt: skip
+    assert sorted(table["impairment"].unique()) == sorted(impairments)
+    assert len(table) == len(impairments) * 3  # three powers
+    assert set(table["status"]) <= {"found", "never_reached", "always_exceeded"}
+    assert sorted(table["rank"].unique()) == list(range(1, len(impairments) + 1))
+    for name in impairments:
+        assert (h / "figures" / f"{name}.png").stat().st_size > 10_000
+        sweep = read_dataset(h / name / "seed~2301" / "sweep.nc")
+        assert sweep["peb"].dims == ("bound", "level", "realization", "power")
+        assert sweep.attrs["impairment"] == name and sweep["peb"].attrs["units"] == "m"
+        if name != "adc":  # the unimpaired level: the LB is CRB-M2
+            ratio = sweep["peb"].sel(bound="lb", level=0.0) / sweep["peb"].sel(bound="crb_m2",
+                                                                                 level=0.0)
+            np.testing.assert_allclose(ratio, 1.0, rtol=1e-8)
+    claims = pd.read_csv(h / "claims.csv").set_index("id")
+    row = claims.loc["angle_delay_degradation_differs"]
+    assert row["evidence"] == "extra" and row["num_draws"] == 3  # the quick profile's draws
+    assert row["reproduced"] > 0 and "dB (" in row["note"]
+    md = (h / "tolerances.md").read_text()
+    assert md.startswith("# hwi_catalogue: tolerances (3 dB of PEB) and ranking")
+    assert md.count("\n| ") == len(table) + 1  # the header and one line per row
+
+
+# A single-key change -> the jobs that rerun (quick profile).
+RERUNS = {
+    "hwi_catalogue.impairments.adc.levels": (
+        {"hwi_catalogue": {"impairments": {"adc": {"levels": [1, 4, 16]}}}},
+        {"hwi_catalogue_sweep": 1, "hwi_catalogue_figures": 1, "hwi_catalogue_table": 1,
+         "hwi_catalogue_claims": 1, "all": 1},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("key", list(RERUNS))
+def test_a_single_key_change_reruns_the_jobs_of_the_table(run, tmp_path, key):
+    """Each rule's params are the config keys it uses and nothing more: a value reruns what
+    depends on it, and only that (quick profile, after its run)."""
+    assert reruns(run, tmp_path, RERUNS[key][0]) == RERUNS[key][1]

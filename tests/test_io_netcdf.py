@@ -84,3 +84,31 @@ def test_failed_write_leaves_no_file(tmp_path):
 def test_reading_a_missing_file_names_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="nothing.nc"):
         read_dataset(tmp_path / "nothing.nc")
+
+
+def test_a_paper_table_joins_the_shared_one_and_a_conflict_is_refused():
+    """A paper's attributes (its hooks) join the shared names; a name defined twice differently
+    is an error when the Provenance is made, never a silent overwrite."""
+    from hwiloc.io.netcdf import ATTRIBUTES, Provenance, attribute_table
+
+    own = {"new_bound": {"units": "m", "long_name": "a bound of our own"}}
+    table = attribute_table(own)
+    assert table["new_bound"] == own["new_bound"] and table["x"] == ATTRIBUTES["x"]
+    assert attribute_table({"x": dict(ATTRIBUTES["x"])})["x"] == ATTRIBUTES["x"]  # the same: fine
+    with pytest.raises(ValueError, match="'x' defined twice"):
+        attribute_table({"x": {"units": "km", "long_name": "x coordinate"}})
+    with pytest.raises(ValueError, match="'new_bound' defined twice"):
+        other = {"new_bound": {"units": "1", "long_name": "b"}}
+        Provenance("p", "a paper", attributes=(own, other))
+    ds = Provenance("p", "a paper", attributes=(own,))(
+        xr.Dataset({"new_bound": ((), 1.0)}), "t", "rule", "eq. (1)"
+    )
+    assert ds["new_bound"].attrs == own["new_bound"]
+
+
+def test_every_plugins_attributes_agree_with_the_shared_ones_and_each_other():
+    from hwiloc.io.netcdf import attribute_table
+    from hwiloc.plugins import hook
+
+    tables = [table for _, table in hook("ATTRIBUTES")]
+    assert tables and attribute_table(*tables)  # no name defined twice differently

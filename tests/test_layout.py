@@ -157,7 +157,7 @@ def test_the_three_papers_have_packages():
 def test_every_paper_package_has_the_same_parts(paper):
     folder = SRC / "papers" / paper
     missing = [part for part in PARTS if not (folder / f"{part}.py").exists()]
-    assert not missing, f"papers/{paper} lacks {missing} (README 'Add a paper')"
+    assert not missing, f"papers/{paper} lacks {missing} (docs/guides/add_paper.md)"
     package = importlib.import_module(f"hwiloc.papers.{paper}")
     doc = package.__doc__ or ""
     for where in (f"workflow/rules/{paper}.smk", f"config/claims/{paper}.yaml"):

@@ -3,10 +3,13 @@
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import ROOT, SCHEMA
+from quick_workflow import QUICK_RESULTS
 
 from hwiloc.config import ConfigError, validate_config
+from hwiloc.io.netcdf import read_dataset
 from hwiloc.studies import parameter_studies as ps
 
 
@@ -91,3 +94,24 @@ def test_study_entries_need_the_fields_of_their_kind(paper_config):
     config["studies"]["wideband"]["kind"] = "zhang2025_wideband"
     with pytest.raises(ConfigError, match=r"studies.saf_mcrb': missing \['search_step'\]"):
         validate_config(config, SCHEMA)
+
+
+# --- the quick profile's run (the session's fixture `run`, tests/conftest.py) -----------------
+
+@pytest.mark.integration
+def test_parameter_studies_outputs(run):
+    s = run / QUICK_RESULTS / "studies"
+    for study, rows in (("wideband", 2), ("array_design", 2), ("tolerance", 2), ("saf_mcrb", 2)):
+        table = pd.read_csv(s / study / f"{study}.csv")
+        assert len(table) == rows
+        assert (s / study / f"{study}.png").stat().st_size > 10_000
+    case = read_dataset(
+        s / "wideband" / "bandwidth_hz~400000000" / "offset_std~0.7853981634" / "case.nc"
+    )
+    assert case.attrs["row_bandwidth_hz"] == 400000000 and case["crlb_ratio"].attrs["units"] == "1"
+    wide = pd.read_csv(s / "wideband" / "wideband.csv").set_index("bandwidth_hz")
+    assert wide.loc[400000000, "crlb_ratio"] == pytest.approx(
+        wide.loc[18000000, "crlb_ratio"], rel=1e-9
+    )
+    mcrb = pd.read_csv(s / "saf_mcrb" / "saf_mcrb.csv").set_index("offset_std")
+    assert mcrb.loc[0.0, "bias"] < 1e-6 and mcrb.loc[0.2, "bias"] > 1e-3

@@ -87,7 +87,8 @@ def copied(tmp_path_factory):
         target.write_bytes(text)
         added.append(target.relative_to(after).as_posix())
     assert {f: digest(after / f) for f in files} == untouched  # no existing file edited
-    return old, dry_run(before, base / "run_before"), after, dry_run(after, base / "run_after"), added
+    runs = dry_run(before, base / "run_before"), dry_run(after, base / "run_after")
+    return old, runs[0], after, runs[1], added
 
 
 def test_the_copy_adds_files_only_and_found_a_paper(copied):

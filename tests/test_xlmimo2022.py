@@ -19,7 +19,14 @@ and cp and get_CRLB_PWM_LB(cp, cf), and prints cf.AEB, cf.PEB, cp.PEB, PEB_LB wi
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
+from conftest import ROOT
+from peak_memory import peak as measured_peak
+from quick_workflow import QUICK_RESULTS, reruns
+
+from hwiloc.io.netcdf import read_dataset
+from hwiloc.papers.xlmimo2022.hooks import resource_estimates
 
 pytest.importorskip("jax")  # the `test` extra installs it: CI runs these
 
@@ -115,7 +122,6 @@ def test_each_near_field_effect_alone_moves_the_pseudo_true_point(paper_config):
 
 
 def test_every_bound_curve_is_reproduced_at_the_powers_it_shares_with_the_authors(bounds):
-    from conftest import ROOT
 
     from hwiloc.claims import claims_path, evaluate, load_claims
     from hwiloc.papers.xlmimo2022.claims import ClaimInputs, read_reference
@@ -189,7 +195,6 @@ def test_gain_concentrated_ml_returns_the_truth_on_noise_free_data(scenario):
 
 
 def paper_config_coarse() -> dict:
-    from conftest import ROOT
 
     from hwiloc.config import default_config
 
@@ -206,3 +211,78 @@ def test_bad_xlmimo2022_config_is_refused(paper_config):
         validate_config(config, SCHEMA)
     assert "xlmimo2022.system.num_antennas" in str(info.value)
     assert "xlmimo2022.true_model.beam_squint" in str(info.value)
+
+
+# --- the quick profile's run (the session's fixture `run`, tests/conftest.py) -----------------
+
+@pytest.mark.integration
+def test_xlmimo2022_outputs(run):
+    x = run / QUICK_RESULTS / "xlmimo2022"
+    table = pd.read_csv(x / "bounds.csv")
+    assert list(table.columns) == [
+        "power_dbm", "aeb_crb_ff_deg", "peb_crb_ff_m", "peb_crb_nf_m", "peb_lb_m",
+    ]  # fmt: skip
+    assert len(table) == 8  # quick profile: -20..30 dBm in 8 points, every other one of theirs
+    assert np.all(table["peb_lb_m"] >= table["peb_crb_ff_m"])
+    bounds = read_dataset(x / "bounds.nc")
+    assert bounds["peb_lb"].attrs["units"] == "m" and bounds.attrs["study"] == "xlmimo2022"
+    assert (x / "figures" / "fig1.png").stat().st_size > 10_000
+    claims = pd.read_csv(x / "claims.csv").set_index("id")
+    assert len(claims) == 8
+    for curve in ("peb_crb_ff", "peb_crb_nf", "aeb_crb_ff", "peb_lb", "aeb_lb"):
+        assert claims.loc[f"{curve}_curve", "verdict"] == "reproduced", curve
+        assert "over 8 of the authors' 15 powers" in claims.loc[f"{curve}_curve", "note"]
+    mc = read_dataset(x / "montecarlo" / "all.nc")
+    assert dict(mc.sizes) == {"estimator": 2, "power_dbm": 8, "trial": 6, "axis": 2, "entropy": 2}
+    assert mc["position_error"].attrs["units"] == "m"
+    assert claims.loc["mmle_curve", "num_draws"] == 1000  # a bootstrap of 6 trials
+    params = pd.read_csv(x / "figures" / "table1.csv").set_index("symbol")
+    assert float(params.loc["f_c", "value"]) == 140.0 and int(params.loc["N", "value"]) == 64
+    assert float(params.loc["lambda_c / 2", "value"]) == pytest.approx(3e8 / 140e9 / 2 * 1e3)
+    markdown = (x / "figures" / "table1.md").read_text()
+    assert "| Subcarriers | K | 10 | - | Fig_1_Estimator.m |" in markdown
+
+
+# A single-key change -> the jobs that rerun (quick profile).
+RERUNS = {
+    "xlmimo2022.montecarlo.num_trials": (
+        {"xlmimo2022": {"montecarlo": {"num_trials": 8}}},  # the quick profile's: 6, one shard
+        {"xlmimo2022_montecarlo_shard": 1, "xlmimo2022_montecarlo_gather": 1, "xlmimo2022_fig1": 1,
+         "xlmimo2022_claims": 1, "all": 1},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("key", list(RERUNS))
+def test_a_single_key_change_reruns_the_jobs_of_the_table(run, tmp_path, key):
+    """Each rule's params are the config keys it uses and nothing more: a value reruns what
+    depends on it, and only that (quick profile, after its run)."""
+    assert reruns(run, tmp_path, RERUNS[key][0]) == RERUNS[key][1]
+
+
+@pytest.mark.parametrize("n, k", [(64, 10), (128, 40)])
+def test_the_xlmimo2022_estimate_bounds_the_coarse_search(paper_config, n, k):
+    from hwiloc.papers.xlmimo2022.stages import coarse_initial
+    from hwiloc.papers.xlmimo2022.system import Scenario
+
+    x = copy.deepcopy(paper_config["xlmimo2022"])
+    x["system"].update(num_antennas=n, num_subcarriers=k)
+    x["montecarlo"].update(num_trials=20, num_shards=2)
+    scenario = Scenario.from_config(x)
+    peak = measured_peak(lambda: coarse_initial(
+        scenario, np.ones((10, n, k), complex), np.zeros((10, 2)), x["montecarlo"]))  # fmt: skip
+    estimate = resource_estimates({"xlmimo2022": x})[0].memory
+    assert peak <= estimate <= 20 * peak
+
+
+
+
+def test_an_xlmimo2022_system_too_big_for_the_machine_is_refused_with_its_key(paper_config):
+    from hwiloc import resources
+
+    big = copy.deepcopy(paper_config)
+    big["xlmimo2022"]["system"].update(num_antennas=4096, num_subcarriers=100000)
+    problems = resources.check(big, memory=24e9, disk=50e9, estimators=[resource_estimates])
+    assert len(problems) == 1
+    assert "xlmimo2022.system.num_antennas" in problems[0] and "TB of memory" in problems[0]
