@@ -59,7 +59,7 @@ rule all:
 
 # Checks every file under results/ (checksums, attributes, path keys) and lists
 # the files of this DAG that are missing, each with the command that regenerates
-# it: `snakemake verify` (python -m hwiloc verify; README "Results you can trust").
+# it: `snakemake verify` (python -m hwiloc verify; docs/guides/trust.md).
 rule verify:
     localrule: True
     params:

@@ -3,7 +3,7 @@
     python benchmarks/pipeline.py                      # paper and quick profiles
     python benchmarks/pipeline.py --profile quick      # one of them
 
-Each profile runs as the README says (``snakemake --cores all``, plus
+Each profile runs as the quickstart says (``snakemake --cores all``, plus
 ``--configfile config/quick.yaml`` for the quick one) in a fresh copy of the
 repository's tracked files (no results, no .snakemake), so nothing is reused.
 Job times come from Snakemake's own log: the time stamps of a job's start and

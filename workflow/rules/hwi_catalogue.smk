@@ -1,7 +1,7 @@
 # hwi_catalogue: CRB-M1, CRB-M2 and the LB versus the level of each impairment chen2022 left
 # for later (IQ imbalance, array errors, ADC, correlated phase noise), alone, on its scenario.
 # One sweep per impairment (from chen2022's Fig. 2 realization); all sweeps -> one figure per
-# impairment (one job) and the tolerance table, ranked (README "The impairment catalogue").
+# impairment (one job) and the tolerance table, ranked (docs/hwi_catalogue_results.md).
 
 # --- results root, path keys and targets ----------------------------------------
 HWI_CATALOGUE = f"{RESULTS}/hwi_catalogue"

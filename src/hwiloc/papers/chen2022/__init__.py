@@ -11,6 +11,7 @@ Modules: ``system`` (Table I, the hardware draws, the models M1 and M2),
 ``assumptions`` (CFO model, G and CFO spread fitted to the claims),
 ``figures``, ``table1``. Rules: ``workflow/rules/chen2022.smk``; scripts:
 ``workflow/scripts/chen2022_*.py`` (and the shared ``table1.py``,
-``assumptions.py``); config section ``chen2022`` of ``config/config.yaml``;
+``assumptions.py``); config section ``chen2022``: ``config.yaml``, ``quick.yaml``,
+``config.schema.yaml`` and ``hooks.py`` beside this file;
 claims ``config/claims/chen2022.yaml``; outputs ``results/chen2022/``.
 """

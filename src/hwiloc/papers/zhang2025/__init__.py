@@ -10,6 +10,7 @@ CRLB, SAF, PMSR datasets), ``measured`` (Sec. V: captures, calibration,
 evaluation), ``claims``, ``assumptions`` (SNR, R and Omega fitted to the
 claims), ``figures``, ``table1``. Rules: ``workflow/rules/zhang2025.smk``;
 scripts: ``workflow/scripts/zhang2025_*.py`` (and the shared ``table1.py``,
-``assumptions.py``); config section ``zhang2025`` of ``config/config.yaml``;
+``assumptions.py``); config section ``zhang2025``: ``config.yaml``, ``quick.yaml``,
+``config.schema.yaml`` and ``hooks.py`` beside this file;
 claims ``config/claims/zhang2025.yaml``; outputs ``results/zhang2025/``.
 """

@@ -242,7 +242,7 @@ UNKNOWNS = Unknowns(
         "the fit is decisive for another: Fig. 7's sweep, whose band Figs. 5 and 6 are graded "
         "on, must stay on the same R, and at 3x R its 1600 images at the lambda/2 step hold "
         "8x the points (243k), about 100 s more of job time than the 3-minute paper "
-        "profile has (README 'Assumptions').",
+        "profile has (docs/zhang2025_assumptions.md).",
     ],
 )
 """The unknowns of zhang2025's fit, their config keys and what they are fitted to."""
