@@ -29,6 +29,20 @@ for _file in PLUGIN_CONFIG_FILES:
     configfile: _file
 
 
+# Used as a module (snakedeploy), Snakemake reads none of this workflow's configfiles: the
+# project's config (with its command line) goes on top of the plugins' defaults here.
+if workflow.modifier.skip_configfile:
+    from snakemake.utils import update_config
+
+    from hwiloc.config import load_config
+
+    _given = {k: v for k, v in config.items()}
+    _merged = load_config(*PLUGIN_CONFIG_FILES)
+    update_config(_merged, _given)
+    config.clear()
+    config.update(_merged)
+
+
 # The report's first page (snakemake --report): each paper's claims headline and where
 # its figures are; the headlines are read from the claims tables when the report is built.
 report: "workflow/report/workflow.rst"
