@@ -1,8 +1,8 @@
 """One documentation page per paper (and per study built the same way), generated at build time.
 
-A paper is discovered, never listed: :func:`hwiloc.papers.paper_names` gives the paper
-packages, and every module or package of :mod:`hwiloc.studies` that has its own rules file
-``workflow/rules/<name>.smk`` is a study with the same parts (hwi_catalogue). For each, the
+A paper is discovered, never listed: :func:`hwiloc.plugins.plugins` gives every paper
+package and every study built the same way (hwi_catalogue), each with its config section
+and its rules file ``workflow/rules/<name>.smk``. For each, the
 page ``docs/papers/<name>.rst`` (not committed: ``docs/.gitignore``) holds
 
 - what it is: the package's docstring, and the reference of its claims file;
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 import re
 from pathlib import Path
 
@@ -38,15 +37,10 @@ COMPARISON = {"equal": "", "at_least": ">= ", "at_most": "<= "}
 
 
 def plugins() -> list[tuple[str, str]]:
-    """(name, module) of every paper, then of every study that has its own rules file."""
-    from hwiloc.papers import paper_names
+    """(name, package) of every paper, then of every study built the same way."""
+    from hwiloc.plugins import plugins as discovered
 
-    found = [(name, f"hwiloc.papers.{name}") for name in paper_names()]
-    studies = importlib.import_module("hwiloc.studies")
-    for module in sorted(pkgutil.iter_modules(studies.__path__), key=lambda m: m.name):
-        if (ROOT / "workflow" / "rules" / f"{module.name}.smk").is_file():
-            found.append((module.name, f"hwiloc.studies.{module.name}"))
-    return found
+    return [(p.name, p.package) for p in discovered()]
 
 
 def escape(text) -> str:
