@@ -2,7 +2,6 @@
 project of its own, run there with the user's config, report after the run."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,25 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
+from repository import source_copy
 
 from hwiloc.io.netcdf import config_of, read_dataset
 
 pytestmark = pytest.mark.integration
 SNAKEDEPLOY = str(Path(sys.executable).parent / "snakedeploy")  # installed with the test extra
-
-
-def source_copy(dest):
-    """This repository's files as a git clone of the working tree would hold them
-    (tracked and new, not ignored): snakedeploy's source, without network."""
-    files = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split("\0")  # fmt: skip
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
-    return dest
 
 
 # Each rule's conda environment as Snakemake itself resolves it (its API, no conda needed:

@@ -18,18 +18,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from repository import tracked_files
 
 from hwiloc.papers import paper_names
 
 pytestmark = pytest.mark.integration
 
 NEW = "newpaper2030"
-
-
-def tracked_files() -> list[str]:
-    out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout.split("\n")  # fmt: skip
-    return [f for f in out if f and (ROOT / f).is_file()]
 
 
 def own_files(name: str, files: list[str]) -> list[str]:

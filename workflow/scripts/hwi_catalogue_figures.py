@@ -7,10 +7,10 @@ Inputs: one sweep per impairment, named by it. Params: impairments. Outputs: pdf
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
-from hwiloc.studies.figures import hwi_catalogue
+from hwiloc.studies.hwi_catalogue.figures import figure
 
 log = job_logger(snakemake.log[0], "hwi_catalogue_figures")
 for i, name in enumerate(snakemake.params.impairments):
-    save_figure(hwi_catalogue(read_dataset(snakemake.input[name])), snakemake.output.pdf[i],
+    save_figure(figure(read_dataset(snakemake.input[name])), snakemake.output.pdf[i],
                 snakemake.output.png[i])  # fmt: skip
     log.info("wrote %s", snakemake.output.png[i])

@@ -369,7 +369,7 @@ def register(paper: str, claim_id: str, **arguments):
 def claims_module(paper: str) -> str | None:
     """The module whose import registers the claim functions of ``paper``:
     ``papers/<paper>/claims``, or for a study beyond the papers whose claims file bears its
-    name (``config/claims/hwi_catalogue.yaml``) the study's module ``studies/<name>``; None
+    name (``config/claims/<study>.yaml``) the study's module ``studies/<name>``; None
     when there is neither."""
     import importlib.util
 
