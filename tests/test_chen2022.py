@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from peak_memory import peak as measured_peak
-from quick_workflow import QUICK, QUICK_RESULTS, reruns, snakemake
+from quick_workflow import QUICK_RESULTS
 
 from hwiloc.bounds.fisher import fisher_information
 from hwiloc.bounds.localization import (
@@ -525,7 +525,8 @@ def test_chen2022_outputs(run):
     assert table.loc["N_B", "value"] == "20" and "ASSUMED" in set(table["source"])
 
 
-# A single-key change -> the jobs that rerun (quick profile).
+# A single-key change -> the jobs that rerun (quick profile); and targets whose path keys
+# contradict the config. tests/test_workflow_integration.py runs both tables of every plugin.
 RERUNS = {
     "chen2022.montecarlo.num_trials": (
         {"chen2022": {"montecarlo": {"num_trials": 6}}},
@@ -536,20 +537,6 @@ RERUNS = {
 PATH_KEY_TARGETS = [("results/quick/chen2022/bounds/seed~7/bounds.nc", "'chen2022.seed' is 2022")]
 
 
-@pytest.mark.integration
-@pytest.mark.parametrize("key", list(RERUNS))
-def test_a_single_key_change_reruns_the_jobs_of_the_table(run, tmp_path, key):
-    """Each rule's params are the config keys it uses and nothing more: a value reruns what
-    depends on it, and only that (quick profile, after its run)."""
-    assert reruns(run, tmp_path, RERUNS[key][0]) == RERUNS[key][1]
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("target, message", PATH_KEY_TARGETS)
-def test_a_target_whose_path_keys_contradict_the_config_is_refused(tmp_path, target, message):
-    result = snakemake(tmp_path, "-n", target, "--configfile", str(QUICK), check=False)
-    text = result.stdout + result.stderr
-    assert result.returncode != 0 and message in text and "Job stats" not in text
 
 
 @pytest.mark.integration

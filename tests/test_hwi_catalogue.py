@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from lloyd_max import lloyd_max
-from quick_workflow import QUICK_RESULTS, reruns
+from quick_workflow import QUICK_RESULTS
 
 from hwiloc.bounds import generic
 from hwiloc.bounds.localization import position_from_channel
@@ -253,7 +253,8 @@ def test_hwi_catalogue_outputs(run):
     assert md.count("\n| ") == len(table) + 1  # the header and one line per row
 
 
-# A single-key change -> the jobs that rerun (quick profile).
+# A single-key change -> the jobs that rerun (quick profile); and targets whose path keys
+# contradict the config. tests/test_workflow_integration.py runs both tables of every plugin.
 RERUNS = {
     "hwi_catalogue.impairments.adc.levels": (
         {"hwi_catalogue": {"impairments": {"adc": {"levels": [1, 4, 16]}}}},
@@ -261,11 +262,3 @@ RERUNS = {
          "hwi_catalogue_claims": 1, "all": 1},
     ),
 }  # fmt: skip
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("key", list(RERUNS))
-def test_a_single_key_change_reruns_the_jobs_of_the_table(run, tmp_path, key):
-    """Each rule's params are the config keys it uses and nothing more: a value reruns what
-    depends on it, and only that (quick profile, after its run)."""
-    assert reruns(run, tmp_path, RERUNS[key][0]) == RERUNS[key][1]

@@ -7,7 +7,7 @@ import sys
 import pytest
 import yaml
 from conftest import ROOT
-from quick_workflow import QUICK, QUICK_RESULTS, planned_jobs, snakemake
+from quick_workflow import QUICK, QUICK_RESULTS, planned_jobs, reruns, snakemake
 
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.plugins import plugins, slurm_group_components
@@ -43,6 +43,37 @@ def test_compiled_kernels_are_cached_in_the_working_directory(run):
 def test_nothing_reruns_after_a_run(run):
     again = snakemake(run, "--configfile", str(QUICK), "--dry-run")
     assert "Nothing to be done" in again.stdout + again.stderr
+
+
+def _plugin_tables(attribute: str) -> list:
+    """The rows of table ``attribute`` (RERUNS, PATH_KEY_TARGETS) of every plugin's test
+    module tests/test_<name>.py that has one, found by discovery."""
+    import importlib
+
+    rows = []
+    for plugin in plugins():
+        if (ROOT / "tests" / f"test_{plugin.name}.py").exists():
+            table = getattr(importlib.import_module(f"test_{plugin.name}"), attribute, {})
+            rows += list(table.items()) if isinstance(table, dict) else list(table)
+    return rows
+
+
+RERUNS = _plugin_tables("RERUNS")
+
+
+@pytest.mark.parametrize("key, change", RERUNS, ids=[key for key, _ in RERUNS])
+def test_a_single_key_change_reruns_the_jobs_of_its_table(run, tmp_path, key, change):
+    """Each rule's params are the config keys it uses and nothing more: a value reruns what
+    depends on it, and only that (quick profile, after its run)."""
+    overlay, expected = change
+    assert reruns(run, tmp_path, overlay) == expected, key
+
+
+@pytest.mark.parametrize("target, message", _plugin_tables("PATH_KEY_TARGETS"))
+def test_a_target_whose_path_keys_contradict_the_config_is_refused(tmp_path, target, message):
+    result = snakemake(tmp_path, "-n", target, "--configfile", str(QUICK), check=False)
+    text = result.stdout + result.stderr
+    assert result.returncode != 0 and message in text and "Job stats" not in text
 
 
 def test_verify_finds_a_deleted_intermediate_and_passes_a_clean_run(run, tmp_path):
