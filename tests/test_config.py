@@ -176,3 +176,17 @@ def test_the_default_config_is_the_workflows_and_follows_the_profile(paper_confi
     assert {k: paper_config[k] for k in plugin_names()} == sections
     quick = default_config("quick")
     assert quick != sections and set(quick) == set(sections)
+
+
+def test_yaml_merge_keys_are_read_and_a_repeated_key_is_still_refused(tmp_path):
+    """`<<: *base` merges a mapping (its keys may be overridden, as YAML says); a key the
+    mapping itself gives twice is still refused with its line."""
+    from hwiloc.config import read_yaml_strictly
+
+    merged = tmp_path / "merge.yaml"
+    merged.write_text("base: &b {num_trials: 4, num_shards: 2}\nmc:\n  <<: *b\n  num_trials: 6\n")
+    assert read_yaml_strictly(merged)["mc"] == {"num_trials": 6, "num_shards": 2}
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("base: &b {a: 1}\nmc:\n  <<: *b\n  b: 2\n  b: 3\n")
+    with pytest.raises(ConfigError, match="line 5: key 'b' is given twice"):
+        read_yaml_strictly(twice)

@@ -205,6 +205,21 @@ def test_a_ue_height_is_used_exactly_or_refused(tmp_path, kuleuven):
         open_netcdf_capture(_write(tmp_path / "h.nc", positions=positions))
 
 
+def test_a_zero_height_column_beside_planar_antennas_is_the_plane(tmp_path, kuleuven):
+    """KU Leuven ships user_positions.npy with a third column of zeros: the UE is in the
+    array's plane, read as it is (a non-zero height there is still refused, above)."""
+    folder, _ = kuleuven
+    flat = np.column_stack([np.full(5, -2000.0), np.full(5, 1000.0), np.zeros(5)])
+    np.save(folder / "user_positions.npy", flat)
+    (folder / "antenna_positions.npy").unlink()  # the antennas with no height column
+    capture = open_kuleuven_capture(folder, 0, 5, GRID, antenna_positions=ula_positions(4, 0.07))
+    np.testing.assert_array_equal(capture.positions, np.tile([-2.0, 1.0], (5, 1)))
+    flat[2, 2] = 10.0  # one UE 1 cm off the plane: refused as before
+    np.save(folder / "user_positions.npy", flat)
+    with pytest.raises(CaptureError, match="user_positions.npy: the UE positions have a third"):
+        open_kuleuven_capture(folder, 0, 5, GRID, antenna_positions=ula_positions(4, 0.07))
+
+
 def test_errors_name_the_file_that_is_wrong(kuleuven):
     folder, _ = kuleuven
     np.save(folder / "antenna_positions.npy", np.zeros((32, 3)))

@@ -195,7 +195,8 @@ def plane_positions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The 2-D (x, y) geometry the model uses, with a UE height used or refused, never dropped.
 
-    With 2 columns both are used as they are. A third column (a height z) is
+    With 2 columns both are used as they are; so is a UE height column of zeros beside
+    2-column antennas (the array's plane). A third column (a height z) is
     used when the antennas lie on one line parallel to x (equal y and z): every
     distance is then kept exactly by the UE's distance from that line,
     y' = y_a + sign(y - y_a) sqrt((y - y_a)^2 + (z - z_a)^2). It is refused
@@ -205,6 +206,8 @@ def plane_positions(
     """
     if ue.shape[1] == 2 and antennas.shape[1] == 2:
         return ue, antennas
+    if ue.shape[1] == 3 and antennas.shape[1] == 2 and not np.any(ue[:, 2]):
+        return ue[:, :2], antennas  # a height column of zeros (KU Leuven ships one): the plane
     if ue.shape[1] == 3 and antennas.shape[1] == 2:
         raise CaptureError(
             f"{ue_source}: the UE positions have a third column (a height), but the antenna "
