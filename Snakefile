@@ -55,10 +55,13 @@ include: "workflow/rules/common.smk"
 # targets and SLURM groups, registered in TARGETS and TARGET_KEYS), papers first: a study
 # may build on a paper's files. Then the parameter studies, which read the papers' sections.
 for _plugin in plugins():
+    for _part in (f"{_plugin.name}_paths.smk", f"{_plugin.name}.smk"):  # helpers, then rules
+        if os.path.exists(os.path.join(workflow.basedir, "workflow", "rules", _part)):
 
-    include: os.path.join("workflow", "rules", f"{_plugin.name}.smk")
+            include: os.path.join("workflow", "rules", _part)
 
 
+include: "workflow/rules/studies_paths.smk"
 include: "workflow/rules/studies.smk"
 
 

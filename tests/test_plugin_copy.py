@@ -108,7 +108,7 @@ def test_the_new_papers_jobs_appear_and_nothing_else_changes(copied):
     assert after["total"] == before["total"] + sum(new.values())
 
 
-def test_the_copys_layout_test_and_config_command_see_the_new_paper(copied):
+def test_the_copys_layout_test_lint_and_config_command_see_the_new_paper(copied):
     _, _, after, _, _ = copied
     env = {**os.environ, "PYTHONPATH": str(after / "src")}
     layout = subprocess.run(
@@ -118,6 +118,9 @@ def test_the_copys_layout_test_and_config_command_see_the_new_paper(copied):
     )  # fmt: skip
     assert layout.returncode == 0, layout.stdout[-4000:]
     assert f"[{NEW}] PASSED" in layout.stdout  # its parts, claims, config and rules checked
+    lint = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], capture_output=True,
+                          text=True, timeout=300, env=env, cwd=after)  # fmt: skip
+    assert "Congratulations" in lint.stdout + lint.stderr, (lint.stdout + lint.stderr)[-3000:]
     shown = subprocess.run([sys.executable, "-m", "hwiloc", "config"], capture_output=True,
                            text=True, timeout=120, env=env, cwd=after)  # fmt: skip
     assert shown.returncode == 0, shown.stderr

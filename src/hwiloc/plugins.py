@@ -15,7 +15,8 @@ found here, and each brings, beside its Python modules:
   ``config_problems(config)`` (its cross-field config checks),
   ``resource_estimates(config)`` (its heavy jobs' memory and disk) and
   ``SLURM_GROUP_COMPONENTS`` (its cluster groups' sizes);
-- outside the package: ``workflow/rules/<name>.smk`` (found by the Snakefile),
+- outside the package: ``workflow/rules/<name>.smk`` and its helpers
+  ``workflow/rules/<name>_paths.smk`` (found by the Snakefile),
   its scripts, report captions and ``config/claims/<name>.yaml``.
 
 The package imports its own physics; this module imports a plugin only when

@@ -1,7 +1,8 @@
 # Helpers shared by the rules: config validation, parameter keys, target registries. It names
-# no paper: each paper's and study's rules file (workflow/rules/<name>.smk, included by the
-# Snakefile for every plugin of hwiloc.plugins) carries its own results root, path keys,
-# targets and SLURM groups, and registers them in TARGETS and TARGET_KEYS below.
+# no paper: each paper's and study's rules (workflow/rules/<name>.smk, with its helpers in
+# <name>_paths.smk; the Snakefile includes both for every plugin of hwiloc.plugins) carry its
+# own results root, path keys, targets and SLURM groups, registered in TARGETS and
+# TARGET_KEYS below.
 import os
 import sys
 
@@ -104,7 +105,7 @@ wildcard_constraints:
 
 
 # What each rules file registers: TARGETS[name] is a function giving the files of its
-# part of `rule all`; TARGET_KEYS lists (path prefix, {key: (config key, allowed values)})
+# part of the default target; TARGET_KEYS lists (path prefix, {key: (config key, allowed values)})
 # of the name~value keys its paths hold (checked by check_target_keys, which the Snakefile
 # calls once every rules file is in).
 TARGETS = {}

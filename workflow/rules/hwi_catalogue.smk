@@ -2,48 +2,7 @@
 # for later (IQ imbalance, array errors, ADC, correlated phase noise), alone, on its scenario.
 # One sweep per impairment (from chen2022's Fig. 2 realization); all sweeps -> one figure per
 # impairment (one job) and the tolerance table, ranked (docs/hwi_catalogue_results.md).
-
-# --- results root, path keys and targets ----------------------------------------
-HWI_CATALOGUE = f"{RESULTS}/hwi_catalogue"
-HWI_CATALOGUE_CFG = config["hwi_catalogue"]
-HWI_CATALOGUE_KEY = f"seed~{HWI_CATALOGUE_CFG['seed']}"
-
-
-def hwi_catalogue_params(wildcards):
-    """What one impairment's sweep uses: chen2022's system and its Fig. 2 draw, the study's
-    seed, powers and realizations, and that impairment's entry (another's change reruns
-    nothing here)."""
-    return {
-        "chen2022": chen2022_params(),
-        "hwi_catalogue": {
-            **{k: HWI_CATALOGUE_CFG[k] for k in ("seed", "power_dbm", "num_realizations")},
-            "impairment": wildcards.impairment,
-            "entry": HWI_CATALOGUE_CFG["impairments"][wildcards.impairment],
-        },
-    }
-
-
-def hwi_catalogue_sweeps():
-    return {imp: f"{HWI_CATALOGUE}/{imp}/{HWI_CATALOGUE_KEY}/sweep.nc" for imp in HWI_CATALOGUE_CFG["impairments"]}
-
-
-def hwi_catalogue_targets():
-    return [
-        *expand(f"{HWI_CATALOGUE}/figures/{{imp}}.{{ext}}", imp=list(HWI_CATALOGUE_CFG["impairments"]), ext=["pdf", "png"]),
-        f"{HWI_CATALOGUE}/tolerances.csv",
-        f"{HWI_CATALOGUE}/tolerances.md",
-        f"{HWI_CATALOGUE}/claims.csv",
-        f"{HWI_CATALOGUE}/claims.md",
-    ]
-
-
-wildcard_constraints:
-    impairment="|".join(HWI_CATALOGUE_CFG["impairments"]),
-
-
-
-TARGETS["hwi_catalogue"] = hwi_catalogue_targets
-TARGET_KEYS += [(f"{HWI_CATALOGUE}/", {"seed": ("hwi_catalogue.seed", [HWI_CATALOGUE_CFG["seed"]])})]  # fmt: skip
+# Its paths, targets and params: workflow/rules/hwi_catalogue_paths.smk.
 
 
 rule hwi_catalogue_sweep:

@@ -2,28 +2,7 @@
 # GLOBECOM 2022, Fig. 1), built only from the generic bounds engine and a model definition.
 # bounds vs power (NetCDF + bounds.csv) and the MMLE / MLE Monte Carlo (sharded) -> Fig. 1, claims
 # against the authors' data (config/claims/xlmimo2022_fig1.tsv); Table I of the parameters as used.
-# Its results root, targets and SLURM group are here; the Snakefile includes this file by discovery.
-
-# --- results root, path keys and targets ----------------------------------------
-XLMIMO2022 = f"{RESULTS}/xlmimo2022"
-XLMIMO2022_REFERENCE = project_file("config/claims/xlmimo2022_fig1.tsv")  # the authors' Fig. 1 data
-XLMIMO2022_BOUND_KEYS = {k: config["xlmimo2022"][k] for k in ("system", "true_model", "power_dbm")}
-
-
-def xlmimo2022_targets():
-    return [
-        f"{XLMIMO2022}/bounds.csv",
-        f"{XLMIMO2022}/figures/fig1.pdf",
-        f"{XLMIMO2022}/figures/fig1.png",
-        f"{XLMIMO2022}/figures/table1.csv",
-        f"{XLMIMO2022}/figures/table1.md",
-        f"{XLMIMO2022}/claims.csv",
-        f"{XLMIMO2022}/claims.md",
-    ]
-
-
-
-TARGETS["xlmimo2022"] = xlmimo2022_targets
+# Its paths, targets and params: workflow/rules/xlmimo2022_paths.smk.
 
 
 rule xlmimo2022_bounds:

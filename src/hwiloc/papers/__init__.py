@@ -17,9 +17,10 @@ Every paper package has the same parts, each a module:
 
 Beside its modules the package holds its config section as package data:
 ``config.yaml`` (the defaults), ``quick.yaml`` (the quick profile's overrides)
-and ``config.schema.yaml``. With ``workflow/rules/<paper>.smk``, its scripts and
-report captions and ``config/claims/<paper>.yaml`` that is the whole paper:
-adding one edits no existing file (:mod:`hwiloc.plugins` finds it).
+and ``config.schema.yaml``. With ``workflow/rules/<paper>.smk`` and
+``<paper>_paths.smk``, its scripts and report captions and
+``config/claims/<paper>.yaml`` that is the whole paper: adding one edits no
+existing file (:mod:`hwiloc.plugins` finds it).
 
 A paper package imports the shared physics (geometry, ofdm, models,
 impairments, bounds, ambiguity, estimators, calibration, io) and the claims
