@@ -115,3 +115,34 @@ def test_parameter_studies_outputs(run):
     )
     mcrb = pd.read_csv(s / "saf_mcrb" / "saf_mcrb.csv").set_index("offset_std")
     assert mcrb.loc[0.0, "bias"] < 1e-6 and mcrb.loc[0.2, "bias"] > 1e-3
+
+
+X_AXIS = {"zhang2025_wideband": "bandwidth_hz", "zhang2025_array": "num_antennas",
+          "chen2022_tolerance": "power_dbm", "saf_mcrb": "offset_std"}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(ps.REQUIRED_COLUMNS))
+def test_a_study_figure_never_joins_rows_that_differ_in_another_column(kind):
+    """Every column of a kind's table may vary: the figure draws one line per value of the
+    columns besides its x axis (never one zigzag line through them), and its title names
+    no value that only some rows hold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hwiloc.studies.figures import FIGURES
+
+    values = {"impairment": ["pn", "cfo"], "status": ["found"]}
+    columns = ps.REQUIRED_COLUMNS[kind]
+    grid = [dict(zip(columns, combo, strict=True)) for combo in np.array(np.meshgrid(
+        *[values.get(c, [1.0, 2.0]) for c in columns], indexing="ij"), dtype=object)
+        .reshape(len(columns), -1).T]  # fmt: skip
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame([{**row, **{k: float(rng.uniform(1, 2)) for k in ps.UNITS},
+                           "status": "found"} for row in grid])  # fmt: skip
+    fig = FIGURES[kind](table, "demo")
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            x = np.asarray(line.get_xdata(), dtype=float)
+            assert len(np.unique(x)) == len(x), (kind, line.get_label())  # no zigzag
+    title = fig._suptitle.get_text() if fig._suptitle else fig.axes[0].get_title()
+    assert "1.0" not in title and "2.0" not in title and "0.318π" not in title, title

@@ -41,31 +41,68 @@ def _plain_log_y(ax) -> None:
     ax.yaxis.set_minor_formatter(plain)
 
 
+def _label(fmt, value) -> str:
+    return fmt(value) if callable(fmt) else fmt.format(value)
+
+
+def _lines(table: pd.DataFrame, columns: dict):
+    """The table's curves: one per combination of the ``columns`` that vary in it.
+
+    ``columns`` maps a column to its label: a format (``"{:g} rad"``) or a function of the
+    value. Yields (index, label,
+    rows) for each combination, and returns nothing more: a column that holds one value
+    goes in the title instead (:func:`_constants`). A study whose table varies a column
+    the figure would otherwise take as constant gets one line per value, never a zigzag.
+    """
+    varying = [c for c in columns if table[c].nunique() > 1]
+    if not varying:
+        yield 0, None, table
+        return
+    for i, (values, rows) in enumerate(table.groupby(varying, sort=True)):
+        values = values if isinstance(values, tuple) else (values,)
+        label = ", ".join(_label(columns[c], v) for c, v in zip(varying, values, strict=True))
+        yield i, label, rows
+
+
+def _constants(table: pd.DataFrame, columns: dict) -> str:
+    """The ``columns`` that hold one value in the table, labelled for a title."""
+    same = [_label(columns[c], table[c].iloc[0]) for c in columns if table[c].nunique() == 1]
+    return ", ".join(same)
+
+
+def OFFSET_STD(value) -> str:
+    return rf"$\sigma_\phi$ = {value / np.pi:.3g}π rad"
+
+
 def wideband(table: pd.DataFrame, name: str):
-    t = table.sort_values("bandwidth_hz")
-    bw = t["bandwidth_hz"] / 1e6
     fig, (a, b) = new_figure(1, 2, figsize=(8.6, 3.3))
-    a.semilogx(bw, t["crlb_ratio"], "o-")
-    _plain_y(a, t["crlb_ratio"])
+    for i, label, rows in _lines(table, {"offset_std": OFFSET_STD}):
+        t = rows.sort_values("bandwidth_hz")
+        bw = t["bandwidth_hz"] / 1e6
+        a.semilogx(bw, t["crlb_ratio"], "o-", color=f"C{i}", label=label)
+        b.semilogx(bw, t["pmsr_loss_db"], "s-", color=f"C{i}", label=label)
+    if table["offset_std"].nunique() == 1:
+        _plain_y(a, table["crlb_ratio"])
+    else:
+        a.legend(fontsize=8)
     a.set_xlabel("bandwidth [MHz] (K fixed)")
     a.set_ylabel("CRLB RMSE / ideal CRLB")
     a.set_title("CRLB penalty of frequency offsets")
-    b.semilogx(bw, t["pmsr_loss_db"], "s-", color="C1")
     b.set_xlabel("bandwidth [MHz] (K fixed)")
     b.set_ylabel("PMSR loss re ideal [dB]")
     b.set_title("PMSR loss (eq. 18) of frequency offsets")
     for ax in (a, b):
-        _log_ticks_at(ax, bw)
-    std = t["offset_std"].iloc[0]
-    fig.suptitle(f"Study '{name}': wideband, $\\sigma^f_\\phi$ = {std / np.pi:.3g}π rad")
+        _log_ticks_at(ax, table["bandwidth_hz"] / 1e6)
+    same = _constants(table, {"offset_std": OFFSET_STD})
+    fig.suptitle(f"Study '{name}': wideband" + (f", {same}" if same else ""))
     return fig
 
 
 def array_design(table: pd.DataFrame, name: str):
     fig, (a, b) = new_figure(1, 2, figsize=(8.6, 3.3))
-    for i, (spacing, t) in enumerate(table.groupby("antenna_spacing")):
-        t = t.sort_values("num_antennas")
-        label = f"spacing {spacing * 100:.2f} cm"
+    columns = {"antenna_spacing": lambda v: f"spacing {v * 100:.2f} cm", "offset_std": OFFSET_STD}
+    for i, label, rows in _lines(table, columns):
+        t = rows.sort_values("num_antennas")
         a.loglog(t["num_antennas"], t["crlb_rmse"], "o-", color=f"C{i}", label=label)
         a.loglog(t["num_antennas"], t["crlb_rmse_ideal"], "--", color=f"C{i}", lw=0.8)
         b.semilogx(t["num_antennas"], t["pmsr_db"], "o-", color=f"C{i}", label=label)
@@ -76,12 +113,11 @@ def array_design(table: pd.DataFrame, name: str):
     b.set_ylabel("PMSR [dB] (dashed: ideal)")
     for ax in (a, b):
         _log_ticks_at(ax, table["num_antennas"], "{:.0f}")
-    a.legend()
-    std = table["offset_std"].iloc[0]
-    fig.suptitle(
-        f"Study '{name}': array design under spatial offsets, "
-        f"$\\sigma^a_\\phi$ = {std / np.pi:.3g}π rad"
-    )
+    if len(list(_lines(table, columns))) > 1:
+        a.legend(fontsize=8)
+    same = _constants(table, columns)
+    title = f"Study '{name}': array design under spatial offsets"
+    fig.suptitle(title + (f", {same}" if same else ""))
     return fig
 
 
@@ -116,19 +152,22 @@ def tolerance(table: pd.DataFrame, name: str):
 
 
 def saf_mcrb(table: pd.DataFrame, name: str):
-    t = table.sort_values("offset_std")
     fig, ax = new_figure(figsize=(5.4, 3.8))
-    ax.semilogy(t["offset_std"], t["lb_peb"], "-", color="C3", label="LB (MCRB + bias)")
-    ax.semilogy(
-        t["offset_std"], t["mc_rmse"], "s", color="C3", mfc="none", label="SAF-peak localizer (MC)"
-    )
-    ax.semilogy(
-        t["offset_std"], t["crb_peb_true_model"], "--", color="k", label="CRB, offsets known"
-    )
+    lines = list(_lines(table, {"snr_db": "SNR {:g} dB"}))
+    for i, label, rows in lines:
+        t = rows.sort_values("offset_std")
+        at = f", {label}" if label else ""
+        color = "C3" if label is None else f"C{i}"
+        ax.semilogy(t["offset_std"], t["lb_peb"], "-", color=color, label=f"LB (MCRB + bias){at}")
+        ax.semilogy(t["offset_std"], t["mc_rmse"], "s", color=color, mfc="none",
+                    label=f"SAF-peak localizer (MC){at}")  # fmt: skip
+        ax.semilogy(t["offset_std"], t["crb_peb_true_model"], "--", color="k" if label is None
+                    else color, label=f"CRB, offsets known{at}")  # fmt: skip
     ax.set_xlabel(r"spatial phase-offset std $\sigma^a_\phi$ [rad]")
     ax.set_ylabel("position RMSE / bound [m]")
-    ax.set_title(f"Study '{name}': uncalibrated SAF localizer")
-    ax.legend()
+    same = _constants(table, {"snr_db": "SNR {:g} dB"})
+    ax.set_title(f"Study '{name}': uncalibrated SAF localizer" + (f", {same}" if same else ""))
+    ax.legend(fontsize=8 if len(lines) > 1 else None)
     return fig
 
 
