@@ -138,6 +138,8 @@ CONFIG_CASES = [
      "hwi_catalogue.impairments.pll_pn.loop_bandwidth"),
     ({"hwi_catalogue": {"impairments": {"tx_iqi": {"phase": 0.2}}}},
      "hwi_catalogue.impairments.tx_iqi.levels"),
+    ({"hwi_catalogue": {"impairments": {"rx_iqi": {"amplitude_db": 20.0}}}},  # 320 dB at 16
+     "hwi_catalogue.impairments.rx_iqi.levels"),
     ({"hwi_catalogue": {"impairments": {"dac": {"levels": [1, 2], "typical": 1}}}},
      "hwi_catalogue.impairments"),
     ({"hwi_catalogue": {"power_dbm": [0.0, 0.0]}}, "hwi_catalogue.power_dbm"),

@@ -1,7 +1,8 @@
 """hwi_catalogue's hooks: what the shared layers take from this study (:mod:`hwiloc.plugins`).
 
 - :func:`config_problems`: its levels ascending, the typical level inside them, a PLL slower
-  than the sample rate of chen2022's system, an IQ imbalance short of |phase| = pi / 2.
+  than the sample rate of chen2022's system, an IQ imbalance short of |phase| = pi / 2 and
+  within +-20 dB of amplitude mismatch at its largest level.
 
 This module is light (no numerics): the workflow imports it when it builds the DAG.
 """
@@ -9,6 +10,8 @@ This module is light (no numerics): the workflow imports it when it builds the D
 from __future__ import annotations
 
 import math
+
+AMPLITUDE_DB_MAX = 20.0  # largest IQ amplitude mismatch swept [dB]: the reference's schema range
 
 
 def config_problems(config: dict) -> list[str]:
@@ -18,7 +21,8 @@ def config_problems(config: dict) -> list[str]:
 
 def _relations(config: dict) -> list[str]:
     """hwi_catalogue: levels ascending, the typical level inside them, a PLL slower than the
-    sample rate of chen2022's system, an IQ imbalance short of |phase| = pi / 2."""
+    sample rate of chen2022's system, an IQ imbalance short of |phase| = pi / 2 and within
+    +-20 dB of amplitude mismatch at every level (level times the reference mismatch)."""
     problems = []
     h = config["hwi_catalogue"]
     for name, entry in h["impairments"].items():
@@ -39,6 +43,14 @@ def _relations(config: dict) -> list[str]:
                 f"{key}.levels': the largest level {levels[-1]!r} times the phase "
                 f"{entry['phase']!r} rad reaches pi / 2, where the quadrature branch is lost "
                 "(|mu| = |nu|); expected a smaller level or phase"
+            )
+        if "amplitude_db" in entry and abs(entry["amplitude_db"]) * levels[-1] > AMPLITUDE_DB_MAX:
+            problems.append(
+                f"{key}.levels': the largest level {levels[-1]!r} times the amplitude mismatch "
+                f"{entry['amplitude_db']!r} dB is {abs(entry['amplitude_db']) * levels[-1]:.4g} "
+                f"dB; expected at most {AMPLITUDE_DB_MAX:g} dB (the schema's range of the "
+                "reference mismatch: beyond it the I and Q gains differ by more than 10x and "
+                "the image comes within 1.7 dB of the signal)"
             )
         if "loop_bandwidth" in entry and "chen2022" in config:
             bandwidth = config["chen2022"]["system"]["bandwidth"]
