@@ -199,3 +199,62 @@ def test_pmsr_is_scale_free_down_to_a_tiny_image():
         tiny = pmsr_db_regions(image * 1e-300, x, y, box, [0.3], form=form)[0, 0]
         assert tiny == pytest.approx(pmsr_db_regions(image, x, y, box, [0.3], form=form)[0, 0],
                                      abs=1e-9)  # fmt: skip
+
+
+# --- the engine at the edges: range, conditioning, complex parameters, JAX updates ---------
+def test_extreme_noise_gives_the_exact_bound_or_a_range_error_never_unobservable():
+    """Noise of 1e-300 and 1e300 give the bound the closed form scales to (they were called
+    unobservable, or passed numpy's raw 'Eigenvalues did not converge' through, when the
+    scale-free test overflowed); a FIM that leaves float64's range is a FisherRangeError
+    saying what to rescale, not unobservability."""
+    from hwiloc.bounds.fisher import FisherRangeError
+
+    unit = generic.crb(linear(), ETA, 1.0).covariance
+    for variance in (1e-300, 1e300):
+        bound = generic.crb(linear(), ETA, variance)
+        np.testing.assert_allclose(bound.covariance, unit * variance, rtol=1e-9)
+    with pytest.raises(FisherRangeError, match="overflowed .* rescale"):
+        generic.crb(linear(), ETA, 1e-310)  # 2 / sigma^2 is inf
+    with pytest.raises(FisherRangeError, match="underflowed .* rescale"):
+        generic.crb(linear(), ETA, 1e306)
+    assert not issubclass(FisherRangeError, UnobservableError)
+    with pytest.raises(UnobservableError):  # a truly singular FIM still says unobservable
+        generic.crb(linear(mean=lambda eta: A[:, :1] @ eta[:1] + 0 * eta[1:].sum(),
+                           jacobian=lambda eta: np.column_stack([A[:, 0], 0 * A[:, :2]])),
+                    ETA, 0.5)  # fmt: skip
+
+
+def test_a_near_singular_fim_is_reported_and_warned():
+    """Two columns of D almost equal (a clock offset beside a range): the bound is finite
+    but rounding; its condition number is in the result and warned above the threshold."""
+    from hwiloc.bounds.fisher import CONDITION_WARNING, IllConditionedWarning
+
+    near = A.copy()  # the third column 1e-5 away from the second, out of the plane of the two
+    near[:, 2] = near[:, 1] + 1e-5 * np.random.default_rng(1).standard_normal(12)
+    model = linear(mean=lambda eta: near @ eta, jacobian=lambda eta: near)
+    with pytest.warns(IllConditionedWarning, match="condition number .* > 1e\\+10"):
+        bound = generic.crb(model, ETA, 0.5)
+    assert bound.condition_number > CONDITION_WARNING
+    good = generic.crb(linear(), ETA, 0.5)
+    assert 1 <= good.condition_number < 100
+
+
+def test_complex_parameters_are_refused_not_truncated():
+    with pytest.raises(ModelError, match=r"parameter has complex values .* expected real"):
+        generic.crb(linear(), ETA + 0.5j, 0.5)
+    real_anyway = generic.crb(linear(), ETA + 0j, 0.5)  # zero imaginary parts: the real part
+    np.testing.assert_array_equal(real_anyway.parameter, ETA)
+
+
+def test_a_model_may_update_its_parameters_the_jax_way():
+    """``eta.at[i].set(v)``: a JAX array's functional update, which a numpy array lacks."""
+    import jax.numpy as jnp
+
+    def mean(eta):
+        shifted = eta.at[0].set(eta[0] + 1.0)  # JAX only
+        return jnp.asarray(A) @ shifted
+
+    model = Model(mean, {"a": "1", "b": "1", "c": "1"}, name="functional")
+    bound = generic.crb(model, ETA, 0.5)
+    np.testing.assert_allclose(bound.fim, (2 / 0.5) * np.real(A.conj().T @ A), rtol=1e-10)
+    np.testing.assert_allclose(generic.mean_of(model, ETA), A @ (ETA + [1.0, 0, 0]), rtol=1e-12)

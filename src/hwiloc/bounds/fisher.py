@@ -146,12 +146,83 @@ class UnobservableError(ValueError):
     """A Fisher information matrix that must be inverted is singular (names the parameter)."""
 
 
-def inverse_fim(fim: np.ndarray, names=None, what: str = "Fisher information") -> np.ndarray:
-    """J^-1 of a regular FIM; UnobservableError naming the unobservable parameters otherwise."""
+class FisherRangeError(ArithmeticError):
+    """The Fisher information left floating-point range (overflow or underflow).
+
+    Not a statement about the data: the same model in other units, or with the noise
+    scaled, is regular. The message says which and what to rescale.
+    """
+
+
+class IllConditionedWarning(RuntimeWarning):
+    """A Fisher information is regular but so ill-conditioned that its inverse is doubtful."""
+
+
+# The FIM's condition number (of its scale-free correlation form, so parameter units do not
+# count) above which a bound is warned about: its inverse has lost about 10 of float64's 16
+# digits, and a bound of metres may be rounding (a 3-D UE with an unknown clock offset).
+CONDITION_WARNING = 1e10
+TINY = 1e-300  # a FIM whose entries are all below this is underflow, not information: within
+# 1e8 of float64's subnormal range (2.2e-308), where digits are lost [-]
+
+
+def check_range(fim: np.ndarray, what: str = "Fisher information") -> None:
+    """Raise :class:`FisherRangeError` when ``fim`` overflowed (a non-finite entry) or
+    underflowed (every entry below :data:`TINY`), before anything calls it unobservable."""
     fim = np.asarray(fim, dtype=float)
-    lost = unobservable(fim, names)
+    if not np.all(np.isfinite(fim)):
+        raise FisherRangeError(
+            f"the {what} overflowed (non-finite entries): the noise variance is too small, or "
+            "the mean or its derivatives too large, for float64; rescale the noise, the "
+            "signal or the parameters' units"
+        )
+    if fim.size and np.max(np.abs(fim)) < TINY:
+        raise FisherRangeError(
+            f"the {what} underflowed (largest entry {np.max(np.abs(fim)):.3g} < {TINY:g}): the "
+            "noise variance is too large, or the signal too small, for float64; rescale the "
+            "noise, the signal or the parameters' units"
+        )
+
+
+def condition_number(fim: np.ndarray) -> float:
+    """Condition number of the correlation form D^-1/2 J D^-1/2 of a FIM (D = diag J):
+    independent of the parameters' units; inf when a diagonal entry is not positive."""
+    fim = np.asarray(fim, dtype=float)
+    diag = np.diag(fim)
+    if np.any(diag <= 0) or not np.all(np.isfinite(fim)):
+        return float("inf")
+    root = np.sqrt(diag)
+    scaled = fim / root[:, None] / root[None, :]
+    return float(np.linalg.cond((scaled + scaled.T) / 2))
+
+
+def inverse_fim(fim: np.ndarray, names=None, what: str = "Fisher information") -> np.ndarray:
+    """J^-1 of a regular FIM; UnobservableError naming the unobservable parameters otherwise.
+
+    A FIM out of floating-point range raises :class:`FisherRangeError` first (overflow or
+    underflow is not unobservability), and one whose :func:`condition_number` exceeds
+    :data:`CONDITION_WARNING` is inverted with an :class:`IllConditionedWarning`.
+    """
+    fim = np.asarray(fim, dtype=float)
+    check_range(fim, what)
+    try:
+        lost = unobservable(fim, names)
+    except np.linalg.LinAlgError as error:  # e.g. "Eigenvalues did not converge"
+        raise FisherRangeError(
+            f"the {what} cannot be decomposed ({error}): its entries span more than float64 "
+            "can resolve; rescale the noise, the signal or the parameters' units"
+        ) from None
     if lost:
         raise UnobservableError(f"singular {what}: {lost} unobservable (no finite bound)")
+    kappa = condition_number(fim)
+    if kappa > CONDITION_WARNING:
+        warnings.warn(
+            f"ill-conditioned {what}: condition number {kappa:.3g} (scale-free) > "
+            f"{CONDITION_WARNING:g}; the bound may be dominated by rounding: look for two "
+            "parameters the data barely tell apart (e.g. a clock offset and a range)",
+            IllConditionedWarning,
+            stacklevel=3,
+        )
     return np.linalg.inv(fim)
 
 
@@ -179,8 +250,11 @@ def unobservable(fim: np.ndarray, names=None, rtol: float = 1e-12) -> list[str]:
     diag = np.diag(fim)
     if np.any(diag <= 0):  # no information at all, or not a FIM
         return [n for n, d in zip(names, diag, strict=True) if d <= 0]
-    # Scale-free test: the correlation form D^-1/2 J D^-1/2 (parameters in any units).
-    scaled = fim / np.sqrt(np.outer(diag, diag))
+    # Scale-free test: the correlation form D^-1/2 J D^-1/2 (parameters in any units), each
+    # side scaled by its own root (the outer product of the diagonal would overflow or
+    # underflow for a FIM near float64's range, and call a regular FIM singular).
+    root = np.sqrt(diag)
+    scaled = fim / root[:, None] / root[None, :]
     values, vectors = np.linalg.eigh((scaled + scaled.T) / 2)
     weak = vectors[:, values <= rtol * np.max(values)]
     if weak.shape[1] == 0:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from hwiloc.bounds.fisher import fisher_information, inverse_fim
+from hwiloc.bounds.fisher import condition_number, fisher_information, inverse_fim
 from hwiloc.bounds.misspecified import hessian_residual, matrices_from_sums
 from hwiloc.bounds.noise import GaussianNoise, NoiseError, Whitened, as_noise
 
@@ -73,7 +73,30 @@ def model_name(model) -> str:
 
 
 def _at(eta) -> str:
-    return np.array2string(np.asarray(eta, dtype=float), precision=6, max_line_width=200)
+    return np.array2string(np.asarray(eta), precision=6, max_line_width=200)
+
+
+def real_parameter(value, what: str = "parameter") -> np.ndarray:
+    """A parameter vector as float; complex values are refused, never truncated.
+
+    numpy would drop an imaginary part with only a ComplexWarning: a model's
+    parameters are real (a complex gain is two of them, its magnitude and phase or
+    its real and imaginary parts). A complex array whose imaginary parts are all
+    zero is taken as its real part.
+    """
+    array = np.asarray(value)
+    if np.iscomplexobj(array):
+        if np.any(np.imag(array) != 0):
+            raise ModelError(
+                f"the {what} has complex values ({_at(array)}); expected real parameters: "
+                "give a complex quantity as two, its magnitude and phase or its real and "
+                "imaginary parts"
+            )
+        array = np.real(array)
+    try:
+        return np.asarray(array, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ModelError(f"the {what} is not a vector of numbers ({error})") from None
 
 
 def _require_finite(model, what: str, values: np.ndarray, eta) -> np.ndarray:
@@ -125,13 +148,24 @@ def _automatic(model):
 
 def _num_parameters(model, eta) -> int:
     check = getattr(model, "check_parameter", None)
-    return len(check(eta) if check else np.asarray(eta, dtype=float))
+    return len(check(eta) if check else real_parameter(eta))
 
 
 def _call(model, what: str, function, eta):
-    """``function(eta)`` with an exception from inside it named by the model and the point."""
+    """``function(eta)`` with an exception from inside it named by the model and the point.
+
+    A model written for JAX may update its parameter vector functionally
+    (``eta.at[i].set(v)``), which a numpy array does not have: such a call is made again
+    with ``eta`` as a JAX array.
+    """
     try:
         return function(eta)
+    except AttributeError as error:
+        if "'at'" not in str(error) or not isinstance(eta, np.ndarray):
+            raise
+        import jax.numpy as jnp
+
+        return _call(model, what, function, jnp.asarray(eta))
     except (ModelError, NoiseError):  # already name what is wrong
         raise
     except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as error:
@@ -144,7 +178,7 @@ def _call(model, what: str, function, eta):
 def mean_of(model, eta) -> np.ndarray:
     """mu(eta) flattened, [M] complex, checked finite (:class:`ModelError`). [V]"""
     _num_parameters(model, eta)  # the model's own check of eta's length and values first
-    eta = np.asarray(eta, dtype=float)
+    eta = real_parameter(eta)
     mu = np.ravel(np.asarray(_call(model, "mean", model.mean, eta), dtype=complex))
     return _require_finite(model, "mean(eta)", mu, eta)
 
@@ -157,7 +191,7 @@ def jacobian_of(model, eta, num_observations: int | None = None) -> np.ndarray:
     parameter.
     """
     p = _num_parameters(model, eta)
-    eta = np.asarray(eta, dtype=float)
+    eta = real_parameter(eta)
     m = len(mean_of(model, eta)) if num_observations is None else int(num_observations)
     given = getattr(model, "jacobian", None)
     function = given if given else _automatic(model)[0]
@@ -169,7 +203,7 @@ def jacobian_of(model, eta, num_observations: int | None = None) -> np.ndarray:
 def hessian_of(model, eta, num_observations: int | None = None) -> np.ndarray:
     """d2 mu / d eta_i d eta_j, [M, P, P] complex: the model's own, else by autodiff; checked."""
     p = _num_parameters(model, eta)
-    eta = np.asarray(eta, dtype=float)
+    eta = real_parameter(eta)
     m = len(mean_of(model, eta)) if num_observations is None else int(num_observations)
     given = getattr(model, "hessian", None)
     function = given if given else _automatic(model)[1]
@@ -277,7 +311,7 @@ def _quantity(model, name):
 def quantity_value(model, name: str, eta) -> np.ndarray:
     """g(eta) of the model's quantity ``name``, 1-D float, checked. [the quantity's unit]"""
     q = _quantity(model, name)
-    eta = np.asarray(eta, dtype=float)
+    eta = real_parameter(eta)
     value = np.asarray(_call(model, f"quantity {name!r}", q.function, eta), dtype=float)
     if value.ndim > 1:
         raise ModelError(
@@ -290,7 +324,7 @@ def quantity_value(model, name: str, eta) -> np.ndarray:
 def quantity_jacobian(model, name: str, eta) -> np.ndarray:
     """d g / d eta of the model's quantity ``name``, [Q, P]: its own, else by autodiff; checked."""
     q = _quantity(model, name)
-    eta = np.asarray(eta, dtype=float)
+    eta = real_parameter(eta)
     if q.jacobian is not None:
         function = q.jacobian
     else:
@@ -333,6 +367,12 @@ class CramerRao:
         cov = self.covariance if name is None else self.quantity_covariance(name)
         return float(np.sqrt(np.trace(cov)))
 
+    @property
+    def condition_number(self) -> float:
+        """The FIM's condition number, scale-free (:func:`~hwiloc.bounds.fisher.condition_number`);
+        above :data:`~hwiloc.bounds.fisher.CONDITION_WARNING` :func:`crb` warned."""
+        return condition_number(self.fim)
+
     def scaled(self, factor: float) -> CramerRao:
         """The CRB when the mean is sqrt(``factor``) times larger (or sigma^2 ``factor`` smaller).
 
@@ -362,7 +402,13 @@ def crb(
     The model's mean is evaluated at the point and checked finite, and its
     Jacobian checked to be [M, P] and finite (:class:`ModelError` otherwise);
     a singular Fisher information (rank deficiency) raises UnobservableError
-    naming the parameters without a bound.
+    naming the parameters without a bound. A Fisher information out of float64's
+    range raises :class:`~hwiloc.bounds.fisher.FisherRangeError` (overflow or
+    underflow, which is not unobservability), and an ill-conditioned one is
+    inverted with an :class:`~hwiloc.bounds.fisher.IllConditionedWarning` (the
+    result's ``condition_number``). Complex parameter values are refused
+    (:func:`real_parameter`), and a model may update its parameter vector the JAX
+    way (``eta.at[i].set(v)``).
 
     Parameters
     ----------
@@ -377,7 +423,7 @@ def crb(
         Shared with other calls on the same model and point.
     """
     noise = as_noise(noise_variance, noise)
-    eta = np.asarray(parameter, dtype=float)
+    eta = real_parameter(parameter)
     cache = PointCache() if cache is None else cache
     (seen,), variance = cache.seen(noise, model)
     d = cache.jacobian(seen, eta)  # the mean too: its length is the Jacobian's rows
@@ -563,7 +609,7 @@ def pseudo_true(
         Shared with other calls on the same models (a sweep of noise variances).
     """
     y = _data_vector(true_mean)
-    start = np.asarray(start, dtype=float)
+    start = real_parameter(start, "start point")
     _num_parameters(assumed, start)
     cache = PointCache() if cache is None else cache
     _require_finite(assumed, "the data (true model's mean)", y, start)
@@ -836,7 +882,7 @@ def mcrb(
     noise = as_noise(noise_variance, noise)
     if true_noise is not None:
         true_noise = as_noise(noise=true_noise)
-    eta_true = np.asarray(true_parameter, dtype=float)
+    eta_true = real_parameter(true_parameter, "true parameter")
     _num_parameters(true_model, eta_true)
     if start is None:
         start = assumed_true_parameter
