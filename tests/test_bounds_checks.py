@@ -258,3 +258,26 @@ def test_a_model_may_update_its_parameters_the_jax_way():
     bound = generic.crb(model, ETA, 0.5)
     np.testing.assert_allclose(bound.fim, (2 / 0.5) * np.real(A.conj().T @ A), rtol=1e-10)
     np.testing.assert_allclose(generic.mean_of(model, ETA), A @ (ETA + [1.0, 0, 0]), rtol=1e-12)
+
+
+def test_a_bound_writes_the_pipelines_self_describing_netcdf(tmp_path):
+    """CramerRao.to_dataset and Misspecified.to_dataset: units on every variable, the
+    conventions' global attributes, and the values of the result, read back."""
+    from hwiloc.io.netcdf import missing_units, read_dataset, write_dataset
+
+    bound = generic.crb(linear(), ETA, 0.5)
+    path = write_dataset(bound.to_dataset(config={"noise_variance": 0.5}), tmp_path / "crb.nc")
+    back = read_dataset(path)
+    assert not missing_units(back) and back.attrs["study"] == "user model"
+    np.testing.assert_allclose(back["crb"].values, bound.covariance, rtol=1e-15)
+    assert list(back["parameter"].values) == ["a", "b", "c"]
+    assert float(back["rmse_ab"]) == pytest.approx(bound.rmse("ab"))
+    assert "hwiloc.bounds.generic" in back.attrs["references"]
+    true = linear()
+    assumed = linear(mean=lambda eta: A @ eta * 1.01, jacobian=lambda eta: A * 1.01)
+    mis = generic.mcrb(true, ETA, assumed, 0.5, start=ETA / 1.01, assumed_true_parameter=ETA)
+    back = read_dataset(write_dataset(mis.to_dataset(), tmp_path / "mcrb.nc"))
+    assert not missing_units(back)
+    np.testing.assert_allclose(back["mcrb"].values, mis.mcrb, rtol=1e-15)
+    assert float(back["lb_rmse_ab"]) == pytest.approx(mis.rmse("ab"))
+    assert back.attrs["diagnostics"]

@@ -367,6 +367,24 @@ class CramerRao:
         cov = self.covariance if name is None else self.quantity_covariance(name)
         return float(np.sqrt(np.trace(cov)))
 
+    def to_dataset(self, quantities=None, config: dict | None = None):
+        """The bound as the pipeline's self-describing dataset (write it with
+        :func:`hwiloc.io.netcdf.write_dataset`): eta, J and J^-1 over the parameters with
+        their units, the scale-free condition number, and the RMSE bound of each of the
+        model's quantities (``quantities``: their names, default all).
+
+        ``config``: what produced it (stored as JSON, e.g. the noise variance)."""
+        rows = _quantity_rows(self.model, quantities, self.rmse)
+        return _bound_dataset(
+            self.model, self.parameter,
+            {"fim": (self.fim, "Fisher information J, eq. (14)", "mixed: 1/(unit_i unit_j)"),
+             "crb": (self.covariance, "CRB J^-1, eq. (15)", "mixed: unit_i unit_j")},
+            {"condition_number": (self.condition_number, "scale-free condition number of J",
+                                  "1"),
+             **{f"rmse_{q}": (v, f"CRB of the RMSE of {q}", u) for q, (v, u) in rows.items()}},
+            f"CRB of {model_name(self.model)}", "crb", "eqs. (14)-(15)", config or {},
+        )  # fmt: skip
+
     @property
     def condition_number(self) -> float:
         """The FIM's condition number, scale-free (:func:`~hwiloc.bounds.fisher.condition_number`);
@@ -382,6 +400,46 @@ class CramerRao:
         """
         factor = _require_factor(factor)
         return replace(self, fim=self.fim * factor, covariance=self.covariance / factor)
+
+
+# --- results as the pipeline's self-describing NetCDF ----------------------------------
+def _parameter_axis(model, size: int) -> tuple[list[str], list[str]]:
+    names = list(getattr(model, "parameter_names", None) or [f"theta[{i}]" for i in range(size)])
+    units = list(getattr(model, "parameter_units", None) or ["1"] * size)
+    return names, units
+
+
+def _quantity_rows(model, quantities, bound) -> dict:
+    """{name: (rmse, unit)} of the model's quantities (all if None) under ``bound``."""
+    found = getattr(model, "quantities", {}) or {}
+    names = list(found) if quantities is None else list(quantities)
+    return {name: (bound(name), found[name].unit if name in found else "1") for name in names}
+
+
+def _bound_dataset(model, eta, matrices: dict, scalars: dict, title: str, rule: str,
+                   equations: str, config: dict):  # fmt: skip
+    """The dataset of a bound: the parameters as a coordinate (units each), the matrices
+    over (parameter, parameter_) and one scalar variable per quantity's RMSE."""
+    import xarray as xr
+
+    from hwiloc.io.netcdf import finalize
+
+    names, units = _parameter_axis(model, len(eta))
+    ds = xr.Dataset(coords={"parameter": names, "parameter_": names})
+    ds["parameter"].attrs.update(units="1", long_name="model parameter (units: parameter_unit)")
+    ds["parameter_"].attrs.update(units="1", long_name="model parameter (second axis)")
+    ds["parameter_unit"] = ("parameter", units)
+    ds["parameter_unit"].attrs.update(units="1", long_name="unit of each parameter")
+    ds["parameter_value"] = ("parameter", np.asarray(eta, dtype=float))
+    ds["parameter_value"].attrs.update(units="mixed: parameter_unit", long_name="eta")
+    for name, (values, long_name, unit) in matrices.items():
+        ds[name] = (("parameter", "parameter_"), np.asarray(values, dtype=float))
+        ds[name].attrs.update(units=unit, long_name=long_name)
+    for name, (value, long_name, unit) in scalars.items():
+        ds[name] = ((), float(value))
+        ds[name].attrs.update(units=unit, long_name=long_name)
+    return finalize(ds, title=title, study="user model", rule=rule,
+                    references=f"hwiloc.bounds.generic, {equations}", config=config)  # fmt: skip
 
 
 def crb(
@@ -757,6 +815,38 @@ class Misspecified:
     def rmse(self, name: str, kind: str = "lb") -> float:
         """sqrt(tr) of the LB (or MCRB) of quantity ``name``. [unit]"""
         return float(np.sqrt(np.trace(self.quantity_covariance(name, kind))))
+
+    def to_dataset(self, quantities=None, config: dict | None = None):
+        """The bound as the pipeline's self-describing dataset (write it with
+        :func:`hwiloc.io.netcdf.write_dataset`): the pseudo-true point, A, B and the MCRB over
+        the assumed model's parameters with their units, the LB when the truth is given in
+        them, and per quantity (default all of the assumed model's) the RMSE of the MCRB and
+        of the LB and the bias.
+
+        ``config``: what produced it (stored as JSON)."""
+        rows = _quantity_rows(self.assumed, quantities, lambda q: self.rmse(q, "mcrb"))
+        lb = {q: self.rmse(q, "lb") for q in rows}
+        bias = {q: float(np.linalg.norm(self.bias(q))) for q in rows}
+        matrices = {
+            "a": (self.a, "A of eq. (24)", "mixed: 1/(unit_i unit_j)"),
+            "b": (self.b, "B of eq. (25)", "mixed: 1/(unit_i unit_j)"),
+            "mcrb": (self.mcrb, "MCRB A^-1 B A^-1", "mixed: unit_i unit_j"),
+        }
+        if self.lower_bound is not None:
+            matrices["lb"] = (self.lower_bound, "LB: MCRB + bias bias^T, eq. (20)",
+                              "mixed: unit_i unit_j")  # fmt: skip
+        scalars = {"gradient_term_ratio": (self.gradient_term_ratio, "gradient term of B over "
+                                           "its FIM term at the pseudo-true point", "1")}
+        for q, (value, unit) in rows.items():
+            scalars[f"mcrb_rmse_{q}"] = (value, f"MCRB of the RMSE of {q}", unit)
+            scalars[f"lb_rmse_{q}"] = (lb[q], f"LB of the RMSE of {q} (MCRB + bias)", unit)
+            scalars[f"bias_{q}"] = (bias[q], f"norm of the bias of {q}", unit)
+        ds = _bound_dataset(self.assumed, self.pseudo_true, matrices, scalars,
+                            f"MCRB of {model_name(self.assumed)} on data of "
+                            f"{model_name(self.true_model)}", "mcrb", "eqs. (20), (24), (25)",
+                            config or {})  # fmt: skip
+        ds.attrs["diagnostics"] = "; ".join(self.diagnostics) or "none"
+        return ds
 
     def scaled(self, factor: float) -> Misspecified:
         """The bounds when both means are sqrt(``factor``) times larger, or sigma^2 ``factor``
