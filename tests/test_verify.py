@@ -83,3 +83,26 @@ def test_every_array_carries_a_fletcher32_checksum(results):
     _, good = results
     with h5py.File(good) as f:
         assert f["error"].fletcher32 and f["x"].fletcher32
+
+
+def test_verify_counts_each_kind_and_checks_a_target_alone(results, capsys, monkeypatch):
+    """A partial run: verify takes one paper's folder (or its name) and says how many of each
+    kind it found; --ignore-missing (and --no-dag) say why missing files are not listed."""
+    root, good = results
+    other = _result(root / "chen2022/bounds/seed~7/bounds.nc")
+    other.write_bytes(b"")  # corrupt, in another paper's folder
+    (root / "zhang2025/figures").mkdir(parents=True)
+    (root / "zhang2025/figures/fig.png").write_bytes(b"not a png")
+    monkeypatch.chdir(root.parent)
+    assert main([str(root), "--ignore-missing"]) == 1
+    out = capsys.readouterr().out
+    assert "3 file(s) under" in out and "2 problem(s): 2 corrupt" in out
+    assert "(--ignore-missing: missing files not listed)" in out
+    assert main([str(root), "zhang2025", "--no-dag"]) == 1  # a paper's name: its folder only
+    out = capsys.readouterr().out
+    assert "2 file(s) under" in out and "1 problem(s): 1 corrupt" in out and "chen2022" not in out
+    assert "(--no-dag: missing files not listed)" in out
+    assert main([str(root), str(good), "--no-dag"]) == 0  # one file
+    assert "1 file(s) under" in capsys.readouterr().out
+    assert main([str(root), "nothing_here", "--no-dag"]) == 2
+    assert "neither a path nor a result folder" in capsys.readouterr().err

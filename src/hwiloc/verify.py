@@ -210,35 +210,82 @@ def missing_files(snakemake_args: list[str]) -> list[Problem]:
     return problems
 
 
-def verify(root: str | Path, snakemake_args: list[str] | None = None) -> tuple[int, list[Problem]]:
-    """(number of files checked, problems) under ``root``; DAG files too with ``snakemake_args``."""
+def _under(path: str, roots: list[Path]) -> bool:
+    """``path`` is one of ``roots`` or inside one of them."""
+    here = Path(path)
+    return any(here == r or r in here.parents for r in roots)
+
+
+def verify(
+    root: str | Path, snakemake_args: list[str] | None = None, only: list | None = None
+) -> tuple[int, list[Problem]]:
+    """(number of files checked, problems) under ``root``; DAG files too with ``snakemake_args``.
+
+    ``only``: files or folders (inside ``root`` or not) to restrict both to, e.g. one
+    paper's results or a study's folder; default everything under ``root``.
+    """
     root = Path(root)
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")) if (
-        root.is_dir()
-    ) else []
+    roots = [Path(p) for p in only] if only else [root]
+    files = sorted(
+        p for r in roots for p in ([r] if r.is_file() else r.rglob("*") if r.is_dir() else [])
+        if p.is_file() and not p.name.startswith(".")
+    )  # fmt: skip
     problems = [problem for p in files for problem in check_file(p)]
     if snakemake_args is not None:
-        problems += missing_files(snakemake_args)
+        problems += [m for m in missing_files(snakemake_args) if _under(m.path, roots)]
     return len(files), problems
+
+
+def _counts(problems: list[Problem]) -> str:
+    kinds = {}
+    for p in problems:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hwiloc verify", description=__doc__.split(
         "\n")[0])  # fmt: skip
     parser.add_argument("root", nargs="?", default="results", help="results folder (results)")
+    parser.add_argument("only", nargs="*", metavar="TARGET",
+                        help="files or folders to check instead of the whole root: a path, or a "
+                        "paper's, study's or parameter study's name (ROOT/<name>, "
+                        "ROOT/studies/<name>)")  # fmt: skip
     parser.add_argument("--no-dag", action="store_true",
                         help="do not ask Snakemake which files are missing")  # fmt: skip
+    parser.add_argument("--ignore-missing", action="store_true",
+                        help="check the files that exist only (a partial run): the same as "
+                        "--no-dag")  # fmt: skip
     parser.epilog = "after --: arguments for snakemake --summary, e.g. -- --configfile my.yaml"
     argv = sys.argv[1:] if argv is None else list(argv)
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
-    use_dag = not args.no_dag and (Path("Snakefile").is_file() or "--snakefile" in extra)
+    asked_no_dag = args.no_dag or args.ignore_missing
+    use_dag = not asked_no_dag and (Path("Snakefile").is_file() or "--snakefile" in extra)
     if not Path(args.root).is_dir() and not use_dag:
         print(f"verify: {args.root}: no such folder", file=sys.stderr)
         return 2
-    count, problems = verify(args.root, extra if use_dag else None)
-    print(f"verify: {count} file(s) under {args.root} checked; {len(problems)} problem(s)"
-          + ("" if use_dag else " (no Snakefile here: missing files not listed)"))  # fmt: skip
+    only = []
+    for target in args.only:
+        named = [Path(args.root) / target, Path(args.root) / "studies" / target]
+        found = Path(target) if Path(target).exists() else next(
+            (n for n in named if n.exists()), None)  # fmt: skip
+        if found is None:
+            print(f"verify: {target}: neither a path nor a result folder under {args.root} "
+                  f"(looked for {named[0]} and {named[1]})", file=sys.stderr)  # fmt: skip
+            return 2
+        only.append(found)
+    count, problems = verify(args.root, extra if use_dag else None, only or None)
+    if use_dag:
+        note = ""
+    elif asked_no_dag:
+        note = f" ({'--ignore-missing' if args.ignore_missing else '--no-dag'}: missing files "
+        note += "not listed)"
+    else:
+        note = " (no Snakefile here and no --snakefile after --: missing files not listed)"
+    where = ", ".join(str(o) for o in only) if only else args.root
+    print(f"verify: {count} file(s) under {where} checked; {len(problems)} problem(s)"
+          + (f": {_counts(problems)}" if problems else "") + note)  # fmt: skip
     for p in problems:
         print(f"{p.kind}: {p.path}: {p.detail}\n  regenerate: {p.fix}")
     return 1 if problems else 0
