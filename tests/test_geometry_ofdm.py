@@ -57,3 +57,18 @@ def test_ula_refuses_bad_values():
         ula_positions(-4, 0.07)
     with pytest.raises(ValueError, match="spacing"):
         ula_positions(4, 0.0)
+
+
+def test_a_planar_array_is_centred_evenly_spaced_and_in_its_plane():
+    from hwiloc.geometry import ula_positions, upa_positions
+
+    upa = upa_positions(4, 8, (0.05, 0.07))
+    assert upa.shape == (32, 3)
+    np.testing.assert_allclose(upa.mean(axis=0), 0.0, atol=1e-15)  # centred
+    np.testing.assert_array_equal(upa[:, 1], 0.0)  # in the xz plane
+    np.testing.assert_allclose(np.unique(np.diff(np.unique(upa[:, 0]))), 0.05)
+    np.testing.assert_allclose(np.unique(np.diff(np.unique(upa[:, 2]))), 0.07)
+    np.testing.assert_allclose(upa[:8, [0, 1]], ula_positions(8, 0.05))  # a row is a ULA
+    assert upa_positions(2, 3, 0.1, plane="xy")[:, 2].tolist() == [0.0] * 6
+    with pytest.raises(ValueError, match="plane must be one of"):
+        upa_positions(2, 2, 0.1, plane="zz")

@@ -1,4 +1,4 @@
-"""Array and user positions, distances and directions (2-D, metres)."""
+"""Array and user positions, distances and directions (2-D, metres; a planar array in 3-D)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,46 @@ def ula_positions(num_antennas: int, spacing: float, axis: str = "x") -> np.ndar
     offsets = (np.arange(num_antennas) - (num_antennas - 1) / 2.0) * spacing
     positions = np.zeros((num_antennas, 2))
     positions[:, 0 if axis == "x" else 1] = offsets
+    return positions
+
+
+PLANES = {"xy": (0, 1), "xz": (0, 2), "yz": (1, 2)}
+
+
+def upa_positions(
+    num_rows: int, num_columns: int, spacing: float | tuple[float, float], plane: str = "xz"
+) -> np.ndarray:
+    """Element positions of a uniform planar (rectangular) array centred at the origin, in 3-D.
+
+    Parameters
+    ----------
+    num_rows, num_columns : int
+        Elements along the plane's second and first axes. [-]
+    spacing : float or (float, float)
+        Inter-element spacing, or (along the first axis, along the second). [m]
+    plane : {"xz", "xy", "yz"}
+        The plane the array lies in (default ``xz``: a vertical array facing +y, the
+        broadside of :func:`ula_positions` along x).
+
+    Returns
+    -------
+    positions : [num_rows * num_columns, 3], float
+        Row-major (the first axis fastest): element (r, c) at row r, column c,
+        ``((c - (C - 1) / 2) d_1, (r - (R - 1) / 2) d_2)`` in the plane's axes. [m]
+    """
+    require_positive_int("num_rows", num_rows)
+    require_positive_int("num_columns", num_columns)
+    d1, d2 = (spacing, spacing) if np.ndim(spacing) == 0 else spacing
+    require_positive("spacing", d1)
+    require_positive("spacing", d2)
+    if plane not in PLANES:
+        raise ValueError(f"plane must be one of {sorted(PLANES)}, got {plane!r}")
+    first = (np.arange(num_columns) - (num_columns - 1) / 2.0) * d1
+    second = (np.arange(num_rows) - (num_rows - 1) / 2.0) * d2
+    a, b = np.meshgrid(first, second)  # [R, C]: the first axis fastest when flattened
+    positions = np.zeros((num_rows * num_columns, 3))
+    i, j = PLANES[plane]
+    positions[:, i], positions[:, j] = a.ravel(), b.ravel()
     return positions
 
 
