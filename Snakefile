@@ -56,9 +56,8 @@ include: "workflow/rules/common.smk"
 # may build on a paper's files. Then the parameter studies, which read the papers' sections.
 for _plugin in plugins():
     for _part in (f"{_plugin.name}_paths.smk", f"{_plugin.name}.smk"):  # helpers, then rules
-        if os.path.exists(os.path.join(workflow.basedir, "workflow", "rules", _part)):
 
-            include: os.path.join("workflow", "rules", _part)
+        include: os.path.join("workflow", "rules", _part)
 
 
 include: "workflow/rules/studies_paths.smk"

@@ -200,7 +200,8 @@ def test_every_plugin_brings_its_config_schema_and_rules(plugin):
     for profile_file in plugin.folder.glob("*.yaml"):
         if profile_file.name not in ("config.yaml", "config.schema.yaml"):
             assert yaml.safe_load(profile_file.read_text()).keys() == {plugin.name}, profile_file
-    assert (ROOT / "workflow" / "rules" / f"{plugin.name}.smk").exists()
+    for part in (f"{plugin.name}.smk", f"{plugin.name}_paths.smk"):  # rules, their helpers
+        assert (ROOT / "workflow" / "rules" / part).exists(), part
 
 
 # The shared files: none names a paper or a study of its own (a paper is new files only).
