@@ -67,6 +67,18 @@ include: "workflow/rules/studies.smk"
 check_target_keys()
 
 
+# The library code each rule depends on is one of its params (hwiloc.codehash): a change to
+# any hwiloc module its script imports, directly or not, reruns exactly its jobs (Snakemake
+# itself watches the script only). Computed where the DAG is built; jobs do not need it.
+if getattr(workflow, "is_main_process", True):
+    from hwiloc.codehash import script_code_hash
+
+    for _rule in workflow.rules:
+        if _rule.script:
+            with workflow.sourcecache.open(_rule.basedir.join(_rule.script)) as _source:
+                _rule.set_params(code=script_code_hash(_source.read()))
+
+
 rule all:
     input:
         [target for targets in TARGETS.values() for target in targets()],

@@ -10,7 +10,8 @@ on the code before and after, each into its own clone, and compare. Every
 first; when its bytes differ it is opened without decoding (h5netcdf, raw
 values) and compared variable by variable: dimensions, dtype, the raw bytes of
 the values, every variable attribute and every global attribute. The global
-``history`` attribute (the creation time) is never compared; an attribute
+``history`` attribute (the creation time) and ``code_hash`` (which any change of the
+code that wrote the file changes: a refactor's always) are never compared; an attribute
 whose value names a module path (``hwiloc.<package>...``) before and after may
 differ and is listed apart. A file only in the new tree (a new output) is
 listed as added. Anything else that differs, and a file missing from the new
@@ -27,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-IGNORED = ("history",)  # global attributes that change with every run (creation time)
+IGNORED = ("history", "code_hash")  # global attributes that change with every run (creation
+# time) or with any change of the code that wrote the file (hwiloc.codehash)
 MODULE_PATH = re.compile(r"\bhwiloc\.[a-z_0-9]+\.[a-z_0-9.]+")
 KINDS = (".nc", ".csv")
 

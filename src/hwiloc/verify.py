@@ -12,6 +12,8 @@ command that regenerates it:
   history, config);
 - **mislabelled**: a path key ``name~value`` that disagrees with the value the
   file records (its attribute ``name``, or ``name`` in its config JSON);
+- **stale**: a NetCDF file made by library code that has changed since (its
+  ``code_hash`` against the sources of the modules it names in ``code_modules``);
 - **missing**: with ``--snakefile`` (the default when a ``Snakefile`` is in
   the working directory), every file of the workflow's DAG that is absent,
   from ``snakemake --summary``.
@@ -41,7 +43,7 @@ class Problem:
     """One bad result file: its path, what is wrong, and the command that regenerates it."""
 
     path: str
-    kind: str  # corrupt | undescribed | mislabelled | missing
+    kind: str  # corrupt | undescribed | mislabelled | stale | missing
     detail: str
 
     @property
@@ -169,6 +171,16 @@ def check_netcdf(path: Path) -> list[Problem]:
                 Problem(str(path), "mislabelled",
                         f"its path says {name}~{label}; the file was computed with "
                         f"{name} = {value!r}")  # fmt: skip
+            )
+    if "code_hash" in attrs and "code_modules" in attrs:
+        from hwiloc.codehash import code_hash
+
+        modules = str(attrs["code_modules"]).split()
+        if code_hash(modules) != attrs["code_hash"]:
+            problems.append(
+                Problem(str(path), "stale",
+                        "made by hwiloc code that has changed since (one of the "
+                        f"{len(modules)} modules it loaded; hwiloc.codehash)")  # fmt: skip
             )
     return problems
 

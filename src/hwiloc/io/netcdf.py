@@ -5,8 +5,10 @@ Each file is self-describing: named dims with coordinates, ``units`` and
 shared names, and the table of the paper that writes it: its hooks'
 ``ATTRIBUTES``, which its :class:`Provenance` carries), and
 global attributes ``title``, ``study``, ``source`` (package version and rule),
-``references`` (paper and equation), ``history`` and ``config`` (the JSON of
-the config values that produced the file). Files are written with xarray and
+``code_hash`` and ``code_modules`` (the hwiloc modules the writing process had
+loaded, and a hash of their sources: :mod:`hwiloc.codehash`), ``references``
+(paper and equation), ``history`` and ``config`` (the JSON of the config values
+that produced the file). Files are written with xarray and
 engine h5netcdf (complex values stored natively) to a temporary name and
 renamed, so a failed run never leaves a half-written file, and with HDF5's
 Fletcher-32 checksum on every array, so that a file corrupted later is an
@@ -194,11 +196,16 @@ def finalize(
         The units and long names to annotate with (:func:`annotate`).
     """
     ds = annotate(ds, attributes)
+    from hwiloc.codehash import code_hash, loaded_modules
+
+    modules = loaded_modules()
     ds.attrs.update(
         {
             "title": title,
             "study": study,
             "source": f"hwiloc {__version__}, rule {rule}",
+            "code_hash": code_hash(modules),
+            "code_modules": " ".join(modules),
             "references": references,
             "history": f"{datetime.now(UTC).isoformat(timespec='seconds')} created by "
             f"hwiloc {__version__} ({rule})",

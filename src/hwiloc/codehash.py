@@ -1,0 +1,110 @@
+"""Which library code a result depends on, and a hash of it.
+
+Snakemake reruns a job when its rule's script changes, not when the library the
+script imports does. The workflow closes that gap with this module: for each
+rule's script it finds the ``hwiloc`` modules the script imports, directly or
+through other modules (every ``import`` statement, also those inside functions,
+and the packages' ``__init__`` files that importing runs), and hashes their
+source. The hash is a parameter of the rule, so a change to any of those modules
+reruns exactly the jobs whose code changed, and the files record it
+(:func:`hwiloc.io.netcdf.finalize` writes the hash of the modules its process
+loaded, which :mod:`hwiloc.verify` compares with the sources of today).
+
+Static: nothing is imported, and a module is read once per process.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import sys
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent  # the hwiloc package's folder
+ROOT_NAME = "hwiloc"
+
+
+def module_file(name: str) -> Path | None:
+    """The source file of module ``name`` (``hwiloc.a.b``) in this package, or None."""
+    parts = name.split(".")
+    if parts[0] != ROOT_NAME:
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _absolute(node: ast.ImportFrom, here: str, is_package: bool) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = here.split(".")
+    base = parts if is_package else parts[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def imported_modules(source: str, here: str = "", is_package: bool = False) -> set[str]:
+    """The hwiloc modules a source text imports (at any depth of its code), and the
+    packages above each, whose ``__init__`` an import runs."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node, here, is_package)
+            names = [module] + [f"{module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] != ROOT_NAME:
+                continue
+            for i in range(1, len(parts) + 1):
+                if module_file(".".join(parts[:i])) is not None:
+                    found.add(".".join(parts[:i]))
+    return found
+
+
+@cache
+def _direct(name: str) -> frozenset[str]:
+    path = module_file(name)
+    if path is None:
+        return frozenset()
+    return frozenset(imported_modules(path.read_text(), name, path.name == "__init__.py"))
+
+
+def closure(modules) -> tuple[str, ...]:
+    """``modules`` and every hwiloc module they import, transitively, sorted."""
+    seen, todo = set(), [m for m in modules if module_file(m) is not None]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(_direct(name) - seen)
+    return tuple(sorted(seen))
+
+
+def code_hash(modules) -> str:
+    """SHA-256 (its first 16 hex digits) of the sources of ``modules``, named and sorted."""
+    digest = hashlib.sha256()
+    for name in sorted(set(modules)):
+        path = module_file(name)
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() if path is not None else b"(absent)")
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def script_code_hash(source: str) -> str:
+    """The hash of every hwiloc module a rule's script (its source text) depends on."""
+    return code_hash(closure(imported_modules(source)))
+
+
+def loaded_modules() -> tuple[str, ...]:
+    """The hwiloc modules this process has imported (those with a source file), sorted."""
+    return tuple(sorted(n for n in list(sys.modules) if n.split(".")[0] == ROOT_NAME
+                        and module_file(n) is not None))  # fmt: skip
