@@ -112,3 +112,26 @@ def test_every_plugins_attributes_agree_with_the_shared_ones_and_each_other():
 
     tables = [table for _, table in hook("ATTRIBUTES")]
     assert tables and attribute_table(*tables)  # no name defined twice differently
+
+
+def test_a_flipped_bit_in_a_scalar_is_an_error_on_read_and_in_verify(tmp_path):
+    """HDF5 cannot checksum a scalar: the scalar_checksum attribute does. One flipped bit
+    doubled a bound (3.398 to 6.796 mm) and passed before."""
+    import h5py
+
+    from hwiloc.io.netcdf import CorruptResultError
+    from hwiloc.verify import check_file
+
+    ds = finalize(xr.Dataset({"lb_peb": ((), 3.398e-3), "crlb_ratio": ((), 2.0)}),
+                  title="t", study="s", rule="r", references="eq. (1)")  # fmt: skip
+    ds["lb_peb"].attrs["units"] = "m"
+    ds["crlb_ratio"].attrs["units"] = "1"
+    path = write_dataset(ds, tmp_path / "case.nc")
+    assert float(read_dataset(path)["lb_peb"]) == 3.398e-3 and check_file(path) == []
+    with h5py.File(path, "r+") as f:
+        raw = np.array(f["lb_peb"][()]).view(np.uint64) ^ np.uint64(1 << 52)  # the exponent's
+        f["lb_peb"][()] = raw.view(np.float64)  # lowest bit: the value doubles
+    with pytest.raises(CorruptResultError, match="does not match the file's scalar_checksum"):
+        read_dataset(path)
+    (problem,) = check_file(path)
+    assert problem.kind == "corrupt" and "scalar_checksum" in problem.detail

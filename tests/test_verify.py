@@ -106,3 +106,28 @@ def test_verify_counts_each_kind_and_checks_a_target_alone(results, capsys, monk
     assert "1 file(s) under" in capsys.readouterr().out
     assert main([str(root), "nothing_here", "--no-dag"]) == 2
     assert "neither a path nor a result folder" in capsys.readouterr().err
+
+
+def test_the_run_manifest_finds_hand_edits_that_leave_a_file_consistent(results, capsys):
+    """A NetCDF rewritten with x1.5 data and fresh checksums, a CSV cell changed, a scalar's
+    bit flipped: each file is valid in itself, so only the SHA-256 the job recorded
+    (hwiloc.runlog.write_manifest) tells; an untouched file passes."""
+    from hwiloc.runlog import write_manifest
+
+    root, good = results
+    table = root / "zhang2025" / "claims.csv"
+    table.write_text("id,value\nfig4,29.45\n")
+    other = _result(root / "zhang2025/crlb/snr_db~9.75/offset_type~spatial/crlb.nc")
+    write_manifest(root, "zhang2025_crlb", [good, other])
+    write_manifest(root, "zhang2025_claims", [table])
+    assert main([str(root), "--no-dag"]) == 0
+    capsys.readouterr()
+    ds = read_dataset(good)
+    ds["error"] = ds["error"] * 1.5
+    write_dataset(ds, good)  # consistent: fresh Fletcher-32 checksums
+    table.write_text("id,value\nfig4,18.48\n")
+    assert main([str(root), "--no-dag"]) == 1
+    out = capsys.readouterr().out
+    assert "2 problem(s): 2 edited" in out
+    assert f"edited: {good}" in out and f"edited: {table}" in out and str(other) not in out
+    assert "rule zhang2025_crlb wrote" in out

@@ -95,6 +95,30 @@ def test_verify_finds_a_deleted_intermediate_and_passes_a_clean_run(run, tmp_pat
     assert f"regenerate: snakemake --cores all '{rel}'" in found.stdout
 
 
+def test_every_job_records_what_it_wrote_and_verify_finds_a_hand_edit(run, tmp_path):
+    """The run manifest (hwiloc.runlog): every output of every script job is recorded with
+    its SHA-256, and a self-consistent hand edit of a table is found."""
+    import shutil
+
+    from hwiloc.runlog import read_manifests
+
+    recorded = read_manifests(run / QUICK_RESULTS)
+    outputs = [p for p in (run / QUICK_RESULTS).rglob("*")
+               if p.is_file() and p.suffix in (".nc", ".csv", ".md", ".png", ".pdf")
+               and ".manifest" not in p.parts and "logs" not in p.parts
+               and p.name != "report.html"]  # fmt: skip
+    unrecorded = [p for p in outputs if str(p.relative_to(run / QUICK_RESULTS)) not in recorded]
+    assert outputs and not unrecorded, unrecorded[:5]
+    copy = tmp_path / "copy"
+    shutil.copytree(run / QUICK_RESULTS, copy / QUICK_RESULTS)
+    table = sorted((copy / QUICK_RESULTS).rglob("claims.csv"))[0]
+    table.write_text(table.read_text().replace("reproduced", "reproduced ", 1))
+    verify = [sys.executable, "-m", "hwiloc", "verify", QUICK_RESULTS, "--ignore-missing"]
+    found = subprocess.run(verify, cwd=copy, capture_output=True, text=True)
+    assert found.returncode == 1 and "1 problem(s): 1 edited" in found.stdout, found.stdout
+    assert f"edited: {table.relative_to(copy)}" in found.stdout
+
+
 def test_the_paper_profile_writes_nothing_of_the_quick_profiles(run):
     """Each profile under its own results root (config results): after a quick run, the paper
     profile's DAG plans files under results/ only, none under results/quick/, and the quick

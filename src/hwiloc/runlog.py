@@ -2,27 +2,94 @@
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
+MANIFEST = ".manifest"  # under the results root: what each job wrote, with its SHA-256
 
-def job_logger(log_path: str, name: str) -> logging.Logger:
-    """A logger writing to the job's log file; uncaught errors go there too."""
+
+def job_logger(job, name: str) -> logging.Logger:
+    """A logger writing to the job's log file; uncaught errors go there too.
+
+    ``job``: Snakemake's ``snakemake`` object of a workflow script (its log is the log
+    file; when the script ends without an error, :func:`write_manifest` records the
+    SHA-256 of every output it wrote), or the log file's path alone.
+    """
+    log_path = job if isinstance(job, str | Path) else job.log[0]
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger(f"hwiloc.{name}")
     logger.setLevel(logging.INFO)
     handler = logging.FileHandler(log_path, mode="w")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.handlers = [handler]
+    failed = []
 
     def excepthook(kind, value, tb):
+        failed.append(kind)
         logger.error("failed", exc_info=(kind, value, tb))
         sys.__excepthook__(kind, value, tb)
 
     sys.excepthook = excepthook
+    if not isinstance(job, str | Path):
+        root = str(job.config.get("results", "results")).rstrip("/")
+        rule = getattr(job, "rule", name)
+
+        def record():
+            if not failed:
+                write_manifest(root, rule, [str(p) for p in job.output])
+
+        atexit.register(record)
     return logger
+
+
+def sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest_path(root: str | Path, outputs) -> Path:
+    """Where the manifest of the job that wrote ``outputs`` goes (one per job, named by
+    its outputs, so the job's rerun replaces it)."""
+    key = hashlib.sha256("\0".join(sorted(str(o) for o in outputs)).encode()).hexdigest()[:24]
+    return Path(root) / MANIFEST / f"{key}.json"
+
+
+def write_manifest(root: str | Path, rule: str, outputs) -> Path | None:
+    """Record the SHA-256 of each existing file of ``outputs`` (by its path relative to
+    ``root``) under ``root``/.manifest/ (atomically: a killed write leaves the old record);
+    the record's path, None when no output exists."""
+    files = {os.path.relpath(o, root): sha256(o) for o in outputs if Path(o).is_file()}
+    if not files:
+        return None
+    path = manifest_path(root, outputs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"rule": rule, "files": files}, indent=1, sort_keys=True))
+    os.replace(tmp, path)  # atomic: a reader sees the old record or the new one
+    return path
+
+
+def read_manifests(root: str | Path) -> dict[str, tuple[str, str]]:
+    """Every file a job recorded under ``root``: path relative to it -> (SHA-256, rule)."""
+    out = {}
+    for path in sorted((Path(root) / MANIFEST).glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue  # an unreadable record: verify checks the file by its format alone
+        for name, digest in record.get("files", {}).items():
+            out[name] = (digest, record.get("rule", "?"))
+    return out
 
 
 class Progress:

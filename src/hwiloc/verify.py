@@ -4,14 +4,17 @@
 reads every file under the results folder and lists what is wrong with the
 command that regenerates it:
 
-- **corrupt**: a NetCDF file whose arrays fail their Fletcher-32 checksum, that
-  is truncated or not NetCDF at all; a PNG, PDF, CSV or Markdown file that is
-  empty or does not start as its format does;
+- **corrupt**: a NetCDF file whose arrays fail their Fletcher-32 checksum, or whose
+  scalars their ``scalar_checksum``, that is truncated or not NetCDF at all; a PNG,
+  PDF, CSV or Markdown file that is empty or does not start as its format does;
 - **undescribed**: a NetCDF file without the global attributes of
   :func:`hwiloc.io.netcdf.finalize` (title, study, source, references,
   history, config);
 - **mislabelled**: a path key ``name~value`` that disagrees with the value the
   file records (its attribute ``name``, or ``name`` in its config JSON);
+- **edited**: a file whose bytes differ from the SHA-256 the job that wrote it
+  recorded in the run manifest (``<root>/.manifest``, :mod:`hwiloc.runlog`): a
+  hand edit, even one that left the file consistent in itself;
 - **stale**: a NetCDF file made by library code that has changed since (its
   ``code_hash`` against the sources of the modules it names in ``code_modules``);
 - **missing**: with ``--snakefile`` (the default when a ``Snakefile`` is in
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -43,7 +47,7 @@ class Problem:
     """One bad result file: its path, what is wrong, and the command that regenerates it."""
 
     path: str
-    kind: str  # corrupt | undescribed | mislabelled | stale | missing
+    kind: str  # corrupt | undescribed | mislabelled | edited | stale | missing
     detail: str
 
     @property
@@ -138,8 +142,11 @@ def check_netcdf(path: Path) -> list[Problem]:
             names = []
             f.visititems(lambda name, obj: names.append(name) if isinstance(obj, h5py.Dataset)
                          else None)  # fmt: skip
+            scalars = {}
             for name in names:
-                f[name][()]  # reads the chunks: a failed Fletcher-32 checksum raises here
+                value = f[name][()]  # reads the chunks: a failed Fletcher-32 checksum raises here
+                if f[name].shape == ():
+                    scalars[name] = value
     except (OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
         return [Problem(str(path), "corrupt", f"unreadable ({type(error).__name__}: {error})")]
     def plain(v):
@@ -151,6 +158,13 @@ def check_netcdf(path: Path) -> list[Problem]:
 
     attrs = {k: plain(v) for k, v in attrs.items()}
     problems = []
+    if "scalar_checksum" in attrs:
+        from hwiloc.io.netcdf import scalar_checksum
+
+        if scalar_checksum(scalars) != attrs["scalar_checksum"]:
+            problems.append(Problem(str(path), "corrupt", "a scalar variable does not match the "
+                                    "file's scalar_checksum (Fletcher-32 does not cover "
+                                    "scalars)"))  # fmt: skip
     lacking = [k for k in REQUIRED_ATTRS if k not in attrs]
     if lacking:
         problems.append(Problem(str(path), "undescribed", f"no global attribute(s) {lacking}"))
@@ -222,6 +236,22 @@ def missing_files(snakemake_args: list[str]) -> list[Problem]:
     return problems
 
 
+def edited_files(root: str | Path, files) -> list[Problem]:
+    """The ``files`` whose bytes differ from what the job that wrote them recorded
+    (:func:`hwiloc.runlog.write_manifest`): a hand edit, found even when the file is
+    consistent in itself (a NetCDF rewritten with fresh checksums, a CSV changed)."""
+    from hwiloc.runlog import read_manifests, sha256
+
+    recorded = read_manifests(root)
+    problems = []
+    for path in files:
+        entry = recorded.get(os.path.relpath(path, root))
+        if entry is not None and sha256(path) != entry[0]:
+            problems.append(Problem(str(path), "edited", f"its bytes differ from what rule "
+                                    f"{entry[1]} wrote (the run manifest)"))  # fmt: skip
+    return problems
+
+
 def _under(path: str, roots: list[Path]) -> bool:
     """``path`` is one of ``roots`` or inside one of them."""
     here = Path(path)
@@ -240,9 +270,11 @@ def verify(
     roots = [Path(p) for p in only] if only else [root]
     files = sorted(
         p for r in roots for p in ([r] if r.is_file() else r.rglob("*") if r.is_dir() else [])
-        if p.is_file() and not p.name.startswith(".")
-    )  # fmt: skip
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(
+            r if r.is_dir() else r.parent).parts)  # fmt: skip
+    )  # hidden files and folders (the manifest) aside
     problems = [problem for p in files for problem in check_file(p)]
+    problems += edited_files(root, files)
     if snakemake_args is not None:
         problems += [m for m in missing_files(snakemake_args) if _under(m.path, roots)]
     return len(files), problems

@@ -15,7 +15,7 @@ from hwiloc.reporting import write_text
 from hwiloc.runlog import job_logger
 
 paper = snakemake.params.paper
-log = job_logger(snakemake.log[0], f"{paper}_assumptions")
+log = job_logger(snakemake, f"{paper}_assumptions")
 fits = importlib.import_module(f"hwiloc.papers.{paper}.assumptions")
 figures = importlib.import_module(f"hwiloc.papers.{paper}.figures")
 claims = load_claims(snakemake.input.claims)

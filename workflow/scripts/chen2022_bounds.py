@@ -8,7 +8,7 @@ from hwiloc.papers.chen2022.stages import bounds_vs_power_dataset, hardware_from
 from hwiloc.papers.chen2022.system import System
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_bounds")
+log = job_logger(snakemake, "chen2022_bounds")
 cfg = snakemake.params.cfg
 hardware = hardware_from_dataset(read_dataset(snakemake.input.realization))
 ds = bounds_vs_power_dataset(System.from_config(cfg), hardware, cfg["power_dbm"], cfg)

@@ -11,7 +11,7 @@ from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.chen2022.claims import ClaimInputs
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_claims")
+log = job_logger(snakemake, "chen2022_claims")
 i = snakemake.input
 inputs = ClaimInputs(
     bounds=read_dataset(i.bounds),

@@ -8,7 +8,7 @@ from hwiloc.papers.chen2022.figures import fig2
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_fig2")
+log = job_logger(snakemake, "chen2022_fig2")
 i = snakemake.input
 fig = fig2(read_dataset(i.bounds), read_dataset(i.montecarlo), read_dataset(i.draws))
 save_figure(fig, snakemake.output.pdf, snakemake.output.png)

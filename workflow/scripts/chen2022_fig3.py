@@ -8,7 +8,7 @@ from hwiloc.papers.chen2022.figures import fig3
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_fig3")
+log = job_logger(snakemake, "chen2022_fig3")
 fig = fig3({k: read_dataset(snakemake.input[k]) for k in ("pn", "cfo", "mc", "pa")})
 save_figure(fig, snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

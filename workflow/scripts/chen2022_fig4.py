@@ -8,7 +8,7 @@ from hwiloc.papers.chen2022.figures import fig4
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_fig4")
+log = job_logger(snakemake, "chen2022_fig4")
 i = snakemake.input
 sweeps = {k: read_dataset(i[f"sweep_{k}"]) for k in ("pn", "cfo", "mc")}
 save_figure(fig4(sweeps), snakemake.output.pdf, snakemake.output.png)

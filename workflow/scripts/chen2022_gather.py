@@ -7,7 +7,7 @@ from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.chen2022.stages import gather
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_gather")
+log = job_logger(snakemake, "chen2022_gather")
 experiment = snakemake.wildcards.experiment
 dim = "trial" if experiment == "montecarlo" else "realization"
 ds = gather(

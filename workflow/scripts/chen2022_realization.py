@@ -8,7 +8,7 @@ from hwiloc.papers.chen2022.stages import realization_dataset
 from hwiloc.papers.chen2022.system import System
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_realization")
+log = job_logger(snakemake, "chen2022_realization")
 cfg = snakemake.params.cfg
 ds = realization_dataset(System.from_config(cfg), cfg["seed"], cfg)
 write_dataset(ds, snakemake.output.realization)

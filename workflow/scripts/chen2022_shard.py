@@ -16,7 +16,7 @@ from hwiloc.papers.chen2022.stages import (
 from hwiloc.papers.chen2022.system import System
 from hwiloc.runlog import Progress, job_logger
 
-log = job_logger(snakemake.log[0], "chen2022_shard")
+log = job_logger(snakemake, "chen2022_shard")
 cfg = snakemake.params.cfg
 w = snakemake.wildcards
 system = System.from_config(cfg)

@@ -8,7 +8,7 @@ from hwiloc.claims import evaluate, headline, load_claims, write_claims_table
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "hwi_catalogue_claims")
+log = job_logger(snakemake, "hwi_catalogue_claims")
 sweeps = [read_dataset(snakemake.input[name]) for name in snakemake.params.impairments]
 table = evaluate(load_claims(snakemake.input.claims), sweeps)
 write_claims_table(table, snakemake.output.csv, snakemake.output.md, "hwi_catalogue",

@@ -9,7 +9,7 @@ from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 from hwiloc.studies.hwi_catalogue.figures import figure
 
-log = job_logger(snakemake.log[0], "hwi_catalogue_figures")
+log = job_logger(snakemake, "hwi_catalogue_figures")
 for i, name in enumerate(snakemake.params.impairments):
     save_figure(figure(read_dataset(snakemake.input[name])), snakemake.output.pdf[i],
                 snakemake.output.png[i])  # fmt: skip

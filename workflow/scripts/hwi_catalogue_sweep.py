@@ -10,7 +10,7 @@ from hwiloc.papers.chen2022.system import System
 from hwiloc.runlog import job_logger
 from hwiloc.studies.hwi_catalogue import sweep_dataset
 
-log = job_logger(snakemake.log[0], "hwi_catalogue_sweep")
+log = job_logger(snakemake, "hwi_catalogue_sweep")
 cfg = snakemake.params.cfg
 study = cfg["hwi_catalogue"]
 hardware = hardware_from_dataset(read_dataset(snakemake.input.realization))

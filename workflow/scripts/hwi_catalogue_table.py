@@ -8,7 +8,7 @@ from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger
 from hwiloc.studies.hwi_catalogue import TABLE_PREAMBLE, ranking_table
 
-log = job_logger(snakemake.log[0], "hwi_catalogue_table")
+log = job_logger(snakemake, "hwi_catalogue_table")
 table = ranking_table([read_dataset(p) for p in snakemake.input])
 write_table(table, snakemake.output.csv, snakemake.output.md,
             title="hwi_catalogue: tolerances (3 dB of PEB) and ranking",

@@ -8,7 +8,7 @@ from hwiloc.io.netcdf import write_dataset
 from hwiloc.runlog import job_logger
 from hwiloc.studies.parameter_studies import case_dataset
 
-log = job_logger(snakemake.log[0], "study_case")
+log = job_logger(snakemake, "study_case")
 p = snakemake.params
 ds = case_dataset(p.name, p.entry["kind"], dict(p.row), p.entry, p.cfg)
 write_dataset(ds, snakemake.output.case)

@@ -10,7 +10,7 @@ from hwiloc.runlog import job_logger
 from hwiloc.studies.figures import FIGURES
 from hwiloc.studies.parameter_studies import gather_cases
 
-log = job_logger(snakemake.log[0], "study_figure")
+log = job_logger(snakemake, "study_figure")
 table = gather_cases([read_dataset(p) for p in snakemake.input.cases])
 write_table(table, snakemake.output.csv, snakemake.output.md,
             title=f"parameter study {snakemake.params.name}")  # fmt: skip

@@ -9,7 +9,7 @@ from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger
 
 paper = snakemake.params.paper
-log = job_logger(snakemake.log[0], f"{paper}_table1")
+log = job_logger(snakemake, f"{paper}_table1")
 module = importlib.import_module(f"hwiloc.papers.{paper}.table1")
 write_table(module.table1(snakemake.params.cfg), snakemake.output.csv, snakemake.output.md,
             title=module.TITLE)  # fmt: skip

@@ -10,7 +10,7 @@ from hwiloc.papers.xlmimo2022.stages import bounds_dataset, bounds_table
 from hwiloc.papers.xlmimo2022.system import Scenario, power_grid
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "xlmimo2022_bounds")
+log = job_logger(snakemake, "xlmimo2022_bounds")
 cfg = snakemake.params.cfg
 scenario = Scenario.from_config(cfg)
 ds = bounds_dataset(scenario, power_grid(cfg["power_dbm"]), cfg)

@@ -10,7 +10,7 @@ from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.xlmimo2022.claims import ClaimInputs, read_reference
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "xlmimo2022_claims")
+log = job_logger(snakemake, "xlmimo2022_claims")
 inputs = ClaimInputs(
     bounds=read_dataset(snakemake.input.bounds),
     reference=read_reference(snakemake.input.reference),

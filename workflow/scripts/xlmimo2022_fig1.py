@@ -9,7 +9,7 @@ from hwiloc.papers.xlmimo2022.figures import fig1
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "xlmimo2022_fig1")
+log = job_logger(snakemake, "xlmimo2022_fig1")
 figure = fig1(read_dataset(snakemake.input.bounds), read_dataset(snakemake.input.montecarlo),
               read_reference(snakemake.input.reference))  # fmt: skip
 save_figure(figure, snakemake.output.pdf, snakemake.output.png)

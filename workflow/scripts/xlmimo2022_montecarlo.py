@@ -8,7 +8,7 @@ from hwiloc.papers.xlmimo2022.stages import montecarlo_shard_dataset
 from hwiloc.papers.xlmimo2022.system import Scenario, power_grid
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "xlmimo2022_montecarlo")
+log = job_logger(snakemake, "xlmimo2022_montecarlo")
 cfg = snakemake.params.cfg
 mc, shard = cfg["montecarlo"], int(snakemake.wildcards.shard)
 ds = montecarlo_shard_dataset(Scenario.from_config(cfg), power_grid(cfg["power_dbm"]), mc, shard,

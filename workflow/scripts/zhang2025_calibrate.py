@@ -8,7 +8,7 @@ from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.zhang2025.measured import calibration_dataset, open_capture
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_calibrate")
+log = job_logger(snakemake, "zhang2025_calibrate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
 capture = open_capture(cfg, snakemake.params.name, path, log.info)

@@ -11,7 +11,7 @@ from hwiloc.papers.zhang2025.claims import ClaimInputs
 from hwiloc.papers.zhang2025.stages import scenario_from_dataset
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_claims")
+log = job_logger(snakemake, "zhang2025_claims")
 i = snakemake.input
 inputs = ClaimInputs(
     scenario=scenario_from_dataset(read_dataset(i.scenario)),

@@ -8,7 +8,7 @@ from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.stages import crlb_dataset, scenario_from_dataset
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_crlb")
+log = job_logger(snakemake, "zhang2025_crlb")
 cfg = snakemake.params.cfg
 scenario = scenario_from_dataset(read_dataset(snakemake.input.scenario))
 ds = crlb_dataset(scenario, snakemake.wildcards.offset_type, cfg["crlb"], cfg)

@@ -7,6 +7,6 @@ Outputs: capture (NetCDF: csi [antenna, subcarrier, symbol] complex64, ue_positi
 from hwiloc.papers.zhang2025.measured import emulate_capture
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_emulate")
+log = job_logger(snakemake, "zhang2025_emulate")
 path = emulate_capture(snakemake.params.cfg, snakemake.wildcards.capture, snakemake.output.capture)
 log.info("wrote %s", path)

@@ -13,7 +13,7 @@ from hwiloc.papers.zhang2025.measured import (
 )
 from hwiloc.runlog import Progress, job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_evaluate")
+log = job_logger(snakemake, "zhang2025_evaluate")
 cfg = snakemake.params.cfg
 path = snakemake.input.capture
 capture = open_capture(cfg, snakemake.wildcards.capture, path, log.info)

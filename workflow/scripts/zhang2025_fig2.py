@@ -10,7 +10,7 @@ from hwiloc.papers.zhang2025.measured import offsets_fit
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_fig2")
+log = job_logger(snakemake, "zhang2025_fig2")
 calibration = read_dataset(snakemake.input.calibration)
 fit = offsets_fit(calibration)
 save_figure(fig2(calibration, fit, snakemake.params.source), snakemake.output.pdf,

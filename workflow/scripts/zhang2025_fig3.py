@@ -8,7 +8,7 @@ from hwiloc.papers.zhang2025.figures import fig3
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_fig3")
+log = job_logger(snakemake, "zhang2025_fig3")
 out = snakemake.output
 save_figure(fig3(read_dataset(snakemake.input.frequency)), out.fig3a_pdf, out.fig3a_png)
 save_figure(fig3(read_dataset(snakemake.input.spatial)), out.fig3b_pdf, out.fig3b_png)

@@ -8,7 +8,7 @@ from hwiloc.papers.zhang2025.figures import fig7
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_fig7")
+log = job_logger(snakemake, "zhang2025_fig7")
 fig = fig7(read_dataset(snakemake.input.frequency), read_dataset(snakemake.input.spatial))
 save_figure(fig, snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

@@ -10,7 +10,7 @@ from hwiloc.papers.zhang2025.measured import summary
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_fig9")
+log = job_logger(snakemake, "zhang2025_fig9")
 evaluations = [read_dataset(p) for p in snakemake.input.evaluations]
 own = next(ev for ev in evaluations if ev.attrs["capture"] == snakemake.params.calibration_capture)
 figure = fig9(own, summary(evaluations), snakemake.params.source)

@@ -8,7 +8,7 @@ from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.stages import offsets_dataset, scenario_from_dataset
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_phase_offsets")
+log = job_logger(snakemake, "zhang2025_phase_offsets")
 scenario = scenario_from_dataset(read_dataset(snakemake.input.scenario))
 w = snakemake.wildcards
 ds = offsets_dataset(

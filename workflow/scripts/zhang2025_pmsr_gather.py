@@ -8,7 +8,7 @@ from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.stages import gather_shards
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_pmsr_gather")
+log = job_logger(snakemake, "zhang2025_pmsr_gather")
 ds = gather_shards([read_dataset(p) for p in snakemake.input.shards], snakemake.params.cfg)
 write_dataset(ds, snakemake.output.pmsr)
 log.info(

@@ -12,7 +12,7 @@ from hwiloc.papers.zhang2025.stages import (
 )
 from hwiloc.runlog import Progress, job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_pmsr_shard")
+log = job_logger(snakemake, "zhang2025_pmsr_shard")
 cfg = snakemake.params.cfg
 scenario = scenario_from_dataset(read_dataset(snakemake.input.scenario))
 shard = int(snakemake.wildcards.shard)

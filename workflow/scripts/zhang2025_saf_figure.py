@@ -9,7 +9,7 @@ from hwiloc.papers.zhang2025.figures import fig_saf
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_saf_figure")
+log = job_logger(snakemake, "zhang2025_saf_figure")
 sweep = read_dataset(snakemake.input.sweep) if "sweep" in snakemake.input.keys() else None
 save_figure(fig_saf(read_dataset(snakemake.input.saf), sweep=sweep), snakemake.output.pdf,
             snakemake.output.png)  # fmt: skip

@@ -8,7 +8,7 @@ from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.zhang2025.stages import scenario_dataset
 from hwiloc.runlog import job_logger
 
-log = job_logger(snakemake.log[0], "zhang2025_scenario")
+log = job_logger(snakemake, "zhang2025_scenario")
 ds = scenario_dataset(snakemake.params.cfg)
 write_dataset(ds, snakemake.output.scenario)
 log.info(

@@ -11,7 +11,8 @@ loaded, and a hash of their sources: :mod:`hwiloc.codehash`), ``references``
 that produced the file). Files are written with xarray and
 engine h5netcdf (complex values stored natively) to a temporary name and
 renamed, so a failed run never leaves a half-written file, and with HDF5's
-Fletcher-32 checksum on every array, so that a file corrupted later is an
+Fletcher-32 checksum on every array (and a ``scalar_checksum`` attribute over
+the scalars, which HDF5 cannot checksum), so that a file corrupted later is an
 error when it is read (:func:`read_dataset`), never data.
 """
 
@@ -282,9 +283,28 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
         for name, var in ds.variables.items()
         if var.ndim and var.dtype.kind not in "OUS" and var.size  # not strings (vlen in HDF5)
     }
+    ds = ds.copy()
+    ds.attrs["scalar_checksum"] = scalar_checksum({k: v.values for k, v in ds.variables.items()})
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=has_complex, encoding=encoding)
     return path
+
+
+def scalar_checksum(variables: dict) -> str:
+    """SHA-256 (16 hex digits) of a file's numeric scalar variables, by name.
+
+    HDF5 cannot chunk a scalar, so Fletcher-32 does not cover one: the
+    ``scalar_checksum`` global attribute does (:func:`write_dataset` writes it,
+    :func:`read_dataset` and ``verify`` check it). ``variables``: name -> value.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(variables):
+        value = np.asarray(variables[name])
+        if value.ndim == 0 and value.dtype.kind in "iufc":
+            digest.update(f"{name}\0{value.dtype.str}\0".encode() + value.tobytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 class CorruptResultError(OSError):
@@ -316,12 +336,22 @@ def read_dataset(path: str | os.PathLike) -> xr.Dataset:
         raise FileNotFoundError(f"no NetCDF file at {path}")
     try:
         with xr.open_dataset(path, engine=ENGINE) as ds:
-            return ds.load()
+            ds = ds.load()
     except (OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
         raise CorruptResultError(
             f"{path}: unreadable ({type(error).__name__}: {error}); the file is truncated or "
             f"corrupt: {regenerate_hint(path)}"
         ) from None
+    expected = ds.attrs.pop("scalar_checksum", None)  # storage, as Fletcher-32 is: not data
+    if expected is not None:
+        found = scalar_checksum({k: v.values for k, v in ds.variables.items()})
+        if found != expected:
+            raise CorruptResultError(
+                f"{path}: a scalar variable's value does not match the file's scalar_checksum "
+                f"(Fletcher-32 does not cover scalars); the file is corrupt or was edited: "
+                f"{regenerate_hint(path)}"
+            )
+    return ds
 
 
 def config_of(ds: xr.Dataset) -> dict:
