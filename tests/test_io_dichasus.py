@@ -108,6 +108,13 @@ def test_the_calibration_recovers_the_injected_sto_and_cpo(dataset):
     assert np.sqrt(np.mean(wrong**2)) > 1.0  # the check can fail: raw offsets are far off
 
 
+def _assign(folder, row, column, value):
+    """spec.json with one entry of the channel map replaced."""
+    spec = json.loads((folder / "spec.json").read_text())
+    spec["antennas"][0]["assignments"][row][column] = value
+    (folder / "spec.json").write_text(json.dumps(spec))
+
+
 def _spoil(folder, tmp_path, edit):
     import shutil
 
@@ -130,9 +137,17 @@ def _spoil(folder, tmp_path, edit):
         (lambda f: f.joinpath("run.tfrecords").write_bytes(b"x" * 40), "bad length CRC"),
         (lambda f: f.joinpath("reftx-offsets-run.json").write_text(json.dumps({"sto": [0.0]})),
          "'sto' and 'cpo' must be 16 finite numbers"),
+        (lambda f: _assign(f, 0, 1, 5), r"lists channel 5 twice, at \[0\]\[0\] and \[0\]\[1\]"),
+        (lambda f: _assign(f, 0, 1, True), r"assignments\[0\]\[1\] is True \(bool\)"),
+        (lambda f: _assign(f, 1, 3, 15.0), r"assignments\[1\]\[3\] is 15.0 \(float\)"),
+        (lambda f: (f / "spec.json").write_text("[1, 2]"), "a JSON list; expected an object"),
+        (lambda f: f.joinpath("reftx-offsets-run.json").write_text(
+            json.dumps({"sto": ["0"] * 16, "cpo": [0.0] * 16})),
+         "'sto' must be a list of 16 numbers"),
     ],
     ids=["no spec", "spec not JSON", "zero bandwidth", "truncated", "not a tfrecord",
-         "short offsets"],
+         "short offsets", "a channel twice", "JSON true", "a float channel", "spec a list",
+         "string offsets"],
 )  # fmt: skip
 def test_a_bad_dataset_is_refused_naming_its_file(dataset, tmp_path, edit, message):
     folder = _spoil(dataset[0], tmp_path, edit)

@@ -73,9 +73,48 @@ def _load_json(path: Path, what: str) -> dict:
     if not path.is_file():
         raise CaptureError(f"{path}: missing ({what})")
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        content = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CaptureError(f"{path}: not a readable JSON file ({error})") from None
+    if not isinstance(content, dict):
+        raise CaptureError(f"{path}: a JSON {type(content).__name__}; expected an object "
+                           f"({what})")  # fmt: skip
+    return content
+
+
+def _numbers(path: Path, table: dict, key: str, count: int) -> np.ndarray:
+    """``table[key]`` as ``count`` finite numbers, or a CaptureError naming the file and key."""
+    value = table.get(key)
+    if not isinstance(value, list) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    ):
+        raise CaptureError(f"{path}: '{key}' must be a list of {count} numbers (one per "
+                           f"channel), got {str(value)[:80]!r}")  # fmt: skip
+    array = np.asarray(value, dtype=float)
+    if array.shape != (count,) or not np.all(np.isfinite(array)):
+        raise CaptureError(f"{path}: 'sto' and 'cpo' must be {count} finite numbers each (one "
+                           f"per channel), got {array.shape} in '{key}'")  # fmt: skip
+    return array
+
+
+def channel_map(spec_file: Path, rows: list, where: str) -> None:
+    """Refuse an assignment that is not a channel map: every entry an integer (a negative
+    one an empty place), no channel twice in the array."""
+    seen = {}
+    for r, entries in enumerate(rows):
+        for c, v in enumerate(entries):
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise CaptureError(
+                    f"{spec_file}: {where}.assignments[{r}][{c}] is {v!r} "
+                    f"({type(v).__name__}); expected a channel index, an integer (negative: "
+                    "no antenna there)"
+                )
+            if v >= 0 and v in seen:
+                raise CaptureError(
+                    f"{spec_file}: {where}.assignments lists channel {v} twice, at "
+                    f"[{seen[v][0]}][{seen[v][1]}] and [{r}][{c}]; expected each channel once"
+                )
+            seen.setdefault(v, (r, c))
 
 
 def _vector(spec_file: Path, entry: dict, key: str, where: str) -> np.ndarray:
@@ -110,7 +149,8 @@ def array_geometry(
         raise CaptureError(
             f"{spec_file}: row {row} was asked for; {where} has {len(rows)} row(s)"
         )
-    cells = [(c, v) for c, v in enumerate(rows[row]) if isinstance(v, int) and v >= 0]
+    channel_map(spec_file, rows, where)
+    cells = [(c, v) for c, v in enumerate(rows[row]) if v >= 0]
     if len(cells) < 2:
         raise CaptureError(f"{spec_file}: {where}.assignments[{row}] has {len(cells)} "
                            "channel(s); expected >= 2 (a linear array)")  # fmt: skip
@@ -274,14 +314,7 @@ def open_dichasus_capture(
     reference = None
     if offsets:
         table = _load_json(folder / offsets, "the reference transmitter's offsets sto and cpo")
-        sto, cpo = (np.asarray(table.get(k, []), dtype=float) for k in ("sto", "cpo"))
-        if sto.shape != (shape[0],) or cpo.shape != (shape[0],) or not (
-            np.all(np.isfinite(sto)) and np.all(np.isfinite(cpo))
-        ):
-            raise CaptureError(
-                f"{folder / offsets}: 'sto' and 'cpo' must be {shape[0]} finite numbers each "
-                f"(one per channel), got {sto.shape} and {cpo.shape}"
-            )
+        sto, cpo = (_numbers(folder / offsets, table, k, shape[0]) for k in ("sto", "cpo"))
         k = np.arange(num_subcarriers)
         reference = -(sto[channels, None] * 2 * np.pi * k / num_subcarriers + cpo[channels, None])
 
