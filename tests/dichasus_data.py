@@ -49,10 +49,12 @@ def write_dataset(
     num_subcarriers: int = 1024,
     snr_db: float = 20.0,
     seed: int = 3,
+    transposed: bool = False,
 ) -> dict:
     """Write spec.json, <name>.tfrecords and reftx-offsets-<name>.json per capture.
 
-    ``captures``: name -> the UE's 3-D position of each record. Returns
+    ``captures``: name -> the UE's 3-D position of each record. ``transposed``: the CSI
+    stored [K, channels, 2], as a wrong writer would (the reader must refuse it). Returns
     {"sto", "cpo": [16] the injected offsets}.
     """
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,6 +80,7 @@ def write_dataset(
             h = h + noise_std * (rng.standard_normal(h.shape) + 1j * rng.standard_normal(h.shape))
             stored = np.fft.ifftshift(h, axes=1)  # FFT order, as the dataset stores it
             csi = np.stack([stored.real, stored.imag], axis=-1).astype(np.float32)
+            csi = csi.transpose(1, 0, 2).copy() if transposed else csi
             records.append(example_bytes({
                 "csi": tensor_bytes(csi),
                 "pos-tachy": tensor_bytes(np.asarray(point, dtype=np.float64)),

@@ -178,3 +178,16 @@ def test_impossible_requests_and_a_ue_behind_the_array_are_refused(tmp_path):
         open_dichasus_capture(tmp_path, "back.tfrecords", row=2, num_records=1)
     with pytest.raises(CaptureError, match="no feature 'pos-lidar'"):
         open_dichasus_capture(tmp_path, "back.tfrecords", position_feature="pos-lidar")
+
+
+def test_a_csi_tensor_stored_transposed_is_refused_in_both_readings(tmp_path):
+    """[K, channels, 2] read as [channels, K, 2] is garbage whenever K exceeds the largest
+    channel index (real files: K = 1024): refused, by the offsets' channel count when the
+    dataset has them, else because it has more rows than columns and spec.json places fewer
+    channels than its columns."""
+    write_dataset(tmp_path, {"run": [ue_point(0.0, 2.0)] * 2}, 64, transposed=True)
+    with pytest.raises(CaptureError, match=r"stored transposed, \[subcarriers 64, channels 16, "
+                                           r"2\] \(the offsets give 16 channels\)"):  # fmt: skip
+        open_dichasus_capture(tmp_path, "run.tfrecords", offsets="reftx-offsets-run.json")
+    with pytest.raises(CaptureError, match=r"stored transposed.*spec.json places 16 channels"):
+        open_dichasus_capture(tmp_path, "run.tfrecords")

@@ -303,6 +303,24 @@ def open_dichasus_capture(
             f"{source}: csi has shape {shape}; expected [channels > {channels.max()}, "
             "subcarriers, 2] (real, imaginary)"
         )
+    placed = 1 + max(v for entry in spec["antennas"] for r in entry.get("assignments", [])
+                     for v in r if isinstance(v, int) and not isinstance(v, bool))  # fmt: skip
+    declared = None  # the channel count the offsets file gives, when there is one
+    if offsets and (folder / offsets).is_file():
+        try:
+            declared = len(json.loads((folder / offsets).read_text()).get("sto", []))
+        except (ValueError, AttributeError, TypeError):
+            declared = None  # its own check below names what is wrong
+    transposed = shape[1] == declared != shape[0] if declared else (
+        shape[0] > shape[1] >= placed)  # fmt: skip
+    if transposed:
+        raise CaptureError(
+            f"{source}: csi has shape {shape}: it reads as stored transposed, [subcarriers "
+            f"{shape[0]}, channels {shape[1]}, 2]"
+            + (f" (the offsets give {declared} channels)" if declared else
+               f" (more rows than columns, and spec.json places {placed} channels)")
+            + "; expected [channels, subcarriers, 2], as DICHASUS writes it"
+        )  # fmt: skip
     num_subcarriers = shape[1]
     grid = OfdmGrid(
         carrier_frequency=float(spec["frequency"]),
