@@ -191,3 +191,10 @@ def test_a_csi_tensor_stored_transposed_is_refused_in_both_readings(tmp_path):
         open_dichasus_capture(tmp_path, "run.tfrecords", offsets="reftx-offsets-run.json")
     with pytest.raises(CaptureError, match=r"stored transposed.*spec.json places 16 channels"):
         open_dichasus_capture(tmp_path, "run.tfrecords")
+
+
+def test_a_nan_position_is_refused_naming_its_record(tmp_path):
+    point = ue_point(0.0, 2.0)
+    write_dataset(tmp_path, {"run": [point, np.array([np.nan, point[1], point[2]]), point]}, 64)
+    with pytest.raises(CaptureError, match=r"record 1 has a NaN or infinite UE position"):
+        open_dichasus_capture(tmp_path, "run.tfrecords")

@@ -282,11 +282,18 @@ def open_dichasus_capture(
                         f"'{position_feature}' (the ground truth)"
                     )
                 point = _tensor(parse_feature(found[position_feature]), position_feature)
-                if point.shape != (3,) or not np.all(np.isfinite(point)):
+                if point.shape != (3,):
                     raise CaptureError(
                         f"{source}: record {first_record + i}: '{position_feature}' must be a "
-                        f"finite 3-D position [m], got shape {point.shape}; a 2-D feature "
-                        "has no UE height, which the distances need"
+                        f"3-D position [m], got shape {point.shape}"
+                        + ("; a 2-D feature has no UE height, which the distances need"
+                           if point.shape == (2,) else "")
+                    )  # fmt: skip
+                if not np.all(np.isfinite(point)):
+                    raise CaptureError(
+                        f"{source}: record {first_record + i} has a NaN or infinite UE "
+                        f"position {point.tolist()} ('{position_feature}'); expected 3 finite "
+                        "numbers [m]"
                     )
                 points.append(point)
             first = parse_example(read_record(f, source, first_record, *index[0]))
