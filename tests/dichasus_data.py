@@ -50,12 +50,16 @@ def write_dataset(
     snr_db: float = 20.0,
     seed: int = 3,
     transposed: bool = False,
+    writer: str = "ours",
 ) -> dict:
     """Write spec.json, <name>.tfrecords and reftx-offsets-<name>.json per capture.
 
     ``captures``: name -> the UE's 3-D position of each record. ``transposed``: the CSI
-    stored [K, channels, 2], as a wrong writer would (the reader must refuse it). Returns
-    {"sto", "cpo": [16] the injected offsets}.
+    stored [K, channels, 2], as a wrong writer would (the reader must refuse it).
+    ``writer``: ``ours`` (:func:`hwiloc.io.tfrecord.write_tfrecord`) or ``tfrecord`` (the
+    independent ``tfrecord`` package's writer: its own Example encoding, framing and CRC;
+    the tensors are TensorProto bytes either way). Returns {"sto", "cpo": [16] the
+    injected offsets}.
     """
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -81,12 +85,21 @@ def write_dataset(
             stored = np.fft.ifftshift(h, axes=1)  # FFT order, as the dataset stores it
             csi = np.stack([stored.real, stored.imag], axis=-1).astype(np.float32)
             csi = csi.transpose(1, 0, 2).copy() if transposed else csi
-            records.append(example_bytes({
+            records.append({
                 "csi": tensor_bytes(csi),
                 "pos-tachy": tensor_bytes(np.asarray(point, dtype=np.float64)),
                 "time": 0.0,
-            }))  # fmt: skip
-        write_tfrecord(folder / f"{name}.tfrecords", records)
+            })  # fmt: skip
+        if writer == "tfrecord":
+            import tfrecord
+
+            out = tfrecord.TFRecordWriter(str(folder / f"{name}.tfrecords"))
+            for r in records:
+                out.write({"csi": (r["csi"], "byte"), "pos-tachy": (r["pos-tachy"], "byte"),
+                           "time": (r["time"], "float")})  # fmt: skip
+            out.close()
+        else:
+            write_tfrecord(folder / f"{name}.tfrecords", [example_bytes(r) for r in records])
         (folder / f"reftx-offsets-{name}.json").write_text(
             json.dumps({"sto": sto.tolist(), "cpo": cpo.tolist()})
         )

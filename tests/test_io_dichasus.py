@@ -198,3 +198,18 @@ def test_a_nan_position_is_refused_naming_its_record(tmp_path):
     write_dataset(tmp_path, {"run": [point, np.array([np.nan, point[1], point[2]]), point]}, 64)
     with pytest.raises(CaptureError, match=r"record 1 has a NaN or infinite UE position"):
         open_dichasus_capture(tmp_path, "run.tfrecords")
+
+
+def test_a_dataset_written_by_the_independent_tfrecord_package_reads_the_same(tmp_path):
+    """The same records written by the tfrecord package (its own Example encoding, framing
+    and masked CRC-32C) and by ours: our reader gives the same positions and CSI."""
+    points = [ue_point(-0.3, 2.0), ue_point(0.2, 1.5), ue_point(0.5, 2.5)]
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    write_dataset(ours, {"run": points}, 64)
+    write_dataset(theirs, {"run": points}, 64, writer="tfrecord")
+    assert (ours / "run.tfrecords").read_bytes() != (theirs / "run.tfrecords").read_bytes()
+    a, b = (open_dichasus_capture(f, "run.tfrecords", offsets="reftx-offsets-run.json")
+            for f in (ours, theirs))  # fmt: skip
+    np.testing.assert_array_equal(a.positions, b.positions)
+    np.testing.assert_array_equal(a.read(0, 3), b.read(0, 3))
+    np.testing.assert_array_equal(a.reference_offsets, b.reference_offsets)

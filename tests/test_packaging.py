@@ -22,6 +22,8 @@ def test_pip_and_conda_lists_agree():
             pip |= {e.strip().lower() for e in extras.group(1).split(",")}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    pip_section = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
+    conda |= {_name(d) for d in pip_section if not d.startswith("-")}  # pip-only packages
     assert pip == conda, f"only in pyproject: {pip - conda}; only in environment.yml: {conda - pip}"
 
 
