@@ -18,7 +18,8 @@ def test_the_shipped_profiles_fit(paper_config, quick_config):
 
 def _toy(memory: float, disk: float):
     def estimate(config):
-        return [resources.Estimate("toy", memory, disk, "toy.size", "a toy's arrays")]
+        return [resources.Estimate("toy", memory, disk, "toy.size", "a toy's arrays",
+                                   ("toy_shard",))]  # fmt: skip
 
     return estimate
 
@@ -35,3 +36,13 @@ def test_an_estimate_over_the_machine_is_refused_with_its_key(memory, disk, mess
     assert problems == [message]
     assert resources.check({}, memory=24e9, disk=50e9, estimators=[_toy(1e6, 1e6)]) == []
     assert "toy: memory 1 MB" in resources.table({}, [_toy(1e6, 0.0)])
+
+
+def test_a_run_is_judged_on_the_jobs_it_holds():
+    """An estimate counts only when the run holds a job of its rules (a CRB-only target is
+    not refused for the captures it does not emulate)."""
+    big = [_toy(30e9, 0.0)]
+    assert resources.check({}, memory=24e9, disk=50e9, estimators=big, rules={"toy_shard"})
+    assert resources.check({}, memory=24e9, disk=50e9, estimators=big,
+                           rules={"other_crlb", "all"}) == []  # fmt: skip
+    assert resources.check({}, memory=24e9, disk=50e9, estimators=big)  # no rules: the whole

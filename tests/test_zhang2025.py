@@ -10,7 +10,7 @@ import xarray as xr
 import yaml
 from conftest import ROOT
 from peak_memory import peak as measured_peak
-from quick_workflow import QUICK_RESULTS, planned_jobs, snakemake
+from quick_workflow import QUICK, QUICK_RESULTS, planned_jobs, snakemake
 
 from hwiloc.claims import EVIDENCE
 from hwiloc.io.netcdf import config_of, read_dataset
@@ -250,15 +250,24 @@ def test_a_new_snr_db_reruns_no_capture_and_no_measured_job(run, tmp_path):
 
 
 @pytest.mark.integration
-def test_a_config_too_big_for_the_machine_is_refused_with_its_estimate(tmp_path):
+def test_a_run_too_big_for_the_machine_is_refused_and_a_target_without_its_jobs_runs(tmp_path):
+    """The run is judged on the jobs it will run: with 10^7 emulated symbols per capture the
+    whole DAG is refused before any job, naming the estimate and its key; a CRB target,
+    which needs no capture, runs under the same config; the dry run prints the estimate."""
     big = tmp_path / "big.yaml"
     big.write_text("zhang2025:\n  measured:\n    emulator: {num_symbols: 10000000}\n")
-    result = snakemake(tmp_path, "-n", "--configfile", str(ROOT / "config" / "config.yaml"),
-                       str(big), check=False)  # fmt: skip
+    files = ["--configfile", str(QUICK), str(big)]
+    result = snakemake(tmp_path, *files, check=False)
     text = result.stdout + result.stderr
     assert result.returncode != 0 and "configuration too big for this machine" in text
     assert "'zhang2025.measured.emulator.num_symbols': the results need about 2.07 TB" in text
-    assert "Job stats" not in text
+    assert not (tmp_path / QUICK_RESULTS).exists() or not any(
+        (tmp_path / QUICK_RESULTS).rglob("*.nc"))  # no job ran  # fmt: skip
+    target = f"{QUICK_RESULTS}/zhang2025/crlb/{KEY}/offset_type~frequency/crlb.nc"
+    snakemake(tmp_path, target, *files)  # the target first: --configfile takes what follows
+    assert (tmp_path / target).stat().st_size > 0
+    dry = snakemake(tmp_path, "-n", *files)
+    assert "would refuse a run that holds these jobs" in dry.stdout + dry.stderr
 
 
 @pytest.mark.integration

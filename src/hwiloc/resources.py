@@ -27,13 +27,22 @@ MEMORY_FRACTION = 0.8  # a job may use this fraction of the machine's memory [-]
 
 @dataclass(frozen=True)
 class Estimate:
-    """One job family's needs: peak memory of one job, and disk of all its files. [B]"""
+    """One job family's needs: peak memory of one job, and disk of all its files. [B]
+
+    ``rules``: the prefixes of the rule names whose jobs it sizes (empty: every job), so
+    that a run is judged on the jobs it will run (:func:`applies`).
+    """
 
     job: str
     memory: float
     disk: float
     key: str  # the config key that drives it
     how: str  # the sizes it is made of
+    rules: tuple[str, ...] = ()
+
+    def applies(self, rules) -> bool:
+        """Whether a run of jobs of ``rules`` (rule names) holds a job of this family."""
+        return not self.rules or any(r.startswith(self.rules) for r in rules)
 
 
 
@@ -68,16 +77,22 @@ def size(value: float) -> str:
 
 
 def check(
-    config: dict, memory: float | None = None, disk: float | None = None, estimators=None
+    config: dict,
+    memory: float | None = None,
+    disk: float | None = None,
+    estimators=None,
+    rules=None,
 ) -> list[str]:
     """Why ``config`` does not fit this machine (empty if it does).
 
     ``memory`` and ``disk`` default to the machine's memory and the free disk of
-    the working directory [B]; ``estimators`` as :func:`estimates`'.
+    the working directory [B]; ``estimators`` as :func:`estimates`'. ``rules``: the
+    rule names of the jobs that will run (the DAG's); only the estimates of those jobs
+    count (default: every estimate, as for the whole workflow).
     """
     memory = machine_memory() if memory is None else memory
     disk = free_disk() if disk is None else disk
-    found = estimates(config, estimators)
+    found = [e for e in estimates(config, estimators) if rules is None or e.applies(rules)]
     problems = []
     for e in found:
         if e.memory > MEMORY_FRACTION * memory:
@@ -86,7 +101,7 @@ def check(
                 f"({e.how}); this machine has {size(memory)}. Lower it"
             )
     total = sum(e.disk for e in found)
-    if total > disk:
+    if found and total > disk:
         worst = max(found, key=lambda e: e.disk)
         problems.append(
             f"config key '{worst.key}': the results need about {size(total)} of disk "

@@ -53,22 +53,36 @@ try:
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
-# --- resources: a config too big for this machine is refused before any job ----------
+# --- resources: a run too big for this machine is refused before any job ----------------
 # (hwiloc.resources: each heavy job family's peak memory and its files' disk, from the
-# config; the dry run prints them). HWILOC_SKIP_RESOURCE_CHECK=1 skips the refusal, for a
-# cluster whose nodes are bigger than the machine that builds the DAG.
+# config; the dry run prints them). The run is judged on the jobs its DAG holds, once the
+# DAG is built (onstart, before any job starts): a target that needs none of the big jobs
+# runs. HWILOC_SKIP_RESOURCE_CHECK=1 skips the refusal, for a cluster whose nodes are
+# bigger than the machine that builds the DAG.
 from hwiloc import resources
 
 ESTIMATORS = [estimate for _, estimate in hook("resource_estimates")]  # each plugin's hook
 
-if getattr(workflow, "is_main_process", True):
-    if {"-n", "--dry-run", "--dryrun"} & set(sys.argv[1:]):
-        print(resources.table(config, ESTIMATORS), file=sys.stderr)
-    _too_big = [] if os.environ.get("HWILOC_SKIP_RESOURCE_CHECK") else resources.check(
-        config, estimators=ESTIMATORS
-    )
-    if _too_big:
-        raise WorkflowError("configuration too big for this machine:\n  " + "\n  ".join(_too_big))
+if getattr(workflow, "is_main_process", True) and {"-n", "--dry-run", "--dryrun"} & set(
+    sys.argv[1:]
+):
+    print(resources.table(config, ESTIMATORS), file=sys.stderr)
+    for _line in resources.check(config, estimators=ESTIMATORS):
+        print(f"  would refuse a run that holds these jobs: {_line}", file=sys.stderr)
+
+
+def check_resources_of_the_dag():
+    """Refuse the run when a job family of its DAG needs more than this machine has."""
+    if os.environ.get("HWILOC_SKIP_RESOURCE_CHECK"):
+        return
+    rules = {job.rule.name for job in workflow.dag.needrun_jobs()}
+    too_big = resources.check(config, estimators=ESTIMATORS, rules=rules)
+    if too_big:
+        raise WorkflowError("configuration too big for this machine:\n  " + "\n  ".join(too_big))
+
+
+onstart:
+    check_resources_of_the_dag()
 
 # --- claims files: checked against their schema and the library before any job -------------
 from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims

@@ -123,4 +123,5 @@ def _estimate(c: dict) -> Estimate:
         "chen2022", WORKING * (model + matrices + array + grid), 0.0,
         "chen2022.system.num_antennas / num_subcarriers / num_transmissions",
         f"G (K + K_cp) = {samples} samples, N = {n}, MLE grid {angles:.0f} x {taus:.0f}",
+        ("chen2022_", "hwi_catalogue_sweep", "study_"),  # every job on chen2022's system
     )  # fmt: skip

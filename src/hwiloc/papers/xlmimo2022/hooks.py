@@ -62,4 +62,4 @@ def _estimate(x: dict) -> Estimate:
     return Estimate("xlmimo2022 Monte Carlo shard", WORKING * memory, 0.0,
                     "xlmimo2022.system.num_antennas / num_subcarriers, montecarlo.num_trials",
                     f"{trials} trials x (coarse {a:.0f} angles x N {n} + {d:.0f} distances "
-                    f"x K {k})")  # fmt: skip
+                    f"x K {k})", ("xlmimo2022_montecarlo_shard",))  # fmt: skip

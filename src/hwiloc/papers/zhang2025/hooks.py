@@ -251,6 +251,7 @@ def _emulated_captures(z: dict) -> Estimate | None:
         "zhang2025 emulated capture", WORKING * memory, disk,
         "zhang2025.measured.emulator.num_symbols",
         f"{captures} captures x N {n} x K {k} x L {symbols} symbols",
+        ("zhang2025_emulate_capture",),
     )  # fmt: skip
 
 
@@ -262,4 +263,5 @@ def _measured(z: dict) -> Estimate:
     memory = COMPLEX * (n * k * (4 + 3 * chunk) + 4 * n * grid_chunk)
     return Estimate("zhang2025 measured-CSI (calibrate, evaluate)", WORKING * memory, 0.0,
                     "zhang2025.measured.chunk_symbols",
-                    f"chunks of {chunk} symbols x N {n} x K {k}")  # fmt: skip
+                    f"chunks of {chunk} symbols x N {n} x K {k}",
+                    ("zhang2025_calibrate", "zhang2025_evaluate"))  # fmt: skip
