@@ -28,8 +28,8 @@ RANKS = {
     # (plugins: discovery, which imports a plugin's hooks by name at run time, not by import)
     **dict.fromkeys(("models", "impairments", "bounds", "ambiguity", "estimators",
                      "calibration", "io"), 1),  # shared physics, by concept
-    **dict.fromkeys(("claims", "reporting", "plotting", "deployment", "verify", "resources"),
-                    2),  # shared machinery
+    **dict.fromkeys(("claims", "reporting", "plotting", "deployment", "verify", "resources",
+                     "report"), 2),  # shared machinery
     "papers": 3,  # its __init__: what a paper package holds
     **{f"papers.{p}": 3 for p in PAPERS},
     "studies": 4,  # parameter studies beyond the papers, built on them

@@ -1,14 +1,15 @@
 """``python -m hwiloc <command>``: the package's command line.
 
 Commands: ``verify`` (:mod:`hwiloc.verify`): check every result file; ``config``
-(:func:`hwiloc.config.main`): print the merged config of a profile, commented.
+(:func:`hwiloc.config.main`): print the merged config of a profile, commented;
+``report`` (:mod:`hwiloc.report`): the report of what a partial run has made.
 """
 
 from __future__ import annotations
 
 import sys
 
-COMMANDS = {"verify": "hwiloc.verify", "config": "hwiloc.config"}
+COMMANDS = {"verify": "hwiloc.verify", "config": "hwiloc.config", "report": "hwiloc.report"}
 
 
 def main(argv: list[str] | None = None) -> int:
