@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,16 +223,10 @@ def check_file(path: Path) -> list[Problem]:
 
 def missing_files(snakemake_args: list[str]) -> list[Problem]:
     """Files of the workflow's DAG that are absent, from ``snakemake --summary``."""
-    cmd = [sys.executable, "-m", "snakemake", "--summary", "--nolock", *snakemake_args]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
-    problems = []
-    for line in result.stdout.splitlines()[1:]:
-        fields = line.split("\t")
-        if len(fields) >= 6 and fields[4] == "missing":
-            problems.append(Problem(fields[0], "missing", "absent (the DAG has it)"))
-    return problems
+    from hwiloc.report import summary
+
+    _, missing = summary(snakemake_args)
+    return [Problem(path, "missing", "absent (the DAG has it)") for path in missing]
 
 
 def edited_files(root: str | Path, files) -> list[Problem]:
