@@ -43,11 +43,16 @@ def _same_value(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _attrs(where: str, old: dict, new: dict) -> tuple[list[str], list[str]]:
-    """(differences, module-path differences) of two attribute mappings."""
+def _attrs(where: str, old: dict, new: dict, added=()) -> tuple[list[str], list[str]]:
+    """(differences, listed-apart differences) of two attribute mappings: an attribute whose
+    value names a module path before and after, or a global one in ``added`` that only the
+    new file has (provenance a later version records), is listed apart."""
     diffs, paths = [], []
     for key in sorted(set(old) | set(new)):
         if key in IGNORED and where == "global":
+            continue
+        if where == "global" and key in added and key not in old:
+            paths.append(f"{where} attribute {key!r} added")
             continue
         if key not in old or key not in new:
             diffs.append(f"{where} attribute {key!r} only in {'new' if key in new else 'old'}")
@@ -60,11 +65,11 @@ def _attrs(where: str, old: dict, new: dict) -> tuple[list[str], list[str]]:
     return diffs, paths
 
 
-def compare_netcdf(old: Path, new: Path) -> tuple[list[str], list[str]]:
-    """(differences, module-path attribute differences) of two NetCDF files."""
+def compare_netcdf(old: Path, new: Path, added=()) -> tuple[list[str], list[str]]:
+    """(differences, listed-apart attribute differences) of two NetCDF files."""
     kw = {"engine": "h5netcdf", "decode_cf": False, "decode_times": False, "mask_and_scale": False}
     with xr.open_dataset(old, **kw) as a, xr.open_dataset(new, **kw) as b:
-        diffs, paths = _attrs("global", a.attrs, b.attrs)
+        diffs, paths = _attrs("global", a.attrs, b.attrs, added)
         names_a, names_b = set(a.variables), set(b.variables)
         for name in sorted(names_a ^ names_b):
             diffs.append(f"variable {name!r} only in {'new' if name in names_b else 'old'}")
@@ -100,7 +105,7 @@ def _same_bytes(old: Path, new: Path, chunk: int = 1 << 24) -> bool:
                 return True
 
 
-def compare_trees(old_root: Path, new_root: Path) -> dict:
+def compare_trees(old_root: Path, new_root: Path, added=()) -> dict:
     """Compare every NetCDF and CSV file of two results trees.
 
     Returns {"bytes": [...], "content": [...], "module_paths": {path: [...]},
@@ -124,7 +129,7 @@ def compare_trees(old_root: Path, new_root: Path) -> dict:
         elif rel.suffix == ".csv":
             out["different"][rel] = ["bytes differ"]
         else:
-            diffs, paths = compare_netcdf(a, b)
+            diffs, paths = compare_netcdf(a, b, added)
             if diffs:
                 out["different"][rel] = diffs
             elif paths:
@@ -138,17 +143,22 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", type=Path, help="results tree of the code before")
     parser.add_argument("new", type=Path, help="results tree of the code after")
+    parser.add_argument("--added-attributes", nargs="*", default=[], metavar="NAME",
+                        help="global attributes only the new files may have (provenance a "
+                        "later version records, e.g. code_modules scalar_checksum): listed "
+                        "apart")  # fmt: skip
     args = parser.parse_args(argv)
     for root in (args.old, args.new):
         if not root.is_dir():
             parser.error(f"{root} is not a directory")
-    out = compare_trees(args.old, args.new)
+    out = compare_trees(args.old, args.new, tuple(args.added_attributes))
     total = sum(len(out[k]) for k in out)
     kinds = {s: sum(1 for k in out for p in out[k] if Path(p).suffix == s) for s in KINDS}
     print(f"{total} files compared ({kinds['.nc']} NetCDF, {kinds['.csv']} CSV)")
     print(f"  identical bytes:                          {len(out['bytes'])}")
     print(f"  identical content (history aside):        {len(out['content'])}")
-    print(f"  identical but an attribute naming a module path: {len(out['module_paths'])}")
+    print(f"  identical but an attribute naming a module path (or added, if allowed): "
+          f"{len(out['module_paths'])}")
     print(f"  added (only in the new tree):             {len(out['added'])}")
     print(f"  different:                                {len(out['different'])}")
     for rel, paths in out["module_paths"].items():

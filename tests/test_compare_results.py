@@ -71,3 +71,15 @@ def test_csv_bytes_missing_files_and_module_paths(tmp_path):
     other = _tree(tmp_path / "other", [1.0], references="eq. (2)")
     diffs = {str(p): d for p, d in compare_trees(plain, other)["different"].items()}
     assert diffs == {"stage/out.nc": ["global attribute 'references' differs"]}
+
+
+def test_an_attribute_a_later_version_adds_is_listed_apart_only_when_allowed(tmp_path):
+    old = _tree(tmp_path / "old", [1.0, 2.0, 3.0])
+    new = _tree(tmp_path / "new", [1.0, 2.0, 3.0])
+    import h5py
+
+    with h5py.File(old / "stage" / "out.nc", "r+") as f:
+        del f.attrs["scalar_checksum"]  # written before the version that records it
+    assert compare_trees(old, new)["different"]  # a new attribute: a difference by default
+    allowed = compare_trees(old, new, ("scalar_checksum",))
+    assert not allowed["different"] and allowed["module_paths"]
