@@ -79,6 +79,8 @@ class Capture:
     reference_offsets: np.ndarray | None = field(default=None, repr=False)
     symbol_source: Callable[[int], str] | None = field(default=None, repr=False)
     """The file that holds a symbol, for messages (a KU Leuven sample file); None: ``source``."""
+    notes: tuple[str, ...] = ()
+    """What the reader left out of the file, said once (e.g. a 2-D array's other rows)."""
 
     def where(self, symbol: int) -> str:
         """The file that holds ``symbol`` (``source`` when the capture is one file)."""

@@ -365,4 +365,12 @@ def open_dichasus_capture(
             ) from None
         return out
 
-    return Capture(name, source, antennas, grid, positions, read, reference_offsets=reference)
+    rows = spec["antennas"][array]["assignments"]
+    unused = sum(1 for r, entries in enumerate(rows) if r != row for v in entries if v >= 0)
+    notes = (
+        (f"array {array} of {spec_file} has {len(rows)} rows of channels: row {row} "
+         f"({len(channels)} channels) is used, the model being a linear array; the {unused} "
+         "channels of its other rows are not",) if unused else ()
+    )  # fmt: skip
+    return Capture(name, source, antennas, grid, positions, read, reference_offsets=reference,
+                   notes=notes)  # fmt: skip

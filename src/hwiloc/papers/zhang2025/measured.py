@@ -127,6 +127,9 @@ def open_capture(
     else:
         raise ValueError(f"measured.source must be one of {SOURCES}, got {source!r}")
     check_ground_truth(capture)
+    for note in capture.notes:  # what the reader left out, in the job's log
+        if progress is not None:
+            progress(note)
     if check_content:
         capture.check(num_symbols_used(cfg, capture), int(measured["chunk_symbols"]), progress)
     return capture
