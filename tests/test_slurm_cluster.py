@@ -166,7 +166,9 @@ def test_cluster_jobs_get_the_profile_resources(runs):
 def result_files(workdir: Path) -> set[Path]:
     root = workdir / "results" / "quick"  # config/quick.yaml's results root
     files = {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
-    return {f for f in files if f.parts[0] != "logs"}  # logs hold times
+    # logs hold times; the run manifest (.manifest) holds each file's SHA-256, a PDF's with
+    # its creation date: the manifests are compared below through the files they record
+    return {f for f in files if f.parts[0] not in ("logs", ".manifest")}
 
 
 def test_results_equal_a_local_run_bit_for_bit(runs):
@@ -184,6 +186,12 @@ def test_results_equal_a_local_run_bit_for_bit(runs):
             assert a.read_bytes() == b.read_bytes(), name
         else:  # PDF: the creation date differs
             assert a.read_bytes()[:5] == b.read_bytes()[:5] == b"%PDF-", name
+    # every job recorded what it wrote, on the cluster as locally
+    from hwiloc.runlog import read_manifests
+
+    recorded = [set(read_manifests(w / "results" / "quick")) for w in (slurm, local)]
+    assert recorded[0] == recorded[1] and {str(f) for f in files if f.suffix != ".html"} <= \
+        recorded[0]  # fmt: skip
 
 
 def test_the_readmes_squeue_escape_completes_cluster_jobs(tmp_path):
