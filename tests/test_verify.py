@@ -131,3 +131,18 @@ def test_the_run_manifest_finds_hand_edits_that_leave_a_file_consistent(results,
     assert "2 problem(s): 2 edited" in out
     assert f"edited: {good}" in out and f"edited: {table}" in out and str(other) not in out
     assert "rule zhang2025_crlb wrote" in out
+
+
+def test_a_result_that_records_no_code_hash_is_stale(results):
+    """A file written before results recorded their code (no code_hash) cannot be trusted to
+    match today's library: verify calls it stale."""
+    import h5py
+
+    from hwiloc.verify import check_file
+
+    _, good = results
+    assert check_file(good) == []
+    with h5py.File(good, "r+") as f:
+        del f.attrs["code_hash"], f.attrs["code_modules"]
+    (problem,) = check_file(good)
+    assert problem.kind == "stale" and "records no code hash" in problem.detail

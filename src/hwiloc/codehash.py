@@ -89,9 +89,18 @@ def closure(modules) -> tuple[str, ...]:
 
 
 def code_hash(modules) -> str:
-    """SHA-256 (its first 16 hex digits) of the sources of ``modules``, named and sorted."""
+    """SHA-256 (its first 16 hex digits) of the sources of ``modules``, named and sorted.
+
+    Read once per set of modules and process (``verify`` meets the same set in every file
+    of a rule; a job's sources do not change while it runs).
+    """
+    return _code_hash(tuple(sorted(set(modules))))
+
+
+@cache
+def _code_hash(modules: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for name in sorted(set(modules)):
+    for name in modules:
         path = module_file(name)
         digest.update(name.encode() + b"\0")
         digest.update(path.read_bytes() if path is not None else b"(absent)")

@@ -16,7 +16,8 @@ command that regenerates it:
   recorded in the run manifest (``<root>/.manifest``, :mod:`hwiloc.runlog`): a
   hand edit, even one that left the file consistent in itself;
 - **stale**: a NetCDF file made by library code that has changed since (its
-  ``code_hash`` against the sources of the modules it names in ``code_modules``);
+  ``code_hash`` against the sources of the modules it names in ``code_modules``), or
+  one that records no code hash (made before results recorded their code);
 - **missing**: with ``--snakefile`` (the default when a ``Snakefile`` is in
   the working directory), every file of the workflow's DAG that is absent,
   from ``snakemake --summary``.
@@ -185,7 +186,13 @@ def check_netcdf(path: Path) -> list[Problem]:
                         f"its path says {name}~{label}; the file was computed with "
                         f"{name} = {value!r}")  # fmt: skip
             )
-    if "code_hash" in attrs and "code_modules" in attrs:
+    if not lacking and not {"code_hash", "code_modules"} <= set(attrs):
+        problems.append(
+            Problem(str(path), "stale",
+                    "records no code hash (written before hwiloc recorded the code of a "
+                    "result): the code that made it is unknown")  # fmt: skip
+        )
+    elif "code_hash" in attrs and "code_modules" in attrs:
         from hwiloc.codehash import code_hash
 
         modules = str(attrs["code_modules"]).split()
