@@ -29,12 +29,12 @@ UP = np.array([0.0, 0.0, 1.0])
 NORMAL = np.cross(RIGHT, UP)
 
 
-def element_positions() -> np.ndarray:
+def element_positions(spacing: float = SPACING) -> np.ndarray:
     """3-D position of every channel, [16, 3], as spec.json's geometry places it. [m]"""
     out = np.zeros((16, 3))
     for r, row in enumerate(ASSIGNMENTS):
         for c, channel in enumerate(row):
-            out[channel] = LOCATION + (c - 3.5) * SPACING * RIGHT + (0.5 - r) * SPACING * UP
+            out[channel] = LOCATION + (c - 3.5) * spacing * RIGHT + (0.5 - r) * spacing * UP
     return out
 
 
@@ -51,6 +51,8 @@ def write_dataset(
     seed: int = 3,
     transposed: bool = False,
     writer: str = "ours",
+    spacing: float = SPACING,
+    spacing_in_spec: bool = True,
 ) -> dict:
     """Write spec.json, <name>.tfrecords and reftx-offsets-<name>.json per capture.
 
@@ -58,24 +60,25 @@ def write_dataset(
     stored [K, channels, 2], as a wrong writer would (the reader must refuse it).
     ``writer``: ``ours`` (:func:`hwiloc.io.tfrecord.write_tfrecord`) or ``tfrecord`` (the
     independent ``tfrecord`` package's writer: its own Example encoding, framing and CRC;
-    the tensors are TensorProto bytes either way). Returns {"sto", "cpo": [16] the
+    the tensors are TensorProto bytes either way). ``spacing``: the array's true element
+    spacing [m], written to spec.json as ``spacingX``/``spacingY`` when ``spacing_in_spec``
+    (as dichasus-dcxx's spec.json gives it). Returns {"sto", "cpo": [16] the
     injected offsets}.
     """
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     sto, cpo = rng.uniform(-3, 3, 16), rng.uniform(-np.pi, np.pi, 16)
-    spec = {
-        "frequency": CARRIER,
-        "bandwidth": BANDWIDTH,
-        "antennas": [{"assignments": ASSIGNMENTS, "location": LOCATION.tolist(),
-                      "rightvector": RIGHT.tolist(), "upvector": UP.tolist()}],
-    }  # fmt: skip
+    array = {"assignments": ASSIGNMENTS, "location": LOCATION.tolist(),
+             "rightvector": RIGHT.tolist(), "upvector": UP.tolist()}  # fmt: skip
+    if spacing_in_spec:
+        array |= {"spacingX": spacing, "spacingY": spacing}
+    spec = {"frequency": CARRIER, "bandwidth": BANDWIDTH, "antennas": [array]}
     (folder / "spec.json").write_text(json.dumps(spec))
     k = np.arange(num_subcarriers)
     freqs = CARRIER + (k - num_subcarriers // 2) * BANDWIDTH / num_subcarriers
     offset = sto[:, None] * 2 * np.pi * k / num_subcarriers + cpo[:, None]
     noise_std = np.sqrt(10 ** (-snr_db / 10) / 2)
-    elements = element_positions()
+    elements = element_positions(spacing)
     for name, points in captures.items():
         records = []
         for point in points:

@@ -82,7 +82,8 @@ def dataset(tmp_path_factory):
 
 def test_the_geometry_keeps_every_3d_distance_and_the_grid_is_fftshifted(dataset):
     folder, points, _ = dataset
-    capture = open_dichasus_capture(folder, "run.tfrecords", offsets="reftx-offsets-run.json")
+    capture = open_dichasus_capture(folder, "run.tfrecords", row=0,
+                                    offsets="reftx-offsets-run.json")
     assert capture.num_antennas == 8 and capture.num_symbols == 30
     d3 = np.linalg.norm(elements_3d()[ASSIGNMENTS[0]][None] - np.array(points)[:, None], axis=2)
     d2 = np.stack([distances(p, capture.antenna_positions) for p in capture.positions])
@@ -94,7 +95,8 @@ def test_the_geometry_keeps_every_3d_distance_and_the_grid_is_fftshifted(dataset
 
 def test_the_calibration_recovers_the_injected_sto_and_cpo(dataset):
     folder, _, truth = dataset
-    capture = open_dichasus_capture(folder, "run.tfrecords", offsets="reftx-offsets-run.json")
+    capture = open_dichasus_capture(folder, "run.tfrecords", row=0,
+                                    offsets="reftx-offsets-run.json")
     k = np.arange(256)
     injected = -(truth["sto"][ASSIGNMENTS[0], None] * 2 * np.pi * k / 256
                  + truth["cpo"][ASSIGNMENTS[0], None])  # fmt: skip
@@ -152,32 +154,33 @@ def _spoil(folder, tmp_path, edit):
 def test_a_bad_dataset_is_refused_naming_its_file(dataset, tmp_path, edit, message):
     folder = _spoil(dataset[0], tmp_path, edit)
     with pytest.raises(CaptureError, match=message):
-        open_dichasus_capture(folder, "run.tfrecords", offsets="reftx-offsets-run.json")
+        open_dichasus_capture(folder, "run.tfrecords", row=0, offsets="reftx-offsets-run.json")
 
 
-def test_a_corrupt_record_fails_its_crc_when_read(dataset, tmp_path):
+def test_a_corrupt_record_fails_its_crc_when_the_capture_opens(dataset, tmp_path):
     def flip(f):
         data = bytearray(f.joinpath("run.tfrecords").read_bytes())
         offset, length = record_index(f / "run.tfrecords")[3]
         data[offset + length // 2] ^= 0xFF  # inside the csi of record 3
         f.joinpath("run.tfrecords").write_bytes(bytes(data))
 
-    capture = open_dichasus_capture(_spoil(dataset[0], tmp_path, flip), "run.tfrecords")
-    capture.read(0, 3)
-    with pytest.raises(CaptureError, match="record 3 is unreadable.*CRC"):
-        capture.read(0, 5)
+    folder = _spoil(dataset[0], tmp_path, flip)
+    with pytest.raises(CaptureError, match=r"run.tfrecords: record 3 fails its CRC"):
+        open_dichasus_capture(folder, "run.tfrecords", row=0)
+    capture = open_dichasus_capture(folder, "run.tfrecords", row=0, num_records=3)
+    capture.read(0, 3)  # records 0 .. 2 are whole
 
 
 def test_impossible_requests_and_a_ue_behind_the_array_are_refused(tmp_path):
     write_dataset(tmp_path, {"back": [ue_point(0.0, 2.0), ue_point(0.0, -1.0)]}, 64)
     with pytest.raises(CaptureError, match=r"record 1 has its UE .* behind the array"):
-        open_dichasus_capture(tmp_path, "back.tfrecords")
+        open_dichasus_capture(tmp_path, "back.tfrecords", row=0)
     with pytest.raises(CaptureError, match="has 2 records; records 1 .. 5"):
-        open_dichasus_capture(tmp_path, "back.tfrecords", first_record=1, num_records=5)
+        open_dichasus_capture(tmp_path, "back.tfrecords", row=0, first_record=1, num_records=5)
     with pytest.raises(CaptureError, match="row 2 was asked for"):
         open_dichasus_capture(tmp_path, "back.tfrecords", row=2, num_records=1)
     with pytest.raises(CaptureError, match="no feature 'pos-lidar'"):
-        open_dichasus_capture(tmp_path, "back.tfrecords", position_feature="pos-lidar")
+        open_dichasus_capture(tmp_path, "back.tfrecords", row=0, position_feature="pos-lidar")
 
 
 def test_a_csi_tensor_stored_transposed_is_refused_in_both_readings(tmp_path):
@@ -188,16 +191,16 @@ def test_a_csi_tensor_stored_transposed_is_refused_in_both_readings(tmp_path):
     write_dataset(tmp_path, {"run": [ue_point(0.0, 2.0)] * 2}, 64, transposed=True)
     with pytest.raises(CaptureError, match=r"stored transposed, \[subcarriers 64, channels 16, "
                                            r"2\] \(the offsets give 16 channels\)"):  # fmt: skip
-        open_dichasus_capture(tmp_path, "run.tfrecords", offsets="reftx-offsets-run.json")
+        open_dichasus_capture(tmp_path, "run.tfrecords", row=0, offsets="reftx-offsets-run.json")
     with pytest.raises(CaptureError, match=r"stored transposed.*spec.json places 16 channels"):
-        open_dichasus_capture(tmp_path, "run.tfrecords")
+        open_dichasus_capture(tmp_path, "run.tfrecords", row=0)
 
 
 def test_a_nan_position_is_refused_naming_its_record(tmp_path):
     point = ue_point(0.0, 2.0)
     write_dataset(tmp_path, {"run": [point, np.array([np.nan, point[1], point[2]]), point]}, 64)
     with pytest.raises(CaptureError, match=r"record 1 has a NaN or infinite UE position"):
-        open_dichasus_capture(tmp_path, "run.tfrecords")
+        open_dichasus_capture(tmp_path, "run.tfrecords", row=0)
 
 
 def test_a_dataset_written_by_the_independent_tfrecord_package_reads_the_same(tmp_path):
@@ -207,7 +210,7 @@ def test_a_dataset_written_by_the_independent_tfrecord_package_reads_the_same(tm
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
     write_dataset(ours, {"run": points}, 64)
     write_dataset(theirs, {"run": points}, 64, writer="tfrecord")
-    a, b = (open_dichasus_capture(f, "run.tfrecords", offsets="reftx-offsets-run.json")
+    a, b = (open_dichasus_capture(f, "run.tfrecords", row=0, offsets="reftx-offsets-run.json")
             for f in (ours, theirs))  # fmt: skip
     np.testing.assert_array_equal(a.positions, b.positions)
     np.testing.assert_array_equal(a.read(0, 3), b.read(0, 3))
@@ -217,7 +220,70 @@ def test_a_dataset_written_by_the_independent_tfrecord_package_reads_the_same(tm
 def test_the_rows_a_linear_model_leaves_out_are_said(dataset):
     """The synthetic array has 2 rows of 8 channels: row 0 is used and the capture says the
     other 8 channels are not (they were ignored without a word)."""
-    capture = open_dichasus_capture(dataset[0], "run.tfrecords")
+    capture = open_dichasus_capture(dataset[0], "run.tfrecords", row=0)
     assert capture.num_antennas == 8
     (note,) = capture.notes
-    assert "2 rows of channels: row 0 (8 channels) is used" in note and "the 8 channels" in note
+    assert "2 rows of channels: one row (8 channels" in note and "the 8 channels" in note
+
+
+def test_a_planar_array_is_refused_unless_a_row_is_named(dataset, tmp_path):
+    """row None (the config's default) takes an array's only row of channels; the 2 x 8
+    synthetic array is planar, which the linear model does not support."""
+    with pytest.raises(CaptureError, match=r"antennas\[0\] is a planar array \(2 rows of "
+                                           r"channels, 16 channels\); planar arrays are not "
+                                           r"supported.*set measured.dichasus.row"):  # fmt: skip
+        open_dichasus_capture(dataset[0], "run.tfrecords")
+
+    def one_row(f):  # the second row's cells emptied: a linear array
+        spec = json.loads((f / "spec.json").read_text())
+        spec["antennas"][0]["assignments"][1] = [-1] * 8
+        (f / "spec.json").write_text(json.dumps(spec))
+
+    capture = open_dichasus_capture(_spoil(dataset[0], tmp_path, one_row), "run.tfrecords")
+    assert capture.num_antennas == 8 and capture.notes == ()
+
+
+def test_the_element_spacing_is_spec_jsons_and_a_disagreeing_config_is_refused(tmp_path):
+    """A dataset whose true spacing is 0.10 m (spec.json's spacingX/spacingY): read with no
+    configured spacing, every element-to-UE distance is the 3-D geometry's; the pages'
+    0.118 m configured against it is refused (it made a 22 cm held-out error)."""
+    points = [ue_point(-0.3, 2.0), ue_point(0.4, 1.6)]
+    write_dataset(tmp_path, {"run": points}, 64, spacing=0.10)
+    capture = open_dichasus_capture(tmp_path, "run.tfrecords", row=1)
+    d3 = np.linalg.norm(elements_3d(0.10)[ASSIGNMENTS[1]][None] - np.array(points)[:, None],
+                        axis=2)  # fmt: skip
+    d2 = np.stack([distances(p, capture.antenna_positions) for p in capture.positions])
+    np.testing.assert_allclose(d2, d3, rtol=0, atol=1e-12)
+    same = open_dichasus_capture(tmp_path, "run.tfrecords", row=1, element_spacing=[0.10, 0.10])
+    np.testing.assert_array_equal(same.antenna_positions, capture.antenna_positions)
+    with pytest.raises(CaptureError, match=r"spacingX is 0.1 m, but the config's "
+                                           r"element_spacing gives 0.118 m"):  # fmt: skip
+        open_dichasus_capture(tmp_path, "run.tfrecords", row=1, element_spacing=[0.118, 0.118])
+    bare = tmp_path / "bare"
+    write_dataset(bare, {"run": points}, 64, spacing=0.10, spacing_in_spec=False)
+    with pytest.raises(CaptureError, match="gives no spacingX/spacingY and the config's "
+                                           "element_spacing is null"):  # fmt: skip
+        open_dichasus_capture(bare, "run.tfrecords", row=1)
+    given = open_dichasus_capture(bare, "run.tfrecords", row=1, element_spacing=0.10)
+    np.testing.assert_array_equal(given.antenna_positions, capture.antenna_positions)
+    spec = json.loads((bare / "spec.json").read_text())
+    spec["antennas"][0]["spacingY"] = "0.1"
+    (bare / "spec.json").write_text(json.dumps(spec))
+    with pytest.raises(CaptureError, match=r"antennas\[0\].spacingY must be a positive "
+                                           r"spacing \[m\].*got '0.1'"):  # fmt: skip
+        open_dichasus_capture(bare, "run.tfrecords", row=1, element_spacing=0.10)
+
+
+def test_a_corrupt_position_fails_its_crc_before_any_csi_is_read(dataset, tmp_path):
+    """The ground truth is read CRC-checked too: a flipped byte in record 2's position
+    (it would have been a plausible wrong ground truth) is refused when the capture opens."""
+
+    def flip(f):
+        data = bytearray(f.joinpath("run.tfrecords").read_bytes())
+        offset, length = record_index(f / "run.tfrecords")[2]
+        position = bytes(data[offset:offset + length]).find(b"pos-tachy")
+        data[offset + position + 40] ^= 0x01  # inside the float64 position that follows
+        f.joinpath("run.tfrecords").write_bytes(bytes(data))
+
+    with pytest.raises(CaptureError, match="record 2 fails its CRC"):
+        open_dichasus_capture(_spoil(dataset[0], tmp_path, flip), "run.tfrecords", row=0)

@@ -387,7 +387,7 @@ def test_the_same_stage_runs_on_a_dichasus_dataset_and_recovers_its_offsets(tmp_
         yaml.safe_dump(
             {"zhang2025": {"measured": {
                 "source": "dichasus", "calibration_capture": "cap_a", "num_symbols": 0,
-                "dichasus": {"path": str(folder), "captures": {
+                "dichasus": {"path": str(folder), "row": 0, "captures": {
                     name: {"tfrecords": f"{name}.tfrecords",
                            "offsets": f"reftx-offsets-{name}.json",
                            "first_record": 0, "num_records": 0}

@@ -32,9 +32,15 @@ The mapping used here:
 - **Elements.** One row ``row`` of array ``array`` is used: a uniform linear
   array. Element c of row r sits at location + (c - (C-1)/2) s_h right +
   ((R-1)/2 - r) s_v up, for R rows of at most C channels and spacings
-  (s_h, s_v) (``element_spacing``; the pages: 0.118 m both ways, half a
-  wavelength at 1.272 GHz). An empty cell (null or a negative index) keeps
-  its column free.
+  (s_h, s_v): the array's ``spacingX`` and ``spacingY`` in ``spec.json``
+  (dichasus-dcxx: 0.04364 m, half a wavelength at 3.438 GHz), or
+  ``element_spacing`` where the file gives none. A spacing given both ways
+  must agree (to 0.1 %). An empty cell (a negative index) keeps its column
+  free.
+- **Planar arrays.** The calibration's model is a linear array. An array
+  with channels in more than one row is refused unless ``row`` names the row
+  to use; the channels of its other rows are then left out, and the capture's
+  notes say so.
 - **Frame.** The capture's frame is the row's: x along ``right`` from the
   row's centre, and y the UE's distance from the row's axis,
   sqrt(((p - o).n)^2 + ((p - o).up)^2) with n = right x up (the way the
@@ -49,6 +55,7 @@ The mapping used here:
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -125,10 +132,50 @@ def _vector(spec_file: Path, entry: dict, key: str, where: str) -> np.ndarray:
     return value
 
 
+SPACING_TOLERANCE = 1e-3  # relative disagreement of a configured and a spec.json spacing [-]
+
+
+def element_spacing_of(spec_file: Path, entry: dict, where: str, configured) -> np.ndarray:
+    """(s_h, s_v) [m]: the array's ``spacingX``/``spacingY``, checked against ``configured``.
+
+    ``configured`` (a number, a pair or None) fills in what the file does not
+    give; where both give a spacing they must agree to ``SPACING_TOLERANCE``.
+    """
+    given = np.full(2, np.nan) if configured is None else np.broadcast_to(
+        np.asarray(configured, dtype=float), (2,)).copy()  # fmt: skip
+    spacing = given.copy()
+    for i, key in enumerate(("spacingX", "spacingY")):
+        if key not in entry:
+            continue
+        value = entry[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            np.isfinite(value) and 0 < value <= 10
+        ):
+            raise CaptureError(f"{spec_file}: {where}.{key} must be a positive spacing [m] "
+                               f"(at most 10), got {value!r}")  # fmt: skip
+        if np.isfinite(given[i]) and abs(given[i] - value) > SPACING_TOLERANCE * value:
+            raise CaptureError(
+                f"{spec_file}: {where}.{key} is {value} m, but the config's element_spacing "
+                f"gives {given[i]} m; expected them to agree (set element_spacing: null to "
+                "take the file's)"
+            )
+        spacing[i] = float(value)
+    if not np.all(np.isfinite(spacing)):
+        raise CaptureError(
+            f"{spec_file}: {where} gives no spacingX/spacingY and the config's "
+            "element_spacing is null; expected one of them: [horizontal, vertical] [m]"
+        )
+    return spacing
+
+
 def array_geometry(
-    spec_file: Path, spec: dict, array: int, row: int, element_spacing
+    spec_file: Path, spec: dict, array: int, row: int | None, element_spacing
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Channels, 2-D element positions and the frame of row ``row`` of array ``array``.
+
+    ``row`` None takes the array's only row of channels and refuses a planar
+    array. ``element_spacing`` (None: from ``spec.json``) as in
+    :func:`element_spacing_of`.
 
     Returns (channels [N] int, antenna_positions [N, 2] m, origin [3] m,
     axes {"right", "normal", "up": [3] unit vectors}).
@@ -145,11 +192,22 @@ def array_geometry(
     rows = entry.get("assignments")
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
         raise CaptureError(f"{spec_file}: {where}.assignments must be a list of rows")
+    channel_map(spec_file, rows, where)
+    if row is None:
+        used = [r for r, entries in enumerate(rows) if any(v >= 0 for v in entries)]
+        if len(used) != 1:
+            raise CaptureError(
+                f"{spec_file}: {where} is a planar array ({len(used)} rows of channels, "
+                f"{sum(v >= 0 for r in rows for v in r)} channels); planar arrays are not "
+                "supported (the calibration's model is a linear array): set "
+                f"measured.dichasus.row to one row, 0 .. {len(rows) - 1}, to use its channels "
+                "alone"
+            )
+        row = used[0]
     if not 0 <= row < len(rows):
         raise CaptureError(
             f"{spec_file}: row {row} was asked for; {where} has {len(rows)} row(s)"
         )
-    channel_map(spec_file, rows, where)
     cells = [(c, v) for c, v in enumerate(rows[row]) if v >= 0]
     if len(cells) < 2:
         raise CaptureError(f"{spec_file}: {where}.assignments[{row}] has {len(cells)} "
@@ -173,7 +231,7 @@ def array_geometry(
                            "orthogonal")  # fmt: skip
     right, up = right / norms[0], up / norms[1]
     normal = np.cross(right, up)
-    spacing = np.broadcast_to(np.asarray(element_spacing, dtype=float), (2,))
+    spacing = element_spacing_of(spec_file, entry, where, element_spacing)
     num_rows, num_cols = len(rows), max(len(r) for r in rows)
     origin = location + ((num_rows - 1) / 2 - row) * spacing[1] * up
     columns = np.array([c for c, _ in cells], dtype=float)
@@ -218,8 +276,8 @@ def open_dichasus_capture(
     first_record: int = 0,
     num_records: int = 0,
     array: int = 0,
-    row: int = 0,
-    element_spacing=(0.118, 0.118),
+    row: int | None = None,
+    element_spacing=None,
     position_feature: str = "pos-tachy",
     name: str = "dichasus",
 ) -> Capture:
@@ -236,10 +294,15 @@ def open_dichasus_capture(
         the capture then has no reference offsets.
     first_record, num_records : int
         The records that make up the capture (0 records = to the end). [-]
-    array, row : int
-        Which array of ``spec.json`` and which row of its assignments. [-]
-    element_spacing : float or (float, float)
-        Horizontal and vertical element spacing (s_h, s_v). [m]
+    array : int
+        Which array of ``spec.json``. [-]
+    row : int or None
+        Which row of its assignments; None takes its only row of channels
+        and refuses a planar array. [-]
+    element_spacing : None, float or (float, float)
+        Horizontal and vertical element spacing (s_h, s_v), or None to take
+        the array's ``spacingX``/``spacingY`` from ``spec.json``; where both
+        are given they must agree. [m]
     position_feature : str
         The ground-truth feature: a 3-D position [m].
     name : str
@@ -275,7 +338,8 @@ def open_dichasus_capture(
     try:
         with path.open("rb") as f:
             for i, (offset, length) in enumerate(index):
-                found = example_features(f, offset, length, {position_feature})
+                record = read_record(f, source, first_record + i, offset, length)  # CRC checked
+                found = example_features(io.BytesIO(record), 0, length, {position_feature})
                 if position_feature not in found:
                     raise CaptureError(
                         f"{source}: record {first_record + i} has no feature "
@@ -303,7 +367,9 @@ def open_dichasus_capture(
             shape = _tensor(first[CSI_FEATURE], CSI_FEATURE).shape
     except CaptureError:
         raise
-    except (TFRecordError, ValueError, UnicodeDecodeError) as error:
+    except TFRecordError as error:  # names the file and the record: truncated, a bad CRC
+        raise CaptureError(str(error)) from None
+    except (ValueError, UnicodeDecodeError) as error:
         raise CaptureError(f"{source}: not a DICHASUS TFRecord file ({error})") from None
     if len(shape) != 3 or shape[2] != 2 or shape[0] <= channels.max():
         raise CaptureError(
@@ -366,11 +432,12 @@ def open_dichasus_capture(
         return out
 
     rows = spec["antennas"][array]["assignments"]
-    unused = sum(1 for r, entries in enumerate(rows) if r != row for v in entries if v >= 0)
+    used_rows = [r for r, entries in enumerate(rows) if any(v >= 0 for v in entries)]
+    unused = sum(1 for entries in rows for v in entries if v >= 0) - len(channels)
     notes = (
-        (f"array {array} of {spec_file} has {len(rows)} rows of channels: row {row} "
-         f"({len(channels)} channels) is used, the model being a linear array; the {unused} "
-         "channels of its other rows are not",) if unused else ()
+        (f"array {array} of {spec_file} has {len(used_rows)} rows of channels: one row "
+         f"({len(channels)} channels, measured.dichasus.row) is used, the model being a linear "
+         f"array; the {unused} channels of its other rows are not",) if unused else ()
     )  # fmt: skip
     return Capture(name, source, antennas, grid, positions, read, reference_offsets=reference,
                    notes=notes)  # fmt: skip

@@ -119,7 +119,7 @@ def open_capture(
             first_record=int(entry["first_record"]),
             num_records=int(entry["num_records"]),
             array=int(d["array"]),
-            row=int(d["row"]),
+            row=None if d["row"] is None else int(d["row"]),
             element_spacing=d["element_spacing"],
             position_feature=d["position_feature"],
             name=name,
