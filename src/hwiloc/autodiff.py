@@ -12,11 +12,26 @@ exactly (no step size), and the Hessian by differentiating that again.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import numpy as np
 
 INSTALL_HINT = 'JAX is missing from this environment: pip install -e . (it installs jax)'
+
+
+def array_namespace(*values):
+    """``jax.numpy`` when any of ``values`` is a JAX array (a tracer included), else numpy.
+
+    The impairment models (:mod:`hwiloc.impairments`) compute with it, so that
+    the same function runs on numpy arrays in the pipeline and inside a user's
+    JAX model, where the engine differentiates through it. JAX is not imported
+    here: an array of it exists only once the caller has imported it.
+    """
+    jax = sys.modules.get("jax")
+    if jax is not None and any(isinstance(v, jax.Array) for v in values):
+        return jax.numpy
+    return np
 
 
 def _jax():

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hwiloc.autodiff import array_namespace
 from hwiloc.impairments.phase_offsets import spatial_phase_offsets
 from hwiloc.streams import stream
 from hwiloc.validation import require_nonnegative, require_positive_int
@@ -51,8 +52,12 @@ class ArrayErrors:
 
     @property
     def response(self) -> np.ndarray:
-        """g_n e^{j phi_n}, [N] complex: the diagonal the array response is multiplied by."""
-        return self.gain * np.exp(1j * self.phase)
+        """g_n e^{j phi_n}, [N] complex: the diagonal the array response is multiplied by.
+
+        JAX-traceable: an :class:`ArrayErrors` of JAX arrays (errors as parameters of a
+        user's model) gives a JAX response.
+        """
+        return self.gain * array_namespace(self.gain, self.phase).exp(1j * self.phase)
 
 
 def draw_array_errors(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hwiloc.autodiff import array_namespace
 from hwiloc.streams import stream
 from hwiloc.validation import require_nonnegative, require_positive, require_positive_int
 
@@ -72,7 +73,8 @@ def power_amplifier(
     Parameters
     ----------
     x : [...], complex
-        Time-domain samples at the PA input. [V]
+        Time-domain samples at the PA input (numpy, or JAX: traceable in ``x``
+        and ``clip_voltage``). [V]
     coefficients : {order p: beta_p}
         Complex coefficients, e.g. {1: 1, 3: -0.0022 + 0.0002j}. [V^(1-p)]
     clip_voltage : float
@@ -85,16 +87,18 @@ def power_amplifier(
     [...], complex
         The PA output. [V]
     """
-    require_positive("clip_voltage", clip_voltage)
+    xp = array_namespace(x, clip_voltage)
+    if xp is np:
+        require_positive("clip_voltage", clip_voltage)
     if model not in PA_MODELS:
         raise ValueError(f"PA model must be one of {PA_MODELS}, got {model!r}")
-    magnitude = np.abs(x)
+    magnitude = xp.abs(x)
     if model == "saturated":
-        magnitude = np.minimum(magnitude, am_am_peak(coefficients))
-    unit = np.where(np.abs(x) > 0, x / np.maximum(np.abs(x), 1e-300), 0.0)
+        magnitude = xp.minimum(magnitude, am_am_peak(coefficients))
+    unit = xp.where(xp.abs(x) > 0, x / xp.maximum(xp.abs(x), 1e-300), 0.0)
     out = unit * _polynomial(magnitude, coefficients)  # Eq. (7): beta_p x |x|^(p-1) = beta_p u r^p
-    out_mag = np.abs(out)
-    return np.where(out_mag > clip_voltage, out * clip_voltage / np.maximum(out_mag, 1e-300), out)
+    out_mag = xp.abs(out)
+    return xp.where(out_mag > clip_voltage, out * clip_voltage / xp.maximum(out_mag, 1e-300), out)
 
 
 def pa_frequency_domain(
@@ -102,12 +106,13 @@ def pa_frequency_domain(
 ) -> np.ndarray:
     """x~_g = F f_PA(F^H x_g) with the unitary DFT F over subcarriers, [..., K] complex. [V]
 
-    ``model`` as :func:`power_amplifier`.
+    ``model`` as :func:`power_amplifier`; JAX-traceable as it.
     """
+    xp = array_namespace(pilots, clip_voltage)
     k = pilots.shape[-1]
-    time = np.fft.ifft(pilots, axis=-1) * np.sqrt(k)  # F^H x
+    time = xp.fft.ifft(pilots, axis=-1) * np.sqrt(k)  # F^H x
     out = power_amplifier(time, coefficients, clip_voltage, model)
-    return np.fft.fft(out, axis=-1) / np.sqrt(k)
+    return xp.fft.fft(out, axis=-1) / np.sqrt(k)
 
 
 def coupling_matrix(
@@ -116,18 +121,17 @@ def coupling_matrix(
     """Banded Toeplitz mutual coupling C = C_0 + Delta_C, eq. (6).
 
     C_0 has 1 on the diagonal and ``coefficient`` on the first off-diagonals;
-    ``residual`` ([2 N - 1] values for the band: main, upper, lower) adds to the band.
+    ``residual`` ([3 N - 2] values for the band: main, upper, lower) adds to the band.
+    JAX-traceable in ``coefficient`` and ``residual``.
     """
-    c = np.eye(num_antennas, dtype=complex)
-    idx = np.arange(num_antennas - 1)
-    c[idx, idx + 1] = coefficient
-    c[idx + 1, idx] = coefficient
+    xp = array_namespace(coefficient, residual)
+    n = num_antennas
+    band = xp.eye(n, k=1) + xp.eye(n, k=-1)
+    c = xp.eye(n) + coefficient * band
     if residual is not None:
-        n = num_antennas
-        c[np.arange(n), np.arange(n)] += residual[:n]
-        c[idx, idx + 1] += residual[n : 2 * n - 1]
-        c[idx + 1, idx] += residual[2 * n - 1 :]
-    return c
+        c = (c + xp.diag(residual[:n]) + xp.diag(residual[n : 2 * n - 1], 1)
+             + xp.diag(residual[2 * n - 1 :], -1))  # fmt: skip
+    return c.astype(complex)
 
 
 CFO_MODELS = ("eq5", "intra_symbol")
@@ -150,9 +154,13 @@ def pn_cfo_diagonal(
     - ``"intra_symbol"``: the centred ramp exp(j 2 pi eps (k - (K - 1) / 2) / K)
       alone, the same for every transmission g (what the authors' public
       MATLAB, update_parameters_SWM.m, applies).
+
+    JAX-traceable in ``phase_noise`` and ``cfo`` (e.g. the CFO as a nuisance
+    parameter of a user's model).
     """
     if cfo_model not in CFO_MODELS:
         raise ValueError(f"cfo_model must be one of {CFO_MODELS}, got {cfo_model!r}")
+    xp = array_namespace(phase_noise, cfo)
     g = np.arange(phase_noise.shape[0])[:, None]
     k = np.arange(num_subcarriers)[None, :]
     if cfo_model == "eq5":
@@ -160,7 +168,7 @@ def pn_cfo_diagonal(
     else:
         samples = np.broadcast_to(k - (num_subcarriers - 1) / 2, (g.size, num_subcarriers))
     cfo_phase = 2 * np.pi * cfo * samples / num_subcarriers
-    return np.exp(1j * (cfo_phase + phase_noise))  # Eq. (4)
+    return xp.exp(1j * (cfo_phase + phase_noise))  # Eq. (4)
 
 
 @dataclass(frozen=True)

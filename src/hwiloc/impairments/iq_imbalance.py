@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hwiloc.autodiff import array_namespace
 from hwiloc.validation import require_finite
 
 
@@ -39,7 +40,12 @@ def coefficients(amplitude_db: float, phase: float) -> tuple[complex, complex]:
     -------
     mu, nu : complex
         (1 + g e^{j phi}) / 2 and (1 - g e^{j phi}) / 2: (1, 0) without imbalance. [-]
+        JAX scalars when either input is a JAX value (a parameter of a user's model).
     """
+    xp = array_namespace(amplitude_db, phase)
+    if xp is not np:
+        branch = 10 ** (amplitude_db / 20) * xp.exp(1j * phase)
+        return (1 + branch) / 2, (1 - branch) / 2
     require_finite("amplitude_db", amplitude_db)
     require_finite("phase", phase)
     branch = 10 ** (float(amplitude_db) / 20) * np.exp(1j * float(phase))
@@ -47,9 +53,10 @@ def coefficients(amplitude_db: float, phase: float) -> tuple[complex, complex]:
 
 
 def apply(x: np.ndarray, mu: complex, nu: complex) -> np.ndarray:
-    """mu x + nu x*, elementwise. [the unit of x]"""
-    x = np.asarray(x)
-    return mu * x + nu * np.conj(x)
+    """mu x + nu x*, elementwise; JAX-traceable in x, mu and nu. [the unit of x]"""
+    xp = array_namespace(x, mu, nu)
+    x = xp.asarray(x)
+    return mu * x + nu * xp.conj(x)
 
 
 def image_ratio_db(mu: complex, nu: complex) -> float:
@@ -63,7 +70,10 @@ def noise_statistics(noise_variance: float, mu: complex, nu: complex) -> tuple[f
     """Covariance and pseudo-covariance of mu n + nu n* for n ~ CN(0, sigma^2). [V^2]
 
     E|mu n + nu n*|^2 = sigma^2 (|mu|^2 + |nu|^2);
-    E[(mu n + nu n*)^2] = 2 sigma^2 mu nu.
+    E[(mu n + nu n*)^2] = 2 sigma^2 mu nu. JAX values in, JAX values out.
     """
+    xp = array_namespace(noise_variance, mu, nu)
+    if xp is not np:
+        return noise_variance * (xp.abs(mu) ** 2 + xp.abs(nu) ** 2), 2 * noise_variance * mu * nu
     return (float(noise_variance * (abs(mu) ** 2 + abs(nu) ** 2)),
             complex(2 * noise_variance * mu * nu))  # fmt: skip

@@ -17,6 +17,10 @@ beta / (2 f_L)); as f_L -> 0 it becomes the Wiener process. The loop's own
 reference noise is neglected (an ideal reference). The Wiener phase starts at
 phi[0] = w[0]; the PLL's is drawn from its stationary law.
 
+Both processes are JAX-traceable in their increments and linewidth (the
+Ornstein-Uhlenbeck recursion as a ``jax.lax.scan``), so that a user's JAX model
+can carry them (:mod:`hwiloc.bounds.impaired`).
+
 The samples run through the G OFDM symbols back to back, each K + K_cp long;
 :func:`symbol_phases` keeps the K samples of each symbol after its cyclic
 prefix, the [G, K] phases of chen2022's time-domain diagonal
@@ -34,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.signal
 
+from hwiloc.autodiff import array_namespace
 from hwiloc.streams import stream
 from hwiloc.validation import require_nonnegative, require_positive, require_positive_int
 
@@ -53,6 +58,9 @@ def wiener_phase(increments: np.ndarray, linewidth: float, sample_period: float)
     sample_period : float
         T_s. [s]
     """
+    xp = array_namespace(increments, linewidth)
+    if xp is not np:  # traced: a JAX linewidth or increments
+        return xp.cumsum(xp.sqrt(2 * np.pi * linewidth * sample_period) * increments)
     step = np.sqrt(2 * np.pi * float(require_nonnegative("linewidth", linewidth))
                    * require_positive("sample_period", sample_period))  # fmt: skip
     return np.cumsum(step * np.asarray(increments, dtype=float))
@@ -82,6 +90,18 @@ def pll_phase(
             f"expected a loop slower than the sample rate "
             f"(f_L <= {1 / (2 * np.pi * sample_period):.4g} Hz)"
         )
+    xp = array_namespace(increments, linewidth)
+    if xp is not np:  # traced: the same recursion as a JAX scan
+        import jax
+
+        w = xp.sqrt(2 * np.pi * linewidth * sample_period) * increments
+        w = w.at[0].divide(np.sqrt(kappa * (2 - kappa)))  # the stationary start
+
+        def step_once(previous, w_n):
+            phi = (1 - kappa) * previous + w_n
+            return phi, phi
+
+        return jax.lax.scan(step_once, xp.zeros((), w.dtype), w)[1]
     z = np.asarray(increments, dtype=float)
     step = np.sqrt(2 * np.pi * float(require_nonnegative("linewidth", linewidth)) * sample_period)
     w = step * z
@@ -95,7 +115,7 @@ def symbol_phases(phase: np.ndarray, num_transmissions: int, num_subcarriers: in
     g = require_positive_int("num_transmissions", num_transmissions)
     k = require_positive_int("num_subcarriers", num_subcarriers)
     cp = int(require_nonnegative("cyclic_prefix", cyclic_prefix))
-    return np.asarray(phase).reshape(g, k + cp)[:, cp:]
+    return array_namespace(phase).asarray(phase).reshape(g, k + cp)[:, cp:]
 
 
 def draw_phase_noise(

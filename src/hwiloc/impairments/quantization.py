@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hwiloc.autodiff import array_namespace
 from hwiloc.validation import require_nonnegative, require_positive, require_positive_int
 
 DISTORTION = {1: 0.3634, 2: 0.1175, 3: 0.03454, 4: 0.009497, 5: 0.002499}
@@ -62,9 +63,13 @@ def aqnm(signal_power, noise_variance: float, bits: int) -> tuple[float, np.ndar
     gain : float
         1 - rho_b. [-]
     variance : float or array, as ``signal_power``
-        The output noise variance. [V^2]
+        The output noise variance (JAX-traceable in ``signal_power`` and
+        ``noise_variance``). [V^2]
     """
-    require_positive("noise_variance", noise_variance)
-    power = require_nonnegative("signal_power", signal_power)
     rho = distortion_factor(bits)
+    if array_namespace(signal_power, noise_variance) is not np:
+        power = signal_power
+    else:
+        require_positive("noise_variance", noise_variance)
+        power = require_nonnegative("signal_power", signal_power)
     return 1 - rho, (1 - rho) ** 2 * noise_variance + rho * (1 - rho) * (power + noise_variance)
