@@ -140,6 +140,12 @@ CONFIG_CASES = [
      "hwi_catalogue.impairments.tx_iqi.levels"),
     ({"hwi_catalogue": {"impairments": {"rx_iqi": {"amplitude_db": 20.0}}}},  # 320 dB at 16
      "hwi_catalogue.impairments.rx_iqi.levels"),
+    ({"hwi_catalogue": {"impairments": {"array_phase": {"levels": [0.0, 0.5, 2.0]}}}},
+     "hwi_catalogue.impairments.array_phase.levels"),  # uniform law beyond (-pi, pi)
+    ({"hwi_catalogue": {"impairments": {"element_position": {"levels": [0.0, 0.01, 0.5]}}}},
+     "hwi_catalogue.impairments.element_position.levels"),  # beyond half the spacing
+    ({"hwi_catalogue": {"impairments": {"wiener_pn": {"levels": [0.0, 1.0e+6, 1.0e+9]}}}},
+     "hwi_catalogue.impairments.wiener_pn.levels"),  # 2 pi beta T_s = 6.3 rad^2
     ({"hwi_catalogue": {"impairments": {"dac": {"levels": [1, 2], "typical": 1}}}},
      "hwi_catalogue.impairments"),
     ({"hwi_catalogue": {"power_dbm": [0.0, 0.0]}}, "hwi_catalogue.power_dbm"),

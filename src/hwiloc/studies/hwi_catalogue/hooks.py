@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 
 AMPLITUDE_DB_MAX = 20.0  # largest IQ amplitude mismatch swept [dB]: the reference's schema range
+PHASE_STD_MAX = math.pi / math.sqrt(3)  # array_phase: U(-sqrt(3) s, sqrt(3) s) fills (-pi, pi) [rad]
+POSITION_STD_MAX = 0.25  # element_position: half of chen2022's lambda / 2 spacing [wavelengths]
 
 
 def config_problems(config: dict) -> list[str]:
@@ -22,7 +24,9 @@ def config_problems(config: dict) -> list[str]:
 def _relations(config: dict) -> list[str]:
     """hwi_catalogue: levels ascending, the typical level inside them, a PLL slower than the
     sample rate of chen2022's system, an IQ imbalance short of |phase| = pi / 2 and within
-    +-20 dB of amplitude mismatch at every level (level times the reference mismatch)."""
+    +-20 dB of amplitude mismatch at every level (level times the reference mismatch), an
+    array phase std whose uniform law stays within (-pi, pi), an element position std within
+    half the spacing, and oscillator linewidths that keep a phase from sample to sample."""
     problems = []
     h = config["hwi_catalogue"]
     for name, entry in h["impairments"].items():
@@ -52,6 +56,30 @@ def _relations(config: dict) -> list[str]:
                 "reference mismatch: beyond it the I and Q gains differ by more than 10x and "
                 "the image comes within 1.7 dB of the signal)"
             )
+        if name == "array_phase" and levels[-1] > PHASE_STD_MAX:
+            problems.append(
+                f"{key}.levels': the largest std {levels[-1]!r} rad exceeds pi / sqrt(3) = "
+                f"{PHASE_STD_MAX:.6g} rad, where the uniform phase U(-sqrt(3) s, sqrt(3) s) "
+                "already fills (-pi, pi) and wraps; expected levels within [0, pi / sqrt(3)]"
+            )
+        if name == "element_position" and levels[-1] > POSITION_STD_MAX:
+            problems.append(
+                f"{key}.levels': the largest std {levels[-1]!r} wavelengths exceeds "
+                f"{POSITION_STD_MAX:g}, half the array's lambda / 2 spacing, where neighbours "
+                "trade places and the error is no calibration residual; expected levels within "
+                f"[0, {POSITION_STD_MAX:g}]"
+            )
+        if name in ("wiener_pn", "pll_pn") and "chen2022" in config:
+            bandwidth = config["chen2022"]["system"]["bandwidth"]
+            variance = 2 * math.pi * levels[-1] / bandwidth  # per-sample increment, 2 pi beta T_s
+            if variance > 1:
+                problems.append(
+                    f"{key}.levels': the largest linewidth {levels[-1]!r} Hz gives a per-sample "
+                    f"phase increment variance 2 pi beta T_s = {variance:.3g} rad^2 > 1 at "
+                    f"chen2022's sample rate {bandwidth:.6g} Hz: the oscillator keeps no phase "
+                    f"from one sample to the next; expected beta <= "
+                    f"{bandwidth / (2 * math.pi):.6g} Hz"
+                )
         if "loop_bandwidth" in entry and "chen2022" in config:
             bandwidth = config["chen2022"]["system"]["bandwidth"]
             kappa = 2 * math.pi * entry["loop_bandwidth"] / bandwidth
