@@ -66,4 +66,6 @@ def test_a_changed_library_function_reruns_its_jobs_only_and_verify_finds_them(t
                             env=env, timeout=300)  # fmt: skip
     assert verify.returncode == 1, verify.stdout
     assert "stale: results/quick/xlmimo2022/bounds.nc" in verify.stdout
+    # the rule's CSV says nothing of its code: the run manifest's record of the job does
+    assert "stale: results/quick/xlmimo2022/bounds.csv" in verify.stdout
     assert "stale: results/quick/chen2022" not in verify.stdout

@@ -67,28 +67,41 @@ def manifest_path(root: str | Path, outputs) -> Path:
 def write_manifest(root: str | Path, rule: str, outputs) -> Path | None:
     """Record the SHA-256 of each existing file of ``outputs`` (by its path relative to
     ``root``) under ``root``/.manifest/ (atomically: a killed write leaves the old record);
-    the record's path, None when no output exists."""
+    the record's path, None when no output exists.
+
+    The record also holds the code the job ran: the hwiloc modules this process
+    loaded and their hash (:mod:`hwiloc.codehash`), so that a CSV, Markdown file or
+    figure made by code that has changed since is found stale as a NetCDF is."""
+    from hwiloc.codehash import code_hash, loaded_modules
+
     files = {os.path.relpath(o, root): sha256(o) for o in outputs if Path(o).is_file()}
     if not files:
         return None
     path = manifest_path(root, outputs)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"rule": rule, "files": files}, indent=1, sort_keys=True))
+    modules = loaded_modules()
+    record = {"rule": rule, "files": files, "code_hash": code_hash(modules),
+              "code_modules": list(modules)}  # fmt: skip
+    tmp.write_text(json.dumps(record, indent=1, sort_keys=True))
     os.replace(tmp, path)  # atomic: a reader sees the old record or the new one
     return path
 
 
-def read_manifests(root: str | Path) -> dict[str, tuple[str, str]]:
-    """Every file a job recorded under ``root``: path relative to it -> (SHA-256, rule)."""
+def read_manifests(root: str | Path) -> dict[str, tuple[str, str, tuple | None, str | None]]:
+    """Every file a job recorded under ``root``: path relative to it -> (SHA-256, rule,
+    the job's hwiloc modules, their code hash); the last two None in a record that
+    predates them."""
     out = {}
     for path in sorted((Path(root) / MANIFEST).glob("*.json")):
         try:
             record = json.loads(path.read_text())
         except (OSError, ValueError):
             continue  # an unreadable record: verify checks the file by its format alone
+        modules = record.get("code_modules")
+        code = (tuple(modules), record.get("code_hash")) if modules else (None, None)
         for name, digest in record.get("files", {}).items():
-            out[name] = (digest, record.get("rule", "?"))
+            out[name] = (digest, record.get("rule", "?"), *code)
     return out
 
 

@@ -17,7 +17,9 @@ command that regenerates it:
   hand edit, even one that left the file consistent in itself;
 - **stale**: a NetCDF file made by library code that has changed since (its
   ``code_hash`` against the sources of the modules it names in ``code_modules``), or
-  one that records no code hash (made before results recorded their code);
+  one that records no code hash (made before results recorded their code); any
+  other file (CSV, Markdown, figure) whose job's manifest record names modules
+  whose code has changed since;
 - **missing**: with ``--snakefile`` (the default when a ``Snakefile`` is in
   the working directory), every file of the workflow's DAG that is absent,
   from ``snakemake --summary``.
@@ -242,13 +244,24 @@ def edited_files(root: str | Path, files) -> list[Problem]:
     consistent in itself (a NetCDF rewritten with fresh checksums, a CSV changed)."""
     from hwiloc.runlog import read_manifests, sha256
 
+    from hwiloc.codehash import code_hash
+
     recorded = read_manifests(root)
     problems = []
     for path in files:
         entry = recorded.get(os.path.relpath(path, root))
-        if entry is not None and sha256(path) != entry[0]:
+        if entry is None:
+            continue
+        digest, rule, modules, code = entry
+        if sha256(path) != digest:
             problems.append(Problem(str(path), "edited", f"its bytes differ from what rule "
-                                    f"{entry[1]} wrote (the run manifest)"))  # fmt: skip
+                                    f"{rule} wrote (the run manifest)"))  # fmt: skip
+        elif modules and Path(path).suffix != ".nc" and code_hash(modules) != code:
+            problems.append(
+                Problem(str(path), "stale",
+                        f"made by rule {rule} with hwiloc code that has changed since (one "
+                        f"of the {len(modules)} modules its job loaded; the run manifest)")
+            )  # a NetCDF says so itself (check_netcdf)
     return problems
 
 
