@@ -79,9 +79,18 @@ if getattr(workflow, "is_main_process", True):
                 _rule.set_params(code=script_code_hash(_source.read()))
 
 
+# `snakemake --report` after a partial run: the default target holds the files that exist
+# (Snakemake refuses a report whose DAG has a missing file marked for it), and the report's
+# first page lists the ones not made yet. Any other run: every target.
+ALL_TARGETS = [target for targets in TARGETS.values() for target in targets()]
+if "--report" in sys.argv and getattr(workflow, "is_main_process", True):
+    config["_report"]["missing"] = [t for t in ALL_TARGETS if not os.path.exists(t)]
+    ALL_TARGETS = [t for t in ALL_TARGETS if os.path.exists(t)]
+
+
 rule all:
     input:
-        [target for targets in TARGETS.values() for target in targets()],
+        ALL_TARGETS,
     default_target: True
 
 

@@ -170,6 +170,7 @@ config["_report"] = {  # the jobs, which parse this file again, never build the 
     if getattr(workflow, "is_main_process", True) else [],
     "results": RESULTS,
     "plugins": list(plugin_names()),
+    "missing": [],  # the default targets not made yet, when the report is built (Snakefile)
 }
 
 
