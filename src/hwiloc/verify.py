@@ -242,9 +242,8 @@ def edited_files(root: str | Path, files) -> list[Problem]:
     """The ``files`` whose bytes differ from what the job that wrote them recorded
     (:func:`hwiloc.runlog.write_manifest`): a hand edit, found even when the file is
     consistent in itself (a NetCDF rewritten with fresh checksums, a CSV changed)."""
-    from hwiloc.runlog import read_manifests, sha256
-
     from hwiloc.codehash import code_hash
+    from hwiloc.runlog import read_manifests, sha256
 
     recorded = read_manifests(root)
     problems = []

@@ -58,35 +58,53 @@ class Unknowns:
     held: tuple[str, ...] = ()
 
 
-def claim_values(claims: ClaimsFile, ids, inputs, over_draws: bool = False) -> dict[str, float]:
+def claim_values(
+    claims: ClaimsFile, ids, inputs, over_draws: bool = False, shares: dict | None = None
+) -> dict[str, float]:
     """{row id (claim id plus variant): value} of the claims ``ids``.
 
     ``over_draws``: a claim measured over independent draws gives their median
     (nearest-rank, as :meth:`ClaimSpec.grade_draws`, so that an infinite draw stays one)
-    instead of its shipped realization's value.
+    instead of its shipped realization's value, and ``shares`` (a dict, filled in) the
+    share of its draws within the precision (NaN for a value that is not random): the
+    fit grades by the same rule as the claims table (:meth:`ClaimSpec.grade_median`).
     """
     out = {}
     for claim_id in ids:
+        spec = claims.by_id(claim_id)
         for m in measure(claims.paper, claim_id, inputs):
-            value = (float(np.quantile(m.draws, 0.5, method="nearest")) if over_draws and m.draws
-                     else m.value)  # fmt: skip
-            out[claim_id + (f"[{m.variant}]" if m.variant else "")] = value
+            row = claim_id + (f"[{m.variant}]" if m.variant else "")
+            if over_draws and m.draws:
+                _, band = spec.grade_draws(m.draws)
+                out[row] = band["median"]
+                share = band["within_precision"]
+            else:
+                out[row], share = m.value, np.nan
+            if shares is not None:
+                shares[row] = share
     return out
 
 
-def grade(claims: ClaimsFile, values: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
+def grade(
+    claims: ClaimsFile, values: xr.DataArray, shares: xr.DataArray | None = None
+) -> tuple[xr.DataArray, xr.DataArray]:
     """Verdict codes (0 not reproduced, 1 trend, 2 reproduced) and misfits [decades] of a grid.
 
-    ``values`` has a ``row`` dimension of claim ids (with variant) and any others.
+    ``values`` has a ``row`` dimension of claim ids (with variant) and any others;
+    ``shares`` (the same shape; NaN for a value that is not random) the share of each
+    random value's draws within the precision: graded by :meth:`ClaimSpec.grade_median`,
+    the claims table's rule.
     """
     codes = xr.zeros_like(values, dtype=np.int8)
     misfit = xr.zeros_like(values, dtype=float)
+    shares = xr.full_like(values, np.nan, dtype=float) if shares is None else shares
     for row in values["row"].values:
         spec = claims.by_id(str(row).split("[")[0])
         v = values.sel(row=row)
-        flat = v.values.ravel()
+        flat, share = v.values.ravel(), shares.sel(row=row).values.ravel()
         codes.loc[{"row": row}] = np.array(
-            [VERDICT_CODES[spec.grade(x)] for x in flat], dtype=np.int8
+            [VERDICT_CODES[spec.grade_median(x, f)] for x, f in zip(flat, share, strict=True)],
+            dtype=np.int8,
         ).reshape(v.shape)
         misfit.loc[{"row": row}] = np.array([spec.misfit(x) for x in flat]).reshape(v.shape)
     return codes, misfit
@@ -181,15 +199,24 @@ def fit(ds: xr.Dataset, unknowns: tuple[str, ...], held: tuple[str, ...] = ()) -
     }
 
 
-def attach(ds: xr.Dataset, claims: ClaimsFile, values: xr.DataArray, default: xr.DataArray):
+def attach(
+    ds: xr.Dataset, claims: ClaimsFile, values: xr.DataArray, default: xr.DataArray,
+    shares: xr.DataArray | None = None, default_shares: xr.DataArray | None = None,
+):  # fmt: skip
     """Grade the grid ``values`` and the shipped defaults ``default``; their counts and misfits.
 
     A row is a target of the fit (``sensitive``) when its value varies over the
     scan by more than its claim's tolerance; ``misfit`` is the RMS over those
-    rows of each claim's misfit (in decades, 0 inside the stated band).
+    rows of each claim's misfit (in decades, 0 inside the stated band). ``shares``
+    and ``default_shares``: the share of each random value's draws within the
+    precision (:func:`grade`).
     """
-    codes, misfit = grade(claims, values)
-    dcodes, dmisfit = grade(claims, default)
+    codes, misfit = grade(claims, values, shares)
+    dcodes, dmisfit = grade(claims, default, default_shares)
+    if shares is not None:
+        ds["share_within"] = shares
+        ds["share_within"].attrs.update(units="1", long_name="share of the draws within the "
+                                        "precision (NaN: not random)")  # fmt: skip
     grid_dims = [d for d in values.dims if d != "row"]
     finite = values.where(np.isfinite(values))
     spread = (finite.max(grid_dims) - finite.min(grid_dims)).fillna(0.0)

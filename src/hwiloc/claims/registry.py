@@ -9,13 +9,27 @@ module (``hwiloc.papers.<paper>.claims``) registers one function per claim id
 (:func:`register`); :func:`evaluate` computes every
 claim of a file by its id and grades it:
 
-- ``reproduced``: within the stated precision (the tolerance),
-- ``trend``: the direction is right and the value within ``trend_factor``
-  of the stated one (the same order of magnitude), but outside the precision,
+- ``reproduced``: within the stated precision (the tolerance: half a unit of
+  the last digit the paper states, on the quantity's natural scale: a dB value
+  in dB, a ratio in log, a count exactly; one-sided for ``at_least`` and
+  ``at_most``). A random value (its draws) is reproduced when its median is
+  and at least half of its draws are;
+- ``trend``: outside the precision, but on the stated side of the value
+  without the effect (:attr:`ClaimSpec.reference_value`); a claim of no effect
+  (stated at that value, or ``at_most``) and an absolute level (``trend:
+  false``) have none;
 - ``not reproduced``: otherwise; the row then carries the claim's one-line
   ``if_unmet`` reason;
 - ``not graded``: a variant reported beside the graded one (e.g. the form of
   eq. (18) that the fit did not select).
+
+A passing qualitative row proves it could have failed: its function gives a
+witness (:attr:`Measured.witness`), an admissible alternative (an unknown within
+its documented range, a model form the paper's words leave open, a level or a
+geometry the paper does not fix) and the value the row takes there, which must
+grade ``not reproduced`` (columns ``could_fail_under``, ``value_there``,
+``verdict_there``). A qualitative row that no admissible alternative can fail is
+``structural``.
 
 Every claim also says what kind of check it is (``evidence``, :data:`EVIDENCE`):
 ``independent`` (a stated value, checked with nothing fitted to it),
@@ -51,6 +65,9 @@ EMULATED = "emulated"
 """The verdict of an ``untestable`` row: it tests an input of the emulator or the setup, so it
 gets no verdict of the paper's; its reason says what the grade would be."""
 BAND_COLUMNS = ("median", "p05", "p95", "num_draws", "within_precision")
+WITNESS_COLUMNS = ("could_fail_under", "value_there", "verdict_there")
+"""Columns of a row's witness in claims.csv: the admissible alternative, the value the row
+takes there and its verdict there (empty and NaN for a row without one)."""
 """Columns of a random value's distribution in claims.csv (NaN and 0 draws otherwise)."""
 EVIDENCE = ("independent", "fitted", "structural", "untestable", "infeasible", "extra")
 """The kinds of check a claim row is; only ``independent`` rows are evidence."""
@@ -83,9 +100,15 @@ class ClaimSpec:
     effect : float
         Size of the effect the claim is about (the tolerance must be smaller). [unit]
     scale : {"linear", "db"}
-        How ``trend_factor`` compares values: as they are, or as powers (dB).
-    trend_factor : float
-        A value within this factor of the stated one (same sign) is a ``trend``. [-]
+        How :meth:`misfit` measures a distance: as the values are, or as powers (dB).
+    kind : {"qualitative", "number"}
+        ``number``: the paper states the value itself (from fully stated inputs or a
+        reading it prints); its tolerance is half of ``last_digit``. ``qualitative``: a
+        relation the paper words ("exceeds", "levels off", "coincide"), with the
+        threshold its reading takes; a passing independent one carries a witness.
+    last_digit : float
+        The unit of the last digit the paper states of a ``number`` (1 for "30",
+        0.01 for "16.67"). [unit]
     depends_on : list of str
         Config keys (dotted) of the assumed values the claim depends on.
     if_unmet : str
@@ -121,7 +144,8 @@ class ClaimSpec:
     tolerance_why: str
     effect: float
     scale: str = "linear"
-    trend_factor: float = 10**0.5
+    kind: str = "qualitative"
+    last_digit: float | None = None
     depends_on: tuple[str, ...] = ()
     if_unmet: str = ""
     evidence: str = "independent"
@@ -166,33 +190,43 @@ class ClaimSpec:
         bound = s - t if self.comparison == "at_least" else s + t
         return f"{op} {bound:g} {u}"
 
-    def grade(self, value: float) -> str:
-        """Verdict level of a reproduced ``value``."""
+    @property
+    def is_ratio(self) -> bool:
+        """A ratio (unit ``x``): its precision is taken in log."""
+        return self.unit.split()[0] == "x"
+
+    def within_precision(self, value: float) -> bool:
+        """``value`` lies within the stated precision, on the natural scale (one-sided for a
+        bound): a number the paper prints within s +- t (what rounds to its digits; dB in
+        dB, a count exactly), a ratio read off a log axis (``qualitative``) within
+        s / (1 + t / s) .. s (1 + t / s)."""
         v, s, t = float(value), self.stated, self.tolerance
         if math.isnan(v):
-            return "not reproduced"
-        if self.comparison == "equal":
-            if abs(v - s) <= t:
-                return "reproduced"
-        elif self.comparison == "at_least":
-            if v >= s - t:
-                return "reproduced"
-        elif v <= s + t:
-            return "reproduced"
-        return self._trend_or_not(v)
+            return False
+        if self.comparison == "at_least":
+            return v >= s - t
+        if self.comparison == "at_most":
+            return v <= s + t
+        if self.is_ratio and self.kind == "qualitative" and s > 0:
+            return v > 0 and abs(math.log(v / s)) <= math.log1p(t / s)
+        return abs(v - s) <= t
+
+    def grade(self, value: float) -> str:
+        """Verdict level of a reproduced ``value`` (one value, not random)."""
+        return "reproduced" if self.within_precision(value) else self._trend_or_not(value)
 
     def _trend_or_not(self, v: float) -> str:
-        trend = self.trend and self._right_direction(v) and self._within_factor(v)
+        trend = self.trend and self._right_direction(float(v))
         return "trend" if trend else "not reproduced"
 
     def grade_draws(self, draws) -> tuple[str, dict]:
         """Verdict of a random value from its draws, and the band: (level, {median, p05, p95,
         num_draws, within_precision}).
 
-        ``reproduced`` when the stated value within its precision lies inside the
-        5-95 % band of the draws (nearest-rank quantiles, so that an infinite
-        draw stays one), else ``trend`` or not by the median. ``within_precision``
-        is the share of draws that would each be reproduced. [-]
+        ``reproduced`` when the median (nearest rank, so that an infinite draw stays one)
+        lies within the precision and at least half of the draws do (``within_precision``,
+        the share of draws that would each be reproduced); else ``trend`` or not by the
+        median. p05 and p95 are the 5-95 % band.
         """
         x = np.asarray(draws, dtype=float).ravel()
         if x.size == 0 or np.isnan(x).any():
@@ -200,33 +234,29 @@ class ClaimSpec:
                     "within_precision": np.nan}  # fmt: skip
             return "not reproduced", band
         lo, median, hi = np.quantile(x, [0.05, 0.5, 0.95], method="nearest")
-        band = {
-            "median": float(median),
-            "p05": float(lo),
-            "p95": float(hi),
-            "num_draws": int(x.size),
-            "within_precision": float(np.mean([self.grade(v) == "reproduced" for v in x])),
-        }
-        s, t = self.stated, self.tolerance
-        if self.comparison == "equal":
-            inside = s - t <= hi and s + t >= lo
-        elif self.comparison == "at_least":
-            inside = hi >= s - t
-        else:
-            inside = lo <= s + t
-        return ("reproduced" if inside else self._trend_or_not(float(median))), band  # fmt: skip
+        share = float(np.mean([self.within_precision(v) for v in x]))
+        band = {"median": float(median), "p05": float(lo), "p95": float(hi),
+                "num_draws": int(x.size), "within_precision": share}  # fmt: skip
+        return self.grade_median(float(median), share), band
+
+    def grade_median(self, median: float, share: float) -> str:
+        """The verdict of a random value from its median and the share of its draws within
+        the precision (:meth:`grade_draws`); ``share`` NaN: a value that is not random."""
+        if self.within_precision(median) and (math.isnan(share) or share >= 0.5):
+            return "reproduced"
+        return self._trend_or_not(median)
 
     def _right_direction(self, v: float) -> bool:
         """On the stated side of the value without the effect (:attr:`reference_value`).
 
-        An ``at_least`` ratio claim below 1 is never a trend, nor an ``equal``
-        one on the other side of 1; a claim stated at the value without the
-        effect (``coincide``) and an ``at_most`` claim (the effect is small) have
-        no wrong side.
+        An ``at_least`` ratio claim below 1 is never a trend, nor an ``equal`` one on
+        the other side of 1. A claim of no effect, stated at the value without it
+        (``coincide``) or bounding the effect from above (``at_most``), has no side:
+        outside its precision it is not reproduced.
         """
         ref = self.reference_value
-        if self.comparison == "at_most" or self.stated == ref:
-            return True
+        if self.comparison == "at_most" or self.stated == ref or math.isnan(v):
+            return False
         return (v - ref) * (self.stated - ref) > 0
 
     def misfit(self, value: float) -> float:
@@ -251,20 +281,6 @@ class ClaimSpec:
         elif self.comparison == "at_most":
             d = max(0.0, d)
         return min(abs(d), 3.0)
-
-    def _within_factor(self, v: float) -> bool:
-        s = self.stated
-        if self.scale == "db":
-            v, s = 10 ** (v / 10), 10 ** (s / 10)
-        if not math.isfinite(v) or v == 0 or s == 0 or (v > 0) != (s > 0):
-            return False
-        ratio = v / s
-        f = self.trend_factor
-        if self.comparison == "at_least":
-            return ratio >= 1 / f
-        if self.comparison == "at_most":
-            return ratio <= f
-        return 1 / f <= ratio <= f
 
 
 @dataclass(frozen=True)
@@ -307,6 +323,7 @@ def load_claims(path: str | Path, schema: str | Path = SCHEMA) -> ClaimsFile:
                 "stated": float(entry["stated"]),
                 "tolerance": float(entry["tolerance"]),
                 "effect": float(entry["effect"]),
+                **({"last_digit": float(entry["last_digit"])} if "last_digit" in entry else {}),
                 **({"no_effect": float(entry["no_effect"])} if "no_effect" in entry else {}),
             }
         )
@@ -318,6 +335,15 @@ def load_claims(path: str | Path, schema: str | Path = SCHEMA) -> ClaimsFile:
         if spec.id in seen:
             problems.append(f"claims file {path}: claim id {spec.id!r} appears twice")
         seen.add(spec.id)
+        if spec.kind == "number" and (
+            spec.last_digit is None or not math.isclose(spec.tolerance, spec.last_digit / 2)
+        ):
+            problems.append(
+                f"claims file {path}: claim {spec.id!r}: a number the paper states is graded at "
+                f"half a unit of its last digit: expected last_digit and tolerance = "
+                f"last_digit / 2, got last_digit {spec.last_digit!r}, tolerance "
+                f"{spec.tolerance:g}"
+            )
         if not spec.tolerance < abs(spec.effect):
             problems.append(
                 f"claims file {path}: claim {spec.id!r}: tolerance {spec.tolerance:g} "
@@ -340,7 +366,12 @@ class Measured:
     value over independent draws (hardware, offsets, noise), each from its own
     seed, for a value that depends on a random draw: it is then graded on
     their distribution (:meth:`ClaimSpec.grade_draws`), and ``value`` is the
-    shipped draw or the statistic the note names.
+    shipped draw or the statistic the note names. ``independent_draws``: how many
+    independent draws stand behind ``draws`` when those are resampled (a bootstrap of
+    100 trials is 100 draws), reported as ``num_draws``. ``witness``: (what was changed,
+    and to what; the value there), the admissible alternative under which the row
+    would fail (computed, never written by hand). ``evidence``: (class, why) of this
+    variant where it differs from its claim's (e.g. a reading beyond the paper's, ``extra``).
     """
 
     value: float
@@ -348,6 +379,9 @@ class Measured:
     variant: str = ""
     graded: bool = True
     draws: tuple | None = None
+    independent_draws: int | None = None
+    witness: tuple[str, float] | None = None
+    evidence: tuple[str, str] | None = None
 
 
 _REGISTRY: dict[str, dict[str, Callable]] = {}
@@ -439,12 +473,14 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
     """Compute and grade every claim (or those in ``ids``): one row per claim variant.
 
     Columns: id, statement, source, evidence (:data:`EVIDENCE`; on measured
-    captures if ``measured_data``), stated, unit, criterion, reproduced (the
+    captures if ``measured_data``), kind, stated, unit, criterion, reproduced (the
     median for a random value), median, p05, p95 (the 5-95 % band of its
-    draws; NaN for a value that is not random), num_draws, within_precision,
-    verdict, misfit_decade (:meth:`ClaimSpec.misfit`: for a fitted row the fit
-    residual), reason (the claim's ``if_unmet`` where unmet), evidence_why,
-    depends_on, note. Returns a pandas DataFrame.
+    draws; NaN for a value that is not random), num_draws (independent draws),
+    within_precision (their share within the precision), verdict, could_fail_under,
+    value_there, verdict_there (the witness: :data:`WITNESS_COLUMNS`), misfit_decade
+    (:meth:`ClaimSpec.misfit` at the shipped values), reason (the claim's
+    ``if_unmet`` where unmet), evidence_why, depends_on, note. Returns a pandas
+    DataFrame.
     """
     check_registry(claims_file)
     rows = []
@@ -456,11 +492,19 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
             if m.draws is not None:
                 verdict, band = spec.grade_draws(m.draws)
                 value = band["median"]
+                if m.independent_draws is not None:
+                    band["num_draws"] = int(m.independent_draws)
             else:
                 verdict, value = spec.grade(m.value), float(m.value)
+            witness = dict.fromkeys(WITNESS_COLUMNS, np.nan) | {"could_fail_under": "",
+                                                               "verdict_there": ""}  # fmt: skip
+            if m.witness is not None:
+                there = float(m.witness[1])
+                witness = {"could_fail_under": m.witness[0], "value_there": there,
+                           "verdict_there": spec.grade(there)}  # fmt: skip
             verdict = verdict if m.graded else UNGRADED
             reason = {"reproduced": "", UNGRADED: "reported beside the graded variant"}
-            evidence = spec.evidence_for(measured_data)
+            evidence = m.evidence[0] if m.evidence else spec.evidence_for(measured_data)
             if evidence == "untestable" and verdict != UNGRADED:  # it tests an input: no verdict
                 reason[EMULATED] = (f"the value tests an input of the emulator or the setup; "
                                     f"graded, it would be '{verdict}'")  # fmt: skip
@@ -471,15 +515,18 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
                     "statement": spec.statement,
                     "source": spec.source,
                     "evidence": evidence,
+                    "kind": spec.kind,
                     "stated": spec.stated,
                     "unit": spec.unit,
                     "criterion": spec.criterion,
                     "reproduced": value,
                     **band,
                     "verdict": verdict,
+                    **witness,
                     "misfit_decade": spec.misfit(value),
                     "reason": reason.get(verdict, spec.if_unmet_for(measured_data)),
-                    "evidence_why": spec.evidence_why_for(measured_data),
+                    "evidence_why": m.evidence[1] if m.evidence else spec.evidence_why_for(
+                        measured_data),  # fmt: skip
                     "depends_on": ", ".join(spec.depends_on),
                     "note": m.note,
                 }
@@ -487,35 +534,57 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
     return pd.DataFrame(rows)
 
 
-def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
-    """Rows per verdict level, over the independent graded rows only (the evidence)."""
-    evidence = table[table["evidence"] == "independent"]
-    return {level: int((evidence["verdict"] == level).sum()) for level in LEVELS}
+def verdict_counts(table: pd.DataFrame, evidence: str = "independent") -> dict[str, int]:
+    """Rows per verdict level, over the graded rows of one evidence class (by default the
+    independent rows: the evidence)."""
+    rows = table[table["evidence"] == evidence]
+    return {level: int((rows["verdict"] == level).sum()) for level in LEVELS}
 
 
 def headline(table: pd.DataFrame, paper: str) -> str:
-    """ "<paper>: k of n independent checks reproduced (t trend, m not)", then the other rows
-    counted by class: what a claims table says first."""
+    """What a claims table says first: "<paper>: independent rows k of n reproduced (t trend,
+    m not); fitted targets a of b met; then the structural, untestable, infeasible and extra
+    rows counted. A fitted row is met when it is reproduced at the shipped values; one the
+    fit misses counts as failed."""
     counts = verdict_counts(table)
     n = sum(counts.values())
-    line = (f"{paper}: {counts['reproduced']} of {n} independent checks reproduced "
-            f"({counts['trend']} trend, {counts['not reproduced']} not).")  # fmt: skip
-    graded = table[table["verdict"] != UNGRADED]
-    others = [f"{int((graded['evidence'] == e).sum())} {e}" for e in EVIDENCE[1:]
+    parts = [f"independent rows {counts['reproduced']} of {n} reproduced ({counts['trend']} "
+             f"trend, {counts['not reproduced']} not)"]  # fmt: skip
+    fitted = verdict_counts(table, "fitted")
+    if sum(fitted.values()):
+        parts.append(f"fitted targets {fitted['reproduced']} of {sum(fitted.values())} met")
+    graded = table[~table["verdict"].isin([UNGRADED])]
+    others = [f"{int((graded['evidence'] == e).sum())} {e}" for e in EVIDENCE[2:]
               if (graded["evidence"] == e).any()]  # fmt: skip
-    if others:
-        line += f" Other rows, not evidence: {', '.join(others)}."
+    line = f"{paper}: " + "; ".join(parts + ([", ".join(others)] if others else [])) + "."
     ungraded = int((table["verdict"] == UNGRADED).sum())
     if ungraded:
         line += f" {ungraded} variant row(s) reported beside the graded one, not graded."
     return line
 
 
-def write_claims_table(table: pd.DataFrame, csv_path, md_path, paper: str, title: str) -> None:
-    """claims.csv and claims.md (the headline first, then the table), each atomically."""
-    from hwiloc.reporting import write_table
+def shown_verdict(row) -> str:
+    """A row's verdict as claims.md shows it: with the share of its draws within the
+    precision beside it (a random value), and its witness's verdict (a passing
+    qualitative row)."""
+    verdict = str(row["verdict"])
+    draws = row.get("num_draws", 0)
+    if isinstance(draws, (int, float, np.integer)) and draws and draws > 0:
+        share = row.get("within_precision", np.nan)
+        if share == share:  # not NaN
+            verdict += f" ({100 * share:.0f} % of {int(draws)} draws within)"
+    return verdict
 
-    write_table(table, csv_path, md_path, title, preamble=headline(table, paper))
+
+def write_claims_table(table: pd.DataFrame, csv_path, md_path, paper: str, title: str) -> None:
+    """claims.csv and claims.md (the headline first, then the table, each verdict with the
+    share of its draws within the precision), each atomically."""
+    from hwiloc.reporting import to_markdown, write_text
+
+    write_text(csv_path, table.to_csv(index=False))
+    shown = table.assign(verdict=[shown_verdict(r) for _, r in table.iterrows()]) if len(
+        table) else table  # fmt: skip
+    write_text(md_path, to_markdown(shown, title, headline(table, paper)))
 
 
 def claims_path(root: str | Path, paper: str) -> Path:

@@ -47,7 +47,8 @@ def point_config(cfg: dict, model: str, g: int, cfo_std: float, beta3: float, cl
 
 def point_values(cfg: dict, claims: ClaimsFile, point: tuple, ids, cache: dict | None = None):
     """Fig. 2's bound claims (median over the fit's hardware draws) and Fig. 3's CFO and PN
-    claims (median over their realizations) at one ``point`` of :data:`AXES`.
+    claims (median over their realizations) at one ``point`` of :data:`AXES`: {row: (median,
+    share of the draws within the precision)}.
 
     ``cache`` keeps Fig. 3's CFO- and PN-alone bounds by (CFO model, G, CFO spread):
     they have no PA, so the PA's axes do not change them.
@@ -71,7 +72,9 @@ def point_values(cfg: dict, claims: ClaimsFile, point: tuple, ids, cache: dict |
     individual = cache[key]
     # the first draw stands for the shipped realization, whose value the fit does not use
     inputs = ClaimInputs(bounds=draws.isel(realization=0), individual=individual, draws=draws)
-    return claim_values(claims, ids, inputs, over_draws=True)
+    shares: dict = {}
+    values = claim_values(claims, ids, inputs, over_draws=True, shares=shares)
+    return {row: (value, shares[row]) for row, value in values.items()}
 
 
 def _shipped(cfg: dict) -> tuple:
@@ -108,15 +111,19 @@ def dataset(cfg: dict, claims: ClaimsFile, inputs: dict | None = None) -> xr.Dat
     points = {p: point_values(cfg, claims, p, CLAIMS, cache) for p in grid_points}
     rows = list(next(iter(points.values())))
     shape = tuple(len(v) for v in scans.values())
-    values = np.array([[points[p][r] for p in grid_points] for r in rows]).reshape(
-        (len(rows), *shape)
-    )
     coords = {"row": rows, **scans}
-    grid = xr.DataArray(values, dims=tuple(coords), coords=coords)
+    grid, shares = (
+        xr.DataArray(np.array([[points[p][r][i] for p in grid_points] for r in rows]).reshape(
+            (len(rows), *shape)), dims=tuple(coords), coords=coords)
+        for i in (0, 1)
+    )  # fmt: skip
     shipped = _shipped(cfg)
     default_rows = point_values(cfg, claims, shipped, CLAIMS)
-    default = xr.DataArray([default_rows[r] for r in rows], dims=("row",), coords={"row": rows})
-    ds = attach(xr.Dataset(coords=coords), claims, grid, default)
+    default, default_shares = (
+        xr.DataArray([default_rows[r][i] for r in rows], dims=("row",), coords={"row": rows})
+        for i in (0, 1)
+    )
+    ds = attach(xr.Dataset(coords=coords), claims, grid, default, shares, default_shares)
     ds["cfo_model"].attrs.update(units="1", long_name="CFO phase model (eq5 or intra_symbol)")
     ds["num_transmissions"].attrs.update(units="1", long_name="number of transmissions G")
     ds["cfo_std"].attrs.update(units="1", long_name="residual CFO std, normalised to Delta f")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 AMPLITUDE_DB_MAX = 20.0  # largest IQ amplitude mismatch swept [dB]: the reference's schema range
-PHASE_STD_MAX = math.pi / math.sqrt(3)  # array_phase: U(-sqrt(3) s, sqrt(3) s) fills (-pi, pi) [rad]
+PHASE_STD_MAX = math.pi / math.sqrt(3)  # array_phase: U(+-sqrt(3) s) fills (-pi, pi) [rad]
 POSITION_STD_MAX = 0.25  # element_position: half of chen2022's lambda / 2 spacing [wavelengths]
 
 
