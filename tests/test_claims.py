@@ -240,19 +240,24 @@ PROOFS = {
     "range_resolution": "test_structural_range_resolution_is_c_over_the_bandwidth",
     "crlb_ratio_frequency_pair": "test_infeasible_frequency_pair_is_16_for_every_snr_and_n",
     "impairments_matter_more_at_high_snr": "test_structural_lb_over_crb_is_affine_in_power_squared",
-    "low_snr_impairments_harmless": "test_structural_lb_over_crb_is_affine_in_power_squared",
+    "low_snr_impairments_harmless[pn]": "test_structural_lb_over_crb_is_affine_in_power_squared",
+    "low_snr_impairments_harmless[mc]": "test_structural_lb_over_crb_is_affine_in_power_squared",
     "pn_effect_grows_with_level": "test_structural_lb_over_crb_is_affine_in_power_squared",
     "crlb_falls_with_antennas": "test_structural_the_64_array_holds_the_8_array",
+    "min_antennas_spatial_1cm": "test_structural_1cm_needs_more_than_64_antennas_at_pi",
 }
 
 
 def test_every_structural_and_infeasible_row_has_its_proof_tested():
+    from hwiloc.papers.chen2022.claims import HARMLESS_AT_EVERY_LEVEL
+
     rows = {
         c.id
         for paper in PAPERS
         for c in load_claims(claims_path(ROOT, paper)).claims
         if c.evidence in ("structural", "infeasible")
     }
+    rows |= {f"low_snr_impairments_harmless[{k}]" for k in HARMLESS_AT_EVERY_LEVEL}  # variants
     assert rows == set(PROOFS)
     assert all(name in globals() for name in PROOFS.values())
 
@@ -342,9 +347,14 @@ def test_structural_lb_over_crb_is_affine_in_power_squared(chen_sweeps):
             for draw in range(r2.shape[2]):
                 (a, b), *_ = np.linalg.lstsq(design, r2[level, :, draw], rcond=None)
                 np.testing.assert_allclose(design @ [a, b], r2[level, :, draw], rtol=1e-10)
-                assert b >= -1e-12 and 0.95 < a < 1.05, (key, level, a, b)  # a: the MCRB's own
+                assert b >= -1e-12, (key, level, a, b)
+                if key != "cfo":  # a, the MCRB's own excess: near 1 for PN and MC
+                    assert a < 1.05, (key, level, a, b)
         np.testing.assert_allclose(r2[0], 1.0, atol=1e-12)  # level 0: M1 = M2
-        assert np.all(np.sqrt(r2[:, 0]) <= 10**0.05), key  # harmless at 0 dBm at every level
+        if key != "cfo":  # harmless at 0 dBm at every level; eq. (5)'s CFO is not (a witness)
+            assert np.all(np.sqrt(r2[:, 0]) <= 10**0.05), key
+        else:
+            assert np.sqrt(r2[-1, 0]).max() > 10**0.05
         assert np.all(np.diff(r2[:, -1], axis=0) >= -1e-12), key  # grows with the level
         assert r2[-1, -1].min() > 1.01 ** 2, key  # the top level does move the LB
 
@@ -365,6 +375,20 @@ def test_structural_the_64_array_holds_the_8_array(paper_scenario):
             (m,) = measure("zhang2025", "crlb_falls_with_antennas",
                            ClaimInputs(scenario=moved))  # fmt: skip
             assert m.value >= 2.0, (snr_db, ue, m.value)
+
+
+def test_structural_1cm_needs_more_than_64_antennas_at_pi(paper_scenario):
+    """The fewest antennas for a 1 cm CRLB under spatial offsets at sigma = pi: 65 or more at
+    the top of the fitted SNR's scan (the CRLB falls with the SNR) for UE positions near
+    broadside, where the fewest are needed; 20 dB (beyond the scan) would need fewer."""
+    from hwiloc.papers.zhang2025.system import min_antennas_for_accuracy
+
+    top = 15.0  # [dB], the top of zhang2025.assumptions.snr_db
+    for ue in ((-2.0, 1.0), (-0.5, 1.0), (0.0, 1.0), (0.0, 0.8)):
+        moved = replace(paper_scenario, snr_db=top, ue_position=ue)
+        assert min_antennas_for_accuracy(moved, "spatial", np.pi, 0.01, 64) == math.inf, ue
+    beyond = replace(paper_scenario, snr_db=20.0, ue_position=(0.0, 1.0))
+    assert min_antennas_for_accuracy(beyond, "spatial", np.pi, 0.01, 64) <= 64
 
 
 def test_structural_frequency_stage_keeps_antenna_phases():
@@ -410,3 +434,32 @@ def test_infeasible_frequency_pair_is_16_for_every_snr_and_n(paper_scenario):
                                           ClaimInputs(scenario=sc))  # fmt: skip
                 assert m.value == pytest.approx(16.0, rel=1e-9)
                 assert spec_pair.grade(m.value) == "not reproduced"
+
+
+def test_a_witness_is_the_alternative_the_row_fails_worst_under():
+    """Of the computed alternatives, the table reports the one the row fails worst under, and
+    grades the value there; the candidates come with the inputs, by row id."""
+    import xarray as xr
+
+    from hwiloc.claims import Measured, register, worst_witness
+
+    c = spec(comparison="at_least", stated=1.12, tolerance=0.0, effect=1.0)
+    candidates = [("a", 1.5), ("b", 1.05), ("c", 0.9)]
+    assert worst_witness(c, candidates) == ("c", 0.9)  # not reproduced, beyond trend 'b'
+    assert worst_witness(c, []) is None
+
+    @register("witness_test_paper", "row")
+    def _row(inputs):
+        return Measured(1.3, "a value")
+
+    class Inputs:
+        witnesses = xr.Dataset({"row": ("case", ["row", "other", "row"]),
+                                "alternative": ("case", ["x = 1", "y = 2", "x = 3"]),
+                                "value": ("case", [1.2, 0.1, 1.0])})  # fmt: skip
+
+    from hwiloc.claims import ClaimsFile, evaluate
+
+    table = evaluate(ClaimsFile("witness_test_paper", "r", (replace(c, id="row"),)), Inputs())
+    row = table.iloc[0]
+    assert (row["could_fail_under"], row["value_there"]) == ("x = 3", 1.0)
+    assert row["verdict"] == "reproduced" and row["verdict_there"] == "not reproduced"

@@ -133,10 +133,25 @@ rule chen2022_table1:
         "../scripts/table1.py"
 
 
+rule chen2022_witnesses:
+    group: "chen2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
+    output:
+        witnesses=f"{CHEN2022}/witnesses/{CHEN2022_KEY}/witnesses.nc",
+    params:
+        cfg=chen2022_params("power_dbm", "individual", "mc_sweep", "assumptions", "montecarlo"),
+    conda:
+        RULE_ENV
+    log:
+        f"{RESULTS}/logs/chen2022/witnesses_{CHEN2022_KEY}.log",
+    script:
+        "../scripts/chen2022_witnesses.py"
+
+
 rule chen2022_claims:
     localrule: True
     input:
         claims=CLAIMS["chen2022"],
+        witnesses=f"{CHEN2022}/witnesses/{CHEN2022_KEY}/witnesses.nc",
         bounds=f"{CHEN2022}/bounds/{CHEN2022_KEY}/bounds.nc",
         montecarlo=f"{CHEN2022}/montecarlo/{CHEN2022_KEY}/all.nc",
         **{f"sweep_{k}": v for k, v in chen2022_sweeps().items()},

@@ -1,7 +1,7 @@
 """Claims (chen2022): every claim of config/claims/chen2022.yaml computed by id and graded.
 
-Inputs: claims (the claims file), bounds, montecarlo, sweep_pn, sweep_cfo, sweep_mc, draws, pn,
-cfo, mc, pa. Params: levels (Table I's phase_noise_std [rad], cfo_std [Delta f],
+Inputs: claims (the claims file), witnesses, bounds, montecarlo, sweep_pn, sweep_cfo, sweep_mc,
+draws, pn, cfo, mc, pa. Params: levels (Table I's phase_noise_std [rad], cfo_std [Delta f],
 coupling_residual_std [-]).
 Outputs: csv, md.
 """
@@ -20,6 +20,7 @@ inputs = ClaimInputs(
     sweeps={k: read_dataset(i[f"sweep_{k}"]) for k in ("pn", "cfo", "mc")},
     draws=read_dataset(i.draws),
     levels={k: float(v) for k, v in snakemake.params.levels.items()},
+    witnesses=read_dataset(i.witnesses),
 )
 table = evaluate(load_claims(i.claims), inputs)
 write_claims_table(table, snakemake.output.csv, snakemake.output.md, "chen2022",

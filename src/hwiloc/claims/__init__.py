@@ -33,6 +33,7 @@ from hwiloc.claims.registry import (
     register,
     registered,
     verdict_counts,
+    worst_witness,
     write_claims_table,
 )
 
@@ -57,5 +58,6 @@ __all__ = [
     "register",
     "registered",
     "verdict_counts",
+    "worst_witness",
     "write_claims_table",
 ]

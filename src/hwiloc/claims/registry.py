@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -101,11 +101,14 @@ class ClaimSpec:
         Size of the effect the claim is about (the tolerance must be smaller). [unit]
     scale : {"linear", "db"}
         How :meth:`misfit` measures a distance: as the values are, or as powers (dB).
-    kind : {"qualitative", "number"}
+    kind : {"qualitative", "number", "data"}
         ``number``: the paper states the value itself (from fully stated inputs or a
-        reading it prints); its tolerance is half of ``last_digit``. ``qualitative``: a
-        relation the paper words ("exceeds", "levels off", "coincide"), with the
-        threshold its reading takes; a passing independent one carries a witness.
+        reading it prints); its tolerance is half of ``last_digit``. ``data``: compared
+        with the authors' own saved data, within the agreement ``tolerance_why`` states.
+        ``qualitative``: a relation the paper words ("exceeds", "levels off",
+        "coincide"), with the threshold its reading takes; a passing independent one
+        carries a witness. A number or data row needs none: it fails whenever the value
+        differs.
     last_digit : float
         The unit of the last digit the paper states of a ``number`` (1 for "30",
         0.01 for "16.67"). [unit]
@@ -370,7 +373,11 @@ class Measured:
     independent draws stand behind ``draws`` when those are resampled (a bootstrap of
     100 trials is 100 draws), reported as ``num_draws``. ``witness``: (what was changed,
     and to what; the value there), the admissible alternative under which the row
-    would fail (computed, never written by hand). ``evidence``: (class, why) of this
+    would fail (computed, never written by hand), or a list of such candidates, of
+    which the table reports the one the row fails worst under (:func:`worst_witness`).
+    A paper's inputs that carry ``witnesses`` (a dataset of ``row``, ``alternative``
+    and ``value`` over ``case``) give them to every row they name (:func:`measure`).
+    ``evidence``: (class, why) of this
     variant where it differs from its claim's (e.g. a reading beyond the paper's, ``extra``).
     """
 
@@ -380,7 +387,7 @@ class Measured:
     graded: bool = True
     draws: tuple | None = None
     independent_draws: int | None = None
-    witness: tuple[str, float] | None = None
+    witness: tuple[str, float] | list[tuple[str, float]] | None = None
     evidence: tuple[str, str] | None = None
 
 
@@ -460,13 +467,33 @@ def bootstrap_picks(num_draws: int, num_resamples: int = NUM_RESAMPLES) -> np.nd
 
 
 def measure(paper: str, claim_id: str, inputs) -> list[Measured]:
-    """The reproduced value(s) of one claim, computed by its id."""
+    """The reproduced value(s) of one claim, computed by its id; with the witness
+    candidates that ``inputs.witnesses`` holds for its rows, if any."""
     out = registered(paper)[claim_id](inputs)
     if isinstance(out, Measured):
-        return [out]
-    if isinstance(out, list):
+        out = [out]
+    elif not isinstance(out, list):
+        out = [Measured(float(out))]
+    table = getattr(inputs, "witnesses", None)
+    if table is None:
         return out
-    return [Measured(float(out))]
+    rows = [str(r) for r in table["row"].values]
+    witnessed = []
+    for m in out:
+        row = claim_id + (f"[{m.variant}]" if m.variant else "")
+        cases = [(str(table["alternative"].values[i]), float(table["value"].values[i]))
+                 for i, r in enumerate(rows) if r == row]  # fmt: skip
+        witnessed.append(replace(m, witness=cases) if cases else m)
+    return witnessed
+
+
+def worst_witness(spec: ClaimSpec, candidates) -> tuple[str, float] | None:
+    """Of (alternative, value) ``candidates``, the one the claim fails worst under: a
+    ``not reproduced`` before a ``trend`` before a ``reproduced``, then the largest misfit."""
+    if not candidates:
+        return None
+    order = {"not reproduced": 0, "trend": 1, "reproduced": 2}
+    return min(candidates, key=lambda c: (order[spec.grade(c[1])], -spec.misfit(c[1])))
 
 
 def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = False):
@@ -498,10 +525,11 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
                 verdict, value = spec.grade(m.value), float(m.value)
             witness = dict.fromkeys(WITNESS_COLUMNS, np.nan) | {"could_fail_under": "",
                                                                "verdict_there": ""}  # fmt: skip
-            if m.witness is not None:
-                there = float(m.witness[1])
-                witness = {"could_fail_under": m.witness[0], "value_there": there,
-                           "verdict_there": spec.grade(there)}  # fmt: skip
+            chosen = worst_witness(spec, [m.witness] if isinstance(m.witness, tuple)
+                                   else m.witness)  # fmt: skip
+            if chosen is not None:
+                witness = {"could_fail_under": chosen[0], "value_there": float(chosen[1]),
+                           "verdict_there": spec.grade(chosen[1])}  # fmt: skip
             verdict = verdict if m.graded else UNGRADED
             reason = {"reproduced": "", UNGRADED: "reported beside the graded variant"}
             evidence = m.evidence[0] if m.evidence else spec.evidence_for(measured_data)

@@ -122,34 +122,28 @@ def fig4(sweeps: dict):
 
 
 def sensitivity_map(ds: xr.Dataset, result: dict):
-    """How many claims are reproduced over the unknowns, one column per CFO model.
+    """How many claims are reproduced over the unknowns (the CFO model: eq. (5), shipped).
 
-    Top row: G x CFO spread at the fitted PA; bottom row: beta_3 x V_clip at the
-    fitted G and CFO spread. Shipped defaults (red +) and the fit (white x)
-    marked where they lie in a panel's plane; white contours give the RMS misfit
-    of the claims [decades].
+    Left: G x CFO spread at the fitted PA; right: beta_3 x V_clip at the fitted G and
+    CFO spread. Shipped defaults (red +) and the fit (white x) marked where they lie
+    in a panel's plane; white contours give the RMS misfit of the claims [decades].
     """
     point = result["point"]
     top, default = map_extent(ds)
-    models = list(ds["cfo_model"].values)
     planes = (("num_transmissions", "cfo_std"), ("pa_beta3", "clip_voltage"))
-    fig, axes = new_figure(len(planes), len(models), figsize=(5.0 * len(models), 7.4),
-                           squeeze=False)  # fmt: skip
-    for row, (xdim, ydim) in enumerate(planes):
-        rest = [d for d in ds["num_reproduced"].dims if d not in ("cfo_model", xdim, ydim)]
-        for ax, model in zip(axes[row], models, strict=True):
-            sel = {"cfo_model": model, **{d: point[d] for d in rest}}
-            marks = []
-            for where, style, label in ((default, "r+", "shipped default"), (point, "wx", "fit")):
-                if where["cfo_model"] == model and all(
-                    np.isclose(float(where[d]), float(point[d])) for d in rest
-                ):
-                    marks.append(((where[xdim], where[ydim]), style, label))
-            panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xdim, ydim, marks,
-                  top, fig)  # fmt: skip
-            fixed = ", ".join(f"{d} = {point[d]:g}" for d in rest)
-            ax.set_title(f"CFO model: {model}; {fixed}", fontsize=8)
-            if marks:
-                ax.legend(loc="upper right", fontsize=7)
+    fig, axes = new_figure(1, len(planes), figsize=(10.0, 4.2), squeeze=False)
+    for ax, (xdim, ydim) in zip(axes[0], planes, strict=True):
+        rest = [d for d in ds["num_reproduced"].dims if d not in (xdim, ydim)]
+        sel = {d: point[d] for d in rest}
+        marks = []
+        for where, style, label in ((default, "r+", "shipped default"), (point, "wx", "fit")):
+            if all(np.isclose(float(where[d]), float(point[d])) for d in rest):
+                marks.append(((where[xdim], where[ydim]), style, label))
+        panel(ax, ds["num_reproduced"].sel(sel), ds["misfit"].sel(sel), xdim, ydim, marks,
+              top, fig)  # fmt: skip
+        fixed = ", ".join(f"{d} = {point[d]:g}" for d in rest)
+        ax.set_title(f"CFO model: {ds.attrs.get('cfo_model', 'eq5')}; {fixed}", fontsize=8)
+        if marks:
+            ax.legend(loc="upper right", fontsize=7)
     map_title(fig, ds, result, "chen2022")
     return fig

@@ -99,7 +99,8 @@ def _claim_estimator_curve(inputs: ClaimInputs, estimator: str) -> Measured:
             f"{np.exp(z[k, 0] * se[kept][k]):.3f}), over {int(kept.sum())} powers; "
             f"{mc.sizes['trial']} trials of ours, 500 of theirs; band: bootstrap of our "
             "trials" + (f"; left out (NaN in their data): {left} dBm" if left else ""))  # fmt: skip
-    return Measured(float(worst[0]), note, draws=tuple(worst[1:].tolist()))
+    return Measured(float(worst[0]), note, draws=tuple(worst[1:].tolist()),
+                    independent_draws=int(errors.shape[-1]))  # the trials, not the resamples
 
 
 @register(STUDY, "lb_saturates_30dbm")

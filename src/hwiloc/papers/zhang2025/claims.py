@@ -191,8 +191,29 @@ def _claim_sweep_loss(inputs: ClaimInputs, sweep: str) -> list[Measured]:
         losses = (ds[var].isel(offset_std=0) - ds[var].isel(offset_std=-1)).values
         span = (f"band: {losses.size} realizations, sigma {lo:.3g}pi to {hi:.3g}pi; "
                 f"mean {losses.mean():.2f} dB")  # fmt: skip
-        out.append(Measured(float(losses.mean()), span, form, form == inputs.pmsr_form,
-                            tuple(losses.tolist())))  # fmt: skip
+        graded = form == inputs.pmsr_form
+        out.append(Measured(float(losses.mean()), span, form, graded, tuple(losses.tolist()),
+                            witness=_sweep_witnesses(ds) if graded else None))  # fmt: skip
+    return out
+
+
+def _sweep_witnesses(ds: xr.Dataset) -> list[tuple[str, float]]:
+    """The sweep's loss (median over its realizations) under each alternative R and Omega
+    of ``pmsr_sweep.alternatives`` other than the shipped ones (the graded form). [dB]"""
+    if "pmsr_alternative_db" not in ds:
+        return []
+    alt = ds["pmsr_alternative_db"]
+    loss = (alt.isel(offset_std=0) - alt.isel(offset_std=-1)).median("realization")
+    shipped = float(ds.attrs.get("main_lobe_radius_m", np.nan))
+    out = []
+    for scale in alt["region_scale"].values:
+        for radius in alt["main_lobe_radius"].values:
+            if scale == 1.0 and np.isclose(radius, shipped):
+                continue
+            value = float(loss.sel(region_scale=scale, main_lobe_radius=radius))
+            if np.isfinite(value):
+                out.append((f"R = {scale:g} x the fitted, Omega = {radius:g} m (the fit's scan)",
+                            value))  # fmt: skip
     return out
 
 
@@ -226,7 +247,8 @@ def _over_snapshots(statistic, values: np.ndarray, note: str, variant: str, grad
     """``statistic`` (over the last axis, snapshots) of ``values`` as drawn, graded on its
     bootstrap over the snapshots (:func:`~hwiloc.claims.bootstrap_picks`)."""
     out = statistic(values[..., bootstrap_picks(values.shape[-1])])  # [..., 1 + resamples]
-    return Measured(float(out[0]), note, variant, graded, tuple(out[1:].tolist()))
+    return Measured(float(out[0]), note, variant, graded, tuple(out[1:].tolist()),
+                    independent_draws=int(values.shape[-1]))  # the snapshots, not the resamples
 
 
 @register(STUDY, "pmsr_raw", stage="raw")

@@ -33,6 +33,10 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "units": "dB",
         "long_name": "offset-free PMSR on the grid, eq. (18) on the amplitude",
     },
+    "pmsr_alternative_db": {
+        "units": "dB",
+        "long_name": "PMSR (the shipped form) of the same image under an alternative R and Omega",
+    },
 }
 
 SLURM_GROUP_COMPONENTS = {

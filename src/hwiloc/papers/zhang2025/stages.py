@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from hwiloc.ambiguity import pmsr_db, saf, sensed_location
+from hwiloc.ambiguity import pmsr_db, pmsr_db_regions, saf, sensed_location
 from hwiloc.impairments.phase_offsets import OFFSET_STREAMS, OFFSET_TYPES
 from hwiloc.io.netcdf import concat_shards
 from hwiloc.ofdm import OfdmGrid
@@ -15,6 +15,7 @@ from hwiloc.papers.zhang2025.system import (
     grid_axes,
     phase_offsets_for,
     provenance,
+    scaled_region,
     unit_csi,
 )
 from hwiloc.streams import STREAM_ATTRS, stream_attrs
@@ -189,6 +190,9 @@ def pmsr_shard_dataset(
     oversampling = int(cfg["saf"]["oversampling"])
     literal = np.empty((len(std), len(realizations)))
     amplitude = np.empty_like(literal)
+    scales, radii = sweep_alternatives(sweep_cfg)
+    boxes = [scaled_region(sweep_cfg["region"], scenario.position, f) for f in scales]
+    alternative = np.empty((len(scales), len(radii), len(std), len(realizations)))
     entropy = [int(sweep_cfg["seed"]), OFFSET_CODES[offset_type]]
     for j, r in enumerate(realizations):
         csi = np.stack([
@@ -201,6 +205,9 @@ def pmsr_shard_dataset(
         for i, image in enumerate(images):
             literal[i, j] = pmsr_db(image, x, y, radius, form="literal")
             amplitude[i, j] = pmsr_db(image, x, y, radius, form="amplitude")
+            if scales:  # the same image under the alternatives: the witnesses of the sweep rows
+                alternative[:, :, i, j] = pmsr_db_regions(image, x, y, boxes, radii,
+                                                          form=cfg["pmsr_form"])  # fmt: skip
         if progress is not None:
             progress(f"realization {r}, {len(std)} sigma")
     # the offset-free image on the same grid: each realization's PMSR loss is this minus its own
@@ -211,11 +218,17 @@ def pmsr_shard_dataset(
         {
             "pmsr_db": (("offset_std", "realization"), literal),
             "pmsr_amplitude_db": (("offset_std", "realization"), amplitude),
+            "pmsr_alternative_db": (("region_scale", "main_lobe_radius", "offset_std",
+                                     "realization"), alternative),
             **_ideal_variables(ideal, x, y, radius),
         },
-        coords={"offset_std": std, "realization": realizations},
-    )
+        coords={"offset_std": std, "realization": realizations,
+                "region_scale": scales, "main_lobe_radius": radii},
+    )  # fmt: skip
+    ds["region_scale"].attrs.update(units="1", long_name="the sweep's region scaled about the UE")
+    ds["main_lobe_radius"].attrs.update(units="m", long_name="radius of the main lobe Omega")
     ds.attrs.update(offset_type=offset_type, seed=int(sweep_cfg["seed"]), shard=int(shard),
+                    main_lobe_radius_m=radius,
                     **offset_stream_attrs(offset_type, "offsets of realization r "
                                                        "([seed, type code, r])"))  # fmt: skip
     return provenance(
@@ -225,6 +238,15 @@ def pmsr_shard_dataset(
         "eqs. (14)-(18), Fig. 7",
         cfg,
     )
+
+
+def sweep_alternatives(sweep_cfg: dict) -> tuple[list[float], list[float]]:
+    """The region scales (about the UE, of the sweep's own region) and radii of Omega under
+    which every image of Fig. 7's sweep is graded again (``pmsr_sweep.alternatives``, values
+    of the assumption fit's scan): the witnesses of the sweep rows. [-], [m]"""
+    alt = sweep_cfg.get("alternatives") or {}
+    return ([float(v) for v in alt.get("region_scale", [])],
+            [float(v) for v in sorted(alt.get("main_lobe_radius", []))])  # fmt: skip
 
 
 IDEAL = {"pmsr_db": "pmsr_ideal_db", "pmsr_amplitude_db": "pmsr_ideal_amplitude_db"}
@@ -248,7 +270,8 @@ def gather_shards(shards: list[xr.Dataset], cfg: dict) -> xr.Dataset:
     ds = concat_shards([sh.drop_vars(list(ideal)) for sh in shards], "realization")
     ds = ds.assign(ideal)
     streams = {k: shards[0].attrs[k] for k in STREAM_ATTRS if k in shards[0].attrs}
-    ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"], **streams)
+    ds.attrs.update(offset_type=types.pop(), seed=shards[0].attrs["seed"], **streams,
+                    main_lobe_radius_m=shards[0].attrs.get("main_lobe_radius_m", np.nan))
     return provenance(
         ds,
         f"zhang2025 PMSR vs sigma, {ds.attrs['offset_type']} offsets (Fig. 7)",

@@ -192,3 +192,15 @@ def min_antennas_for_accuracy(
         if float(scenario.with_antennas(n).crlb_rmse(offset_type, offset_std)) <= accuracy:
             return float(n)
     return float("inf")
+
+
+def scaled_region(region: dict, ue, scale: float) -> dict:
+    """The SAF region R scaled by ``scale`` about the UE, its near edge kept in front of the
+    array (y >= the config's y_min): x' = x_ue + scale (x - x_ue). [m]"""
+    ux, uy = (float(v) for v in ue)
+    return {
+        "x_min": ux + scale * (region["x_min"] - ux),
+        "x_max": ux + scale * (region["x_max"] - ux),
+        "y_min": max(region["y_min"], uy + scale * (region["y_min"] - uy)),
+        "y_max": uy + scale * (region["y_max"] - uy),
+    }

@@ -1,0 +1,120 @@
+"""chen2022: the admissible alternatives under which each independent qualitative row is computed.
+
+A qualitative row that passes must show that it could have failed
+(:mod:`hwiloc.claims.registry`). For each of chen2022's independent qualitative rows
+this module computes the row's value under admissible alternatives: an assumed value
+moved within its documented range (Fig. 4's sweep of the same impairment, the
+assumption fit's scan, the range the text's 0.71 ppm gives), everything else as
+shipped. The claims table grades every alternative and reports, as the row's witness,
+the one it fails worst under (``could_fail_under``, ``value_there``).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import xarray as xr
+
+from hwiloc.claims import measure
+from hwiloc.papers.chen2022.claims import ClaimInputs
+from hwiloc.papers.chen2022.stages import (
+    base_hardware,
+    bounds_vs_power_dataset,
+    individual_shard_dataset,
+    montecarlo_shard_dataset,
+)
+from hwiloc.papers.chen2022.system import STUDY, System, provenance
+
+
+def _merged(cfg: dict, overrides: dict) -> dict:
+    """``cfg`` with ``overrides`` ({section: {key: value}}) on top."""
+    out = copy.deepcopy(cfg)
+    for section, values in overrides.items():
+        out[section] = {**out[section], **values}
+    return out
+
+
+def _pa(cfg: dict, clip: float, beta3: float) -> dict:
+    """The impairments section with V_clip and the real part of beta_3 replaced."""
+    pa = {int(p): c for p, c in cfg["impairments"]["pa_coefficients"].items()}
+    pa[3] = [float(beta3), float(pa.get(3, (0.0, 0.0))[1])]
+    return {"impairments": {"clip_voltage": float(clip), "pa_coefficients": pa}}
+
+
+def alternatives(cfg: dict) -> dict[str, list[tuple[str, dict]]]:
+    """Row id -> [(what is changed, and to what; config overrides)] of the ``chen2022``
+    section ``cfg``: each an assumed value within its documented range."""
+    mc = [float(v) for v in cfg["mc_sweep"]["coupling_residual_std"] if v > 0]
+    a = cfg["assumptions"]
+    coupling = [(f"coupling_residual_std = {v:g} (Fig. 4's MC sweep; shipped "
+                 f"{cfg['impairments']['coupling_residual_std']:g})",
+                 {"impairments": {"coupling_residual_std": v}}) for v in mc]  # fmt: skip
+    pa = [(f"V_clip = {c:g} V, Re beta_3 = {b:g} V^-2 (the assumption fit's scan)", _pa(cfg, c, b))
+          for c in a["clip_voltage"] for b in a["pa_beta3"]]  # fmt: skip
+    estimator = [
+        (f"cfo_std = {max(a['cfo_std']):g} Delta f (the top of the range 0.71 ppm gives)",
+         {"impairments": {"cfo_std": float(max(a["cfo_std"]))}}),
+        (f"G = {max(a['num_transmissions'])} (the top of the fit's scan)",
+         {"system": {"num_transmissions": int(max(a["num_transmissions"]))}}),
+    ]  # fmt: skip
+    return {
+        "mc_angle_more_than_delay": coupling,
+        "crb_m1_close_to_crb_m2": coupling,
+        "pa_effect_from_pilot_distortion": pa,
+        "mmle_follows_lb": estimator,
+    }
+
+
+def _value(row: str, inputs: ClaimInputs) -> float:
+    """The row's value (its median over draws) from ``inputs``, by the claim's own function."""
+    (m,) = measure(STUDY, row, inputs)
+    return float(np.median(m.draws)) if m.draws else float(m.value)
+
+
+def witness_dataset(cfg: dict, progress=None) -> xr.Dataset:
+    """Every row's value under each of its :func:`alternatives`: variables ``row``,
+    ``alternative`` (strings) and ``value`` [the row's unit] over dimension ``case``."""
+    seed = int(cfg["seed"])
+    ind = cfg["individual"]
+    cache: dict = {}
+    records = []
+    for row, cases in alternatives(cfg).items():
+        for label, overrides in cases:
+            c = _merged(cfg, overrides)
+            system = System.from_config(c)
+            key = (row if row == "mmle_follows_lb" else "individual", repr(overrides))
+            if key not in cache:
+                if row == "mmle_follows_lb":
+                    hardware = base_hardware(system, seed)
+                    mc = {**c["montecarlo"], "num_shards": 1}
+                    cache[key] = ClaimInputs(
+                        bounds=bounds_vs_power_dataset(system, hardware, c["power_dbm"], c),
+                        montecarlo=montecarlo_shard_dataset(system, hardware, c["power_dbm"], mc,
+                                                            0, seed, c),
+                    )  # fmt: skip
+                else:
+                    kind = "pa" if row.startswith("pa_") else "mc"
+                    powers = ind["power_dbm"] if kind == "mc" else [max(ind["power_dbm"])]
+                    section = {**ind, "num_shards": 1, "power_dbm": powers}
+                    cache[key] = ClaimInputs(bounds=None, individual={
+                        kind: individual_shard_dataset(system, kind, section, 0, seed, c)})
+            records.append((row, label, _value(row, cache[key])))
+            if progress is not None:
+                progress(f"{row}: {label}")
+    rows, labels, values = zip(*records, strict=True)
+    ds = xr.Dataset(
+        {
+            "row": ("case", np.array(rows, dtype=object)),
+            "alternative": ("case", np.array(labels, dtype=object)),
+            "value": ("case", np.array(values, dtype=float)),
+        },
+        coords={"case": np.arange(len(records))},
+    )
+    ds["value"].attrs.update(units="1", long_name="the row's value under the alternative (its "
+                             "median over draws), in the row's unit")  # fmt: skip
+    ds["case"].attrs.update(units="1", long_name="alternative")
+    ds["row"].attrs.update(units="1", long_name="claim row (config/claims/chen2022.yaml)")
+    ds["alternative"].attrs.update(units="1", long_name="what was changed, and to what")
+    return provenance(ds, "chen2022 witnesses: each qualitative row under admissible "
+                      "alternatives", "witnesses", "eqs. (19)-(25)", cfg)  # fmt: skip
