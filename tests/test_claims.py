@@ -245,6 +245,8 @@ PROOFS = {
     "pn_effect_grows_with_level": "test_structural_lb_over_crb_is_affine_in_power_squared",
     "crlb_falls_with_antennas": "test_structural_the_64_array_holds_the_8_array",
     "min_antennas_spatial_1cm": "test_structural_1cm_needs_more_than_64_antennas_at_pi",
+    "crb_m1_close_to_crb_m2": "test_structural_coupling_rows_hold_over_the_swept_levels",
+    "mmle_follows_lb": "test_structural_the_mmle_follows_the_lb_at_the_widest_cfo",
 }
 
 
@@ -375,6 +377,51 @@ def test_structural_the_64_array_holds_the_8_array(paper_scenario):
             (m,) = measure("zhang2025", "crlb_falls_with_antennas",
                            ClaimInputs(scenario=moved))  # fmt: skip
             assert m.value >= 2.0, (snr_db, ue, m.value)
+
+
+def test_structural_coupling_rows_hold_over_the_swept_levels(paper_config):
+    """At the smallest nonzero and the largest coupling residual of Fig. 4's MC sweep CRB-M1
+    stays within 12 % of CRB-M2: no admissible level fails the row."""
+    from hwiloc.papers.chen2022.claims import ClaimInputs as ChenInputs
+    from hwiloc.papers.chen2022.stages import individual_shard_dataset
+    from hwiloc.papers.chen2022.system import System
+
+    cfg = paper_config["chen2022"]
+    levels = [v for v in cfg["mc_sweep"]["coupling_residual_std"] if v > 0]
+    section = {"num_realizations": 10, "num_shards": 1, "power_dbm": [0.0, 40.0]}
+    claims = load_claims(claims_path(ROOT, "chen2022"))
+    for level in (min(levels), max(levels)):
+        c = {**cfg, "impairments": {**cfg["impairments"], "coupling_residual_std": level}}
+        ds = individual_shard_dataset(System.from_config(c), "mc", section, 0, 7, c)
+        inputs = ChenInputs(bounds=None, individual={"mc": ds})
+        (m,) = registered_measure("chen2022", "crb_m1_close_to_crb_m2", inputs)
+        assert claims.by_id("crb_m1_close_to_crb_m2").grade(m.value) == "reproduced", level
+
+
+def test_structural_the_mmle_follows_the_lb_at_the_widest_cfo(paper_config):
+    """At the top of the CFO spread's range (0.043 of Delta f, the largest mismatch the
+    unknowns admit), the MMLE's RMSE stays within 1.25x of the LB above its threshold."""
+    from hwiloc.papers.chen2022.claims import ClaimInputs as ChenInputs
+    from hwiloc.papers.chen2022.stages import (
+        base_hardware,
+        bounds_vs_power_dataset,
+        montecarlo_shard_dataset,
+    )
+    from hwiloc.papers.chen2022.system import System
+
+    cfg = paper_config["chen2022"]
+    top = max(cfg["assumptions"]["cfo_std"])
+    c = {**cfg, "impairments": {**cfg["impairments"], "cfo_std": top}}
+    system = System.from_config(c)
+    hardware = base_hardware(system, c["seed"])
+    powers = [20.0, 30.0, 40.0]
+    mc = {**c["montecarlo"], "num_trials": 60, "num_shards": 1}
+    inputs = ChenInputs(bounds=bounds_vs_power_dataset(system, hardware, powers, c),
+                        montecarlo=montecarlo_shard_dataset(system, hardware, powers, mc, 0, 7,
+                                                            c))  # fmt: skip
+    (m,) = registered_measure("chen2022", "mmle_follows_lb", inputs)
+    assert load_claims(claims_path(ROOT, "chen2022")).by_id("mmle_follows_lb").grade(
+        m.value) == "reproduced", m  # fmt: skip
 
 
 def test_structural_1cm_needs_more_than_64_antennas_at_pi(paper_scenario):

@@ -107,7 +107,7 @@ def zhang2025_params(kind):
         "offsets": {},
         "crlb": {"crlb": ZHANG2025_CFG["crlb"]},
         "saf": {"saf": {"region": saf["region"], **kernel}},
-        "pmsr": {"pmsr_sweep": ZHANG2025_CFG["pmsr_sweep"], "saf": kernel},
+        "pmsr": {"pmsr_sweep": ZHANG2025_CFG["pmsr_sweep"], "saf": kernel, "pmsr_form": ZHANG2025_CFG["pmsr_form"]},
         "assumptions": {
             **{k: ZHANG2025_CFG[k] for k in ZHANG2025_SCENARIO_KEYS},
             **{k: ZHANG2025_CFG[k] for k in ("crlb", "saf", "assumptions", "pmsr_form")},

@@ -1,7 +1,7 @@
 """Witnesses (chen2022): each independent qualitative row under admissible alternatives.
 
 Inputs: none (the alternatives draw the shipped seed's hardware). Params: cfg (the chen2022
-section: system, impairments, seed, power_dbm, individual, mc_sweep, assumptions,
+section: system, impairments, seed, power_dbm, individual, witnesses, assumptions,
 montecarlo). Outputs: witnesses.
 """
 

@@ -45,9 +45,9 @@ def _pa(cfg: dict, clip: float, beta3: float) -> dict:
 def alternatives(cfg: dict) -> dict[str, list[tuple[str, dict]]]:
     """Row id -> [(what is changed, and to what; config overrides)] of the ``chen2022``
     section ``cfg``: each an assumed value within its documented range."""
-    mc = [float(v) for v in cfg["mc_sweep"]["coupling_residual_std"] if v > 0]
+    mc = sorted({float(v) for v in cfg["witnesses"]["coupling_residual_std"]})
     a = cfg["assumptions"]
-    coupling = [(f"coupling_residual_std = {v:g} (Fig. 4's MC sweep; shipped "
+    coupling = [(f"coupling_residual_std = {v:g} (within Fig. 4's swept range; shipped "
                  f"{cfg['impairments']['coupling_residual_std']:g})",
                  {"impairments": {"coupling_residual_std": v}}) for v in mc]  # fmt: skip
     pa = [(f"V_clip = {c:g} V, Re beta_3 = {b:g} V^-2 (the assumption fit's scan)", _pa(cfg, c, b))
