@@ -113,19 +113,20 @@ def test_uniform_prior_information_is_as_written():
         prior_information("frequency", -1.0)
 
 
-# (a) published values: Sec. III of Zhang et al. (2025), with the assumed SNR of config.
-@pytest.mark.parametrize(
-    "offset_type, std, stated",
-    [
-        ("frequency", np.pi / 4, 5.0),  # "a factor of 5 to 15", Sec. III-A
-        ("frequency", np.pi, 15.0),
-        ("spatial", np.pi / 4, 30.0),  # "30 to 130 times", Sec. III-B
-        ("spatial", np.pi, 130.0),
-    ],
-)
-def test_published_crlb_ratios(paper_scenario, offset_type, std, stated):
-    ratio = float(paper_scenario.crlb_rmse(offset_type, std) / paper_scenario.crlb_rmse("none", 0))
-    assert stated / 1.5 <= ratio <= stated * 1.5
+# (a) published values: Sec. III of Zhang et al. (2025), with the fitted SNR of config. The
+# frequency ratios are eq. (11)'s closed form (they miss the stated 5x and 15x: claims.csv
+# grades them); the spatial ones, to which the SNR is fitted, lie near the stated 30x, 130x.
+@pytest.mark.parametrize("std", [np.pi / 4, np.pi])
+def test_frequency_crlb_ratio_is_the_closed_form_of_eq_11(paper_scenario, std):
+    ratio = float(paper_scenario.crlb_rmse("frequency", std) / paper_scenario.crlb_rmse("none", 0))
+    snr = 10 ** (paper_scenario.snr_db / 10)
+    assert ratio == pytest.approx(np.sqrt(1 + 2 * snr * std**2), rel=1e-9)
+
+
+@pytest.mark.parametrize("std, stated", [(np.pi / 4, 30.0), (np.pi, 130.0)])
+def test_published_spatial_crlb_ratios(paper_scenario, std, stated):
+    ratio = float(paper_scenario.crlb_rmse("spatial", std) / paper_scenario.crlb_rmse("none", 0))
+    assert stated / 1.1 <= ratio <= stated * 1.1
 
 
 def test_published_antenna_count_for_one_centimetre(paper_scenario):

@@ -325,8 +325,8 @@ def test_m0_in_jax_matches_the_analytic_mcrb_and_lb(chen_models):
     assert auto.rmse("position") == pytest.approx(lb["peb_m"], rel=1e-9)
     # the analytic model through the same engine, its derivatives its own
     same = generic.mcrb(true, eta, m0, var, start=eta)
-    np.testing.assert_allclose(same.pseudo_true, auto.pseudo_true, rtol=1e-12)
-    _assert_same_bound(same.mcrb, auto.mcrb)
+    np.testing.assert_allclose(same.pseudo_true, auto.pseudo_true, rtol=1e-7)  # two searches
+    _assert_same_bound(same.mcrb, auto.mcrb, tol=1e-7)  # two searches: their tolerance
 
 
 # --- the shipped studies on the generic engine: their numbers unchanged ----------------
@@ -400,7 +400,7 @@ def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
     # the saturated PA, issues 17 and 18)
     cfg = copy.deepcopy(paper_config["chen2022"])
     cfg["system"]["num_transmissions"] = 20
-    cfg["impairments"].update(cfo_model="eq5", clip_voltage=8.0, pa_model="polynomial")
+    cfg["impairments"].update(cfo_model="eq5", cfo_std=0.01, clip_voltage=8.0, pa_model="polynomial")
     system = System.from_config(cfg)
     hardware = _legacy_hardware(system, cfg["seed"])  # the draw of f16fbcc (see above)
     for power, bounds in CHEN2022_BEFORE.items():

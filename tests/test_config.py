@@ -56,8 +56,8 @@ def test_unknown_and_missing_keys(paper_config):
 
 def test_relations_between_values(paper_config):
     config = copy.deepcopy(paper_config)
-    config["zhang2025"]["saf"]["region"]["x_min"] = 6.0
-    _refused(config, "zhang2025.saf.region", "x_min=6.0 must be < x_max=5.0")
+    config["zhang2025"]["saf"]["region"]["x_min"] = 20.0
+    _refused(config, "zhang2025.saf.region", "x_min=20.0 must be < x_max=19.0")
     config = copy.deepcopy(paper_config)
     config["zhang2025"]["pmsr_sweep"]["num_shards"] = 150
     _refused(config, "num_shards", "at most num_realizations = 100")

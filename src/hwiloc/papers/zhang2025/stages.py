@@ -225,8 +225,6 @@ def pmsr_shard_dataset(
         coords={"offset_std": std, "realization": realizations,
                 "region_scale": scales, "main_lobe_radius": radii},
     )  # fmt: skip
-    ds["region_scale"].attrs.update(units="1", long_name="the sweep's region scaled about the UE")
-    ds["main_lobe_radius"].attrs.update(units="m", long_name="radius of the main lobe Omega")
     ds.attrs.update(offset_type=offset_type, seed=int(sweep_cfg["seed"]), shard=int(shard),
                     main_lobe_radius_m=radius,
                     **offset_stream_attrs(offset_type, "offsets of realization r "
