@@ -129,7 +129,7 @@ def test_the_claims_headlines_are_the_runs(paper):
     for line in paper["headlines"]:
         assert _flat(line) in page, line  # the whole headline on the claims page
         name, counts = line.split(": ", 1)
-        first = _flat(counts).split(". ")[0]  # "4 of 9 independent checks reproduced (...)"
+        first = _flat(counts).split(". ")[0]  # "independent rows 4 of 9 reproduced (...)"
         assert f"**{name}**" in readme and first in readme, line  # its first sentence
 
 
