@@ -502,7 +502,7 @@ def test_chen2022_outputs(run):
         assert (c / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
     realization = read_dataset(c / "impairments" / "seed~2022" / "realization.nc")
     assert realization["phase_noise"].attrs["units"] == "rad"
-    assert realization["pilot_phase"].shape == (20, 100)  # G = 20, fitted
+    assert realization["pilot_phase"].shape == (10, 100)  # G = 10, fitted
     bounds = read_dataset(c / "bounds" / "seed~2022" / "bounds.nc")
     assert list(bounds["bound"].values) == ["crb_m1", "crb_m2", "lb"]
     assert bounds["peb"].attrs["units"] == "m" and bounds["aeb"].attrs["units"] == "degree"

@@ -439,7 +439,7 @@ RERUNS = {
 }  # fmt: skip
 PATH_KEY_TARGETS = [
     ("results/quick/zhang2025/crlb/snr_db~10/amplitude_model~constant/offset_type~frequency/"
-     "crlb.nc", "says snr_db~10, but config key 'zhang2025.snr_db' is '9.0'"),
+     "crlb.nc", "says snr_db~10, but config key 'zhang2025.snr_db' is '9'"),
     ("results/quick/zhang2025/measured/source~netcdf/calibration~cap0/calibration.nc",
      "'zhang2025.measured.source' is 'emulator'"),
     ("results/quick/zhang2025/saf/snr_db~9/amplitude_model~constant/offset_type~frequency/"
