@@ -140,11 +140,14 @@ rule zhang2025_fig7:
     input:
         frequency=zhang2025_pmsr_path("frequency"),
         spatial=zhang2025_pmsr_path("spatial"),
+        claims=CLAIMS["zhang2025"],
     output:
         pdf=f"{ZHANG2025}/figures/fig7.pdf",
         png=report(f"{ZHANG2025}/figures/fig7.png", caption="../report/zhang2025_fig7.rst", category="zhang2025"),
     conda:
         RULE_ENV
+    params:
+        pmsr_form=config["zhang2025"]["pmsr_form"],
     log:
         f"{RESULTS}/logs/zhang2025/figures/fig7.log",
     script:
@@ -261,6 +264,7 @@ rule zhang2025_fig9:
     params:
         calibration_capture=ZHANG2025_MEASURED_CFG["calibration_capture"],
         source=ZHANG2025_MEASURED_CFG["source"],
+        pmsr_form=config["zhang2025"]["pmsr_form"],
     conda:
         RULE_ENV
     log:

@@ -1,14 +1,19 @@
-"""Fig. 7 (zhang2025): PMSR vs phase-offset std for both offset types.
+"""Fig. 7 (zhang2025): PMSR vs phase-offset std for both offset types, with the paper's values.
 
-Inputs: frequency, spatial (gathered PMSR NetCDF). Outputs: pdf, png.
+Inputs: frequency, spatial (gathered PMSR NetCDF), claims (the claims file: the paper's Figs.
+4-6 values). Params: pmsr_form (the graded form of eq. (18)). Outputs: pdf, png.
 """
 
+from hwiloc.claims import load_claims
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.zhang2025.figures import fig7
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger
 
 log = job_logger(snakemake, "zhang2025_fig7")
-fig = fig7(read_dataset(snakemake.input.frequency), read_dataset(snakemake.input.spatial))
+claims = load_claims(snakemake.input.claims)
+stated = {c: claims.by_id(f"pmsr_{c}").stated for c in ("fig4", "fig5", "fig6")}
+fig = fig7(read_dataset(snakemake.input.frequency), read_dataset(snakemake.input.spatial),
+           stated, snakemake.params.pmsr_form)  # fmt: skip
 save_figure(fig, snakemake.output.pdf, snakemake.output.png)
 log.info("wrote %s", snakemake.output.pdf)

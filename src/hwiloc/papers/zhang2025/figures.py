@@ -96,12 +96,33 @@ def fig_saf(ds: xr.Dataset, floor_db: float = -40.0, sweep: xr.Dataset | None = 
     return fig
 
 
-def fig7(frequency: xr.Dataset, spatial: xr.Dataset):
+def fig7(frequency: xr.Dataset, spatial: xr.Dataset, stated: dict | None = None,
+         graded_form: str = "amplitude"):  # fmt: skip
     """Fig. 7: PMSR vs sigma, mean and 5-95 % band over realizations (the band the random
-    claims are graded on), both offset types."""
+    claims are graded on), both offset types.
+
+    ``stated``: the paper's PMSR of Figs. 4, 5 and 6 ({"fig4", "fig5", "fig6": dB}),
+    marked on the panel of the graded form of eq. (18) (``graded_form``): Fig. 4 as a
+    line (no offsets), Figs. 5 and 6 at their sigma = pi/4, and the paper's spatial loss
+    there (Fig. 4 minus Fig. 6, 10.97 dB) as a bracket.
+    """
     fig, axes = new_figure(1, 2, figsize=(8.4, 3.2), sharex=True)
     forms = (("pmsr_db", "eq. (18) as written"), ("pmsr_amplitude_db", "amplitude form"))
     for ax, (var, label) in zip(axes, forms, strict=True):
+        if stated and (var == "pmsr_amplitude_db") == (graded_form == "amplitude"):
+            quarter = np.pi / 4
+            ax.axhline(stated["fig4"], color="k", ls=":", lw=0.8,
+                       label="paper, Fig. 4 (no offsets)")
+            ax.plot([quarter], [stated["fig5"]], "s", mfc="none", color="C0", ms=6,
+                    label="paper, Fig. 5 (frequency, $\\pi/4$)")
+            ax.plot([quarter], [stated["fig6"]], "s", mfc="none", color="C1", ms=6,
+                    label="paper, Fig. 6 (spatial, $\\pi/4$)")
+            loss = stated["fig4"] - stated["fig6"]
+            ax.annotate("", xy=(quarter, stated["fig6"]), xytext=(quarter, stated["fig4"]),
+                        arrowprops={"arrowstyle": "<->", "color": "k", "lw": 0.8})
+            ax.text(quarter * 1.06, (stated["fig4"] + stated["fig6"]) / 2,
+                    f"paper: {loss:.2f} dB\nspatial loss", fontsize=7, va="center")
+            ax.set_title(f"PMSR, {label} (graded)")
         for ds, color in ((frequency, "C0"), (spatial, "C1")):
             values = ds[var]
             std = ds["offset_std"].values
@@ -124,19 +145,23 @@ def fig7(frequency: xr.Dataset, spatial: xr.Dataset):
             )
         ax.set_xlabel(r"phase-offset std $\sigma_\phi$ [rad]")
         ax.set_ylabel("PMSR [dB]")
-        ax.set_title(f"PMSR, {label}")
+        if not ax.get_title():
+            ax.set_title(f"PMSR, {label}")
         _pi_axis(ax, np.pi / 8 if std.max() <= np.pi / 2 + 1e-9 else np.pi / 4)
-    axes[0].legend(loc="lower left")
+    axes[0].legend(loc="lower left", fontsize=7)
+    axes[1].legend(loc="lower left", fontsize=6)
     n = frequency.sizes["realization"]
     fig.suptitle(f"Fig. 7: PMSR degradation with phase offsets ({n} realizations per $\\sigma$)")
     return fig
 
 
-def fig9(evaluation: xr.Dataset, summary: dict, source: str, floor_db: float = -30.0):
+def fig9(evaluation: xr.Dataset, summary: dict, source: str, floor_db: float = -30.0,
+         pmsr_form: str = "amplitude"):  # fmt: skip
     """Fig. 9: localization images of the calibration capture, raw, after frequency, after both.
 
     ``source`` is config ``measured.source``: panel (a) says "emulated data"
-    when the captures come from the emulator, "measured data" otherwise.
+    when the captures come from the emulator, "measured data" otherwise. Each panel
+    states the PMSR in ``pmsr_form``, the graded form of eq. (18), and names it.
     """
     titles = {
         "raw": f"(a) {'emulated' if source == 'emulator' else 'measured'} data",
@@ -158,7 +183,8 @@ def fig9(evaluation: xr.Dataset, summary: dict, source: str, floor_db: float = -
         ax.set_aspect("equal")
         ax.grid(False)
         ax.set_xlabel("x [m]")
-        pmsr = float(evaluation["pmsr_db"].sel(stage=stage).isel(snapshot=0))
+        var = {"literal": "pmsr_db", "amplitude": "pmsr_amplitude_db"}[pmsr_form]
+        pmsr = float(evaluation[var].sel(stage=stage).isel(snapshot=0))
         lines = [titles[str(stage)], f"PMSR {pmsr:.2f} dB (first snapshot)"]
         rmse = []
         if same is not None:
@@ -171,7 +197,8 @@ def fig9(evaluation: xr.Dataset, summary: dict, source: str, floor_db: float = -
     fig.colorbar(mesh, ax=axes, label="SAF re peak [dB]", shrink=0.85)
     fig.suptitle(
         f"Fig. 9: localization of capture '{evaluation.attrs['capture']}' "
-        f"(calibrated on '{evaluation.attrs['calibration_capture']}'); RMSE over snapshots"
+        f"(calibrated on '{evaluation.attrs['calibration_capture']}'); RMSE over snapshots; "
+        f"PMSR of eq. (18) in its {pmsr_form} form"
     )
     return fig
 
