@@ -400,7 +400,8 @@ def test_chen2022_bounds_are_unchanged_on_the_generic_engine(paper_config):
     # the saturated PA, issues 17 and 18)
     cfg = copy.deepcopy(paper_config["chen2022"])
     cfg["system"]["num_transmissions"] = 20
-    cfg["impairments"].update(cfo_model="eq5", cfo_std=0.01, clip_voltage=8.0, pa_model="polynomial")
+    cfg["impairments"].update(cfo_model="eq5", cfo_std=0.01, clip_voltage=8.0,
+                              pa_model="polynomial")
     system = System.from_config(cfg)
     hardware = _legacy_hardware(system, cfg["seed"])  # the draw of f16fbcc (see above)
     for power, bounds in CHEN2022_BEFORE.items():

@@ -152,8 +152,9 @@ def pn_cfo_diagonal(
       exp(j 2 pi eps g (K + K_cp) / K) times the intra-symbol ramp
       diag(exp(j 2 pi eps k / K)), k = 0..K-1;
     - ``"intra_symbol"``: the centred ramp exp(j 2 pi eps (k - (K - 1) / 2) / K)
-      alone, the same for every transmission g (what the authors' public
-      MATLAB, update_parameters_SWM.m, applies).
+      alone, the same for every transmission g: a sensitivity, not the paper's
+      model (the authors' public MATLAB, update_parameters_SWM.m, ramps too, but
+      divides by the antenna count, not by K).
 
     JAX-traceable in ``phase_noise`` and ``cfo`` (e.g. the CFO as a nuisance
     parameter of a user's model).

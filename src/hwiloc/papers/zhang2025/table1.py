@@ -38,7 +38,7 @@ def table1(cfg: dict):
             "|alpha|^2/sigma_n^2",
             cfg["snr_db"],
             "dB",
-            "FITTED to Sec. III's spatial ratios (assumptions/, decisive)",
+            "FITTED to Sec. III's spatial ratios (assumptions/; neither met to its last digit)",
         ),
         ("Amplitude model", "alpha_n", cfg["amplitude_model"], "-", "assumed"),
         (
@@ -47,16 +47,15 @@ def table1(cfg: dict):
             f"x {r['x_min']:g}..{r['x_max']:g}, y {r['y_min']:g}..{r['y_max']:g} (step "
             f"{r['step']:g})",
             "m",
-            "ASSUMED (assumptions/ fits 3x it, decisive; kept: Fig. 7's sweep at 3x R "
-            "exceeds the profile's time budget)",
+            "FITTED (assumptions/: 3x the first guess about the UE; Figs. 4-7 drawn on it)",
         ),
         (
             "Main-lobe radius",
             "Omega",
             cfg["saf"]["main_lobe_radius"],
             "m",
-            "ASSUMED (inside the fit region, assumptions/)",
+            "FITTED (assumptions/; its region 0.05-0.6 m)",
         ),
-        ("Form of eq. (18)", "PMSR", cfg["pmsr_form"], "-", "FITTED (assumptions/, decisive)"),
+        ("Form of eq. (18)", "PMSR", cfg["pmsr_form"], "-", "FITTED (assumptions/, identified)"),
     ]
     return pd.DataFrame(rows, columns=["parameter", "symbol", "value", "unit", "source"])
