@@ -1,6 +1,6 @@
 """The numbers the documentation states come from a run: the paper profile, run here from nothing.
 
-Runs the paper profile (about 3 minutes on 2 cores), then the measured stage again with
+Runs the paper profile (about 4 minutes on 2 cores), then the measured stage again with
 the literal frequency rule, and formats each number the pages state from the run's
 tables: each page must contain each one as written (the studies in docs/guides/studies.md,
 the claims headlines in docs/guides/claims.md and README.md, Sec. V in
