@@ -182,6 +182,7 @@ rule zhang2025_claims:
         pmsr_spatial=zhang2025_pmsr_path("spatial"),
         calibration=f"{ZHANG2025_MEASURED}/calibration.nc",
         evaluations=zhang2025_evaluations(),
+        assumptions=f"{ZHANG2025}/assumptions/assumptions.nc",
     output:
         csv=report(f"{ZHANG2025}/claims.csv", caption="../report/zhang2025_claims.rst", category="zhang2025"),
         md=f"{ZHANG2025}/claims.md",

@@ -1,7 +1,8 @@
 """Claims (zhang2025): every claim of config/claims/zhang2025.yaml computed by id and graded.
 
 Inputs: claims (the claims file), scenario, fig4, fig5, fig6, pmsr_frequency,
-pmsr_spatial, calibration, evaluations (Sec. V). Params: max_antennas, source.
+pmsr_spatial, calibration, evaluations (Sec. V), assumptions (the fit's scan). Params:
+max_antennas, source, pmsr_form.
 Outputs: csv, md.
 """
 
@@ -23,6 +24,7 @@ inputs = ClaimInputs(
     calibration=read_dataset(i.calibration),
     source=snakemake.params.source,
     pmsr_form=snakemake.params.pmsr_form,
+    assumptions=read_dataset(i.assumptions),
 )
 table = evaluate(load_claims(i.claims), inputs, measured_data=snakemake.params.source != "emulator")
 write_claims_table(table, snakemake.output.csv, snakemake.output.md, "zhang2025",
