@@ -151,14 +151,14 @@ def test_sec3_claims_graded_at_the_shipped_snr(paper_scenario):
     ids = [c.id for c in claims.claims if c.source.startswith("Sec. III")]
     table = evaluate(claims, ClaimInputs(scenario=paper_scenario), ids=ids)
     row = table.set_index("id")
-    # 4 ratios, the infeasible pair, the antenna sweep, 1 + 3 antenna counts (one per sigma)
-    assert len(table) == 10 and set(table["verdict"]) <= {"reproduced", "trend", "not reproduced"}
+    # 4 ratios, the infeasible pair and "averaged out", the antenna sweep, 1 + 3 antenna counts
+    assert len(table) == 11 and set(table["verdict"]) <= {"reproduced", "trend", "not reproduced"}
     # no SNR gives both ends of "5 to 15": at most one of them is reproduced
     ends = row.loc[["crlb_ratio_frequency_pi4", "crlb_ratio_frequency_pi"], "verdict"]
     assert (ends == "reproduced").sum() <= 1
     assert (table.loc[table["verdict"] != "reproduced", "reason"] != "").all()
     md = to_markdown(table, "T")
-    assert md.startswith("# T") and md.count("\n| ") == 11
+    assert md.startswith("# T") and md.count("\n| ") == 12
 
 
 # --- verdict rules (issue 17): a trend has the right direction ------------------------------
@@ -239,6 +239,8 @@ PROOFS = {
     "pmsr_frequency_compensated_minimal": "test_structural_frequency_stage_keeps_antenna_phases",
     "range_resolution": "test_structural_range_resolution_is_c_over_the_bandwidth",
     "crlb_ratio_frequency_pair": "test_infeasible_frequency_pair_is_16_for_every_snr_and_n",
+    "frequency_penalty_averaged_over_subcarriers":
+        "test_infeasible_the_frequency_penalty_does_not_fall_with_the_subcarriers",
     "impairments_matter_more_at_high_snr": "test_structural_lb_over_crb_is_affine_in_power_squared",
     "low_snr_impairments_harmless[pn]": "test_structural_lb_over_crb_is_affine_in_power_squared",
     "low_snr_impairments_harmless[mc]": "test_structural_lb_over_crb_is_affine_in_power_squared",
@@ -481,6 +483,24 @@ def test_infeasible_frequency_pair_is_16_for_every_snr_and_n(paper_scenario):
                                           ClaimInputs(scenario=sc))  # fmt: skip
                 assert m.value == pytest.approx(16.0, rel=1e-9)
                 assert spec_pair.grade(m.value) == "not reproduced"
+
+
+def test_infeasible_the_frequency_penalty_does_not_fall_with_the_subcarriers(paper_scenario):
+    """Eq. (11): the ratio is sqrt(1 + 2 SNR sigma^2) for every K and spacing: more
+    subcarriers or more bandwidth leave it as it is, never 'averaged out'."""
+    spec_avg = load_claims(claims_path(ROOT, "zhang2025")).by_id(
+        "frequency_penalty_averaged_over_subcarriers")  # fmt: skip
+    for snr in (0.0, 9.0, 20.0):
+        for k in (25, 100, 400):
+            for spacing in (90e3, 180e3, 720e3):
+                grid = replace(paper_scenario.grid, num_subcarriers=k, subcarrier_spacing=spacing)
+                sc = replace(paper_scenario, snr_db=snr, grid=grid)
+                ratio = crlb_ratio(sc, "frequency", np.pi)
+                assert ratio == pytest.approx(np.sqrt(1 + 2 * 10 ** (snr / 10) * np.pi**2),
+                                              rel=1e-9)  # fmt: skip
+                (m,) = registered_measure("zhang2025", spec_avg.id, ClaimInputs(scenario=sc))
+                assert m.value == pytest.approx(1.0, rel=1e-9)
+                assert spec_avg.grade(m.value) == "not reproduced"
 
 
 def test_a_witness_is_the_alternative_the_row_fails_worst_under():
