@@ -234,7 +234,14 @@ def test_hwi_catalogue_outputs(run):
     assert sorted(table["impairment"].unique()) == sorted(impairments)
     assert len(table) == len(impairments) * 3  # three powers
     assert set(table["status"]) <= {"found", "never_reached", "always_exceeded"}
-    assert sorted(table["rank"].unique()) == list(range(1, len(impairments) + 1))
+    residual = table[table["group"] == "residual"]
+    assert sorted(residual["rank"].unique()) == list(range(1, len(impairments)))
+    oscillator = table[table["group"] == "untracked oscillator"]  # ranked apart
+    assert set(oscillator["impairment"]) == {"wiener_pn"} and set(oscillator["rank"]) == {1}
+    # a known Rx IQ imbalance and a known oscillator phase cost no information; the rest do
+    same = table.groupby("impairment")["crb_m1_equals_crb_m2"].all()
+    assert same[["rx_iqi", "wiener_pn", "pll_pn"]].all() and not same["array_gain"]
+    assert (table["lb_flagged"] >= 0).all()
     for name in impairments:
         assert (h / "figures" / f"{name}.png").stat().st_size > 10_000
         sweep = read_dataset(h / name / "seed~2301" / "sweep.nc")
