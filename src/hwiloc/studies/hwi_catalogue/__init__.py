@@ -183,17 +183,23 @@ def impaired_case(system: System, hardware, impairment: str, level: float, entry
 
 def case_bounds(system: System, case: Case) -> dict:
     """{bound: the engine's result} of CRB-M1 (:class:`~hwiloc.bounds.generic.CramerRao`),
-    CRB-M2 and the LB (:class:`~hwiloc.bounds.generic.Misspecified`) at the case's power."""
+    CRB-M2 and the LB (:class:`~hwiloc.bounds.generic.Misspecified`) at the case's power; under
+    improper noise (Rx IQ imbalance) also ``crb_m1_white``, the same model's CRB under white,
+    proper noise of the receiver's variance, the treatment of the chen2022 authors' public
+    get_CRLB_HWI.m (the noise not passed through the mixer)."""
     eta, var = system.eta, system.noise_variance
     cache = generic.PointCache()
     start = ofdm_los_ml(case.frequency_mean, case.nominal, initial=eta)  # eta_bar's start
     true_noise = case.true_noise or GaussianNoise.white(var)
-    return {
+    bounds = {
         "crb_m1": generic.crb(case.true_model, eta, noise=true_noise, cache=cache),
         "crb_m2": generic.crb(case.nominal, eta, var, cache=cache),
         "lb": generic.mcrb(case.true_model, eta, case.assumed, var, true_noise=case.true_noise,
                            start=start, assumed_true_parameter=eta, cache=cache),
     }  # fmt: skip
+    if not true_noise.is_proper:  # the authors' get_CRLB_HWI.m: white proper noise of N0
+        bounds["crb_m1_white"] = generic.crb(case.true_model, eta, var, cache=cache)
+    return bounds
 
 
 def _errors(bounds: dict) -> dict:
@@ -252,6 +258,7 @@ def sweep_dataset(system: System, hardware, impairment: str, entry: dict, study:
     arrays = {name: np.empty(shape) for name in METRICS}
     residual = np.empty(shape[1:])
     flagged = np.zeros(shape[1:], dtype=np.int8)
+    white = np.full(shape[1:], np.nan)
     for i, level in enumerate(levels):
         for r in realizations:
             for j, errors in enumerate(catalogue_errors(system, hardware, impairment, level, entry,
@@ -259,6 +266,8 @@ def sweep_dataset(system: System, hardware, impairment: str, entry: dict, study:
                 for name, (key, _) in METRICS.items():
                     arrays[name][:, i, r, j] = [errors[b][key] for b in BOUNDS]
                 residual[i, r, j], flagged[i, r, j] = errors["lb_validity"]
+                if "crb_m1_white" in errors:
+                    white[i, r, j] = errors["crb_m1_white"]["peb_m"]
     dims = ("level", "realization", "power")
     ds = xr.Dataset(
         {**{name: (("bound", *dims), arrays[name]) for name in METRICS},
@@ -273,6 +282,10 @@ def sweep_dataset(system: System, hardware, impairment: str, entry: dict, study:
     )  # fmt: skip
     for name, (_, unit) in METRICS.items():
         ds[name].attrs.update(units=unit, long_name=f"{name.upper()} of each bound")
+    if np.isfinite(white).any():
+        ds["peb_crb_m1_white"] = (dims, white, {
+            "units": "m", "long_name": "PEB of CRB-M1 under white, proper noise of N0 (the "
+                                       "authors' get_CRLB_HWI.m treatment)"})  # fmt: skip
     ds["level"].attrs.update(units=spec.unit, long_name=spec.label)
     ds["power"].attrs.update(units="dBm", long_name="transmit power")
     if impairment in ("tx_iqi", "rx_iqi"):
@@ -449,3 +462,19 @@ def _split_spread(datasets: list[xr.Dataset]) -> Measured:
 
 
 register(STUDY, "angle_delay_degradation_differs")(_split_spread)
+
+
+@register(STUDY, "rx_iqi_white_proper_noise")
+def _white_proper(datasets: list[xr.Dataset]) -> Measured:
+    """PEB of CRB-M1 under the white, proper noise of the authors' get_CRLB_HWI.m over the
+    widely linear one of the improper noise, at the Rx IQ imbalance's typical level and the
+    highest power (the median over draws). [-]"""
+    ds = next((d for d in datasets if d.attrs["impairment"] == "rx_iqi"), None)
+    if ds is None or "peb_crb_m1_white" not in ds:
+        return Measured(float("nan"), "rx_iqi is not in the catalogue")
+    power = float(ds["power"].values.max())
+    level = float(ds.attrs["typical"])
+    at = ds.sel(power=power).interp(level=level)
+    ratio = float((at["peb_crb_m1_white"] / at["peb"].sel(bound="crb_m1")).median())
+    return Measured(ratio, f"at {level:g} x the reference (image "
+                    f"{float(at['image_ratio_db']):.1f} dB), {power:g} dBm")  # fmt: skip
