@@ -194,7 +194,9 @@ def test_the_impairment_catalogue_numbers_are_the_runs(paper):
     row = paper["catalogue_claims"].set_index("id").loc["angle_delay_degradation_differs"]
     (angle, most), (delay, least) = re.findall(r"([+-]\d+\.\d+) dB \((\w+)\)", row["note"])
     assert (most, least) == ("array_phase", "rx_iqi"), row["note"]  # the ends the page names
+    white = paper["catalogue_claims"].set_index("id").loc["rx_iqi_white_proper_noise"]
     stated += [
+        f"and 40 dBm: {white['reproduced']:.3g}x, within a line width",
         f"{angle} dB (array phase: angle) to {delay} dB (the BS's IQ imbalance: delay)",
         f"a spread of {row['reproduced']:.3g} dB",
         f"50 draws: {row['p05']:.2g} to {row['p95']:.3g} dB",
