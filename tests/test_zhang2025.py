@@ -469,3 +469,17 @@ def test_a_capture_too_big_for_the_disk_is_refused_with_its_key(paper_config):
     problems = resources.check(big, memory=24e9, disk=50e9, estimators=[resource_estimates])
     assert len(problems) == 1 and "'zhang2025.measured.emulator.num_symbols'" in problems[0]
     assert "2.07 TB of disk" in problems[0] and "50 GB are free" in problems[0]
+
+
+def test_the_uniform_law_is_fitted_on_the_circle():
+    """The shortest arc holding every angle, across the wrap at +-pi: centre and half-width by
+    maximum likelihood, never wider than the circle (the moments of wrapped values were)."""
+    from hwiloc.papers.zhang2025.measured import uniform_arc
+
+    rng = np.random.default_rng(5)
+    arc = np.angle(np.exp(1j * (3.0 + rng.uniform(-0.5, 0.5, 400))))  # across +-pi
+    centre, half = uniform_arc(arc)
+    assert abs(np.angle(np.exp(1j * (centre - 3.0)))) < 0.01 and 0.49 < half <= 0.5
+    full = rng.uniform(-np.pi, np.pi, 64)
+    assert uniform_arc(full)[1] <= np.pi
+    assert uniform_arc(np.array([0.1, 0.2, 0.3])) == (pytest.approx(0.2), pytest.approx(0.1))

@@ -229,8 +229,9 @@ def fig2(calibration: xr.Dataset, fit: dict, source: str):
     ax_a.hist(spatial, bins=16, density=True, color="C1", alpha=0.6, label=r"estimated $\phi^a_n$")
     ax_a.plot([-half, -half, half, half], [0, 1 / (2 * half), 1 / (2 * half), 0], "k",
               label=rf"$\mathcal{{U}}(-{half:.2f}, {half:.2f})$")  # fmt: skip
-    ax_a.set_xlabel("spatial phase offset (re circular mean) [rad]")
-    ax_a.set_title("(b) spatial phase offset: uniform")
+    ax_a.set_xlabel("spatial phase offset (re the fitted arc's centre) [rad]")
+    ax_a.set_xlim(-np.pi, np.pi)
+    ax_a.set_title("(b) spatial phase offset: uniform on the circle")
     ax_a.legend()
     fig.suptitle(
         f"Fig. 2: offsets estimated from {'emulated' if source == 'emulator' else 'measured'} "

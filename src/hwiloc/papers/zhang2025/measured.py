@@ -324,17 +324,28 @@ def summary(evaluations: list[xr.Dataset]) -> dict:
     return rows
 
 
+def uniform_arc(angles) -> tuple[float, float]:
+    """The uniform law on the circle fitted to ``angles`` by maximum likelihood: the shortest
+    arc that holds them all, the complement of the largest gap between neighbours on the
+    circle; (its centre, its half-width Delta <= pi). [rad]"""
+    a = np.sort(np.mod(np.asarray(angles, dtype=float).ravel(), 2 * np.pi))
+    gaps = np.diff(np.r_[a, a[0] + 2 * np.pi])  # gap after each angle, the last one wrapping
+    i = int(np.argmax(gaps))
+    start = a[(i + 1) % a.size]  # the arc runs from just after the largest gap to just before it
+    half = (2 * np.pi - gaps[i]) / 2
+    return float(np.angle(np.exp(1j * (start + half)))), float(half)
+
+
 def offsets_fit(calibration: xr.Dataset) -> dict:
-    """Fitted laws of Fig. 2: Gaussian (mean, std) of phi^f, uniform half-width of phi^a. [rad]"""
+    """Fitted laws of Fig. 2: Gaussian (mean, std) of phi^f; the uniform law on the circle of
+    phi^a (:func:`uniform_arc`: its centre and half-width, at most pi). [rad]"""
     freq = calibration["frequency_offset"].values.ravel()
-    spatial = calibration["spatial_offset"].values
-    centre = np.angle(np.mean(np.exp(1j * spatial)))
-    spread = np.angle(np.exp(1j * (spatial - centre)))
+    centre, half = uniform_arc(calibration["spatial_offset"].values)
     return {
         "frequency_mean": float(freq.mean()),
         "frequency_std": float(freq.std()),
-        "spatial_centre": float(centre),
-        "spatial_half_width": float(np.sqrt(3) * spread.std()),
+        "spatial_centre": centre,
+        "spatial_half_width": half,
     }
 
 
@@ -342,10 +353,10 @@ def offsets_goodness_of_fit(calibration: xr.Dataset) -> dict:
     """Kolmogorov-Smirnov tests of Fig. 2's laws on the estimated offsets.
 
     Frequency offsets against the normal law with their fitted mean and std;
-    spatial offsets (wrapped about their circular mean) against the uniform law
-    of the fitted half-width. The parameters are fitted on the same data, so the
-    p-values are conservative (Lilliefors). Returns {"frequency" | "spatial":
-    (statistic, p-value)}.
+    spatial offsets (wrapped about the fitted arc's centre) against the uniform law on
+    the circle of the fitted half-width (:func:`uniform_arc`). The parameters are fitted
+    on the same data, so the p-values are conservative (Lilliefors). Returns
+    {"frequency" | "spatial": (statistic, p-value)}.
     """
     from scipy import stats
 
