@@ -92,7 +92,8 @@ def test_a_number_is_graded_at_half_its_last_digit_and_the_file_checks_it(tmp_pa
 
 
 def test_criterion_text():
-    assert spec().criterion == "5 ± 0.5 x"
+    assert spec(kind="number", last_digit=1.0).criterion == "5 ± 0.5 x"
+    assert spec().criterion == "5 x within a factor 1.1 (log)"  # a ratio read off a log axis
     assert spec(comparison="at_least", stated=65, tolerance=0, effect=65).criterion == ">= 65 x"
 
 

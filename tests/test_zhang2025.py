@@ -163,7 +163,7 @@ def test_claims_table(run):
     ]  # fmt: skip
     # Secs. III-IV (both PMSR forms), Sec. V (same capture, held out), and the offsets
     # against the emulator's injected ones
-    assert len(claims) == 48
+    assert len(claims) == 50
     assert set(claims["verdict"]) <= {"reproduced", "trend", "not reproduced", "not graded",
                                       "emulated"}  # fmt: skip
     # on the emulator a row that tests the emulator's inputs gets no verdict of the paper's

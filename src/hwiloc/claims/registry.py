@@ -187,6 +187,8 @@ class ClaimSpec:
     def criterion(self) -> str:
         """The reproduced band in words."""
         t, s, u = self.tolerance, self.stated, self.unit
+        if self.comparison == "equal" and self.is_ratio and self.kind == "qualitative" and s > 0:
+            return f"{s:g} {u} within a factor {1 + t / s:.4g} (log)"
         if self.comparison == "equal":
             return f"{s:g} ± {t:g} {u}"
         op = ">=" if self.comparison == "at_least" else "<="

@@ -343,6 +343,26 @@ def _claim_rmse(inputs, stage: str) -> list[Measured]:
     ]  # fmt: skip
 
 
+@register(STUDY, "rmse_calibrated_vs_crlb")
+def _claim_rmse_over_crlb(inputs) -> list[Measured]:
+    """Calibrated RMSE over the CRLB of one snapshot (each capture's, RMS over the group's
+    captures), per capture group. [-]"""
+    i = STAGES.index("both")
+    out = []
+    for group, held in (("same_capture", 0), ("held_out", 1)):
+        chosen = [ev for ev in inputs.evaluations if ev.attrs["held_out"] == held]
+        if not chosen or "crlb_rmse" not in chosen[0]:
+            continue
+        err = np.concatenate([ev["error"].values[i] for ev in chosen])
+        crlb = float(np.sqrt(np.mean([float(ev["crlb_rmse"]) ** 2 for ev in chosen])))
+        rmse = float(np.sqrt(np.mean(err**2)))
+        snr = ", ".join(f"{float(ev.attrs['snr_estimate_db']):.1f}" for ev in chosen)
+        out.append(Measured(rmse / crlb, f"{_source_note(inputs, group, len(chosen))}; RMSE "
+                            f"{1e3 * rmse:.3g} mm, CRLB {1e3 * crlb:.3g} mm at the estimated "
+                            f"SNR [dB] {snr}", group))  # fmt: skip
+    return out
+
+
 @register(STUDY, "offsets_match_reference")
 def _claim_reference_offsets(inputs) -> list[Measured]:
     """RMS of the estimated minus the reference offsets, common phase removed. [rad]

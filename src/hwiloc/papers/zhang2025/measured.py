@@ -285,8 +285,11 @@ def evaluation_dataset(
             if progress is not None:
                 progress(f"{stage}, snapshot {snapshots[j]}")
     truth = capture.positions[snapshots]
+    snr_db, crlb = snapshot_crlb(csi, capture, truth)
     ds = xr.Dataset(
         {
+            "crlb_rmse": ((), crlb, {"units": "m", "long_name": "CRLB of one snapshot's position "
+                                     "RMSE, offsets known (eq. (13)), at the estimated SNR"}),
             "estimate": (("stage", "snapshot", "axis"), estimate),
             "ground_truth": (("snapshot", "axis"), truth),
             "error": (("stage", "snapshot"), np.linalg.norm(estimate - truth, axis=-1)),
@@ -300,11 +303,34 @@ def evaluation_dataset(
         capture=capture.name,
         calibration_capture=calibration.attrs["capture"],
         held_out=int(capture.name != calibration.attrs["capture"]),
+        snr_estimate_db=snr_db,
     )
     return provenance(
         ds, f"localization of capture '{capture.name}'", "evaluate", "eqs. (14), (18)-(23)",
         {"measured": measured},
     )  # fmt: skip
+
+
+def snapshot_crlb(csi: np.ndarray, capture, truth: np.ndarray) -> tuple[float, float]:
+    """(per-sample SNR [dB], CRLB of one snapshot's position RMSE [m]) of a static capture.
+
+    The SNR is estimated from the snapshots themselves: the UE is static, so the CSI's
+    mean over snapshots is the signal and its spread about that mean the noise (a drift
+    between snapshots counts as noise: the estimate is a lower one), |mean|^2 / variance
+    averaged over antennas and subcarriers. The CRLB is eq. (13)'s without offsets (they
+    are calibrated out) at the snapshots' mean true position, constant amplitudes at that
+    SNR. NaN with fewer than two snapshots.
+    """
+    from hwiloc.bounds.phase_offsets import position_crlb_rmse
+
+    if csi.shape[0] < 2:
+        return float("nan"), float("nan")
+    mean = csi.mean(axis=0)
+    noise = float(np.mean(np.abs(csi - mean) ** 2) * csi.shape[0] / (csi.shape[0] - 1))
+    snr = float(np.mean(np.abs(mean) ** 2)) / noise
+    crlb = position_crlb_rmse(np.asarray(truth).mean(axis=0), capture.antenna_positions,
+                              capture.grid, np.sqrt(snr), "none")  # fmt: skip
+    return float(10 * np.log10(snr)), float(crlb)
 
 
 def summary(evaluations: list[xr.Dataset]) -> dict:
