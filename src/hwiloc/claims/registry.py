@@ -65,10 +65,10 @@ EMULATED = "emulated"
 """The verdict of an ``untestable`` row: it tests an input of the emulator or the setup, so it
 gets no verdict of the paper's; its reason says what the grade would be."""
 BAND_COLUMNS = ("median", "p05", "p95", "num_draws", "within_precision")
+"""Columns of a random value's distribution in claims.csv (NaN and 0 draws otherwise)."""
 WITNESS_COLUMNS = ("could_fail_under", "value_there", "verdict_there")
 """Columns of a row's witness in claims.csv: the admissible alternative, the value the row
 takes there and its verdict there (empty and NaN for a row without one)."""
-"""Columns of a random value's distribution in claims.csv (NaN and 0 draws otherwise)."""
 EVIDENCE = ("independent", "fitted", "structural", "untestable", "infeasible", "extra")
 """The kinds of check a claim row is; only ``independent`` rows are evidence."""
 

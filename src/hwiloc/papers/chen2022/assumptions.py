@@ -50,17 +50,24 @@ def output_cap_dbm(clip_voltage: float, load_impedance: float) -> float:
     return 10 * math.log10(clip_voltage**2 / load_impedance / 1e-3)
 
 
+def pa_with_beta3(coefficients: dict, beta3: float) -> dict:
+    """A config's ``pa_coefficients`` with the real part of beta_3 replaced (its imaginary
+    part kept). [V^(1-p)]"""
+    pa = {int(p): c for p, c in coefficients.items()}
+    pa[3] = [float(beta3), float(pa.get(3, (0.0, 0.0))[1])]
+    return pa
+
+
 def point_config(cfg: dict, g: int, cfo_std: float, beta3: float, clip: float, model=None):
     """The ``chen2022`` config section at one point: G, the CFO spread, the real part of
     beta_3 (its imaginary part kept), V_clip, and the CFO model (default: the config's)."""
     imp = cfg["impairments"]
-    pa = {int(p): c for p, c in imp["pa_coefficients"].items()}
-    pa[3] = [float(beta3), float(pa.get(3, (0.0, 0.0))[1])]
     return {
         **cfg,
         "system": {**cfg["system"], "num_transmissions": int(g)},
         "impairments": {**imp, "cfo_std": float(cfo_std), "cfo_model": model or imp["cfo_model"],
-                        "pa_coefficients": pa, "clip_voltage": float(clip)},
+                        "pa_coefficients": pa_with_beta3(imp["pa_coefficients"], beta3),
+                        "clip_voltage": float(clip)},
     }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.claims import measure
+from hwiloc.papers.chen2022.assumptions import pa_with_beta3
 from hwiloc.papers.chen2022.claims import ClaimInputs
 from hwiloc.papers.chen2022.stages import (
     base_hardware,
@@ -37,8 +38,7 @@ def _merged(cfg: dict, overrides: dict) -> dict:
 
 def _pa(cfg: dict, clip: float, beta3: float) -> dict:
     """The impairments section with V_clip and the real part of beta_3 replaced."""
-    pa = {int(p): c for p, c in cfg["impairments"]["pa_coefficients"].items()}
-    pa[3] = [float(beta3), float(pa.get(3, (0.0, 0.0))[1])]
+    pa = pa_with_beta3(cfg["impairments"]["pa_coefficients"], beta3)
     return {"impairments": {"clip_voltage": float(clip), "pa_coefficients": pa}}
 
 
