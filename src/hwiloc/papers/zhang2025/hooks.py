@@ -35,7 +35,8 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     },
     "pmsr_alternative_db": {
         "units": "dB",
-        "long_name": "PMSR (the shipped form) of the same image under an alternative R and Omega",
+        "long_name": "PMSR, eq. (18) in the shipped form, of the same image under an alternative "
+                     "R and Omega",
     },
     "region_scale": {"units": "1", "long_name": "SAF region R scaled about the UE"},
     "main_lobe_radius": {"units": "m", "long_name": "radius of the main lobe Omega"},
