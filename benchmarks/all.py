@@ -209,7 +209,10 @@ if kind == "montecarlo":
     run = lambda: stages.montecarlo_shard_dataset(system, hw, cfg["power_dbm"], mc, 0, 1, cfg)
 elif kind == "pn_sweep":
     sweep = {**copy.deepcopy(cfg["pn_sweep"]), "num_realizations": n, "num_shards": 1}
-    run = lambda: stages.pn_sweep_shard_dataset(system, sweep, 0, 1, cfg)
+    if hasattr(stages, "level_sweep_shard_dataset"):  # Fig. 4 sweeps of any impairment
+        run = lambda: stages.level_sweep_shard_dataset(system, "pn", sweep, 0, 1, cfg)
+    else:  # the code: the phase-noise sweep alone
+        run = lambda: stages.pn_sweep_shard_dataset(system, sweep, 0, 1, cfg)
 else:
     ind = {**copy.deepcopy(cfg["individual"]), "num_realizations": n, "num_shards": 1}
     run = lambda: stages.individual_shard_dataset(system, "pa", ind, 0, 1, cfg)

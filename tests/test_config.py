@@ -134,7 +134,7 @@ def test_a_study_table_with_a_bom_reads_its_first_column(tmp_path, paper_config)
     import yaml
 
     from hwiloc.config import study_table_problems
-    from hwiloc.studies.parameter_studies import load_table
+    from hwiloc.studies.table import load_table
 
     schema = yaml.safe_load((SCHEMA.parent / "study_tables.schema.yaml").read_text())
     source = SCHEMA.parents[2] / "config" / "studies" / "zhang2025_wideband.tsv"

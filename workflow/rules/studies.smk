@@ -1,5 +1,7 @@
-# Parameter studies beyond the papers: for each entry of config "studies", one job
-# per TSV row (Paramspace, results keyed by the row's values) and one figure.
+# Parameter studies beyond the papers: for each entry of config "studies", one job per
+# chunk of table rows (rows as a dimension of its NetCDF), and one gathering job that
+# writes the study's NetCDF, table and figure. Results land under the study's key
+# (results/studies/<name>/config~<hash>/), so a changed config value never overwrites them.
 # Its paths, targets and params: workflow/rules/studies_paths.smk.
 
 
@@ -7,44 +9,52 @@ for _name, _entry in STUDIES.items():
 
     rule:
         name:
-            f"study_{_name}_case"
+            f"study_{_name}_chunk"
         group:
-            "studies"  # SLURM: a study's cases are seconds of work each (profiles/slurm)
+            "studies"  # SLURM: chunks of one study run side by side in a cluster job
         output:
-            case=f"{RESULTS}/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}/case.nc",
+            chunk=f"{study_root(_name)}/chunks/chunk~{{chunk}}.nc",
         params:
             name=_name,
-            row=study_row(_name),
+            rows=study_rows(_name),
             entry=_entry,
             cfg=study_cfg(_entry["kind"]),
+        resources:
+            mem_mb=1000,
+            runtime=30,
         conda:
             RULE_ENV
         log:
-            f"{RESULTS}/logs/studies/{_name}/{STUDY_SPACES[_name].wildcard_pattern}.log",
+            f"{RESULTS}/logs/studies/{_name}/{STUDY_KEYS[_name]}/chunk~{{chunk}}.log",
         script:
-            "../scripts/study_case.py"
+            "../scripts/study_chunk.py"
 
     rule:
         name:
-            f"study_{_name}_figure"
+            f"study_{_name}"
         localrule: True
         input:
-            cases=study_cases(_name),
+            chunks=study_chunks(_name),
         output:
-            pdf=f"{RESULTS}/studies/{_name}/{_name}.pdf",
+            nc=f"{study_root(_name)}/{_name}.nc",
+            pdf=f"{study_root(_name)}/{_name}.pdf",
             png=report(
-                f"{RESULTS}/studies/{_name}/{_name}.png",
+                f"{study_root(_name)}/{_name}.png",
                 caption=f"../report/study_{_entry['kind']}.rst",
                 category="studies",
             ),
-            csv=f"{RESULTS}/studies/{_name}/{_name}.csv",
-            md=f"{RESULTS}/studies/{_name}/{_name}.md",
+            csv=f"{study_root(_name)}/{_name}.csv",
+            md=f"{study_root(_name)}/{_name}.md",
         params:
             name=_name,
             kind=_entry["kind"],
+            key=STUDY_KEYS[_name],
+        resources:
+            mem_mb=2000,
+            runtime=10,
         conda:
             RULE_ENV
         log:
-            f"{RESULTS}/logs/studies/{_name}/figure.log",
+            f"{RESULTS}/logs/studies/{_name}/{STUDY_KEYS[_name]}/gather.log",
         script:
-            "../scripts/study_figure.py"
+            "../scripts/study_gather.py"

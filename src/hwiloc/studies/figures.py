@@ -171,9 +171,37 @@ def saf_mcrb(table: pd.DataFrame, name: str):
     return fig
 
 
+MAX_MAP_PANELS = 6  # a CRLB map draws at most this many offset settings, the first in the table
+
+
+def crlb_map(table: pd.DataFrame, name: str):
+    """One panel per offset setting (type, std): the CRLB RMSE over the UE positions, on a
+    shared log colour scale, the array marked on y = 0."""
+    from matplotlib.colors import LogNorm
+
+    settings = list(table.groupby(["offset_type", "offset_std"], sort=False))[:MAX_MAP_PANELS]
+    fig, axes = new_figure(1, len(settings), figsize=(3.2 * len(settings) + 1.0, 3.4),
+                           squeeze=False)  # fmt: skip
+    finite = table["crlb_rmse"][np.isfinite(table["crlb_rmse"])]
+    norm = LogNorm(vmin=float(finite.min()), vmax=float(finite.max()))
+    for ax, ((kind, std), rows) in zip(axes[0], settings, strict=True):
+        dots = ax.scatter(rows["ue_x"], rows["ue_y"], c=rows["crlb_rmse"], norm=norm,
+                          cmap="viridis", s=max(4.0, 4000.0 / len(rows)), marker="s")  # fmt: skip
+        ax.axhline(0.0, color="k", lw=2, label="array axis (y = 0)")
+        ax.set_title("offsets known" if kind == "none" else f"{kind}, {OFFSET_STD(std)}",
+                     fontsize=9)  # fmt: skip
+        ax.set_xlabel("UE x [m]")
+    axes[0][0].set_ylabel("UE y [m]")
+    axes[0][0].legend(loc="upper left", fontsize=7)
+    fig.colorbar(dots, ax=list(axes[0]), label="CRLB RMSE, eq. (13) [m]")
+    fig.suptitle(f"Study '{name}': CRLB over UE positions")
+    return fig
+
+
 FIGURES = {
     "zhang2025_wideband": wideband,
     "zhang2025_array": array_design,
     "chen2022_tolerance": tolerance,
     "saf_mcrb": saf_mcrb,
+    "zhang2025_crlb": crlb_map,
 }

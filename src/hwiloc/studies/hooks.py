@@ -11,11 +11,12 @@ This module is light (no numerics): the workflow imports it when it builds the D
 
 from __future__ import annotations
 
+DEFAULT_CHUNK_ROWS = 100  # rows per chunk job when a study entry sets no chunk_rows [-]
 MAX_GRID_POINTS = 10_000_000  # as hwiloc.config's: a guard against a mistyped step [-]
 
 SLURM_GROUP_COMPONENTS = {
-    "studies": 16,  # parameter-study cases (one TSV row each) and the impairment catalogue's
-    # sweeps (8 of each in the quick DAG)
+    "studies": 18,  # parameter-study chunks and the impairment catalogue's sweeps (10 and 8
+    # in the quick DAG: one cluster job)
 }
 
 ENTRY_FIELDS = {
@@ -23,6 +24,15 @@ ENTRY_FIELDS = {
     "zhang2025_array": ("num_realizations",),
     "chen2022_tolerance": ("num_realizations",),
     "saf_mcrb": ("num_trials", "search_halfwidth", "search_step"),
+    "zhang2025_crlb": (),
+}
+
+REQUIRED_COLUMNS = {  # the columns of each kind's table (its row schema's required)
+    "zhang2025_wideband": ("bandwidth_hz", "offset_std"),
+    "zhang2025_array": ("num_antennas", "antenna_spacing", "offset_std"),
+    "chen2022_tolerance": ("impairment", "power_dbm"),
+    "saf_mcrb": ("offset_std", "snr_db"),
+    "zhang2025_crlb": ("ue_x", "ue_y", "offset_type", "offset_std"),
 }
 
 STUDY_KINDS = tuple(ENTRY_FIELDS)  # the allowed values of studies.<name>.kind (the schema's enum)

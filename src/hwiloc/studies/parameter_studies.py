@@ -14,11 +14,17 @@ Kinds:
 - ``chen2022_tolerance``: impairment, power_dbm -> the impairment level at which
   the LB exceeds CRB-M2 by 3 dB (PEB ratio sqrt(2));
 - ``saf_mcrb``: offset_std, snr_db -> the MCRB (chen2022 engine) of the
-  uncalibrated SAF localizer of zhang2025 against its Monte Carlo error.
+  uncalibrated SAF localizer of zhang2025 against its Monte Carlo error;
+- ``zhang2025_crlb``: ue_x, ue_y, offset_type, offset_std -> the CRLB of eq. (13)
+  at each UE position (a map), vectorized over the rows at one position.
+
+A study's rows are computed in chunks (:mod:`hwiloc.studies.table`), one job per chunk
+(:func:`chunk_dataset`); a gathering job joins them (:func:`gather_chunks`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -38,34 +44,12 @@ from hwiloc.papers.zhang2025 import system as zhang2025
 from hwiloc.papers.zhang2025.hooks import ATTRIBUTES as ZHANG2025_ATTRIBUTES
 from hwiloc.streams import stream, stream_attrs
 
-REQUIRED_COLUMNS = {
-    "zhang2025_wideband": ("bandwidth_hz", "offset_std"),
-    "zhang2025_array": ("num_antennas", "antenna_spacing", "offset_std"),
-    "chen2022_tolerance": ("impairment", "power_dbm"),
-    "saf_mcrb": ("offset_std", "snr_db"),
-}
 TOLERANCE_RANGES = {  # searched level range per impairment (log scale)
     "pn": (1e-4, 1.0),  # sigma_PN [rad]
     "cfo": (1e-5, 0.1),  # eps std [Delta f]
     "mc": (1e-4, 1.0),  # sigma_MC [-]
     "pa": (1e-3, 100.0),  # multiplier of the default nonlinear PA coefficients [-]
 }
-
-
-def load_table(path, kind: str) -> pd.DataFrame:
-    """Read a study TSV and check it has the kind's columns (clear error otherwise)."""
-    if kind not in REQUIRED_COLUMNS:
-        raise ValueError(f"study kind must be one of {sorted(REQUIRED_COLUMNS)}, got {kind!r}")
-    try:
-        table = pd.read_csv(path, sep="\t", encoding="utf-8-sig")  # a BOM is not a column
-    except FileNotFoundError:
-        raise ValueError(f"study table {path} does not exist") from None
-    missing = [c for c in REQUIRED_COLUMNS[kind] if c not in table.columns]
-    if missing:
-        raise ValueError(f"study table {path}: missing column(s) {missing} needed by kind {kind!r}")
-    if table.empty:
-        raise ValueError(f"study table {path} has no rows")
-    return table
 
 
 def _pmsr_and_crlb(scenario, offset_type: str, std: float, entry: dict, z: dict) -> dict:
@@ -220,11 +204,32 @@ def saf_mcrb(row: dict, entry: dict, cfg: dict) -> dict:
     }
 
 
+def zhang2025_crlb(rows: pd.DataFrame, entry: dict, cfg: dict) -> dict[str, np.ndarray]:
+    """CRLB RMSE of eq. (13) at each row's UE position, offset type and std, and without
+    offsets (eq. (13) with the offsets known); every row of one position and offset type in
+    one call (the FIM is evaluated once, the stds broadcast). [m]"""
+    base = zhang2025.Scenario.from_config(cfg["zhang2025"])
+    types = rows["offset_type"].to_numpy(dtype=str)
+    stds = rows["offset_std"].to_numpy(dtype=float)
+    out = {"crlb_rmse": np.empty(len(rows)), "crlb_rmse_ideal": np.empty(len(rows))}
+    for (x, y), at in rows.groupby(["ue_x", "ue_y"], sort=False).indices.items():
+        scenario = replace(base, ue_position=(float(x), float(y)))
+        out["crlb_rmse_ideal"][at] = scenario.crlb_rmse("none", 0.0)
+        for kind in np.unique(types[at]):
+            same = at[types[at] == kind]
+            out["crlb_rmse"][same] = scenario.crlb_rmse(kind, stds[same])
+    out["crlb_ratio"] = out["crlb_rmse"] / out["crlb_rmse_ideal"]
+    return out
+
+
 KINDS = {
     "zhang2025_wideband": zhang2025_wideband,
     "zhang2025_array": zhang2025_array,
     "chen2022_tolerance": chen2022_tolerance,
     "saf_mcrb": saf_mcrb,
+}
+BATCH_KINDS = {  # kinds computed on a chunk's rows at once (rows -> {result: [row]})
+    "zhang2025_crlb": zhang2025_crlb,
 }
 STREAMS = {  # what each kind draws: {quantity (its entropy): stream name}
     "zhang2025_wideband": {"offsets of realization r ([seed, r])": OFFSET_STREAMS["frequency"]},
@@ -238,6 +243,7 @@ STREAMS = {  # what each kind draws: {quantity (its entropy): stream name}
     },
     "saf_mcrb": {"offsets ([seed, 0])": OFFSET_STREAMS["spatial"],
                  "noise of the trials ([seed, 1])": "noise"},
+    "zhang2025_crlb": {},  # a bound: nothing random
 }  # fmt: skip
 UNITS = {
     "crlb_rmse": "m",
@@ -258,30 +264,78 @@ UNITS = {
 STUDY_ATTRIBUTES = attribute_table(ZHANG2025_ATTRIBUTES, CHEN2022_ATTRIBUTES)  # the papers' names
 
 
-def case_dataset(study: str, kind: str, row: dict, entry: dict, cfg: dict) -> xr.Dataset:
-    """Run one row of a study and wrap the result with its row values and provenance."""
-    values = KINDS[kind](row, entry, cfg)
-    ds = xr.Dataset({k: ((), v) for k, v in values.items()})
+COLUMN_UNITS = {  # the table columns of every kind (the row schemas' descriptions)
+    "bandwidth_hz": "Hz",
+    "offset_std": "rad",
+    "num_antennas": "1",
+    "antenna_spacing": "m",
+    "impairment": "1",
+    "power_dbm": "dBm",
+    "snr_db": "dB",
+    "ue_x": "m",
+    "ue_y": "m",
+    "offset_type": "1",
+}
+
+
+def chunk_dataset(
+    study: str, kind: str, rows: pd.DataFrame, entry: dict, cfg: dict, chunk: str = ""
+) -> xr.Dataset:
+    """Run the rows of one chunk of a study; one dataset with the rows as dimension ``row``.
+
+    Each table column is a coordinate along ``row`` with its type (integer, float or
+    string) and unit; each result a variable with its unit. ``row`` itself holds the
+    rows' line numbers in the study table, less 2 (their index in the table). A row's
+    result depends on that row alone (its draws come from the study's seed and the
+    realization index), so a chunk gives the same numbers as its rows one by one.
+    """
+    if kind in BATCH_KINDS:
+        data = {k: ("row", v) for k, v in BATCH_KINDS[kind](rows, entry, cfg).items()}
+    else:
+        results = [KINDS[kind](row, entry, cfg) for row in rows.to_dict("records")]
+        data = {k: ("row", np.array([r[k] for r in results])) for k in results[0]}
+    coords = {"row": ("row", rows.index.to_numpy(dtype=np.int64))}
+    coords.update({c: ("row", rows[c].to_numpy()) for c in rows.columns})
+    ds = xr.Dataset(data, coords=coords)
+    ds["row"].attrs.update(units="1", long_name="index of the row in the study table")
+    for c in rows.columns:
+        ds[c].attrs.update(units=COLUMN_UNITS[c], long_name=f"study table column {c}")
     for k in ds.data_vars:
         ds[k].attrs.update(units=UNITS[k], long_name=k.replace("_", " "))
-    ds.attrs.update({f"row_{k}": (v.item() if hasattr(v, "item") else v) for k, v in row.items()})
-    ds.attrs.update(seed=int(entry["seed"]), **stream_attrs(STREAMS[kind]))
+    ds.attrs.update(seed=int(entry["seed"]), chunk=chunk, **stream_attrs(STREAMS[kind]))
     return finalize(
         ds,
-        title=f"parameter study {study} ({kind}), one case",
+        title=f"parameter study {study} ({kind}), {ds.sizes['row']} row(s)",
         study=kind.split("_")[0],
-        rule="study_case",
+        rule="study_chunk",
         references="see hwiloc.studies.parameter_studies",
-        config={"study": entry, "row": {k: str(v) for k, v in row.items()}},
+        config={"study": entry, "reads": cfg},
         attributes=STUDY_ATTRIBUTES,
     )
 
 
-def gather_cases(cases: list[xr.Dataset]) -> pd.DataFrame:
-    """One table: each case's row values and results."""
-    rows = []
-    for ds in cases:
-        row = {k[4:]: v for k, v in ds.attrs.items() if k.startswith("row_")}
-        row.update({k: ds[k].values.item() for k in ds.data_vars})
-        rows.append(row)
-    return pd.DataFrame(rows)
+def gather_chunks(chunks: list[xr.Dataset], study: str, kind: str, key: str) -> xr.Dataset:
+    """Every row of a study in one dataset (chunks in table order, rows along ``row``).
+
+    The chunks' variables and coordinates keep their units; the global attributes are
+    the gathering job's, with ``study_key`` (the results' folder) and ``num_chunks``.
+    """
+    config = json.loads(chunks[0].attrs["config"])
+    ds = xr.concat([c.drop_attrs(deep=False) for c in chunks], dim="row")
+    ds.attrs.update(seed=chunks[0].attrs["seed"], study_key=key, num_chunks=len(chunks))
+    ds.attrs.update({k: chunks[0].attrs[k] for k in ("random_streams", "random_stream_scheme")})
+    return finalize(
+        ds,
+        title=f"parameter study {study} ({kind}), {ds.sizes['row']} row(s)",
+        study=kind.split("_")[0],
+        rule="study_gather",
+        references="see hwiloc.studies.parameter_studies",
+        config=config,
+        attributes=STUDY_ATTRIBUTES,
+    )
+
+
+def study_table(ds: xr.Dataset) -> pd.DataFrame:
+    """A gathered study as a table: the columns, then the results, one line per row."""
+    columns = [c for c in ds.coords if c != "row"]
+    return pd.DataFrame({c: ds[c].values for c in [*columns, *ds.data_vars]})
