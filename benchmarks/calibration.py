@@ -2,6 +2,7 @@
 
     python benchmarks/calibration.py                 # 64 x 100 x 10000 (Sec. V-A), ~1 GB of disk
     python benchmarks/calibration.py --symbols 2000  # smaller
+    python benchmarks/calibration.py --small         # 500 symbols (the tests' mode)
 
 Emulates one capture (complex64 on disk, 512 MB at the paper size), then, in a
 fresh process each so that peak memory is the stage's own, calibrates it
@@ -56,7 +57,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--symbols", type=int, default=10000, help="L (paper: 10000)")
     parser.add_argument("--chunk", type=int, default=500, help="symbols per chunk")
+    parser.add_argument("--small", action="store_true", help="500 symbols (the tests' mode)")
     args = parser.parse_args()
+    if args.small:
+        args.symbols, args.chunk = 500, 100
 
     import numpy as np
 

@@ -1,6 +1,7 @@
 """Benchmark the chen2022 kernels: one estimate, one CRB, one MCRB evaluation.
 
     python benchmarks/chen2022.py
+    python benchmarks/chen2022.py --small    # the quick profile, one repeat (the tests' mode)
 
 Paper system of config/config.yaml (N = 20, K = 100, G as configured, all
 impairments, 30 dBm). Also times the coarse grid search (vectorised) against
@@ -11,10 +12,11 @@ reference), the last row what a bound job runs per power.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
-from timing import best_of
+from timing import best_of, profile, set_small
 
 from hwiloc.bounds.misspecified import crb, mcrb
 from hwiloc.config import default_config
@@ -26,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    cfg = default_config("paper", ROOT / "config")["chen2022"]
+    set_small("--small" in sys.argv[1:])  # the quick profile, one repeat (the tests' mode)
+    cfg = default_config(profile(), ROOT / "config")["chen2022"]
     system = System.from_config(cfg)
     hardware = base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hardware, 30.0)

@@ -2,6 +2,7 @@
 
     python benchmarks/kernels.py            # full: the direct SAF takes about a minute
     python benchmarks/kernels.py --quick    # direct SAF on every 8th grid row, extrapolated
+    python benchmarks/kernels.py --small    # the quick profile's grid (the tests' mode)
 
 Kernels: the SAF of eq. (14) by range profiles (``ambiguity.saf``), by the
 closed-form Dirichlet kernel (``ambiguity.saf_los``) and by the direct sum
@@ -17,7 +18,7 @@ import resource
 from pathlib import Path
 
 import numpy as np
-from timing import best_of
+from timing import best_of, profile, set_small
 
 from hwiloc.ambiguity import saf, saf_direct, saf_los
 from hwiloc.bounds.fisher import fisher_information, schur_efim
@@ -40,9 +41,13 @@ def main() -> None:
         "--quick", action="store_true", help="time the direct SAF on 1/8 of the rows"
     )
     parser.add_argument("--skip-dense", action="store_true", help="skip the dense 6402 x 6402 EFIM")
+    parser.add_argument("--small", action="store_true",
+                        help="quick profile, 1/8 of the direct rows, no dense EFIM (the tests')")
     args = parser.parse_args()
+    set_small(args.small)
+    args.quick, args.skip_dense = args.quick or args.small, args.skip_dense or args.small
 
-    cfg = default_config("paper", ROOT / "config")["zhang2025"]
+    cfg = default_config(profile(), ROOT / "config")["zhang2025"]
     sc = Scenario.from_config(cfg)
     x, y = grid_axes(cfg["saf"]["region"])
     ant, grid = sc.antenna_positions, sc.grid

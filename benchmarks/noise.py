@@ -2,6 +2,7 @@
 directly, and one impairment-catalogue point.
 
     python benchmarks/noise.py
+    python benchmarks/noise.py --small    # the quick profile, one repeat (the tests' mode)
 
 chen2022's paper system (N = 20, K = 100, G as configured, 40 dBm) seen in the time
 domain, with the BS's IQ imbalance at 8 times the reference mismatch: its noise is
@@ -12,10 +13,11 @@ tests/test_bounds_noise.py checks the engine against; the engine whitens each sa
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
-from timing import best_of
+from timing import best_of, profile, set_small
 
 from hwiloc.bounds import generic
 from hwiloc.config import default_config
@@ -26,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    cfg = default_config("paper", ROOT / "config")
+    set_small("--small" in sys.argv[1:])  # the quick profile, one repeat (the tests' mode)
+    cfg = default_config(profile(), ROOT / "config")
     system = System.from_config(cfg["chen2022"])
     hardware = base_hardware(system, cfg["chen2022"]["seed"])
     entry = cfg["hwi_catalogue"]["impairments"]["rx_iqi"]

@@ -1,21 +1,24 @@
 """Wall time of the whole pipeline from nothing, and the time of every job in it.
 
-    python benchmarks/pipeline.py                      # paper and quick profiles
+    python benchmarks/pipeline.py                      # paper and quick profiles, and f4fd032's
     python benchmarks/pipeline.py --profile quick      # one of them
+    python benchmarks/pipeline.py --small              # two quick jobs (the tests' mode)
 
 Each profile runs as the quickstart says (``snakemake --cores all``, plus
 ``--configfile config/quick.yaml`` for the quick one) in a fresh copy of the
 repository's tracked files (no results, no .snakemake), so nothing is reused.
 Job times come from Snakemake's own log: the time stamps of a job's start and
 of its "Finished jobid" line (one-second resolution). Also printed: the
-start-up of one job's process (Python, the stack it imports, nothing else).
+start-up of one job's process (Python, the stack it imports, nothing else). Each
+profile runs again on the code of f4fd032 (main when the performance issue was filed,
+``git archive``), in the same run, and its wall time prints beside ours.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,7 +27,8 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from timing import BASELINE, repository_copy, set_small, small
+
 PROFILES = {"paper": [], "quick": ["--configfile", "config/quick.yaml"]}
 STAMP = re.compile(r"^\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]$")
 START = re.compile(r"^(?:local)?rule (\w+):$")
@@ -52,19 +56,20 @@ def job_times(log: str) -> list[tuple[str, float]]:
     return out
 
 
-def run_profile(name: str) -> dict:
-    """Run one profile from nothing in a temporary copy; wall time and job times."""
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()  # fmt: skip
+SMALL_TARGETS = {"quick": ["results/quick/xlmimo2022/bounds.csv"]}  # the small mode's jobs
+
+
+def run_profile(name: str, small: bool = False, commit: str | None = None) -> dict:
+    """Run one profile from nothing in a temporary copy (of ``commit``'s files and library,
+    default the working tree's); wall time and job times. ``small``: its small targets."""
+    targets = SMALL_TARGETS[name] if small else []
     with tempfile.TemporaryDirectory() as tmp:
-        for f in files:
-            target = Path(tmp) / f
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / f, target)
+        repository_copy(Path(tmp), commit)
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}  # that copy's library
         start = time.perf_counter()
         done = subprocess.run(
-            ["snakemake", "--cores", "all", *PROFILES[name]], cwd=tmp, capture_output=True,
-            text=True,
+            [sys.executable, "-m", "snakemake", *targets, "--cores", "all", *PROFILES[name]],
+            cwd=tmp, capture_output=True, text=True, env=env,
         )  # fmt: skip
         wall = time.perf_counter() - start
         if done.returncode != 0:
@@ -73,12 +78,14 @@ def run_profile(name: str) -> dict:
     return {"wall": wall, "jobs": jobs}
 
 
-def startup_seconds(repeat: int = 3) -> float:
-    """Fastest start-up of a Python process importing the stack a workflow script uses. [s]"""
+def startup_seconds(repeat: int = 3, src: Path | None = None) -> float:
+    """Fastest start-up of a Python process importing the stack a workflow script uses, with
+    the library of ``src`` (default: the installed one). [s]"""
+    env = {**os.environ, **({"PYTHONPATH": str(src)} if src else {})}
     best = float("inf")
-    for _ in range(repeat):
+    for _ in range(1 if small() else repeat):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", STACK], check=True)
+        subprocess.run([sys.executable, "-c", STACK], check=True, env=env)
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -97,11 +104,19 @@ def summary(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=sorted(PROFILES), action="append")
+    parser.add_argument("--small", action="store_true", help="two quick jobs, no f4fd032 run")
     args = parser.parse_args()
+    set_small(args.small)
     print(f"job start-up (python -c '{STACK}'): {startup_seconds():.2f} s")
-    for name in args.profile or ["paper", "quick"]:
-        result = run_profile(name)
-        print(f"\n{name} profile: {len(result['jobs'])} jobs, {result['wall']:.0f} s wall")
+    limits = {"paper": 180.0, "quick": 45.0}  # the performance issue's goals [s]
+    for name in (["quick"] if args.small else args.profile or ["paper", "quick"]):
+        result = run_profile(name, small=args.small)
+        goal = "small mode" if args.small else (
+            f"goal <= {limits[name]:.0f} s: {'yes' if result['wall'] <= limits[name] else 'NO'}")
+        if not args.small:
+            base = run_profile(name, commit=BASELINE)
+            goal += f"; {BASELINE}: {len(base['jobs'])} jobs, {base['wall']:.0f} s wall"
+        print(f"\n{name} profile: {len(result['jobs'])} jobs, {result['wall']:.0f} s wall ({goal})")
         print(summary(result))
 
 

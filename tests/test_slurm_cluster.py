@@ -163,6 +163,20 @@ def test_cluster_jobs_get_the_profile_resources(runs):
         assert mem != "0" and limit not in ("", "UNLIMITED", "Partition_Limit"), row
 
 
+def test_a_chunked_study_runs_its_chunks_as_cluster_jobs(runs):
+    """Every quick study is cut into two chunks (chunk_rows 1): each chunk, not a local rule,
+    ran inside a submitted cluster job (group 'studies') and wrote its rows; the gathering
+    job ran beside Snakemake and joined them."""
+    output = runs["output"]
+    for study in ("wideband", "array_design", "tolerance", "saf_mcrb", "crlb_map"):
+        assert re.search(rf"study_{study}_chunk", output), study
+        (folder,) = (runs["slurm"] / "results" / "quick" / "studies" / study).glob("config~*")
+        chunks = sorted((folder / "chunks").glob("chunk~*.nc"))
+        assert len(chunks) == 2, (study, chunks)
+        gathered = read_dataset(folder / f"{study}.nc")
+        assert gathered.sizes["row"] == sum(read_dataset(c).sizes["row"] for c in chunks)
+
+
 def result_files(workdir: Path) -> set[Path]:
     root = workdir / "results" / "quick"  # config/quick.yaml's results root
     files = {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
