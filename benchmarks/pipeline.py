@@ -107,7 +107,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="two quick jobs, no f4fd032 run")
     args = parser.parse_args()
     set_small(args.small)
-    print(f"job start-up (python -c '{STACK}'): {startup_seconds():.2f} s")
+    print(f"job start-up, a fresh process (python -c '{STACK}'): {startup_seconds():.2f} s")
     limits = {"paper": 180.0, "quick": 45.0}  # the performance issue's goals [s]
     for name in (["quick"] if args.small else args.profile or ["paper", "quick"]):
         result = run_profile(name, small=args.small)

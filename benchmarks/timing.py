@@ -50,7 +50,8 @@ def repository_copy(dest: Path, commit: str | None = None) -> Path:
                                  check=True).stdout  # fmt: skip
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
         return dest
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True,
                            check=True).stdout.split()  # fmt: skip
     for f in files:
         if (ROOT / f).is_file():

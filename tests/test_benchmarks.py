@@ -15,8 +15,11 @@ BENCHMARKS = ROOT / "benchmarks"
 # script -> what its output must hold (the goal lines, the f4fd032 values beside them)
 EXPECTED = {
     "all.py": ["SAF, Fig. 7 grid (243k points), one image", "x the floor", "job start-up",
+               "through the job server",
                "f4fd032", "pipeline, quick profile"],
-    "pipeline.py": ["job start-up", "quick profile:"],
+    "pipeline.py": ["job start-up, a fresh process", "quick profile:"],
+    "scaling.py": ["study dry run (snakemake -n) against rows", "SAF, one image, against grid",
+                   "CRLB of eq. (13)"],
     "studies.py": ["study dry run, 2000 rows", "f4fd032, 200 rows", "overhead",
                    "physics per row, zhang2025_crlb"],
     "kernels.py": ["range profile, any CSI"],

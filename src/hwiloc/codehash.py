@@ -113,7 +113,11 @@ def script_code_hash(source: str) -> str:
     return code_hash(closure(imported_modules(source)))
 
 
+NOT_RESULTS = ("hwiloc.job", "hwiloc.jobserver")  # how a job starts, not what it computes
+
+
 def loaded_modules() -> tuple[str, ...]:
-    """The hwiloc modules this process has imported (those with a source file), sorted."""
+    """The hwiloc modules this process has imported (those with a source file), sorted;
+    not :data:`NOT_RESULTS`, which every workflow script imports to start."""
     return tuple(sorted(n for n in list(sys.modules) if n.split(".")[0] == ROOT_NAME
-                        and module_file(n) is not None))  # fmt: skip
+                        and n not in NOT_RESULTS and module_file(n) is not None))  # fmt: skip

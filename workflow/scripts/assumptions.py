@@ -5,6 +5,8 @@ Inputs: claims (the paper's claims file), and the datasets the paper's fit reads
 paper's config section). Outputs: nc, md, pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 import importlib
 
 from hwiloc.claims import load_claims

@@ -3,6 +3,8 @@
 Inputs: realization. Params: cfg. Outputs: bounds (aeb, deb, peb [bound, power]).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.chen2022.stages import bounds_vs_power_dataset, hardware_from_dataset
 from hwiloc.papers.chen2022.system import System

@@ -6,6 +6,8 @@ coupling_residual_std [-]).
 Outputs: csv, md.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.claims import evaluate, headline, load_claims, write_claims_table
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.chen2022.claims import ClaimInputs

@@ -3,6 +3,8 @@
 Inputs: bounds, montecarlo, draws (Fig. 2's bounds over hardware draws). Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.chen2022.figures import fig2
 from hwiloc.plotting import save_figure

@@ -3,6 +3,8 @@
 Inputs: pn, cfo, mc, pa (gathered NetCDF). Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.chen2022.figures import fig3
 from hwiloc.plotting import save_figure

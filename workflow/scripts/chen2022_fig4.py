@@ -3,6 +3,8 @@
 Inputs: sweep_pn, sweep_cfo, sweep_mc. Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.chen2022.figures import fig4
 from hwiloc.plotting import save_figure

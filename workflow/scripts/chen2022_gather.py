@@ -3,6 +3,8 @@
 Inputs: shards. Wildcards: experiment. Params: cfg. Outputs: gathered (NetCDF).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.chen2022.stages import gather
 from hwiloc.runlog import job_logger

@@ -3,6 +3,8 @@
 Params: cfg (system, impairments, seed). Outputs: realization (NetCDF).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.chen2022.stages import realization_dataset
 from hwiloc.papers.chen2022.system import System

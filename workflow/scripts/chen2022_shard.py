@@ -5,6 +5,8 @@ Inputs: realization. Wildcards: experiment, ckey (seed~S[/impairment~I]), shard.
 Params: cfg. Outputs: shard (NetCDF).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.chen2022.stages import (
     hardware_draws_shard_dataset,

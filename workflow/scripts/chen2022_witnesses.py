@@ -5,6 +5,8 @@ section: system, impairments, seed, power_dbm, individual, witnesses, assumption
 montecarlo). Outputs: witnesses.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.chen2022.witnesses import witness_dataset
 from hwiloc.runlog import job_logger

@@ -4,6 +4,8 @@ Inputs: claims (the claims file), one sweep per impairment, named by it. Params:
 impairments. Outputs: csv, md.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.claims import evaluate, headline, load_claims, write_claims_table
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.runlog import job_logger

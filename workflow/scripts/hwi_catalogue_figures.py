@@ -4,6 +4,8 @@ Inputs: one sweep per impairment, named by it. Params: impairments. Outputs: pdf
 (one each per impairment, in that order).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.plotting import save_figure
 from hwiloc.runlog import job_logger

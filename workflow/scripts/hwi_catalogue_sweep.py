@@ -4,6 +4,8 @@ Inputs: realization (chen2022's Fig. 2 draw). Params: cfg. Outputs: sweep
 (peb, aeb, deb [bound, level, realization, power]).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.chen2022.stages import hardware_from_dataset
 from hwiloc.papers.chen2022.system import System

@@ -3,6 +3,8 @@
 Inputs: one sweep per impairment. Outputs: csv, md.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.reporting import write_table
 from hwiloc.runlog import job_logger

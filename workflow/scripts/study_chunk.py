@@ -5,6 +5,8 @@ study's config), cfg (the paper config values its kind reads). Outputs: chunk (N
 the rows along dimension 'row').
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 import time
 
 import pandas as pd

@@ -3,6 +3,8 @@
 Inputs: chunks (in table order). Params: name, kind, key. Outputs: nc, pdf, png, csv, md.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.plotting import save_figure
 from hwiloc.reporting import write_table

@@ -3,6 +3,8 @@
 Inputs: none. Params: paper, cfg (the paper's config section). Outputs: csv, md.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 import importlib
 
 from hwiloc.reporting import write_table

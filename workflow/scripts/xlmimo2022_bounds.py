@@ -4,6 +4,8 @@ Params: cfg (config section xlmimo2022). Outputs: bounds (NetCDF), csv (bounds.c
 power_dbm, aeb_crb_ff_deg, peb_crb_ff_m, peb_crb_nf_m, peb_lb_m).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.atomic import atomic_path
 from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.xlmimo2022.stages import bounds_dataset, bounds_table

@@ -5,6 +5,8 @@ Inputs: claims (the claims file), bounds, montecarlo, reference (the authors' Fi
 Outputs: csv, md.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.claims import evaluate, headline, load_claims, write_claims_table
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.xlmimo2022.claims import ClaimInputs, read_reference

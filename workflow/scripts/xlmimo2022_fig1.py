@@ -3,6 +3,8 @@
 Inputs: bounds, montecarlo, reference (the authors' Fig. 1 data). Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.xlmimo2022.claims import read_reference
 from hwiloc.papers.xlmimo2022.figures import fig1

@@ -3,6 +3,8 @@
 Wildcards: shard. Params: cfg (config section xlmimo2022). Outputs: shard (NetCDF).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.xlmimo2022.stages import montecarlo_shard_dataset
 from hwiloc.papers.xlmimo2022.system import Scenario, power_grid

@@ -4,6 +4,8 @@ Inputs: capture (the calibration capture). Params: cfg, name.
 Outputs: calibration (frequency_offset [antenna, subcarrier], spatial_offset [antenna]).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.zhang2025.measured import calibration_dataset, open_capture
 from hwiloc.runlog import job_logger

@@ -4,6 +4,8 @@ Inputs: none. Wildcards: capture. Params: cfg.
 Outputs: capture (NetCDF: csi [antenna, subcarrier, symbol] complex64, ue_position, ...).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.papers.zhang2025.measured import emulate_capture
 from hwiloc.runlog import job_logger
 

@@ -4,6 +4,8 @@ Inputs: capture, calibration. Wildcards: capture. Params: cfg.
 Outputs: evaluation (estimate, error, pmsr_db [stage, snapshot], saf images).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.measured import (
     evaluation_dataset,

@@ -4,6 +4,8 @@ Inputs: calibration. Params: source (measured.source: the title says 'emulated' 
 emulator). Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.zhang2025.figures import fig2
 from hwiloc.papers.zhang2025.measured import offsets_fit

@@ -3,6 +3,8 @@
 Inputs: frequency, spatial (CRLB NetCDF). Outputs: fig3a_pdf/png, fig3b_pdf/png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.zhang2025.figures import fig3
 from hwiloc.plotting import save_figure

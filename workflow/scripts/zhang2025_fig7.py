@@ -4,6 +4,8 @@ Inputs: frequency, spatial (gathered PMSR NetCDF), claims (the claims file: the 
 4-6 values). Params: pmsr_form (the graded form of eq. (18)). Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.claims import load_claims
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.zhang2025.figures import fig7

@@ -5,6 +5,8 @@ Inputs: evaluations (one per capture). Params: calibration_capture, source
 eq. (18), the one the panels state). Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.zhang2025.figures import fig9
 from hwiloc.papers.zhang2025.measured import summary

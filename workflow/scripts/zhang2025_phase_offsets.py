@@ -4,6 +4,8 @@ Inputs: scenario. Wildcards: offset_type, offset_std [rad], seed. Params: cfg.
 Outputs: offsets (phase_offset [antenna, subcarrier]).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.stages import offsets_dataset, scenario_from_dataset
 from hwiloc.runlog import job_logger

@@ -4,6 +4,8 @@ Inputs: shards (list). Params: cfg.
 Outputs: pmsr (pmsr_db, pmsr_amplitude_db [offset_std, realization]).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.stages import gather_shards
 from hwiloc.runlog import job_logger

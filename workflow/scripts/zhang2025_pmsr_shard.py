@@ -4,6 +4,8 @@ Inputs: scenario. Wildcards: offset_type, shard. Params: cfg.
 Outputs: shard (pmsr_db, pmsr_amplitude_db [offset_std, realization]).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.stages import (
     pmsr_shard_dataset,

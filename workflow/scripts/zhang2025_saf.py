@@ -4,6 +4,8 @@ Inputs: scenario, offsets. Params: cfg.
 Outputs: saf (saf [y, x], pmsr_db, pmsr_amplitude_db, sensed_position).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset, write_dataset
 from hwiloc.papers.zhang2025.stages import saf_dataset, scenario_from_dataset
 from hwiloc.runlog import job_logger

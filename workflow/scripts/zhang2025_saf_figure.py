@@ -4,6 +4,8 @@ Inputs: saf (NetCDF); sweep (Fig. 7's sweep of the case's offset type), for a ca
 offsets. Outputs: pdf, png.
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import read_dataset
 from hwiloc.papers.zhang2025.figures import fig_saf
 from hwiloc.plotting import save_figure

@@ -4,6 +4,8 @@ Inputs: none. Params: cfg (the zhang2025 config section).
 Outputs: scenario (antenna positions, subcarrier frequencies, UE, amplitudes).
 """
 
+import hwiloc.job  # noqa: F401 (first: a local run's job server runs this job warm)
+
 from hwiloc.io.netcdf import write_dataset
 from hwiloc.papers.zhang2025.stages import scenario_dataset
 from hwiloc.runlog import job_logger

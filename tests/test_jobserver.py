@@ -1,0 +1,143 @@
+"""The job server (hwiloc.jobserver): a job handed over runs in the server's warm child with
+the client's streams, directory, environment and arguments, and exits with its status; no
+server, a job of more threads, or a job whose client dies: the safe outcome.
+
+Real processes throughout: a server started as the Snakefile starts it, and clients
+started as Snakemake starts a script job (a child of the server's owner, this process).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from hwiloc import jobserver
+
+SCRIPT = textwrap.dedent("""
+    import hwiloc.job  # noqa: F401
+    import json, os, sys
+    print(json.dumps({"pid": os.getpid(), "child": os.environ.get("HWILOC_JOBSERVER_CHILD"),
+                      "cwd": os.getcwd(), "argv": sys.argv[1:], "marker": os.environ.get("MARK"),
+                      "warm": "xarray" in sys.modules}))
+    sys.stderr.write("to stderr\\n")
+    mode = sys.argv[1]
+    if mode == "fail":
+        raise RuntimeError("the job's own error")
+    if mode == "sleep":
+        open(sys.argv[2], "w").write(str(os.getpid()))
+        import time; time.sleep(60)
+    sys.exit(int(mode))
+""")
+ONE_THREAD = dict.fromkeys(jobserver.THREAD_VARS, "1")
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A job server owned by this process, as the Snakefile's onstart starts one."""
+    saved = os.environ.get(jobserver.ENV)
+    os.environ.pop(jobserver.ENV, None)
+    process = jobserver.start(str(tmp_path / "server"))
+    assert process is not None and jobserver.ENV in os.environ
+    yield process
+    jobserver.stop(process)
+    assert process.poll() is not None and jobserver.ENV not in os.environ
+    if saved is not None:
+        os.environ[jobserver.ENV] = saved
+
+
+def _job(tmp_path, *args, env=None, **kwargs):
+    script = tmp_path / "job.py"
+    script.write_text(SCRIPT)
+    workdir = tmp_path / "work"
+    workdir.mkdir(exist_ok=True)
+    return subprocess.run([sys.executable, str(script), *args], cwd=workdir, text=True,
+                          capture_output=True, timeout=60,
+                          env={**os.environ, **ONE_THREAD, "MARK": "m1", **(env or {})},
+                          **kwargs)  # fmt: skip
+
+
+def test_a_job_runs_warm_in_the_server_with_the_clients_streams_and_status(server, tmp_path):
+    done = _job(tmp_path, "3")
+    assert done.returncode == 3, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["child"] == "1" and seen["warm"]  # the server's child: xarray already in
+    assert seen["cwd"] == str(tmp_path / "work") and seen["argv"] == ["3"]
+    assert seen["marker"] == "m1"  # the client's environment
+    assert done.stderr == "to stderr\n"
+    ok = _job(tmp_path, "0")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["pid"] != seen["pid"]  # a new child
+
+
+def test_a_failing_job_prints_its_traceback_and_fails(server, tmp_path):
+    done = _job(tmp_path, "fail")
+    assert done.returncode == 1
+    assert "RuntimeError: the job's own error" in done.stderr and "Traceback" in done.stderr
+
+
+def test_without_a_server_or_with_more_threads_a_job_runs_as_a_fresh_process(server, tmp_path):
+    for env in ({jobserver.ENV: "0"}, {"OMP_NUM_THREADS": "2"}):
+        done = _job(tmp_path, "0", env=env)
+        assert done.returncode == 0
+        seen = json.loads(done.stdout)
+        assert seen["child"] is None and not seen["warm"], env
+
+
+def test_a_job_of_another_process_runs_fresh(server, tmp_path):
+    """The server serves the jobs of its owner only (a cluster job's process descends from
+    another Snakemake): a process that does not descend from the owner runs fresh (the
+    owner named here is pid 1)."""
+    path, _, host = os.environ[jobserver.ENV].split("|")
+    done = _job(tmp_path, "0", env={jobserver.ENV: f"{path}|1|{host}"})
+    assert done.returncode == 0 and json.loads(done.stdout)["child"] is None
+
+
+def test_when_the_client_dies_its_job_is_killed(server, tmp_path):
+    marker = tmp_path / "pid"
+    (tmp_path / "job.py").write_text(SCRIPT)
+    client = subprocess.Popen(
+        [sys.executable, str(tmp_path / "job.py"), "sleep", str(marker)], cwd=tmp_path,
+        env={**os.environ, **ONE_THREAD}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline and client.poll() is None
+        time.sleep(0.05)
+    job = int(marker.read_text())
+    assert job != client.pid  # the job runs in the server's child
+    client.send_signal(signal.SIGKILL)  # Snakemake cancels the job
+    client.wait()
+    deadline = time.monotonic() + 10
+    while _alive(job):
+        assert time.monotonic() < deadline, "the job outlived its client"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_server_ends_with_its_owner(tmp_path):
+    """A Snakemake process that dies without stopping its server: the server exits."""
+    code = textwrap.dedent(f"""
+        import os, sys, time
+        from hwiloc import jobserver
+        p = jobserver.start({str(tmp_path / 's')!r})
+        print(p.pid, flush=True)
+        os._exit(0)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout  # fmt: skip
+    pid = int(out.split()[0])
+    deadline = time.monotonic() + 10
+    while _alive(pid):
+        assert time.monotonic() < deadline, "the server outlived Snakemake"
+        time.sleep(0.05)
