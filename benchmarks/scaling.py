@@ -1,5 +1,6 @@
 """How the costs scale: against study rows, SAF grid points and antennas, each measured, with
-the slope of log(cost) against log(size) fitted over the sizes (1: linear).
+the slope of log(cost) against log(size) fitted over the sizes (1: linear), and over the
+two largest sizes (the marginal cost, once fixed costs are paid).
 
     python benchmarks/scaling.py           # about 3 minutes
     python benchmarks/scaling.py --small   # small sizes (what the tests run)
@@ -31,7 +32,8 @@ def slope(sizes, costs) -> float:
 
 
 def _print(title: str, unit: str, sizes, costs) -> None:
-    print(f"{title} (slope {slope(sizes, costs):.2f})")
+    print(f"{title} (slope {slope(sizes, costs):.2f}; over the two largest sizes "
+          f"{slope(sizes[-2:], costs[-2:]):.2f})")
     for size, cost in zip(sizes, costs, strict=True):
         print(f"  {size:>10d} {unit:8s} {cost:10.4g} s")
 

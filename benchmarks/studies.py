@@ -112,7 +112,7 @@ def end_to_end(rows: int, chunk_rows: int) -> dict:
         counted = sum(int(m.group(1)) for m in found if m)
         physics = sum(float(m.group(2)) for m in found if m)
         assert counted == rows, (counted, rows)
-        (table,) = (repo / "results" / "quick" / "studies" / "map").glob("config~*/map.csv")
+        (table,) = (repo / "results" / "quick" / "studies" / "map").glob("study_key~*/map.csv")
         assert sum(1 for _ in table.open()) == rows + 1
     return {"rows": rows, "chunks": len(logs), "seconds": wall, "physics": physics,
             "overhead_ms": 1e3 * (wall - physics) / rows}  # fmt: skip

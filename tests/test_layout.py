@@ -24,7 +24,8 @@ MAX_LINES = 500
 # papers -> physics -> foundations: a package imports packages of its own rank or below
 RANKS = {
     **dict.fromkeys(("constants", "validation", "geometry", "ofdm", "autodiff", "kernels",
-                     "runlog", "config", "streams", "plugins", "codehash"), 0),  # foundations
+                     "runlog", "config", "streams", "plugins", "codehash", "job", "jobserver"),
+                    0),  # foundations (job, jobserver: how a workflow script starts)
     # (plugins: discovery, which imports a plugin's hooks by name at run time, not by import)
     **dict.fromkeys(("models", "impairments", "bounds", "ambiguity", "estimators",
                      "calibration", "io"), 1),  # shared physics, by concept

@@ -104,8 +104,8 @@ def test_study_entries_need_the_fields_of_their_kind(paper_config):
 # --- the quick profile's run (the session's fixture `run`, tests/conftest.py) -----------------
 
 def _study(run, name):
-    """A study's folder in a run (its one config~<key> folder)."""
-    (folder,) = (run / QUICK_RESULTS / "studies" / name).glob("config~*")
+    """A study's folder in a run (its one study_key~<key> folder)."""
+    (folder,) = (run / QUICK_RESULTS / "studies" / name).glob("study_key~*")
     return folder
 
 
@@ -118,7 +118,8 @@ def test_parameter_studies_outputs(run):
         assert len(list((folder / "chunks").glob("chunk~*.nc"))) == 2  # chunk_rows 1
         assert (folder / f"{study}.png").stat().st_size > 10_000
         gathered = read_dataset(folder / f"{study}.nc")  # every row, typed, with units
-        assert gathered.sizes["row"] == 2 and gathered.attrs["study_key"] == folder.name
+        assert gathered.sizes["row"] == 2
+        assert folder.name == f"study_key~{gathered.attrs['study_key']}"
         for name in [*gathered.coords, *gathered.data_vars]:
             assert "units" in gathered[name].attrs, (study, name)
     wide = read_dataset(_study(run, "wideband") / "wideband.nc")
@@ -157,7 +158,7 @@ def test_added_rows_rerun_only_their_chunks_and_a_read_value_moves_the_study(run
     moved = dry('zhang2025={"snr_db": 3.0}')
     assert _jobs(moved)["study_crlb_map_chunk"] == 2
     old = _study(run, "crlb_map").name
-    assert f"crlb_map/{old}/" not in moved.stdout and "crlb_map/config~" in moved.stdout
+    assert f"crlb_map/{old}/" not in moved.stdout and "crlb_map/study_key~" in moved.stdout
 
 
 X_AXIS = {"zhang2025_wideband": "bandwidth_hz", "zhang2025_array": "num_antennas",
@@ -344,6 +345,6 @@ def test_a_chunk_gives_its_rows_numbers_one_by_one(paper_config):
             float(at.crlb_rmse(row.offset_type, row.offset_std)), rel=1e-12)
     assert list(whole["row"].values) == [0, 1, 2, 3]
     assert "units" in whole["offset_type"].attrs and whole["ue_x"].attrs["units"] == "m"
-    gathered = ps.gather_chunks(alone, "m", "zhang2025_crlb", "config~0")
+    gathered = ps.gather_chunks(alone, "m", "zhang2025_crlb", "0")
     np.testing.assert_array_equal(gathered["crlb_rmse"].values, whole["crlb_rmse"].values)
     assert list(ps.study_table(gathered).columns[:4]) == list(rows.columns)

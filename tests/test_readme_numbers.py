@@ -42,7 +42,8 @@ def paper(tmp_path_factory):
     """The paper profile from nothing, and the claims with the literal frequency rule."""
     work = tmp_path_factory.mktemp("paper")
     _snakemake(work)
-    out = {name: pd.read_csv(next((work / f"results/studies/{name}").glob(f"config~*/{name}.csv")))
+    studies = work / "results" / "studies"
+    out = {name: pd.read_csv(next((studies / name).glob(f"study_key~*/{name}.csv")))
            for name in STUDIES}  # fmt: skip
     out["headlines"] = [
         (work / f"results/{p}/claims.md").read_text().splitlines()[2]

@@ -170,7 +170,7 @@ def test_a_chunked_study_runs_its_chunks_as_cluster_jobs(runs):
     output = runs["output"]
     for study in ("wideband", "array_design", "tolerance", "saf_mcrb", "crlb_map"):
         assert re.search(rf"study_{study}_chunk", output), study
-        (folder,) = (runs["slurm"] / "results" / "quick" / "studies" / study).glob("config~*")
+        (folder,) = (runs["slurm"] / "results" / "quick" / "studies" / study).glob("study_key~*")
         chunks = sorted((folder / "chunks").glob("chunk~*.nc"))
         assert len(chunks) == 2, (study, chunks)
         gathered = read_dataset(folder / f"{study}.nc")

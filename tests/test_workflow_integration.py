@@ -165,7 +165,7 @@ def test_report_renders_every_figure_with_its_caption_and_the_claims(run):
             assert png.relative_to(run / QUICK_RESULTS).as_posix() in html, png
         assert f"{plugin.name}/claims." in html, plugin.name
     for study in yaml.safe_load(QUICK.read_text())["studies"]:
-        assert re.search(rf"studies/{study}/config~[0-9a-f]{{12}}/{study}.png", html), study
+        assert re.search(rf"studies/{study}/study_key~[0-9a-f]{{12}}/{study}.png", html), study
     assert "Each claim of" in html  # a caption
 
 

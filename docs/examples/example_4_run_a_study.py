@@ -35,11 +35,11 @@ for name, rows in chunks.items():
     write_dataset(ds, folder / f"chunk~{name}.nc")
 
 # %%
-# Load the chunks as a notebook loads ``results/studies/wideband/config~<key>/chunks/``,
+# Load the chunks as a notebook loads ``results/studies/wideband/study_key~<key>/chunks/``,
 # and gather them into one dataset (rows along ``row``, the table's columns as typed
 # coordinates) and one table:
 gathered = gather_chunks([read_dataset(folder / f"chunk~{n}.nc") for n in chunks],
-                         "wideband", entry["kind"], key="config~notebook")  # fmt: skip
+                         "wideband", entry["kind"], key="notebook")  # fmt: skip
 print(gathered["crlb_ratio"])
 results = study_table(gathered).sort_values("bandwidth_hz")
 print(results[["bandwidth_hz", "offset_std", "crlb_ratio", "pmsr_loss_db"]])

@@ -123,6 +123,8 @@ def _run_job(request: dict) -> int:
     os.environ.update(request["env"])
     os.environ[CHILD] = "1"
     sys.argv = request["argv"]
+    if "numba" in sys.modules:  # its settings (NUMBA_CACHE_DIR, threads) are read at import
+        sys.modules["numba"].core.config.reload_config()
     import runpy
     import traceback
 

@@ -81,39 +81,6 @@ def check_resources_of_the_dag():
         raise WorkflowError("configuration too big for this machine:\n  " + "\n  ".join(too_big))
 
 
-# --- job start-up: a local run's script jobs start in a warm process (hwiloc.jobserver) ---
-# The server imports numpy, pandas, xarray and h5netcdf once; each job's process hands its
-# script over and the server forks a child that runs it. A cluster run, a dry run or
-# HWILOC_JOBSERVER=0: every job is a fresh process, as without it.
-from hwiloc import jobserver
-
-JOB_SERVER = {}
-_NO_JOBS = {"-n", "--dry-run", "--dryrun", "--lint", "--report", "--summary", "-S",
-            "--detailed-summary", "-D", "--list", "-l", "--list-rules", "--list-target-rules",
-            "--lt", "--dag", "--rulegraph", "--filegraph", "--unlock", "--cleanup-metadata",
-            "--touch", "-t", "--containerize", "--archive"}  # fmt: skip
-if getattr(workflow, "is_main_process", True) and not _NO_JOBS & set(sys.argv[1:]):
-    # launched now, so that it imports while the DAG is built; onstart, which knows the
-    # executor, lets the jobs use it only in a local run that runs jobs. It ends with this
-    # process in any case.
-    JOB_SERVER["launched"] = jobserver.launch(os.path.join(".snakemake", "hwiloc", "jobserver"))
-
-
-onstart:
-    check_resources_of_the_dag()
-    if workflow.local_exec and not workflow.dryrun:
-        JOB_SERVER["process"] = jobserver.ready(JOB_SERVER.pop("launched", None))
-    elif JOB_SERVER.get("launched"):
-        jobserver.stop(JOB_SERVER.pop("launched")[0])
-
-
-onsuccess:
-    jobserver.stop(JOB_SERVER.pop("process", None))
-
-
-onerror:
-    jobserver.stop(JOB_SERVER.pop("process", None))
-
 # --- claims files: checked against their schema and the library before any job -------------
 from hwiloc.claims import ClaimsError, check_registry, claims_path, load_claims
 
@@ -181,6 +148,42 @@ except ValueError as error:
 # not beside the installed package, which may be read-only; NUMBA_CACHE_DIR set
 # by the user wins. Jobs inherit the variable from this process.
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(os.path.join(".snakemake", "numba_cache")))
+
+
+# --- job start-up: a local run's script jobs start in a warm process (hwiloc.jobserver) ---
+# The server imports numpy, pandas, xarray and h5netcdf once; each job's process hands its
+# script over and the server forks a child that runs it. A cluster run, a dry run or
+# HWILOC_JOBSERVER=0: every job is a fresh process, as without it. Launched after every
+# change this file makes to the environment (NUMBA_CACHE_DIR above), which it inherits.
+from hwiloc import jobserver
+
+JOB_SERVER = {}
+_NO_JOBS = {"-n", "--dry-run", "--dryrun", "--lint", "--report", "--summary", "-S",
+            "--detailed-summary", "-D", "--list", "-l", "--list-rules", "--list-target-rules",
+            "--lt", "--dag", "--rulegraph", "--filegraph", "--unlock", "--cleanup-metadata",
+            "--touch", "-t", "--containerize", "--archive"}  # fmt: skip
+if getattr(workflow, "is_main_process", True) and not _NO_JOBS & set(sys.argv[1:]):
+    # launched now, so that it imports while the DAG is built; onstart, which knows the
+    # executor, lets the jobs use it only in a local run that runs jobs. It ends with this
+    # process in any case.
+    JOB_SERVER["launched"] = jobserver.launch(os.path.join(".snakemake", "hwiloc", "jobserver"))
+
+
+onstart:
+    check_resources_of_the_dag()
+    if workflow.local_exec and not workflow.dryrun:
+        JOB_SERVER["process"] = jobserver.ready(JOB_SERVER.pop("launched", None))
+    elif JOB_SERVER.get("launched"):
+        jobserver.stop(JOB_SERVER.pop("launched")[0])
+
+
+onsuccess:
+    jobserver.stop(JOB_SERVER.pop("process", None))
+
+
+onerror:
+    jobserver.stop(JOB_SERVER.pop("process", None))
+
 
 
 # --- the report's first page -----------------------------------------------------------

@@ -1,7 +1,7 @@
 # Parameter studies beyond the papers: for each entry of config "studies", one job per
 # chunk of table rows (rows as a dimension of its NetCDF), and one gathering job that
 # writes the study's NetCDF, table and figure. Results land under the study's key
-# (results/studies/<name>/config~<hash>/), so a changed config value never overwrites them.
+# (results/studies/<name>/study_key~<hash>/), so a changed config value never overwrites them.
 # Its paths, targets and params: workflow/rules/studies_paths.smk.
 
 
@@ -17,15 +17,16 @@ for _name, _entry in STUDIES.items():
         params:
             name=_name,
             rows=study_rows(_name),
-            entry=_entry,
+            entry=study_entry(_entry),
             cfg=study_cfg(_entry["kind"]),
+            key=STUDY_KEYS[_name],
         resources:
             mem_mb=1000,
             runtime=30,
         conda:
             RULE_ENV
         log:
-            f"{RESULTS}/logs/studies/{_name}/{STUDY_KEYS[_name]}/chunk~{{chunk}}.log",
+            f"{RESULTS}/logs/studies/{_name}/study_key~{STUDY_KEYS[_name]}/chunk~{{chunk}}.log",
         script:
             "../scripts/study_chunk.py"
 
@@ -55,6 +56,6 @@ for _name, _entry in STUDIES.items():
         conda:
             RULE_ENV
         log:
-            f"{RESULTS}/logs/studies/{_name}/{STUDY_KEYS[_name]}/gather.log",
+            f"{RESULTS}/logs/studies/{_name}/study_key~{STUDY_KEYS[_name]}/gather.log",
         script:
             "../scripts/study_gather.py"

@@ -1,7 +1,8 @@
 """Parameter study: one chunk of table rows.
 
 Params: name, rows (typed records, each with its table index under '_row'), entry (the
-study's config), cfg (the paper config values its kind reads). Outputs: chunk (NetCDF,
+study's config, without table and chunk_rows), cfg (the paper config values its kind
+reads), key (the study key). Outputs: chunk (NetCDF,
 the rows along dimension 'row').
 """
 
@@ -19,7 +20,8 @@ log = job_logger(snakemake, "study_chunk")
 p = snakemake.params
 rows = pd.DataFrame(p.rows).set_index("_row").rename_axis(None)
 start = time.perf_counter()
-ds = chunk_dataset(p.name, p.entry["kind"], rows, p.entry, p.cfg, snakemake.wildcards.chunk)
+ds = chunk_dataset(p.name, p.entry["kind"], rows, p.entry, p.cfg, snakemake.wildcards.chunk,
+                   p.key)  # fmt: skip
 physics = time.perf_counter() - start
 write_dataset(ds, snakemake.output.chunk)
 log.info("%s: %d row(s) in %.3f s (%.2f ms per row)", p.name, len(rows), physics,

@@ -279,7 +279,8 @@ COLUMN_UNITS = {  # the table columns of every kind (the row schemas' descriptio
 
 
 def chunk_dataset(
-    study: str, kind: str, rows: pd.DataFrame, entry: dict, cfg: dict, chunk: str = ""
+    study: str, kind: str, rows: pd.DataFrame, entry: dict, cfg: dict, chunk: str = "",
+    key: str = "",
 ) -> xr.Dataset:
     """Run the rows of one chunk of a study; one dataset with the rows as dimension ``row``.
 
@@ -288,6 +289,7 @@ def chunk_dataset(
     rows' line numbers in the study table, less 2 (their index in the table). A row's
     result depends on that row alone (its draws come from the study's seed and the
     realization index), so a chunk gives the same numbers as its rows one by one.
+    ``chunk`` and ``key`` (the chunk's name and the study key of its path) are recorded.
     """
     if kind in BATCH_KINDS:
         data = {k: ("row", v) for k, v in BATCH_KINDS[kind](rows, entry, cfg).items()}
@@ -302,7 +304,8 @@ def chunk_dataset(
         ds[c].attrs.update(units=COLUMN_UNITS[c], long_name=f"study table column {c}")
     for k in ds.data_vars:
         ds[k].attrs.update(units=UNITS[k], long_name=k.replace("_", " "))
-    ds.attrs.update(seed=int(entry["seed"]), chunk=chunk, **stream_attrs(STREAMS[kind]))
+    ds.attrs.update(seed=int(entry["seed"]), chunk=chunk, study_key=key,
+                    **stream_attrs(STREAMS[kind]))  # fmt: skip
     return finalize(
         ds,
         title=f"parameter study {study} ({kind}), {ds.sizes['row']} row(s)",
@@ -318,7 +321,7 @@ def gather_chunks(chunks: list[xr.Dataset], study: str, kind: str, key: str) -> 
     """Every row of a study in one dataset (chunks in table order, rows along ``row``).
 
     The chunks' variables and coordinates keep their units; the global attributes are
-    the gathering job's, with ``study_key`` (the results' folder) and ``num_chunks``.
+    the gathering job's, with ``study_key`` (of the results' folder) and ``num_chunks``.
     """
     config = json.loads(chunks[0].attrs["config"])
     ds = xr.concat([c.drop_attrs(deep=False) for c in chunks], dim="row")
