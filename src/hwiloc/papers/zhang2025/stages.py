@@ -203,8 +203,9 @@ def pmsr_shard_dataset(
             csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling
         )
         for i, image in enumerate(images):
-            literal[i, j] = pmsr_db(image, x, y, radius, form="literal")
             amplitude[i, j] = pmsr_db(image, x, y, radius, form="amplitude")
+            literal[i, j] = 2.0 * amplitude[i, j]  # eq. (18) as written: |A|^2, twice in dB
+            # (exactly pmsr_db(..., form="literal"): a power of 2 scales without rounding)
             if scales:  # the same image under the alternatives: the witnesses of the sweep rows
                 alternative[:, :, i, j] = pmsr_db_regions(image, x, y, boxes, radii,
                                                           form=cfg["pmsr_form"])  # fmt: skip
