@@ -28,7 +28,16 @@ import time
 from pathlib import Path
 
 import numpy as np
-from timing import BASELINE, ROOT, best_of, profile, repository_copy, set_small, small
+from timing import (
+    BASELINE,
+    ROOT,
+    best_of,
+    fastest_run,
+    profile,
+    repository_copy,
+    set_small,
+    small,
+)
 
 
 def peak_mib() -> float:
@@ -187,13 +196,8 @@ write_dataset(read_dataset(sys.argv[1]), sys.argv[2])
 
 def _job_seconds(script: Path, data: Path, env: dict, repeat: int = 7) -> float:
     """Fastest wall time of the job ``script`` started as Snakemake starts it. [s]"""
-    best = float("inf")
-    for _ in range(1 if small() else repeat):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, str(script), str(data), str(data.with_suffix(".out.nc"))],
-                       check=True, env=env, cwd=ROOT)  # fmt: skip
-        best = min(best, time.perf_counter() - start)
-    return best
+    command = [sys.executable, str(script), str(data), str(data.with_suffix(".out.nc"))]
+    return fastest_run(command, repeat, env=env, cwd=ROOT)
 
 
 def job_startup():
@@ -228,12 +232,7 @@ def job_startup():
 
 def _start(code: str, repeat: int = 7) -> float:
     """Fastest wall time of a fresh Python process running ``code``. [s]"""
-    best = float("inf")
-    for _ in range(1 if small() else repeat):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return fastest_run([sys.executable, "-c", code], repeat, cwd=ROOT)
 
 
 def saf_closed_form():

@@ -27,7 +27,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from timing import BASELINE, repository_copy, set_small, small
+from timing import BASELINE, fastest_run, repository_copy, set_small
 
 PROFILES = {"paper": [], "quick": ["--configfile", "config/quick.yaml"]}
 STAMP = re.compile(r"^\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]$")
@@ -82,12 +82,7 @@ def startup_seconds(repeat: int = 3, src: Path | None = None) -> float:
     """Fastest start-up of a Python process importing the stack a workflow script uses, with
     the library of ``src`` (default: the installed one). [s]"""
     env = {**os.environ, **({"PYTHONPATH": str(src)} if src else {})}
-    best = float("inf")
-    for _ in range(1 if small() else repeat):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", STACK], check=True, env=env)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return fastest_run([sys.executable, "-c", STACK], repeat, env=env)
 
 
 def summary(result: dict) -> str:

@@ -59,3 +59,13 @@ def repository_copy(dest: Path, commit: str | None = None) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / f, target)
     return dest
+
+
+def fastest_run(command: list[str], repeat: int, **kwargs) -> float:
+    """Fastest wall time of ``repeat`` runs of ``command`` (one when small). [s]"""
+    best = float("inf")
+    for _ in range(1 if small() else repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, **kwargs)
+        best = min(best, time.perf_counter() - start)
+    return best

@@ -306,13 +306,18 @@ def chunk_dataset(
         ds[k].attrs.update(units=UNITS[k], long_name=k.replace("_", " "))
     ds.attrs.update(seed=int(entry["seed"]), chunk=chunk, study_key=key,
                     **stream_attrs(STREAMS[kind]))  # fmt: skip
+    return _finalize(ds, study, kind, "study_chunk", {"study": entry, "reads": cfg})
+
+
+def _finalize(ds: xr.Dataset, study: str, kind: str, rule: str, config: dict) -> xr.Dataset:
+    """A study's dataset with the conventions' global attributes (its rows in the title)."""
     return finalize(
         ds,
         title=f"parameter study {study} ({kind}), {ds.sizes['row']} row(s)",
         study=kind.split("_")[0],
-        rule="study_chunk",
+        rule=rule,
         references="see hwiloc.studies.parameter_studies",
-        config={"study": entry, "reads": cfg},
+        config=config,
         attributes=STUDY_ATTRIBUTES,
     )
 
@@ -327,15 +332,7 @@ def gather_chunks(chunks: list[xr.Dataset], study: str, kind: str, key: str) -> 
     ds = xr.concat([c.drop_attrs(deep=False) for c in chunks], dim="row")
     ds.attrs.update(seed=chunks[0].attrs["seed"], study_key=key, num_chunks=len(chunks))
     ds.attrs.update({k: chunks[0].attrs[k] for k in ("random_streams", "random_stream_scheme")})
-    return finalize(
-        ds,
-        title=f"parameter study {study} ({kind}), {ds.sizes['row']} row(s)",
-        study=kind.split("_")[0],
-        rule="study_gather",
-        references="see hwiloc.studies.parameter_studies",
-        config=config,
-        attributes=STUDY_ATTRIBUTES,
-    )
+    return _finalize(ds, study, kind, "study_gather", config)
 
 
 def study_table(ds: xr.Dataset) -> pd.DataFrame:
