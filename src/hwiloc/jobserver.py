@@ -50,6 +50,7 @@ PRELOAD = (  # imported once by the server: what most jobs import before any wor
     "matplotlib",  # with the Agg backend, as hwiloc.plotting selects it
     "matplotlib.pyplot",
     "numba",  # imported, never run: the jobs' kernels start their threads in the job
+    "jax.numpy",  # imported, never run: its backend (and threads) start in the job (1 s)
     "snakemake.script",
     "snakemake.logging",
 )
@@ -198,7 +199,10 @@ def serve(path: str, owner: int) -> None:
     import importlib
 
     for name in PRELOAD:
-        module = importlib.import_module(name)
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # not installed: the jobs that need it import it themselves
+            continue
         if name == "matplotlib":
             module.use("Agg")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
