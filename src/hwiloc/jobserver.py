@@ -107,14 +107,22 @@ def delegate() -> None:
         return  # no server (any more): run here
     sys.stdout.flush()
     sys.stderr.flush()
-    reply = b""
-    while len(reply) < STATUS.size:
-        chunk = conn.recv(STATUS.size - len(reply))
-        if not chunk:
-            print("hwiloc job server: the server ended before the job", file=sys.stderr)
-            os._exit(1)
-        reply += chunk
+    reply = _recv_exactly(conn, STATUS.size)
+    if reply is None:
+        print("hwiloc job server: the server ended before the job", file=sys.stderr)
+        os._exit(1)
     os._exit(STATUS.unpack(reply)[0])
+
+
+def _recv_exactly(conn: socket.socket, size: int) -> bytes | None:
+    """``size`` bytes from ``conn``, or None if the other end closes first."""
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(min(1 << 20, size - len(data)))
+        if not chunk:
+            return None
+        data += chunk
+    return data
 
 
 def _run_job(request: dict) -> int:
@@ -132,10 +140,12 @@ def _run_job(request: dict) -> int:
     code = 0
     try:
         runpy.run_path(request["script"], run_name="__main__")
-    except SystemExit as end:
-        code = end.code if isinstance(end.code, int) else (0 if end.code is None else 1)
-        if end.code is not None and not isinstance(end.code, int):
+    except SystemExit as end:  # as the interpreter exits: None 0, an int itself, else printed, 1
+        if end.code is None or isinstance(end.code, int):
+            code = end.code or 0
+        else:
             print(end.code, file=sys.stderr)
+            code = 1
     except BaseException:  # the job's error, as a fresh process would print it
         traceback.print_exc()
         code = 1
@@ -147,12 +157,9 @@ def _serve_one(conn: socket.socket) -> None:
     kill the child if the client goes away."""
     message, fds, _, _ = socket.recv_fds(conn, HEADER.size, 3)
     (size,) = HEADER.unpack(message)
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(min(1 << 20, size - len(data)))
-        if not chunk:
-            os._exit(1)
-        data += chunk
+    data = _recv_exactly(conn, size)
+    if data is None:
+        os._exit(1)
     request = pickle.loads(data)
     child = os.fork()
     if child == 0:
@@ -188,8 +195,9 @@ def _serve_one(conn: socket.socket) -> None:
         if readable and not conn.recv(1, socket.MSG_PEEK):  # the client is gone: so is the job
             os.kill(child, signal.SIGTERM)
             time.sleep(0.5)
-            os.kill(child, signal.SIGKILL) if os.waitpid(child, os.WNOHANG)[0] == 0 else None
-            os.waitpid(child, 0)
+            if os.waitpid(child, os.WNOHANG)[0] == 0:  # still running (else reaped just now)
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
             return
 
 
