@@ -32,8 +32,8 @@ from timing import (
     BASELINE,
     ROOT,
     best_of,
+    config,
     fastest_run,
-    profile,
     repository_copy,
     set_small,
     small,
@@ -47,10 +47,9 @@ def peak_mib() -> float:
 
 # --- zhang2025 SAF --------------------------------------------------------------------------
 def _zhang():
-    from hwiloc.config import default_config
     from hwiloc.papers.zhang2025.system import Scenario, grid_axes
 
-    cfg = default_config(profile(), ROOT / "config")["zhang2025"]
+    cfg = config()["zhang2025"]
     sc = Scenario.from_config(cfg)
     x, y = grid_axes(cfg["saf"]["region"])
     return cfg, sc, x, y
@@ -137,10 +136,9 @@ def _saf_fig7(batch: int):
     """One SAF image on Fig. 7's grid (the fitted R at its coarser step), alone or per image
     of a batch of ``batch`` realizations, against its compute floor and f4fd032's code."""
     from hwiloc.ambiguity import _range_profiles
-    from hwiloc.config import default_config
     from hwiloc.papers.zhang2025.system import Scenario, grid_axes
 
-    cfg = default_config(profile(), ROOT / "config")["zhang2025"]
+    cfg = config()["zhang2025"]
     sc = Scenario.from_config(cfg)
     x, y = grid_axes(cfg["pmsr_sweep"]["region"])
     csi = np.stack([_csi(sc, seed) for seed in range(batch)])
@@ -284,10 +282,9 @@ def kernel_cache():
 
 # --- chen2022 -------------------------------------------------------------------------------
 def _chen():
-    from hwiloc.config import default_config
     from hwiloc.papers.chen2022.system import System, base_hardware
 
-    cfg = default_config(profile(), ROOT / "config")["chen2022"]
+    cfg = config()["chen2022"]
     system = System.from_config(cfg)
     hw = base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hw, 30.0)
@@ -382,14 +379,12 @@ def _shard(kind: str):
 
     import yaml
 
-    from hwiloc.config import default_config
-
-    config = Path(tempfile.mkdtemp()) / "config.yaml"  # the merged paper profile, one file
-    config.write_text(yaml.safe_dump(default_config(profile(), ROOT / "config")))
+    merged = Path(tempfile.mkdtemp()) / "config.yaml"  # the merged paper profile, one file
+    merged.write_text(yaml.safe_dump(config()))
 
     def child(src: Path, repeat: int) -> float:
         env = {**os.environ, "PYTHONPATH": str(src)}
-        out = subprocess.run([sys.executable, "-c", SHARD_CHILD, str(config), kind, str(repeat)],
+        out = subprocess.run([sys.executable, "-c", SHARD_CHILD, str(merged), kind, str(repeat)],
                              capture_output=True, text=True, check=True, env=env)  # fmt: skip
         return float(out.stdout.strip().splitlines()[-1])
 

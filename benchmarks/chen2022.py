@@ -13,23 +13,19 @@ reference), the last row what a bound job runs per power.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
-from timing import best_of, profile, set_small
+from timing import best_of, config, set_small
 
 from hwiloc.bounds.misspecified import crb, mcrb
-from hwiloc.config import default_config
 from hwiloc.estimators import ofdm_los_ml
 from hwiloc.papers.chen2022.stages import bound_errors, coarse_grid
 from hwiloc.papers.chen2022.system import System, base_hardware
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def main() -> None:
     set_small("--small" in sys.argv[1:])  # the quick profile, one repeat (the tests' mode)
-    cfg = default_config(profile(), ROOT / "config")["chen2022"]
+    cfg = config()["chen2022"]
     system = System.from_config(cfg)
     hardware = base_hardware(system, cfg["seed"])
     m1, m2 = system.models(hardware, 30.0)

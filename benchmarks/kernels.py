@@ -15,20 +15,16 @@ from __future__ import annotations
 
 import argparse
 import resource
-from pathlib import Path
 
 import numpy as np
-from timing import best_of, profile, set_small
+from timing import best_of, config, set_small
 
 from hwiloc.ambiguity import saf, saf_direct, saf_los
 from hwiloc.bounds.fisher import fisher_information, schur_efim
 from hwiloc.bounds.phase_offsets import position_efim
-from hwiloc.config import default_config
 from hwiloc.impairments.phase_offsets import draw_phase_offsets
 from hwiloc.models.phase_offset import los_mean, los_mean_phase_jacobian, los_mean_position_jacobian
 from hwiloc.papers.zhang2025.system import Scenario, grid_axes
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def peak_rss_mib() -> float:
@@ -47,7 +43,7 @@ def main() -> None:
     set_small(args.small)
     args.quick, args.skip_dense = args.quick or args.small, args.skip_dense or args.small
 
-    cfg = default_config(profile(), ROOT / "config")["zhang2025"]
+    cfg = config()["zhang2025"]
     sc = Scenario.from_config(cfg)
     x, y = grid_axes(cfg["saf"]["region"])
     ant, grid = sc.antenna_positions, sc.grid

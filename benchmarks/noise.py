@@ -14,22 +14,18 @@ tests/test_bounds_noise.py checks the engine against; the engine whitens each sa
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
-from timing import best_of, profile, set_small
+from timing import best_of, config, set_small
 
 from hwiloc.bounds import generic
-from hwiloc.config import default_config
 from hwiloc.papers.chen2022.system import System, base_hardware
 from hwiloc.studies import hwi_catalogue
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     set_small("--small" in sys.argv[1:])  # the quick profile, one repeat (the tests' mode)
-    cfg = default_config(profile(), ROOT / "config")
+    cfg = config()
     system = System.from_config(cfg["chen2022"])
     hardware = base_hardware(system, cfg["chen2022"]["seed"])
     entry = cfg["hwi_catalogue"]["impairments"]["rx_iqi"]

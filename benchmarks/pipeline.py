@@ -78,11 +78,10 @@ def run_profile(name: str, small: bool = False, commit: str | None = None) -> di
     return {"wall": wall, "jobs": jobs}
 
 
-def startup_seconds(repeat: int = 3, src: Path | None = None) -> float:
-    """Fastest start-up of a Python process importing the stack a workflow script uses, with
-    the library of ``src`` (default: the installed one). [s]"""
-    env = {**os.environ, **({"PYTHONPATH": str(src)} if src else {})}
-    return fastest_run([sys.executable, "-c", STACK], repeat, env=env)
+def startup_seconds(repeat: int = 3) -> float:
+    """Fastest start-up of a fresh Python process importing the stack a workflow script
+    uses. [s]"""
+    return fastest_run([sys.executable, "-c", STACK], repeat)
 
 
 def summary(result: dict) -> str:

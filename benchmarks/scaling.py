@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 from studies import dry_run, end_to_end
-from timing import ROOT, best_of, profile, set_small, small
+from timing import best_of, config, set_small, small
 
 
 def slope(sizes, costs) -> float:
@@ -39,10 +39,9 @@ def _print(title: str, unit: str, sizes, costs) -> None:
 
 
 def _scenario():
-    from hwiloc.config import default_config
     from hwiloc.papers.zhang2025.system import Scenario, grid_axes
 
-    cfg = default_config(profile(), ROOT / "config")["zhang2025"]
+    cfg = config()["zhang2025"]
     return cfg, Scenario.from_config(cfg), grid_axes
 
 

@@ -31,6 +31,13 @@ def profile() -> str:
     return "quick" if small() else "paper"
 
 
+def config() -> dict:
+    """The merged config the kernels run on: :func:`profile`'s, from the repository's root."""
+    from hwiloc.config import default_config
+
+    return default_config(profile(), ROOT / "config")
+
+
 def best_of(fn, repeat: int):
     """(fastest wall time of ``repeat`` calls [s], the last result); one call when small."""
     times, out = [], None

@@ -63,9 +63,8 @@ from hwiloc import resources
 
 ESTIMATORS = [estimate for _, estimate in hook("resource_estimates")]  # each plugin's hook
 
-if getattr(workflow, "is_main_process", True) and {"-n", "--dry-run", "--dryrun"} & set(
-    sys.argv[1:]
-):
+DRY_RUN_FLAGS = {"-n", "--dry-run", "--dryrun"}
+if getattr(workflow, "is_main_process", True) and DRY_RUN_FLAGS & set(sys.argv[1:]):
     print(resources.table(config, ESTIMATORS), file=sys.stderr)
     for _line in resources.check(config, estimators=ESTIMATORS):
         print(f"  would refuse a run that holds these jobs: {_line}", file=sys.stderr)
@@ -151,17 +150,19 @@ os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(os.path.join(".snakemak
 
 
 # --- job start-up: a local run's script jobs start in a warm process (hwiloc.jobserver) ---
-# The server imports numpy, pandas, xarray and h5netcdf once; each job's process hands its
+# The server imports numpy, pandas, xarray, h5netcdf, scipy, matplotlib, numba and jax.numpy
+# once (hwiloc.jobserver.PRELOAD); each job's process hands its
 # script over and the server forks a child that runs it. A cluster run, a dry run or
 # HWILOC_JOBSERVER=0: every job is a fresh process, as without it. Launched after every
 # change this file makes to the environment (NUMBA_CACHE_DIR above), which it inherits.
 from hwiloc import jobserver
 
 JOB_SERVER = {}
-_NO_JOBS = {"-n", "--dry-run", "--dryrun", "--lint", "--report", "--summary", "-S",
-            "--detailed-summary", "-D", "--list", "-l", "--list-rules", "--list-target-rules",
-            "--lt", "--dag", "--rulegraph", "--filegraph", "--unlock", "--cleanup-metadata",
-            "--touch", "-t", "--containerize", "--archive"}  # fmt: skip
+_NO_JOBS = DRY_RUN_FLAGS | {"--lint", "--report", "--summary", "-S", "--detailed-summary",
+                            "-D", "--list", "-l", "--list-rules", "--list-target-rules", "--lt",
+                            "--dag", "--rulegraph", "--filegraph", "--unlock",
+                            "--cleanup-metadata", "--touch", "-t", "--containerize",
+                            "--archive"}  # fmt: skip
 if getattr(workflow, "is_main_process", True) and not _NO_JOBS & set(sys.argv[1:]):
     # launched now, so that it imports while the DAG is built; onstart, which knows the
     # executor, lets the jobs use it only in a local run that runs jobs. It ends with this
@@ -183,7 +184,6 @@ onsuccess:
 
 onerror:
     jobserver.stop(JOB_SERVER.pop("process", None))
-
 
 
 # --- the report's first page -----------------------------------------------------------

@@ -17,7 +17,8 @@ for _name, _entry in STUDIES.items():
         params:
             name=_name,
             rows=study_rows(_name),
-            entry=study_entry(_entry),
+            entry=result_entry(_entry),  # not table, chunk_rows: a new table reruns only
+            # the chunks whose rows changed
             cfg=study_cfg(_entry["kind"]),
             key=STUDY_KEYS[_name],
         resources:

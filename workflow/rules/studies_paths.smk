@@ -4,7 +4,7 @@
 
 # --- parameter studies (config "studies"; rows in chunks, one job per chunk) -------
 from hwiloc.studies.hooks import DEFAULT_CHUNK_ROWS
-from hwiloc.studies.table import NOT_RESULTS, chunk_table, load_table, study_key
+from hwiloc.studies.table import chunk_table, load_table, result_entry, study_key
 
 STUDIES = config.get("studies", {})
 
@@ -45,12 +45,6 @@ def study_root(name):
     """Where a study's results land: its name, then its key (study_key~<hash>), which every
     file of it records (attribute study_key: python -m hwiloc verify checks the two agree)."""
     return f"{RESULTS}/studies/{name}/study_key~{STUDY_KEYS[name]}"
-
-
-def study_entry(entry):
-    """A study's entry without what picks rows and jobs (table, chunk_rows): the params of
-    its jobs, so that a new table reruns the chunks whose rows changed and no other."""
-    return {k: v for k, v in entry.items() if k not in NOT_RESULTS}
 
 
 def study_rows(name):

@@ -97,6 +97,12 @@ def chunk_table(table: pd.DataFrame, chunk_rows: int) -> dict[str, pd.DataFrame]
     return chunks
 
 
+def result_entry(entry: dict) -> dict:
+    """A study's entry without the fields that pick rows and jobs (:data:`NOT_RESULTS`): what
+    its results depend on, the params of its jobs and part of its key."""
+    return {k: v for k, v in entry.items() if k not in NOT_RESULTS}
+
+
 def study_key(kind: str, entry: dict, cfg: dict) -> str:
     """The name of what a study's results depend on besides its rows (12 hex digits).
 
@@ -106,7 +112,7 @@ def study_key(kind: str, entry: dict, cfg: dict) -> str:
     """
     payload = {
         "kind": kind,
-        "entry": {k: v for k, v in entry.items() if k not in NOT_RESULTS},
+        "entry": result_entry(entry),
         "cfg": cfg,
     }
     return _digest(json.dumps(payload, sort_keys=True, default=str), KEY_CHARS)
