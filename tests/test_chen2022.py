@@ -495,14 +495,15 @@ def test_table1_says_what_the_mismatched_model_assumes(paper_config):
 # --- the quick profile's run (the session's fixture `run`, tests/conftest.py) -----------------
 
 @pytest.mark.integration
-def test_chen2022_outputs(run):
+def test_chen2022_outputs(run, quick_config):
     c = run / QUICK_RESULTS / "chen2022"
     for name in ("fig2", "fig3", "fig4"):
         assert (c / "figures" / f"{name}.png").stat().st_size > 10_000
         assert (c / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
     realization = read_dataset(c / "impairments" / "seed~2022" / "realization.nc")
     assert realization["phase_noise"].attrs["units"] == "rad"
-    assert realization["pilot_phase"].shape == (10, 100)  # G = 10, fitted
+    system = quick_config["chen2022"]["system"]  # G fitted
+    assert realization["pilot_phase"].shape == (system["num_transmissions"], 100)
     bounds = read_dataset(c / "bounds" / "seed~2022" / "bounds.nc")
     assert list(bounds["bound"].values) == ["crb_m1", "crb_m2", "lb"]
     assert bounds["peb"].attrs["units"] == "m" and bounds["aeb"].attrs["units"] == "degree"
@@ -579,7 +580,7 @@ def test_the_chen2022_estimate_bounds_its_jobs_measured_peaks(paper_config, n, k
     }  # fmt: skip
     estimate = resource_estimates({"chen2022": c})[0].memory
     for job, peak in peaks.items():
-        assert peak <= estimate <= 30 * peak, (job, peak, estimate)  # G = 10: MC at 24x
+        assert peak <= estimate <= 50 * peak, (job, peak, estimate)  # G = 5: MC at 40x
 
 
 

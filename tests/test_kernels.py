@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from hwiloc import kernels
-from hwiloc.ambiguity import saf, saf_los, saf_los_numpy, saf_numpy
+from hwiloc.ambiguity import SAF_BATCH, saf, saf_los, saf_los_numpy, saf_numpy
 from hwiloc.geometry import ula_positions
 from hwiloc.impairments.phase_offsets import draw_phase_offsets
 from hwiloc.models.phase_offset import los_mean
@@ -43,6 +43,11 @@ def test_compiled_saf_equals_numpy_reference(grid, offset_type):
     reference = saf_numpy(csi, ant, grid, x, y)
     np.testing.assert_allclose(saf(csi, ant, grid, x, y), reference, rtol=1e-11,
                                atol=1e-12 * reference.max())  # fmt: skip
+    # the same edges through the batch kernel (the images side by side)
+    batch = saf(np.stack([csi * (1 + b) for b in range(SAF_BATCH)]), ant, grid, x, y)
+    for b, image in enumerate(batch):
+        np.testing.assert_allclose(image, (1 + b) ** 2 * reference, rtol=1e-11,
+                                   atol=1e-12 * (1 + b) ** 2 * reference.max())  # fmt: skip
 
 
 def test_compiled_saf_is_batched_over_leading_axes():

@@ -13,7 +13,7 @@ D = I, x~ = x. First and second derivatives are analytic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import ClassVar
 
@@ -24,35 +24,43 @@ from hwiloc.models.gain import canonical_gain, gain_jacobian, with_gain
 from hwiloc.models.quantity import Quantity
 
 
+def channel_maps(eta: np.ndarray, speed_of_light: float = SPEED_OF_LIGHT) -> dict:
+    """Angle [deg], distance c tau [m] and position [m] of many eta at once, eqs. (16)-(19).
+
+    ``eta`` is [B, P] with theta and tau first; returns {name: (values [B, Q],
+    Jacobians [B, Q, P])}: the maps of :func:`channel_quantities`, vectorized over the
+    cases (:mod:`hwiloc.bounds.batch`).
+    """
+    eta = np.asarray(eta, dtype=float)
+    c = float(speed_of_light)
+    theta, tau = eta[:, 0], eta[:, 1]
+    cos, sin = np.cos(theta), np.sin(theta)
+    maps = {}
+    for name, values, first_two in (
+        ("angle", np.degrees(theta)[:, None], [[np.full_like(theta, 180 / np.pi), 0 * theta]]),
+        ("distance", (c * tau)[:, None], [[0 * theta, np.full_like(theta, c)]]),
+        ("position", c * tau[:, None] * np.stack([cos, sin], axis=1),
+         [[-c * tau * sin, c * cos], [c * tau * cos, c * sin]]),  # Eq. (19): d p / d (theta, tau)
+    ):  # fmt: skip
+        jacobian = np.zeros((eta.shape[0], len(first_two), eta.shape[1]))
+        jacobian[:, :, :2] = np.moveaxis(np.asarray(first_two, dtype=float), -1, 0)
+        maps[name] = (values, jacobian)
+    return maps
+
+
 def channel_quantities(num_parameters: int, speed_of_light: float = SPEED_OF_LIGHT) -> dict:
     """Angle [deg], distance c tau [m] and position [m] of eta = [theta, tau, ...], eqs. (16)-(19).
 
-    Each with its analytic Jacobian over the ``num_parameters`` entries of eta.
+    Each with its analytic Jacobian over the ``num_parameters`` entries of eta: the
+    maps of :func:`channel_maps` at one point.
     """
-    c = float(speed_of_light)
+    units = {"angle": "deg", "distance": "m", "position": "m"}
 
-    def rows(*first_two):
-        g = np.zeros((len(first_two), num_parameters))
-        g[:, :2] = first_two
-        return g
+    def one(name, part):
+        return lambda eta: channel_maps(np.reshape(eta, (1, num_parameters)),
+                                        speed_of_light)[name][part][0]  # fmt: skip
 
-    def position(eta):
-        return c * eta[1] * np.array([np.cos(eta[0]), np.sin(eta[0])])
-
-    def position_jacobian(eta):
-        theta, tau = eta[0], eta[1]
-        return rows(
-            [-c * tau * np.sin(theta), c * np.cos(theta)],
-            [c * tau * np.cos(theta), c * np.sin(theta)],
-        )  # Eq. (19): d p / d (theta, tau)
-
-    return {
-        "angle": Quantity(
-            lambda eta: np.degrees(eta[0]), "deg", lambda eta: rows([180 / np.pi, 0.0])
-        ),
-        "distance": Quantity(lambda eta: c * eta[1], "m", lambda eta: rows([0.0, c])),
-        "position": Quantity(position, "m", position_jacobian),
-    }
+    return {name: Quantity(one(name, 0), unit, one(name, 1)) for name, unit in units.items()}
 
 
 @dataclass(frozen=True)
@@ -250,6 +258,166 @@ class OfdmLosModel:
         inner = np.vdot(mu, y)
         energy = np.vdot(mu, mu).real
         return inner / energy, float(np.abs(inner) ** 2 / energy)
+
+
+@dataclass(frozen=True)
+class OfdmLosBatch:
+    """B models of :class:`OfdmLosModel`'s form, stacked, evaluated at B points at once.
+
+    The cases share the array, the wavelength, the subcarrier spacing and the sizes
+    (G, K, N); each has its own w_g^T C, pilots and distortion (a hardware draw at a
+    transmit power). :mod:`hwiloc.bounds.batch` computes their bounds together, with no
+    Python loop over cases, transmissions, subcarriers or antennas.
+
+    Attributes
+    ----------
+    combined_coupling : [B, G, N], complex
+        w_g^T C of each case (:attr:`OfdmLosModel.combined_coupling`).
+    pilots : [B, G, K], complex
+        x~_{g,k} of each case. [V]
+    time_diagonal : [B, G, K], complex or None
+        Diagonal of E_g Xi_g of each case (None: D_g = I for all).
+    element_positions : [N], float
+        [m]
+    wavelength : float
+        [m]
+    subcarrier_spacing : float
+        [Hz]
+    speed_of_light : float
+        c of the distance and position maps. [m/s]
+    """
+
+    combined_coupling: np.ndarray
+    pilots: np.ndarray
+    time_diagonal: np.ndarray | None
+    element_positions: np.ndarray
+    wavelength: float
+    subcarrier_spacing: float
+    speed_of_light: float = SPEED_OF_LIGHT
+    parameter_names: ClassVar[tuple[str, ...]] = OfdmLosModel.parameter_names
+
+    @classmethod
+    def stack(cls, models) -> OfdmLosBatch:
+        """The batch of the :class:`OfdmLosModel` ``models`` (same array, spacing, sizes)."""
+        first = models[0]
+        diagonals = [m.time_diagonal for m in models]
+        if any(d is None for d in diagonals):
+            diagonals = [np.ones(m.pilots.shape, complex) if d is None else d
+                         for m, d in zip(models, diagonals, strict=True)]  # fmt: skip
+        return cls(
+            np.stack([m.combined_coupling for m in models]), np.stack([m.pilots for m in models]),
+            None if all(m.time_diagonal is None for m in models) else np.stack(diagonals),
+            first.element_positions, first.wavelength, first.subcarrier_spacing,
+            first.speed_of_light,
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return self.pilots.shape[0]
+
+    def take(self, index) -> OfdmLosBatch:
+        """The cases ``index`` (an index array or a boolean mask) as a batch."""
+        diagonal = None if self.time_diagonal is None else self.time_diagonal[index]
+        return replace(self, combined_coupling=self.combined_coupling[index],
+                       pilots=self.pilots[index], time_diagonal=diagonal)  # fmt: skip
+
+    def quantity_maps(self, name: str, eta: np.ndarray):
+        """(values [B, Q], Jacobians [B, Q, 4]) of quantity ``name`` at the cases' eta [B, 4]
+        (:func:`channel_maps`)."""
+        return channel_maps(eta, self.speed_of_light)[name]
+
+    def _factors(self, theta: np.ndarray, tau: np.ndarray, order: int):
+        """The mean's factors of each case at its theta [B], tau [B]: s_g and its theta-
+        derivatives [B, G, 3] (s, ds, d2s), and D_g (b(tau) o x~_g) with its tau-derivatives
+        up to ``order``, [B, G, order + 1, K]. mu~ = s v_0 (alpha = 1), eqs. (1), (8), (9)."""
+        k = 2 * np.pi * np.asarray(self.element_positions) / self.wavelength  # [N]
+        phase = 1j * k * np.cos(theta)[:, None]  # d/dtheta of j k sin(theta), [B, N]
+        a = np.exp(1j * k * np.sin(theta)[:, None])
+        steering = np.stack([a, phase * a, phase**2 * a - 1j * k * np.sin(theta)[:, None] * a],
+                            axis=-1)  # [B, N, 3]: a, da, d2a  # fmt: skip
+        s = self.combined_coupling @ steering  # [B, G, 3]
+        omega = -2j * np.pi * self.subcarrier_spacing * np.arange(self.pilots.shape[-1])  # [K]
+        u = np.exp(omega * tau[:, None])[:, None, :] * self.pilots  # [B, G, K]
+        v = (omega ** np.arange(order + 1)[:, None]) * u[:, :, None, :]  # [B, G, O, K]
+        if self.time_diagonal is not None:  # D_g: one FFT pair for all orders
+            v = np.fft.fft(self.time_diagonal[:, :, None] * np.fft.ifft(v, axis=-1), axis=-1)
+        return s, v
+
+    @staticmethod
+    def _jacobian_factors(s: np.ndarray, eta: np.ndarray) -> np.ndarray:
+        """c [B, 4, G] with d mu / d eta_i = c_i,g v_{o_i} (o = :data:`JACOBIAN_ORDERS`):
+        alpha ds, alpha s, e^{j phi} s, j alpha s (Appendix B-A)."""
+        unit = np.exp(1j * eta[:, 3])[:, None]
+        alpha = eta[:, 2][:, None] * unit
+        s0, s1 = s[..., 0], s[..., 1]
+        return np.stack([alpha * s1, alpha * s0, unit * s0, 1j * alpha * s0], axis=1)
+
+    JACOBIAN_ORDERS: ClassVar[tuple[int, ...]] = (0, 1, 0, 0)
+    """The tau-derivative order of v each column of d mu / d eta carries."""
+
+    def _gram(self, c: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Re{D^H D} [B, 4, 4] from the factors: sum_g conj(c_i) c_j <v_{o_i}, v_{o_j}>_g."""
+        inner = np.conj(v[:, :, :2]) @ np.swapaxes(v[:, :, :2], -1, -2)  # [B, G, 2, 2]
+        o = list(self.JACOBIAN_ORDERS)
+        inner = inner[:, :, o][:, :, :, o]  # [B, G, 4, 4]
+        return np.real(np.einsum("big,bjg,bgij->bij", np.conj(c), c, inner))
+
+    def mean(self, eta: np.ndarray) -> np.ndarray:
+        """mu(eta) of each case, [B, M] complex. [V]"""
+        s, v = self._factors(eta[:, 0], eta[:, 1], 0)
+        alpha = eta[:, 2] * np.exp(1j * eta[:, 3])
+        return (alpha[:, None, None] * s[..., 0, None] * v[:, :, 0]).reshape(len(eta), -1)
+
+    def unit_gain_mean(self, theta: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        """mu(theta, tau) for alpha = 1 of each case, [B, M]."""
+        theta, tau = np.asarray(theta, float), np.asarray(tau, float)
+        return self.mean(np.stack([theta, tau, np.ones_like(theta), np.zeros_like(theta)], 1))
+
+    def gram(self, eta: np.ndarray) -> np.ndarray:
+        """Re{D^H D} of each case at its eta [B, 4], D = d mu / d eta: [B, 4, 4] (the FIM
+        times sigma^2 / 2, eq. (14))."""
+        s, v = self._factors(eta[:, 0], eta[:, 1], 1)
+        return self._gram(self._jacobian_factors(s, eta), v)
+
+    def sums(self, y: np.ndarray, eta: np.ndarray) -> tuple:
+        """What the bounds engine's Newton step and eqs. (24), (25) are made of, for the data
+        y [B, M] at eta [B, 4]: (eps = y - mu [B, M], ||eps||^2 [B], Re{D^H D} [B, 4, 4],
+        Re{sum_m conj(H_m) eps_m} [B, 4, 4], Re{D^H eps} [B, 4], ||mu|| [B]).
+
+        From the factors alone, no [M, 4, 4] Hessian: every derivative of mu is a
+        coefficient per transmission times one of v_0, v_1, v_2 (Appendix B), so each sum
+        over the observations is a sum over g of <v_o, eps_g> (eq. numbers as
+        :meth:`OfdmLosModel.derivatives`; tests hold them to the generic engine's sums).
+        """
+        b = len(eta)
+        s, v = self._factors(eta[:, 0], eta[:, 1], 2)
+        mag = eta[:, 2]
+        alpha = mag * np.exp(1j * eta[:, 3])
+        mu = alpha[:, None, None] * s[..., 0, None] * v[:, :, 0]  # [B, G, K]
+        eps = y.reshape(mu.shape) - mu
+        w = (v @ np.conj(eps)[..., None])[..., 0]  # sum_k v_o conj(eps), [B, G, 3]
+        c = self._jacobian_factors(s, eta)
+        f = np.einsum("big,bgi->bi", c, w[:, :, list(self.JACOBIAN_ORDERS)])  # D_i^T conj(eps)
+        term = np.empty((b, 4, 4))
+        second = alpha[:, None] * np.einsum("bgx,bgx->bx", s[..., [2, 1, 0]], w)  # 00, 01, 11
+        term[:, 0, 0], term[:, 0, 1], term[:, 1, 1] = np.real(second).T
+        term[:, 1, 0] = term[:, 0, 1]
+        term[:, :, 2] = np.real(f) / mag[:, None]  # d/d|alpha| of d mu / d eta_i
+        term[:, :, 3] = -np.imag(f)  # d/dphi of d mu / d eta_i: Re{j f_i}
+        term[:, 2, 2] = 0.0  # mu is linear in |alpha|
+        term[:, 2, :2], term[:, 3, :2] = term[:, :2, 2], term[:, :2, 3]
+        term[:, 3, 2] = term[:, 2, 3]
+        mu, eps = mu.reshape(b, -1), eps.reshape(b, -1)
+        return (eps, np.sum(np.abs(eps) ** 2, axis=1), self._gram(c, v), term, np.real(f),
+                np.linalg.norm(mu, axis=1))  # fmt: skip
+
+    def canonical(self, eta: np.ndarray) -> np.ndarray:
+        """Each case's eta with |alpha| >= 0 and angle(alpha) in (-pi, pi]."""
+        eta = np.array(eta, dtype=float)
+        flip = eta[:, 2] < 0
+        eta[flip, 2] *= -1
+        eta[flip, 3] += np.pi
+        eta[:, 3] = np.angle(np.exp(1j * eta[:, 3]))
+        return eta
 
 
 _PHASOR_CACHE: dict = {}  # grid key -> _Grid; a few grids

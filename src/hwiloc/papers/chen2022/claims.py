@@ -46,8 +46,29 @@ def departure_power(bounds: xr.Dataset, threshold: float = DEPARTURE) -> float:
 
     ``-inf`` if already above at the lowest power, ``inf`` if never within the sweep.
     """
+    return _departure(_pebs(bounds), threshold)
+
+
+def _pebs(bounds: xr.Dataset) -> list[dict]:
+    """The PEB of each bound against power, as plain arrays: [{"power": [P], bound: [P]}],
+    one entry per realization of ``bounds`` (one for a dataset without ``realization``).
+    The Fig. 2 claims read these: over many hardware draws, xarray's selections would cost
+    more than the claims themselves."""
+    peb = bounds["peb"]
     powers = bounds["power"].values
-    ratio = (bounds["peb"].sel(bound="lb") / bounds["peb"].sel(bound="crb_m2")).values
+    names = [str(b) for b in bounds["bound"].values]
+    if "realization" not in peb.dims:
+        values = peb.transpose("bound", "power").values[..., None]
+    else:
+        values = peb.transpose("bound", "power", "realization").values
+    return [{"power": powers, **{n: values[i, :, j] for i, n in enumerate(names)}}
+            for j in range(values.shape[-1])]  # fmt: skip
+
+
+def _departure(pebs: dict, threshold: float = DEPARTURE) -> float:
+    """:func:`departure_power` of one realization's :func:`_pebs`. [dBm]"""
+    powers = pebs["power"]
+    ratio = pebs["lb"] / pebs["crb_m2"]
     above = np.flatnonzero(ratio > threshold)
     if above.size == 0:
         return float("inf")
@@ -72,23 +93,22 @@ def _over_draws(draws: np.ndarray, note: str, variant: str = "") -> Measured:
 
 
 def _fig2_claim(inputs: ClaimInputs, value_of, note: str) -> Measured:
-    """A Fig. 2 bound claim: ``value_of(bounds)`` on the shipped realization, graded over
-    :attr:`ClaimInputs.draws` (independent hardware realizations) when given."""
-    value = value_of(inputs.bounds)
+    """A Fig. 2 bound claim: ``value_of(pebs)`` (:func:`_pebs`) on the shipped realization,
+    graded over :attr:`ClaimInputs.draws` (independent hardware realizations) when given."""
+    (shipped,) = _pebs(inputs.bounds)
+    value = value_of(shipped)
     if inputs.draws is None:
         return Measured(value, f"{note}; one seeded realization")
-    draws = [
-        value_of(inputs.draws.isel(realization=j)) for j in range(inputs.draws.sizes["realization"])
-    ]
+    draws = [value_of(pebs) for pebs in _pebs(inputs.draws)]
     note = f"band: {len(draws)} hardware draws; the shipped realization: {value:.4g} ({note})"
     return Measured(value, note, draws=tuple(draws))
 
 
-def _low_power_ratio(bounds: xr.Dataset) -> float:
-    """PEB LB / CRB-M2 farthest from 1 over the powers up to :data:`LOW_POWER`. [-]"""
-    peb = bounds["peb"]
-    low = peb["power"].values <= LOW_POWER
-    ratio = (peb.sel(bound="lb") / peb.sel(bound="crb_m2")).values[low]
+def _low_power_ratio(pebs: dict) -> float:
+    """PEB LB / CRB-M2 farthest from 1 over the powers up to :data:`LOW_POWER` (of one
+    realization's :func:`_pebs`). [-]"""
+    low = pebs["power"] <= LOW_POWER
+    ratio = (pebs["lb"] / pebs["crb_m2"])[low]
     return float(ratio[_farthest_from_one(ratio)])
 
 
@@ -103,7 +123,7 @@ def _claim_lb_low(inputs: ClaimInputs) -> Measured:
 
 @register(STUDY, "lb_departure_power")
 def _claim_lb_departure(inputs: ClaimInputs) -> Measured:
-    return _fig2_claim(inputs, departure_power, f"LB > {DEPARTURE:.3g} CRB-M2")
+    return _fig2_claim(inputs, _departure, f"LB > {DEPARTURE:.3g} CRB-M2")
 
 
 def _rmse_draws(errors: np.ndarray) -> np.ndarray:
@@ -180,9 +200,9 @@ def _claim_decade_ratio(inputs: ClaimInputs, bound: str) -> Measured:
     top = float(powers.max())
     upper = float(powers[np.argmin(np.abs(powers - (top - 10.0)))])
 
-    def ratio(bounds):
-        peb = bounds["peb"]
-        return float(peb.sel(bound=bound, power=upper) / peb.sel(bound=bound, power=top))
+    def ratio(pebs):
+        at = {p: int(np.flatnonzero(pebs["power"] == p)[0]) for p in (upper, top)}
+        return float(pebs[bound][at[upper]] / pebs[bound][at[top]])
 
     return _fig2_claim(inputs, ratio, f"PEB at {upper:g} dBm over PEB at {top:g} dBm")
 

@@ -22,7 +22,7 @@ from hwiloc.impairments.hardware import (
     pn_cfo_diagonal,
 )
 from hwiloc.io.netcdf import Provenance
-from hwiloc.models.ofdm_los import OfdmLosModel
+from hwiloc.models.ofdm_los import OfdmLosBatch, OfdmLosModel
 from hwiloc.papers.chen2022.hooks import ATTRIBUTES
 
 STUDY = "chen2022"
@@ -180,39 +180,19 @@ class System:
             subcarrier_spacing=self.subcarrier_spacing,
         )
 
-    def models(
-        self, hardware: HardwareRealization, power_dbm: float, impairments=IMPAIRMENTS
-    ) -> tuple[OfdmLosModel, OfdmLosModel]:
-        """(M1, M2) at average transmit power ``power_dbm`` (before the PA).
-
-        M1 carries the impairments listed in ``impairments`` with their
-        realizations; M2 knows the nominal coupling C_0 only.
-        """
+    def _impaired(self, hardware: HardwareRealization, impairments) -> tuple:
+        """(C_0, M1's coupling C, M1's diagonal of E_g Xi_g or None) of one realization with
+        the impairments listed in ``impairments`` (eqs. (3)-(6))."""
         unknown = set(impairments) - set(IMPAIRMENTS)
         if unknown:
             raise ValueError(f"impairments must be among {IMPAIRMENTS}, got {sorted(unknown)}")
-        energy = float(dbm_to_watt(power_dbm)) * self.load_impedance  # P = E / R
-        pilots = np.sqrt(energy) * np.exp(1j * hardware.pilot_phase)
-        combiners = np.exp(1j * hardware.combiner_phase) / np.sqrt(self.num_antennas)
         c0 = coupling_matrix(self.num_antennas, self.coupling_coefficient)
-        common = dict(
-            combiners=combiners,
-            element_positions=self.element_positions,
-            wavelength=self.wavelength,
-            subcarrier_spacing=self.subcarrier_spacing,
-        )
-        m2 = OfdmLosModel(coupling=c0, pilots=pilots, time_diagonal=None, **common)
         c1 = (
             coupling_matrix(
                 self.num_antennas, self.coupling_coefficient, hardware.coupling_residual
             )
             if "mc" in impairments
             else c0
-        )
-        pilots1 = (
-            pa_frequency_domain(pilots, self.pa_coefficients, self.clip_voltage, self.pa_model)
-            if "pa" in impairments
-            else pilots
         )
         diagonal = None
         if "pn" in impairments or "cfo" in impairments:
@@ -225,8 +205,66 @@ class System:
                 self.cyclic_prefix,
                 self.cfo_model,
             )
+        return c0, c1, diagonal
+
+    def _pilots(self, pilot_phase: np.ndarray, power_dbm, impairments) -> tuple:
+        """(M1's pilots (PA output when the PA is listed), M2's) at average transmit power
+        ``power_dbm`` before the PA (a scalar, or [P] against a leading axis of
+        ``pilot_phase``). [V]"""
+        energy = dbm_to_watt(power_dbm) * self.load_impedance  # P = E / R
+        scale = np.sqrt(energy).reshape(np.shape(energy) + (1,) * pilot_phase.ndim)
+        pilots = scale * np.exp(1j * pilot_phase)
+        if "pa" not in impairments:
+            return pilots, pilots
+        return pa_frequency_domain(pilots, self.pa_coefficients, self.clip_voltage,
+                                   self.pa_model), pilots  # fmt: skip
+
+    def models(
+        self, hardware: HardwareRealization, power_dbm: float, impairments=IMPAIRMENTS
+    ) -> tuple[OfdmLosModel, OfdmLosModel]:
+        """(M1, M2) at average transmit power ``power_dbm`` (before the PA).
+
+        M1 carries the impairments listed in ``impairments`` with their
+        realizations; M2 knows the nominal coupling C_0 only.
+        """
+        c0, c1, diagonal = self._impaired(hardware, impairments)
+        pilots1, pilots = self._pilots(hardware.pilot_phase, float(power_dbm), impairments)
+        common = dict(
+            combiners=np.exp(1j * hardware.combiner_phase) / np.sqrt(self.num_antennas),
+            element_positions=self.element_positions,
+            wavelength=self.wavelength,
+            subcarrier_spacing=self.subcarrier_spacing,
+        )
+        m2 = OfdmLosModel(coupling=c0, pilots=pilots, time_diagonal=None, **common)
         m1 = OfdmLosModel(coupling=c1, pilots=pilots1, time_diagonal=diagonal, **common)
         return m1, m2
+
+    def batch_models(
+        self, hardwares, powers_dbm, impairments=IMPAIRMENTS
+    ) -> tuple[OfdmLosBatch, OfdmLosBatch]:
+        """(M1, M2) of every realization of ``hardwares`` [R] at every power of
+        ``powers_dbm`` [P], as :class:`~hwiloc.models.ofdm_los.OfdmLosBatch` of P R cases,
+        power-major (case p R + r): the models of :meth:`models`, stacked."""
+        powers = np.asarray(powers_dbm, dtype=float).ravel()
+        parts = [self._impaired(hw, impairments) for hw in hardwares]
+        combiners = np.stack([np.exp(1j * hw.combiner_phase) for hw in hardwares])
+        combiners = combiners / np.sqrt(self.num_antennas)  # [R, G, N]
+        pilots1, pilots = self._pilots(np.stack([hw.pilot_phase for hw in hardwares]), powers,
+                                       impairments)  # [P, R, G, K]  # fmt: skip
+        cases = len(powers) * len(hardwares)
+
+        def tiled(per_realization):  # [R, ...] -> [P R, ...]
+            return np.broadcast_to(per_realization, (len(powers), *per_realization.shape)
+                                   ).reshape(cases, *per_realization.shape[1:])  # fmt: skip
+
+        common = dict(element_positions=self.element_positions, wavelength=self.wavelength,
+                      subcarrier_spacing=self.subcarrier_spacing)  # fmt: skip
+        diagonals = None if parts[0][2] is None else tiled(np.stack([p[2] for p in parts]))
+        m1 = OfdmLosBatch(tiled(combiners @ np.stack([p[1] for p in parts])),
+                          pilots1.reshape(cases, *pilots1.shape[2:]), diagonals, **common)
+        m2 = OfdmLosBatch(tiled(combiners @ parts[0][0]),
+                          pilots.reshape(cases, *pilots.shape[2:]), None, **common)
+        return m1, m2  # fmt: skip
 
 
 def base_hardware(system: System, seed: int) -> HardwareRealization:

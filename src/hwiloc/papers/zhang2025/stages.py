@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import xarray as xr
 
@@ -169,6 +171,12 @@ def shard_realizations(num_realizations: int, num_shards: int, shard: int) -> np
     return np.array_split(np.arange(num_realizations), num_shards)[shard]
 
 
+SAF_IMAGES = 24
+"""SAF images per kernel call of :func:`pmsr_shard_dataset` (whole realizations, every sigma):
+the batched kernel's cost per image falls with the batch (:data:`hwiloc.ambiguity.SAF_BATCH`),
+and 24 images of Fig. 7's grid hold 46 MB. [-]"""
+
+
 def pmsr_shard_dataset(
     scenario: Scenario, offset_type: str, sweep_cfg: dict, shard: int, cfg: dict, progress=None
 ) -> xr.Dataset:
@@ -194,23 +202,27 @@ def pmsr_shard_dataset(
     boxes = [scaled_region(sweep_cfg["region"], scenario.position, f) for f in scales]
     alternative = np.empty((len(scales), len(radii), len(std), len(realizations)))
     entropy = [int(sweep_cfg["seed"]), OFFSET_CODES[offset_type]]
-    for j, r in enumerate(realizations):
+    group = max(1, -(-SAF_IMAGES // len(std)))  # realizations per kernel call
+    for first in range(0, len(realizations), group):
+        chunk = realizations[first:first + group]
         csi = np.stack([
             unit_csi(scenario, phase_offsets_for(scenario, offset_type, s, [*entropy, int(r)]))
-            for s in std
+            for r in chunk for s in std
         ])  # fmt: skip
-        images = saf(  # every sigma of realization r in one batched kernel call
+        images = saf(  # every sigma of these realizations in one batched kernel call
             csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling
-        )
-        for i, image in enumerate(images):
-            amplitude[i, j] = pmsr_db(image, x, y, radius, form="amplitude")
-            literal[i, j] = 2.0 * amplitude[i, j]  # eq. (18) as written: |A|^2, twice in dB
+        ).reshape(len(chunk), len(std), len(y), len(x))
+        for j, i in itertools.product(range(len(chunk)), range(len(std))):
+            image, at = images[j, i], (i, first + j)
+            amplitude[at] = pmsr_db(image, x, y, radius, form="amplitude")
+            literal[at] = 2.0 * amplitude[at]  # eq. (18) as written: |A|^2, twice in dB
             # (exactly pmsr_db(..., form="literal"): a power of 2 scales without rounding)
             if scales:  # the same image under the alternatives: the witnesses of the sweep rows
-                alternative[:, :, i, j] = pmsr_db_regions(image, x, y, boxes, radii,
-                                                          form=cfg["pmsr_form"])  # fmt: skip
+                alternative[:, :, i, first + j] = pmsr_db_regions(
+                    image, x, y, boxes, radii, form=cfg["pmsr_form"])  # fmt: skip
         if progress is not None:
-            progress(f"realization {r}, {len(std)} sigma")
+            for r in chunk:
+                progress(f"realization {r}, {len(std)} sigma")
     # the offset-free image on the same grid: each realization's PMSR loss is this minus its own
     none = np.zeros((scenario.num_antennas, scenario.grid.num_subcarriers))
     ideal = saf(unit_csi(scenario, none), scenario.antenna_positions, scenario.grid, x, y,
