@@ -367,9 +367,10 @@ def pmsr_db(
     if form not in ("literal", "amplitude"):
         raise ValueError(f"form must be 'literal' or 'amplitude', got {form!r}")
     image = _normalized_power(image)
-    x_sen, y_sen = sensed_location(image, x, y)
-    xx, yy = np.meshgrid(x, y)
-    sidelobes = np.hypot(xx - x_sen, yy - y_sen) > main_lobe_radius
+    iy, ix = np.unravel_index(np.argmax(image), image.shape)  # the sensed location
+    rows, cols, d = _near(x, y, ix, iy, main_lobe_radius)
+    sidelobes = np.ones(image.shape, bool)  # beyond the window every point is a sidelobe
+    sidelobes[np.ix_(rows, cols)] = d > main_lobe_radius
     if not np.any(sidelobes):
         raise ValueError(
             f"main_lobe_radius={main_lobe_radius} m covers the whole grid: no sidelobe region left"
@@ -382,6 +383,15 @@ def pmsr_db(
         )
     exponent = 2.0 if form == "literal" else 1.0  # Eq. (18): |A|^2 with A a power
     return float(10.0 * exponent * np.log10(1.0 / median))  # the peak is 1 (normalized)
+
+
+def _near(x: np.ndarray, y: np.ndarray, ix: int, iy: int, radius: float):
+    """The grid points within ``radius`` of (x[ix], y[iy]) along each axis: (rows, columns,
+    their distances [rows, columns]). A window that holds the disc of ``radius``: a point
+    outside it is farther in one coordinate alone (hypot(a, b) >= |a|). [m]"""
+    cols = np.flatnonzero(np.abs(x - x[ix]) <= radius)
+    rows = np.flatnonzero(np.abs(y - y[iy]) <= radius)
+    return rows, cols, np.hypot(x[cols][None, :] - x[ix], y[rows][:, None] - y[iy])
 
 
 def _normalized_power(image) -> np.ndarray:
@@ -398,6 +408,18 @@ def _normalized_power(image) -> np.ndarray:
     if peak == 0:
         raise ValueError("image is zero everywhere: it has no peak, and eq. (18) no PMSR")
     return image / peak
+
+
+def _rank_bin(cumulative: np.ndarray, inside: np.ndarray, rank: int) -> int:
+    """The first histogram bin where the count of the points outside Omega reaches ``rank``:
+    ``cumulative`` counts every point of the box up to each bin, ``inside`` (sorted) the bins
+    of the points within Omega. Between the bins where ``cumulative`` reaches ``rank`` and
+    ``rank`` plus the points within, the count is made exactly; no cumulative sum per radius."""
+    lo = int(np.searchsorted(cumulative, rank, side="left"))
+    hi = min(int(np.searchsorted(cumulative, rank + inside.size, side="left")), cumulative.size - 1)
+    candidates = np.arange(lo, hi + 1)
+    outside = cumulative[candidates] - np.searchsorted(inside, candidates, side="right")
+    return int(candidates[np.argmax(outside >= rank)])
 
 
 def pmsr_db_regions(
@@ -417,7 +439,8 @@ def pmsr_db_regions(
     level 10 log10 A per box: the sidelobe median is read from the histogram's
     cumulative counts, to within ``resolution_db`` / 2 of the exact median's
     level (the PMSR to within that, twice it in the literal form). The cost is
-    one pass over each box's points for all radii together.
+    one pass over each box's points for all radii together, and one over the points
+    near the peak per radius.
 
     Parameters
     ----------
@@ -457,17 +480,20 @@ def pmsr_db_regions(
             continue
         crop, xs, ys = image[np.ix_(ky, kx)], x[kx], y[ky]
         iy, ix = np.unravel_index(int(np.argmax(crop)), crop.shape)
-        d = np.hypot(xs[None, :] - xs[ix], ys[:, None] - ys[iy])
-        ring = np.searchsorted(radii, d.ravel(), side="left")  # outside Omega(r_j) iff j < ring
-        counts = np.bincount(
-            ring * num_bins + bins[np.ix_(ky, kx)].ravel(), minlength=(radii.size + 1) * num_bins
-        ).reshape(radii.size + 1, num_bins)
-        outside = np.cumsum(counts[::-1], axis=0)[::-1][1:]  # [radii, bins]: d > r_j
-        n = outside.sum(axis=1)
-        cumulative = np.cumsum(outside, axis=1)
-        has = n > 0
-        lower = np.argmax(cumulative >= ((n - 1) // 2 + 1)[:, None], axis=1)  # np.median's
-        upper = np.argmax(cumulative >= (n // 2 + 1)[:, None], axis=1)  # two middle ranks
+        box_bins = bins[np.ix_(ky, kx)]
+        cumulative = np.cumsum(np.bincount(box_bins.ravel(), minlength=num_bins))  # the box's
+        rows, cols, d = _near(xs, ys, ix, iy, radii[-1])  # the window holding every Omega
+        ring = np.searchsorted(radii, d.ravel(), side="left")  # inside Omega(r_j) iff ring <= j
+        near = box_bins[np.ix_(rows, cols)].ravel()
+        lower, upper = np.zeros((2, radii.size), dtype=np.int64)
+        has = np.zeros(radii.size, bool)
+        for j in range(radii.size):  # a handful of radii
+            inside = np.sort(near[ring <= j])
+            n = int(cumulative[-1]) - inside.size  # the sidelobe points, d > r_j
+            has[j] = n > 0
+            if has[j]:  # np.median's two middle ranks
+                lower[j] = _rank_bin(cumulative, inside, (n - 1) // 2 + 1)
+                upper[j] = _rank_bin(cumulative, inside, n // 2 + 1)
         median = 0.5 * (10 ** (centre[lower] / 10) + 10 ** (centre[upper] / 10))
         ratio_db = 10.0 * np.log10(crop[iy, ix] / median)
         out[b, has] = ratio_db[has]
