@@ -353,8 +353,8 @@ def test_structural_lb_over_crb_is_affine_in_power_squared(chen_sweeps):
                 (a, b), *_ = np.linalg.lstsq(design, r2[level, :, draw], rcond=None)
                 np.testing.assert_allclose(design @ [a, b], r2[level, :, draw], rtol=1e-10)
                 assert b >= -1e-12, (key, level, a, b)
-                if key != "cfo":  # a, the MCRB's own excess: near 1 for PN and MC
-                    assert a < 1.05, (key, level, a, b)
+                if key != "cfo":  # a, the MCRB's own excess: within a line width for PN, MC
+                    assert a < 10**0.1, (key, level, a, b)
         np.testing.assert_allclose(r2[0], 1.0, atol=1e-12)  # level 0: M1 = M2
         if key != "cfo":  # harmless at 0 dBm at every level; eq. (5)'s CFO is not (a witness)
             assert np.all(np.sqrt(r2[:, 0]) <= 10**0.05), key

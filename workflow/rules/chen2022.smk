@@ -138,7 +138,9 @@ rule chen2022_witnesses:
     output:
         witnesses=f"{CHEN2022}/witnesses/{CHEN2022_KEY}/witnesses.nc",
     params:
-        cfg=chen2022_params("power_dbm", "individual", "witnesses", "assumptions", "montecarlo"),
+        cfg=chen2022_params(
+            "power_dbm", "individual", "witnesses", "assumptions", "montecarlo", "cfo_sweep"
+        ),
     conda:
         RULE_ENV
     log:

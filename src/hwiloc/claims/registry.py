@@ -378,7 +378,8 @@ class Measured:
     would fail (computed, never written by hand), or a list of such candidates, of
     which the table reports the one the row fails worst under (:func:`worst_witness`).
     A paper's inputs that carry ``witnesses`` (a dataset of ``row``, ``alternative``
-    and ``value`` over ``case``) give them to every row they name (:func:`measure`).
+    and ``value`` over ``case``) add them to the candidates of every row they name
+    (:func:`measure`).
     ``evidence``: (class, why) of this
     variant where it differs from its claim's (e.g. a reading beyond the paper's, ``extra``).
     """
@@ -485,7 +486,9 @@ def measure(paper: str, claim_id: str, inputs) -> list[Measured]:
         row = claim_id + (f"[{m.variant}]" if m.variant else "")
         cases = [(str(table["alternative"].values[i]), float(table["value"].values[i]))
                  for i, r in enumerate(rows) if r == row]  # fmt: skip
-        witnessed.append(replace(m, witness=cases) if cases else m)
+        own = [] if m.witness is None else list(m.witness) if isinstance(m.witness, list) \
+            else [m.witness]  # the row's own candidates, then the table's
+        witnessed.append(replace(m, witness=own + cases) if cases else m)
     return witnessed
 
 

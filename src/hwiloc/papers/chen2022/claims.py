@@ -289,8 +289,8 @@ def _sweep_ratio(sweep: xr.Dataset) -> xr.DataArray:
 
 HARMLESS_AT_EVERY_LEVEL = {
     key: f"no swept level fails it: (LB/CRB-M2)^2 = a + b P with a, the MCRB's own excess, "
-         f"below 1.05 at every swept {name}, so at the lowest power the ratio stays within "
-         "1.12 at any level and draw (tests/test_claims.py)"
+         f"within 1.12^2 at every swept {name}, and a + b P at the lowest power too, so "
+         "there the ratio stays within 1.12 at any level and draw (tests/test_claims.py)"
     for key, name in (("pn", "sigma_PN"), ("mc", "sigma_MC"))
 }
 """The variants of low_snr_impairments_harmless that no admissible level can fail: structural."""
