@@ -116,6 +116,8 @@ CONFIG_CASES = [
     ({"studies": {"wideband": {"kind": "zhang2025_wide"}}}, "studies.wideband.kind"),
     ({"studies": {"saf_mcrb": {"search_step": 1.0}}}, "studies.saf_mcrb.search_step"),
     ({"studies": {"wideband": {"num_realizations": 0}}}, "studies.wideband.num_realizations"),
+    ({"studies": {"wideband": {"chunk_rows": 0}}}, "studies.wideband.chunk_rows"),
+    ({"studies": {"wideband": {"chunk_rows": 2.5}}}, "studies.wideband.chunk_rows"),
     ({"studies": {"tolerance": {"tabel": "x.tsv"}}}, "studies.tolerance"),
     (
         {

@@ -125,3 +125,20 @@ def test_a_case_the_batch_cannot_vouch_for_is_marked():
     assert not batch.positive_definite(np.array([[[1.0, 2.0], [2.0, 1.0]],
                                                  [[1.0, 1 - 1e-12], [1 - 1e-12, 1.0]]])).any()
     assert batch.positive_definite(np.array([[[2.0, 1.0], [1.0, 2.0]]])).all()
+
+
+def test_the_vectorized_channel_maps_are_the_scalar_ones():
+    """channel_maps (a batch of eta) equals channel_quantities (one eta), values and
+    Jacobians of eqs. (16)-(19), at points over every quadrant of the angle."""
+    from hwiloc.models.ofdm_los import channel_maps, channel_quantities
+
+    rng = np.random.default_rng(11)
+    eta = np.column_stack([rng.uniform(-np.pi, np.pi, 9), rng.uniform(1e-9, 1e-7, 9),
+                           rng.uniform(0.1, 2, 9), rng.uniform(-np.pi, np.pi, 9)])  # fmt: skip
+    maps, scalar = channel_maps(eta), channel_quantities(4)
+    assert set(maps) == set(scalar)
+    for name, (values, jacobians) in maps.items():
+        for i, point in enumerate(eta):
+            np.testing.assert_allclose(values[i], np.atleast_1d(scalar[name].function(point)),
+                                       rtol=1e-15)  # fmt: skip
+            np.testing.assert_allclose(jacobians[i], scalar[name].jacobian(point), rtol=1e-15)

@@ -54,6 +54,7 @@ def test_a_case_records_its_seed_and_the_streams_of_its_kind(paper_config):
     assert ds.attrs["seed"] == 1
     assert "([seed, r]): frequency_offset (" in ds.attrs["random_streams"]
     assert set(ps.STREAMS) == set(ps.KINDS) | set(ps.BATCH_KINDS) == set(REQUIRED_COLUMNS)
+    assert set(ps.REFERENCES) == set(ps.STREAMS)  # every kind names its equations
 
 
 def test_array_spacing_changes_the_aperture_not_the_crlb_ratio(paper_config):
@@ -348,3 +349,13 @@ def test_a_chunk_gives_its_rows_numbers_one_by_one(paper_config):
     gathered = ps.gather_chunks(alone, "m", "zhang2025_crlb", "0")
     np.testing.assert_array_equal(gathered["crlb_rmse"].values, whole["crlb_rmse"].values)
     assert list(ps.study_table(gathered).columns[:4]) == list(rows.columns)
+
+
+def test_the_required_columns_are_the_row_schemas():
+    """hooks.REQUIRED_COLUMNS (read at DAG build, where the schema is not loaded) states each
+    kind's row schema's ``required`` list, in its order: a new kind edits both, and this
+    keeps them one."""
+    import yaml
+
+    schema = yaml.safe_load((ROOT / "workflow/schemas/study_tables.schema.yaml").read_text())
+    assert {k: tuple(v["required"]) for k, v in schema["kinds"].items()} == REQUIRED_COLUMNS

@@ -309,6 +309,20 @@ def chunk_dataset(
     return _finalize(ds, study, kind, "study_chunk", {"study": entry, "reads": cfg})
 
 
+REFERENCES = {
+    "zhang2025_wideband": "zhang2025 eqs. (13) (CRLB under phase offsets), (14) (SAF) and (18) "
+                          "(PMSR)",
+    "zhang2025_array": "zhang2025 eqs. (13) (CRLB under phase offsets), (14) (SAF) and (18) (PMSR)",
+    "chen2022_tolerance": "chen2022 eqs. (14)-(25) (CRB-M2 and the LB): the level where PEB(LB) / "
+                          "PEB(CRB-M2) = sqrt(2)",
+    "saf_mcrb": "zhang2025 eq. (14) (the SAF localizer); chen2022 eqs. (20), (23)-(25) (its MCRB "
+                "and LB, through hwiloc.bounds.generic)",
+    "zhang2025_crlb": "zhang2025 eq. (13) (CRLB under phase offsets, and without them)",
+}  # fmt: skip
+"""What each kind computes, by the equations of its paper: the ``references`` attribute of its
+datasets."""
+
+
 def _finalize(ds: xr.Dataset, study: str, kind: str, rule: str, config: dict) -> xr.Dataset:
     """A study's dataset with the conventions' global attributes (its rows in the title)."""
     return finalize(
@@ -316,7 +330,7 @@ def _finalize(ds: xr.Dataset, study: str, kind: str, rule: str, config: dict) ->
         title=f"parameter study {study} ({kind}), {ds.sizes['row']} row(s)",
         study=kind.split("_")[0],
         rule=rule,
-        references="see hwiloc.studies.parameter_studies",
+        references=REFERENCES[kind],
         config=config,
         attributes=STUDY_ATTRIBUTES,
     )
