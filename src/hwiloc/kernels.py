@@ -79,8 +79,10 @@ def sin_cos_near_zero(u, table):
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
-def saf_backprojection(profile_re, profile_im, inv_step, wavenumber, ant_x, ant_y, x, y, table):
-    """Backprojected SAF images from range profiles, [B, num_y, num_x]. [-]
+def saf_backprojection(profile_re, profile_im, inv_step, wavenumber, ant_x, ant_y, x, y, table,
+                       out):  # fmt: skip
+    """Backprojected SAF images from range profiles, written into ``out`` [B, num_y, num_x]
+    and returned. [-]
 
     A_b(x, y) = |sum_n g_bn(d_n) exp(j wavenumber d_n)|^2 with g_bn linearly
     interpolated from its samples at d = q / inv_step (profile [B, N, Q]).
@@ -88,7 +90,6 @@ def saf_backprojection(profile_re, profile_im, inv_step, wavenumber, ant_x, ant_
     """
     num_b, num_n, _ = profile_re.shape
     num_y, num_x = y.size, x.size
-    out = np.empty((num_b, num_y, num_x))
     for row in numba.prange(num_b * num_y):
         b = row // num_y
         iy = row - b * num_y
@@ -113,8 +114,9 @@ def saf_backprojection(profile_re, profile_im, inv_step, wavenumber, ant_x, ant_
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
 def saf_backprojection_batch(profile_re, profile_im, inv_step, wavenumber, ant_x, ant_y, x, y,
-                             table):  # fmt: skip
-    """Backprojected SAF images from range profiles, [B, num_y, num_x], a batch at once. [-]
+                             table, out):  # fmt: skip
+    """Backprojected SAF images from range profiles, a batch at once, written into ``out``
+    [B, num_y, num_x] and returned. [-]
 
     A_b(x, y) = |sum_n g_bn(d_n) exp(j wavenumber d_n)|^2 with g_bn linearly
     interpolated from its samples at d = q / inv_step (profile [N, Q, B]: the B images'
@@ -125,7 +127,6 @@ def saf_backprojection_batch(profile_re, profile_im, inv_step, wavenumber, ant_x
     """
     num_n, _, num_b = profile_re.shape
     num_y, num_x = y.size, x.size
-    out = np.empty((num_b, num_y, num_x))
     for iy in numba.prange(num_y):
         acc_re = np.zeros((num_x, num_b))
         acc_im = np.zeros((num_x, num_b))

@@ -203,15 +203,17 @@ def pmsr_shard_dataset(
     alternative = np.empty((len(scales), len(radii), len(std), len(realizations)))
     entropy = [int(sweep_cfg["seed"]), OFFSET_CODES[offset_type]]
     group = max(1, -(-SAF_IMAGES // len(std)))  # realizations per kernel call
+    buffer = np.empty((group, len(std), len(y), len(x)))  # reused: its pages touched once
     for first in range(0, len(realizations), group):
         chunk = realizations[first:first + group]
-        csi = np.stack([
+        csi = np.stack([[
             unit_csi(scenario, phase_offsets_for(scenario, offset_type, s, [*entropy, int(r)]))
-            for r in chunk for s in std
+            for s in std] for r in chunk
         ])  # fmt: skip
         images = saf(  # every sigma of these realizations in one batched kernel call
-            csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling
-        ).reshape(len(chunk), len(std), len(y), len(x))
+            csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling,
+            out=buffer[:len(chunk)],
+        )  # fmt: skip
         for j, i in itertools.product(range(len(chunk)), range(len(std))):
             image, at = images[j, i], (i, first + j)
             amplitude[at] = pmsr_db(image, x, y, radius, form="amplitude")
