@@ -94,8 +94,22 @@ def channel_quantities(num_parameters: int, speed_of_light: float = SPEED_OF_LIG
     }
 
 
-@dataclass(frozen=True)
-class OfdmLosModel:
+@dataclass(frozen=True, kw_only=True)
+class _Waveform:
+    """What every model of eq. (1)'s form holds besides its combiners and coupling: the
+    pilots, the distortion, the array and the subcarrier grid (a batch's arrays with a
+    leading case axis)."""
+
+    pilots: np.ndarray
+    time_diagonal: np.ndarray | None
+    element_positions: np.ndarray
+    wavelength: float
+    subcarrier_spacing: float
+    speed_of_light: float = SPEED_OF_LIGHT
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfdmLosModel(_Waveform):
     """A noise-free observation model mu(eta), flattened over (g, k) as [G K].
 
     Attributes
@@ -120,12 +134,6 @@ class OfdmLosModel:
 
     combiners: np.ndarray
     coupling: np.ndarray
-    pilots: np.ndarray
-    time_diagonal: np.ndarray | None
-    element_positions: np.ndarray
-    wavelength: float
-    subcarrier_spacing: float
-    speed_of_light: float = SPEED_OF_LIGHT
     # eta of eq. (3), named in the errors of a singular FIM
     parameter_names: ClassVar[tuple[str, ...]] = ("theta", "tau", "gain_magnitude", "gain_phase")
 
@@ -291,8 +299,8 @@ class OfdmLosModel:
         return inner / energy, float(np.abs(inner) ** 2 / energy)
 
 
-@dataclass(frozen=True)
-class OfdmLosBatch:
+@dataclass(frozen=True, kw_only=True)
+class OfdmLosBatch(_Waveform):
     """B models of :class:`OfdmLosModel`'s form, stacked, evaluated at B points at once.
 
     The cases share the array, the wavelength, the subcarrier spacing and the sizes
@@ -319,12 +327,6 @@ class OfdmLosBatch:
     """
 
     combined_coupling: np.ndarray
-    pilots: np.ndarray
-    time_diagonal: np.ndarray | None
-    element_positions: np.ndarray
-    wavelength: float
-    subcarrier_spacing: float
-    speed_of_light: float = SPEED_OF_LIGHT
     parameter_names: ClassVar[tuple[str, ...]] = OfdmLosModel.parameter_names
 
     @classmethod
@@ -336,10 +338,12 @@ class OfdmLosBatch:
             diagonals = [np.ones(m.pilots.shape, complex) if d is None else d
                          for m, d in zip(models, diagonals, strict=True)]  # fmt: skip
         return cls(
-            np.stack([m.combined_coupling for m in models]), np.stack([m.pilots for m in models]),
-            None if all(m.time_diagonal is None for m in models) else np.stack(diagonals),
-            first.element_positions, first.wavelength, first.subcarrier_spacing,
-            first.speed_of_light,
+            combined_coupling=np.stack([m.combined_coupling for m in models]),
+            pilots=np.stack([m.pilots for m in models]),
+            time_diagonal=None if all(m.time_diagonal is None for m in models)
+            else np.stack(diagonals),
+            element_positions=first.element_positions, wavelength=first.wavelength,
+            subcarrier_spacing=first.subcarrier_spacing, speed_of_light=first.speed_of_light,
         )  # fmt: skip
 
     def __len__(self) -> int:

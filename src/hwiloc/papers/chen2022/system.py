@@ -260,10 +260,12 @@ class System:
         common = dict(element_positions=self.element_positions, wavelength=self.wavelength,
                       subcarrier_spacing=self.subcarrier_spacing)  # fmt: skip
         diagonals = None if parts[0][2] is None else tiled(np.stack([p[2] for p in parts]))
-        m1 = OfdmLosBatch(tiled(combiners @ np.stack([p[1] for p in parts])),
-                          pilots1.reshape(cases, *pilots1.shape[2:]), diagonals, **common)
-        m2 = OfdmLosBatch(tiled(combiners @ parts[0][0]),
-                          pilots.reshape(cases, *pilots.shape[2:]), None, **common)
+        m1 = OfdmLosBatch(combined_coupling=tiled(combiners @ np.stack([p[1] for p in parts])),
+                          pilots=pilots1.reshape(cases, *pilots1.shape[2:]),
+                          time_diagonal=diagonals, **common)
+        m2 = OfdmLosBatch(combined_coupling=tiled(combiners @ parts[0][0]),
+                          pilots=pilots.reshape(cases, *pilots.shape[2:]), time_diagonal=None,
+                          **common)
         return m1, m2  # fmt: skip
 
 
