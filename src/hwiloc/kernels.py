@@ -78,6 +78,18 @@ def sin_cos_near_zero(u, table):
     return (cu_taylor if near else cu), (su_taylor if near else su)
 
 
+@numba.njit(inline="always", cache=True)
+def range_sample(x, y, inv_step, wavenumber, table):
+    """Where a grid point at (x, y) from an antenna reads its range profile: the sample i and
+    fraction f of the distance d = hypot(x, y) on the range axis (d inv_step = i + f), and
+    the carrier phasor (cos, sin) of wavenumber d (:func:`cis`). [-]"""
+    d = math.sqrt(x * x + y * y)
+    p = d * inv_step
+    i = np.int64(p)  # d >= 0: truncation is floor
+    c, s = cis(wavenumber * d, table)
+    return i, p - i, c, s
+
+
 @numba.njit(parallel=True, cache=True, fastmath=True)
 def saf_backprojection(profile_re, profile_im, inv_step, wavenumber, ant_x, ant_y, x, y, table,
                        out):  # fmt: skip
@@ -97,15 +109,10 @@ def saf_backprojection(profile_re, profile_im, inv_step, wavenumber, ant_x, ant_
             acc_re = 0.0
             acc_im = 0.0
             for n in range(num_n):
-                dx = x[ix] - ant_x[n]
-                dy = y[iy] - ant_y[n]
-                d = math.sqrt(dx * dx + dy * dy)
-                p = d * inv_step
-                i = np.int64(p)  # d >= 0: truncation is floor
-                f = p - i
+                i, f, c, s = range_sample(x[ix] - ant_x[n], y[iy] - ant_y[n], inv_step,
+                                          wavenumber, table)  # fmt: skip
                 g_re = profile_re[b, n, i] + f * (profile_re[b, n, i + 1] - profile_re[b, n, i])
                 g_im = profile_im[b, n, i] + f * (profile_im[b, n, i + 1] - profile_im[b, n, i])
-                c, s = cis(wavenumber * d, table)
                 acc_re += g_re * c - g_im * s
                 acc_im += g_re * s + g_im * c
             out[b, iy, ix] = acc_re * acc_re + acc_im * acc_im
@@ -133,12 +140,7 @@ def saf_backprojection_batch(profile_re, profile_im, inv_step, wavenumber, ant_x
         for n in range(num_n):
             dy = y[iy] - ant_y[n]
             for ix in range(num_x):
-                dx = x[ix] - ant_x[n]
-                d = math.sqrt(dx * dx + dy * dy)
-                p = d * inv_step
-                i = np.int64(p)  # d >= 0: truncation is floor
-                f = p - i
-                c, s = cis(wavenumber * d, table)
+                i, f, c, s = range_sample(x[ix] - ant_x[n], dy, inv_step, wavenumber, table)
                 for b in range(num_b):
                     lo_re = profile_re[n, i, b]
                     lo_im = profile_im[n, i, b]

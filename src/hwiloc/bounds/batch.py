@@ -249,12 +249,13 @@ def mcrb(
 
 
 def quantity_rmse(model, name: str, eta: np.ndarray, covariance: np.ndarray,
-                  bias: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
-    """sqrt(tr(G C G^T + bias bias^T)) of quantity ``name`` for every case: G at eta
-    [B, P], C [B, P, P], ``bias`` [B, Q] (None: none). [the quantity's unit]"""
-    _, g = model.quantity_maps(name, eta)
-    cov = g @ covariance @ np.swapaxes(g, 1, 2)
-    total = np.trace(cov, axis1=1, axis2=2)
-    if bias is not None:
+                  truth: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """sqrt(tr(G C G^T + bias bias^T)) of quantity ``name`` for every case: G at eta [B, P],
+    C [B, P, P]; with ``truth`` [B, P], the bias q(eta) - q(truth) of the LB (eq. (20), in
+    the quantity), else none. [the quantity's unit]"""
+    values, g = model.quantity_maps(name, eta)
+    total = np.trace(g @ covariance @ np.swapaxes(g, 1, 2), axis1=1, axis2=2)
+    if truth is not None:
+        bias = values - model.quantity_maps(name, truth)[0]
         total = total + np.sum(bias**2, axis=1)
     return np.sqrt(total)

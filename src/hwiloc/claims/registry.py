@@ -393,6 +393,13 @@ class Measured:
     witness: tuple[str, float] | list[tuple[str, float]] | None = None
     evidence: tuple[str, str] | None = None
 
+    @property
+    def witness_candidates(self) -> list[tuple[str, float]]:
+        """:attr:`witness` as a list of (alternative, value): empty, one, or several."""
+        if self.witness is None:
+            return []
+        return [self.witness] if isinstance(self.witness, tuple) else list(self.witness)
+
 
 _REGISTRY: dict[str, dict[str, Callable]] = {}
 
@@ -486,9 +493,8 @@ def measure(paper: str, claim_id: str, inputs) -> list[Measured]:
         row = claim_id + (f"[{m.variant}]" if m.variant else "")
         cases = [(str(table["alternative"].values[i]), float(table["value"].values[i]))
                  for i, r in enumerate(rows) if r == row]  # fmt: skip
-        own = [] if m.witness is None else list(m.witness) if isinstance(m.witness, list) \
-            else [m.witness]  # the row's own candidates, then the table's
-        witnessed.append(replace(m, witness=own + cases) if cases else m)
+        # the row's own candidates, then the table's
+        witnessed.append(replace(m, witness=m.witness_candidates + cases) if cases else m)
     return witnessed
 
 
@@ -530,8 +536,7 @@ def evaluate(claims_file: ClaimsFile, inputs, ids=None, measured_data: bool = Fa
                 verdict, value = spec.grade(m.value), float(m.value)
             witness = dict.fromkeys(WITNESS_COLUMNS, np.nan) | {"could_fail_under": "",
                                                                "verdict_there": ""}  # fmt: skip
-            chosen = worst_witness(spec, [m.witness] if isinstance(m.witness, tuple)
-                                   else m.witness)  # fmt: skip
+            chosen = worst_witness(spec, m.witness_candidates)
             if chosen is not None:
                 witness = {"could_fail_under": chosen[0], "value_there": float(chosen[1]),
                            "verdict_there": spec.grade(chosen[1])}  # fmt: skip

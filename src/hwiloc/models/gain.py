@@ -55,11 +55,12 @@ def canonical_gain(eta: np.ndarray, magnitude_index: int) -> np.ndarray:
     """eta with the gain as |alpha| >= 0 and angle(alpha) in (-pi, pi].
 
     (-r, phi) and (r, phi + pi) give the same mean; a solver may return either.
-    The phase follows the magnitude at ``magnitude_index + 1``.
+    The phase follows the magnitude at ``magnitude_index + 1``. ``eta`` is [P], or
+    [..., P] for many points at once.
     """
     eta = np.array(eta, dtype=float)
     i = magnitude_index
-    if eta[i] < 0:
-        eta[i], eta[i + 1] = -eta[i], eta[i + 1] + np.pi
-    eta[i + 1] = np.angle(np.exp(1j * eta[i + 1]))
+    flip = eta[..., i] < 0
+    eta[..., i] = np.where(flip, -eta[..., i], eta[..., i])
+    eta[..., i + 1] = np.angle(np.exp(1j * (eta[..., i + 1] + np.where(flip, np.pi, 0.0))))
     return eta

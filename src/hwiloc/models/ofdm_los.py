@@ -449,12 +449,7 @@ class OfdmLosBatch(_Waveform):
 
     def canonical(self, eta: np.ndarray) -> np.ndarray:
         """Each case's eta with |alpha| >= 0 and angle(alpha) in (-pi, pi]."""
-        eta = np.array(eta, dtype=float)
-        flip = eta[:, 2] < 0
-        eta[flip, 2] *= -1
-        eta[flip, 3] += np.pi
-        eta[:, 3] = np.angle(np.exp(1j * eta[:, 3]))
-        return eta
+        return canonical_gain(eta, 2)
 
 
 _PHASOR_CACHE: dict = {}  # grid key -> _Grid; a few grids

@@ -277,8 +277,8 @@ def _bounds_over_draws(system, hardware_of, section, shard, powers, impairments,
 
 
 BATCH_ENTRIES = 2**18
-"""Cases x observations of one batch of :func:`bound_errors_over_draws` (its Hessians hold 16
-times as many complex numbers: 64 MiB)."""
+"""Cases x observations of one batch of :func:`bound_errors_over_draws`: its largest arrays,
+the delay vectors and their two derivatives, hold 3 times as many complex numbers (12 MiB)."""
 
 
 def bound_errors_over_draws(system: System, hardwares, powers_dbm, impairments=IMPAIRMENTS
@@ -305,9 +305,7 @@ def bound_errors_over_draws(system: System, hardwares, powers_dbm, impairments=I
         mis = batch.mcrb(y, two, batch.gain_start(two, y, at[:, 0], at[:, 1]), var, eta)
         out[:, 0, block], ok1 = _batch_errors(one, at, var)
         out[:, 1, block], ok2 = _batch_errors(two, at, var)
-        out[:, 2, block] = [batch.quantity_rmse(two, name, mis.pseudo_true, mis.mcrb,
-                                                two.quantity_maps(name, mis.pseudo_true)[0]
-                                                - two.quantity_maps(name, at)[0])
+        out[:, 2, block] = [batch.quantity_rmse(two, name, mis.pseudo_true, mis.mcrb, at)
                             for name in QUANTITIES]  # fmt: skip
         for i in block[~(ok1 & ok2 & mis.ok)]:  # the generic engine, with its warnings
             p, r = divmod(int(i), len(hardwares))
