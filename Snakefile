@@ -68,15 +68,17 @@ check_target_keys()
 
 
 # The library code each rule depends on is one of its params (hwiloc.codehash): a change to
-# any hwiloc module its script imports, directly or not, reruns exactly its jobs (Snakemake
-# itself watches the script only). Computed where the DAG is built; jobs do not need it.
+# any hwiloc module its script imports, directly or not (by name too: a paper's module named
+# by the rule's `paper` param), reruns exactly its jobs (Snakemake itself watches the script
+# only). Computed where the DAG is built; jobs do not need it.
 if getattr(workflow, "is_main_process", True):
     from hwiloc.codehash import script_code_hash
 
     for _rule in workflow.rules:
         if _rule.script:
             with workflow.sourcecache.open(_rule.basedir.join(_rule.script)) as _source:
-                _rule.set_params(code=script_code_hash(_source.read()))
+                _names = {k: v for k, v in _rule.params.items() if isinstance(v, str)}
+                _rule.set_params(code=script_code_hash(_source.read(), _names))
 
 
 # `snakemake --report` after a partial run: the default target holds the files that exist

@@ -4,11 +4,18 @@ whose code changed, and verify calls the files it made stale."""
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from repository import source_copy
 
-from hwiloc.codehash import closure, code_hash, imported_modules, script_code_hash
+from hwiloc.codehash import (
+    closure,
+    code_hash,
+    dynamic_imports,
+    imported_modules,
+    script_code_hash,
+)
 
 
 def test_the_closure_follows_imports_at_any_depth_and_the_packages_above():
@@ -30,6 +37,23 @@ def test_the_hash_follows_the_sources_only():
     assert code_hash(modules) == code_hash(reversed(modules)) and len(code_hash(modules)) == 16
     assert code_hash(modules) != code_hash(modules[:1])
     assert script_code_hash("import numpy\n") == code_hash(())
+
+
+def test_a_module_a_script_imports_by_its_rules_paper_is_in_its_hash():
+    """workflow/scripts/assumptions.py imports the paper's fit by the rule's ``paper`` param:
+    the fit's modules (chen2022's batched bounds among them) are in its code hash, so a change
+    to them reruns the fit; a name the params do not give is refused, not left out."""
+    source = (Path(__file__).resolve().parents[1] / "workflow/scripts/assumptions.py").read_text()
+    static = closure(imported_modules(source))
+    named = closure(imported_modules(source) | dynamic_imports(source, {"paper": "chen2022"}))
+    assert "hwiloc.bounds.batch" not in static and "hwiloc.bounds.batch" in named
+    assert {"hwiloc.papers.chen2022.assumptions", "hwiloc.papers.chen2022.figures"} <= set(named)
+    assert script_code_hash(source, {"paper": "chen2022"}) == code_hash(named)
+    assert script_code_hash(source, {"paper": "zhang2025"}) != code_hash(named)
+    with pytest.raises(ValueError, match="params do not give"):
+        script_code_hash(source, {})
+    assert dynamic_imports('importlib.import_module("hwiloc.geometry")\n', {}) == {
+        "hwiloc", "hwiloc.geometry"}  # fmt: skip
 
 
 def _run(repo, work, *args):

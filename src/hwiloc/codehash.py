@@ -59,12 +59,49 @@ def imported_modules(source: str, here: str = "", is_package: bool = False) -> s
         else:
             continue
         for name in names:
-            parts = name.split(".")
-            if parts[0] != ROOT_NAME:
-                continue
-            for i in range(1, len(parts) + 1):
-                if module_file(".".join(parts[:i])) is not None:
-                    found.add(".".join(parts[:i]))
+            found |= _with_packages(name)
+    return found
+
+
+def _with_packages(name: str) -> set[str]:
+    """The hwiloc module ``name`` (if it has a source file) and the packages above it."""
+    parts = name.split(".")
+    if parts[0] != ROOT_NAME:
+        return set()
+    return {".".join(parts[:i]) for i in range(1, len(parts) + 1)
+            if module_file(".".join(parts[:i])) is not None}  # fmt: skip
+
+
+def dynamic_imports(source: str, names: dict) -> set[str]:
+    """The hwiloc modules a script imports by name, ``importlib.import_module("...")`` or
+    ``import_module(f"hwiloc.papers.{paper}.assumptions")``, with each name of the f-string
+    taken from ``names`` (a rule's params), and the packages above each.
+
+    A name the params do not give raises ValueError: a module left out of the hash would
+    let the rule's results go stale silently after a change to it.
+    """
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        func = getattr(node, "func", None)
+        if not (isinstance(node, ast.Call) and node.args
+                and getattr(func, "attr", getattr(func, "id", None)) == "import_module"):
+            continue  # fmt: skip
+        arg = node.args[0]
+        pieces = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+        text = []
+        for piece in pieces:
+            if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
+                text.append(piece.value)
+            elif (isinstance(piece, ast.FormattedValue) and isinstance(piece.value, ast.Name)
+                  and isinstance(names.get(piece.value.id), str)):  # fmt: skip
+                text.append(names[piece.value.id])
+            else:
+                raise ValueError(
+                    f"a script imports a module by a name its rule's params do not give "
+                    f"(line {node.lineno}: {ast.unparse(arg)}; string params: {sorted(names)}); "
+                    "give it as a param, so that the module's code is in the rule's code hash"
+                )
+        found |= _with_packages("".join(text))
     return found
 
 
@@ -108,9 +145,11 @@ def _code_hash(modules: tuple[str, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-def script_code_hash(source: str) -> str:
-    """The hash of every hwiloc module a rule's script (its source text) depends on."""
-    return code_hash(closure(imported_modules(source)))
+def script_code_hash(source: str, names: dict | None = None) -> str:
+    """The hash of every hwiloc module a rule's script (its source text) depends on: those it
+    imports, and those it imports by a name made of its rule's params ``names``
+    (:func:`dynamic_imports`)."""
+    return code_hash(closure(imported_modules(source) | dynamic_imports(source, names or {})))
 
 
 NOT_RESULTS = ("hwiloc.job", "hwiloc.jobserver")  # how a job starts, not what it computes
