@@ -73,6 +73,31 @@ def test_a_job_runs_warm_in_the_server_with_the_clients_streams_and_status(serve
     assert ok.returncode == 0 and json.loads(ok.stdout)["pid"] != seen["pid"]  # a new child
 
 
+KERNELS_JOB = textwrap.dedent("""
+    import hwiloc.job  # noqa: F401
+    import sys, numba, numpy as np
+    import hwiloc.kernels as k
+    k.columns(np.zeros((2, 2)))
+    # a parallel kernel (from the disk cache after the first job), then one compiled here
+    k.range_profiles(np.ones((2, 3), complex), np.ones((3, 4), complex), *np.empty((2, 2, 4)))
+    numba.njit(parallel=True)(lambda a: a.sum())(np.ones(8))
+    print(numba.config.NUMBA_NUM_THREADS, numba.get_num_threads())
+""")
+
+
+def test_a_jobs_kernels_run_on_its_one_thread_after_a_cached_one(server, tmp_path):
+    # numba, preloaded by the server, had sized its pool to every core: a job's kernels ran
+    # on 2 threads, and a kernel compiled after a cached one raised "Cannot set
+    # NUMBA_NUM_THREADS to a different value once the threads have been launched".
+    script = tmp_path / "kernels.py"
+    script.write_text(KERNELS_JOB)
+    for _ in range(2):  # the second job finds range_profiles in the cache
+        done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, text=True,
+                              capture_output=True, timeout=120, env={**os.environ, **ONE_THREAD})
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["1", "1"]
+
+
 def test_a_failing_job_prints_its_traceback_and_fails(server, tmp_path):
     done = _job(tmp_path, "fail")
     assert done.returncode == 1

@@ -50,6 +50,16 @@ def test_compiled_saf_equals_numpy_reference(grid, offset_type):
                                    atol=1e-12 * (1 + b) ** 2 * reference.max())  # fmt: skip
 
 
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_compiled_range_profiles_equal_the_matrix_product(dtype):
+    rng = np.random.default_rng(3)
+    csi = (rng.standard_normal((7, 13)) + 1j * rng.standard_normal((7, 13))).astype(dtype)
+    phasor = np.exp(1j * rng.uniform(-40, 40, (13, 29)))
+    re, im = kernels.range_profiles(csi.astype(complex), phasor, *np.full((2, 7, 29), np.nan))
+    reference = csi.astype(complex) @ phasor  # numpy's BLAS: the reference
+    np.testing.assert_allclose(re + 1j * im, reference, rtol=1e-13, atol=1e-13)
+
+
 def test_compiled_saf_is_batched_over_leading_axes():
     ant = ula_positions(8, 0.07)
     x, y = np.linspace(-3, 0, 31), np.linspace(0.2, 2, 19)
@@ -157,3 +167,4 @@ def test_compiled_lse_statistic_names_a_non_finite_sample(tmp_path, bad):
                       lambda a, b: data[a:b])  # fmt: skip
     with pytest.raises(CaptureError, match="capture.nc.*symbol 23, antenna 5, subcarrier 71"):
         lse_statistic(capture, 37, 10)
+

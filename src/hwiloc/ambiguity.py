@@ -199,13 +199,20 @@ def saf_los_numpy(
 
 
 def _range_profiles(csi, antenna_positions, grid, x, y, oversampling):
-    """Range profiles g_n(d) of every CSI on a range axis covering the grid.
+    """Range profiles g_n(d) of every CSI on a range axis covering the grid (numpy).
 
     Returns (profile [..., N, Q] complex, range step [m], reference wavenumber
     2 pi f_ref / c [rad/m]). The axis runs from 0 to the farthest
     grid-to-antenna distance (a grid corner) plus two samples, so that the
     interpolation stencil [i, i + 1] of any grid distance lies inside it.
     """
+    csi, phasor, step, wavenumber = _range_phasor(csi, antenna_positions, grid, x, y, oversampling)
+    return csi @ phasor, step, wavenumber  # g_n(d) on the range axis: [..., N, Q]
+
+
+def _range_phasor(csi, antenna_positions, grid, x, y, oversampling):
+    """(checked csi, phasor [K, Q] complex, range step [m], reference wavenumber [rad/m]) of
+    :func:`_range_profiles`, whose profile is csi @ phasor."""
     csi = _check_csi(csi, antenna_positions, grid)
     require_positive_int("oversampling", oversampling)
     two_pi_over_c = 2.0 * np.pi / SPEED_OF_LIGHT
@@ -216,17 +223,15 @@ def _range_profiles(csi, antenna_positions, grid, x, y, oversampling):
     num_samples = int(np.ceil(d_far / step)) + 2
     range_axis = step * np.arange(num_samples)
     k_rel = grid.subcarrier_indices - k_mid
-    profile = csi @ np.exp(  # g_n(d) on the range axis: [..., N, Q]
-        1j * two_pi_over_c * grid.subcarrier_spacing * np.outer(k_rel, range_axis)
-    )
-    return profile, step, _centre_wavenumber(grid)
+    phasor = np.exp(1j * two_pi_over_c * grid.subcarrier_spacing * np.outer(k_rel, range_axis))
+    return csi, phasor, step, _centre_wavenumber(grid)
 
 
 SAF_BATCH = 4
 """From this many CSI on, :func:`saf` computes each point's geometry once for the whole batch.
-On Fig. 7's grid (2 cores): 39 ms an image for 4 images, 16 ms for 8, 13 ms for 20, against
-42, 40 and 33 ms image by image; a single image keeps the image-by-image kernel (57 ms,
-against 96 ms through the batch kernel). [-]"""
+On Fig. 7's grid (2 cores): 25 ms an image for 4 images, 9 ms for 8, 10 ms for 20, against
+32, 31 and 31 ms image by image (break-even at 3); a single image keeps the image-by-image
+kernel (31 ms, against 65 ms through the batch kernel). [-]"""
 
 
 def saf(
@@ -283,12 +288,20 @@ def saf(
 
     x, y = _axes(x, y)
     antenna_positions = np.asarray(antenna_positions, dtype=float)
-    profile, step, wavenumber = _range_profiles(csi, antenna_positions, grid, x, y, oversampling)
-    batch = profile.shape[:-2]
-    profile = profile.reshape((-1, *profile.shape[-2:]))  # [B, N, Q]
+    csi, phasor, step, wavenumber = _range_phasor(csi, antenna_positions, grid, x, y,
+                                                  oversampling)  # fmt: skip
+    batch = csi.shape[:-2]
+    num_n, num_q = csi.shape[-2], phasor.shape[1]
+    rows = csi.reshape((-1, csi.shape[-1]))
+    profile_re, profile_im = kernels.range_profiles(  # g_n(d) on the range axis, [B N, Q]
+        np.ascontiguousarray(rows, dtype=complex), phasor, *np.empty((2, len(rows), num_q)))
+    profile_re = profile_re.reshape((-1, num_n, num_q))  # [B, N, Q]
+    profile_im = profile_im.reshape((-1, num_n, num_q))
     kernel = kernels.saf_backprojection
-    if len(profile) >= SAF_BATCH:  # the images side by side: [N, Q, B]
-        profile, kernel = np.moveaxis(profile, 0, -1), kernels.saf_backprojection_batch
+    if len(profile_re) >= SAF_BATCH:  # the images side by side: [N, Q, B]
+        profile_re = np.ascontiguousarray(np.moveaxis(profile_re, 0, -1))
+        profile_im = np.ascontiguousarray(np.moveaxis(profile_im, 0, -1))
+        kernel = kernels.saf_backprojection_batch
     shape = (*batch, len(y), len(x))
     if out is None:
         out = np.empty(shape)
@@ -296,9 +309,8 @@ def saf(
         raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}, got "
                          f"{out.dtype} {out.shape}")  # fmt: skip
     kernel(  # Eq. (14)
-        np.ascontiguousarray(profile.real), np.ascontiguousarray(profile.imag), 1.0 / step,
-        wavenumber, *kernels.columns(antenna_positions), x, y, kernels.cis_table(),
-        out.reshape((-1, len(y), len(x))),
+        profile_re, profile_im, 1.0 / step, wavenumber, *kernels.columns(antenna_positions), x,
+        y, kernels.cis_table(), out.reshape((-1, len(y), len(x))),
     )  # fmt: skip
     return out
 

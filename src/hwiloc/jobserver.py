@@ -269,7 +269,8 @@ def launch(folder: str):
         process = subprocess.Popen(
             [sys.executable, "-m", "hwiloc.jobserver", path, str(os.getpid())],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            env={**os.environ, **dict.fromkeys(THREAD_VARS, "1")},  # a one-thread job's
+            # a one-thread job's; numba, preloaded, sizes its thread pool at import
+            env={**os.environ, **dict.fromkeys(THREAD_VARS, "1"), "NUMBA_NUM_THREADS": "1"},
         )  # fmt: skip
     return process, path
 
