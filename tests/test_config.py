@@ -2,6 +2,7 @@
 
 import copy
 import math
+from pathlib import Path
 
 import pytest
 from conftest import SCHEMA
@@ -190,3 +191,15 @@ def test_yaml_merge_keys_are_read_and_a_repeated_key_is_still_refused(tmp_path):
     twice.write_text("base: &b {a: 1}\nmc:\n  <<: *b\n  b: 2\n  b: 3\n")
     with pytest.raises(ConfigError, match="line 5: key 'b' is given twice"):
         read_yaml_strictly(twice)
+
+
+def test_read_yaml_reads_every_yaml_file_of_the_project_as_safe_load_does():
+    import yaml
+
+    from hwiloc.config import read_yaml
+
+    root = Path(__file__).resolve().parents[1]
+    files = [f for d in ("config", "src", "workflow") for f in (root / d).rglob("*.y*ml")]
+    assert len(files) > 20
+    for path in files:
+        assert read_yaml(path) == yaml.safe_load(path.read_text()), path

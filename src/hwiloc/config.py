@@ -16,6 +16,27 @@ from jsonschema import Draft202012Validator
 
 from hwiloc.plugins import hook, plugins
 
+# libyaml's C parser where PyYAML was built with it (its wheels are): the same documents,
+# about 8x faster than the pure-Python one; Snakemake reads some 20 of these files (schemas,
+# claims) before it schedules the first job.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path) -> object:
+    """The document of a YAML file, as ``yaml.safe_load`` reads it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    document : object
+        Its content (dict, list, str, number, bool or None).
+    """
+    return yaml.load(Path(path).read_text(), Loader=_YAML_LOADER)
+
 
 class ConfigError(ValueError):
     """A config value is missing, of the wrong type or out of range."""
@@ -164,13 +185,13 @@ def workflow_schema(root: dict | str | Path | None = None) -> dict:
     ConfigError
         When a ``$defs`` name or a section is defined twice with different content.
     """
-    schema = yaml.safe_load(Path(root or ROOT_SCHEMA).read_text()) if not isinstance(root, dict) \
+    schema = read_yaml(root or ROOT_SCHEMA) if not isinstance(root, dict) \
         else dict(root)  # fmt: skip
     properties = dict(schema.get("properties", {}))
     defs = dict(schema.get("$defs", {}))
     required = list(schema.get("required", []))
     for plugin in plugins():
-        section = yaml.safe_load(plugin.schema_file.read_text())
+        section = read_yaml(plugin.schema_file)
         for name, definition in section.pop("$defs", {}).items():
             if name in defs and defs[name] != definition:
                 raise ConfigError(
@@ -610,7 +631,7 @@ def validate_study_tables(
     if row_checks is None:
         row_checks = [check for _, check in hook("row_problems")]
     if not isinstance(schema, dict):
-        schema = yaml.safe_load(Path(schema).read_text())
+        schema = read_yaml(schema)
     locate = table_path or (lambda table: Path(basedir) / table)
     problems = []
     for name, entry in config.get("studies", {}).items():

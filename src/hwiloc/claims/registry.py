@@ -58,6 +58,8 @@ import pandas as pd
 import yaml
 from jsonschema import Draft202012Validator
 
+from hwiloc.config import read_yaml
+
 SCHEMA = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "claims.schema.yaml"
 LEVELS = ("reproduced", "trend", "not reproduced")
 UNGRADED = "not graded"
@@ -307,10 +309,10 @@ def load_claims(path: str | Path, schema: str | Path = SCHEMA) -> ClaimsFile:
     """Read and check a claims file; every problem reported at once (:class:`ClaimsError`)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text())
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError) as error:
         raise ClaimsError(f"claims file {path}: cannot read it ({error})") from None
-    validator = Draft202012Validator(yaml.safe_load(Path(schema).read_text()))
+    validator = Draft202012Validator(read_yaml(schema))
     problems = [
         f"claims file {path}: '{'.'.join(map(str, e.absolute_path)) or '<top level>'}': {e.message}"
         for e in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))

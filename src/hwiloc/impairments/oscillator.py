@@ -36,7 +36,6 @@ References
 from __future__ import annotations
 
 import numpy as np
-import scipy.signal
 
 from hwiloc.autodiff import array_namespace
 from hwiloc.streams import stream
@@ -106,6 +105,8 @@ def pll_phase(
     step = np.sqrt(2 * np.pi * float(require_nonnegative("linewidth", linewidth)) * sample_period)
     w = step * z
     w[0] = step * z[0] / np.sqrt(kappa * (2 - kappa))  # the stationary start
+    import scipy.signal  # here: its import costs 0.4 s, and the DAG imports this module
+
     return scipy.signal.lfilter([1.0], [1.0, -(1 - kappa)], w)  # the first-order recursion
 
 
