@@ -1,6 +1,7 @@
 """chen2022: impairments, derivatives, CRB/MCRB identities, estimators (Chen et al. 2022)."""
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -518,8 +519,13 @@ def test_chen2022_outputs(run, quick_config):
     for imp, level in (("cfo", "cfo_std"), ("mc", "coupling_residual_std")):
         sweep = read_dataset(c / f"{imp}_sweep" / "seed~2022" / "all.nc")
         assert sweep[level].values.tolist() == [0.0, 0.02] and sweep.sizes["realization"] == 2
+    predicted = read_dataset(c / "global_accuracy" / "seed~2022" / "predicted.nc")
+    assert predicted["rmse"].attrs["units"] == "m"
+    assert predicted["threshold"].attrs["units"] == "dBm"
+    assert list(predicted["power"].values) == list(mc["power"].values)
+    assert np.all(predicted["rmse"] >= 0.999 * predicted["local_bound"])  # never below its bound
     claims = pd.read_csv(c / "claims.csv")
-    assert len(claims) == 21  # Fig. 4's two rows for each of PN, CFO and MC
+    assert len(claims) == 25  # Fig. 4's two rows for each of PN, CFO and MC; 4 interval-error rows
     row = claims.set_index("id")
     assert {"cfo", "mc"} <= {i.split("[")[1][:-1] for i in row.index
                              if i.startswith("impairments_matter_more_at_high_snr[")}  # fmt: skip
@@ -594,3 +600,37 @@ def test_a_chen2022_system_too_big_for_the_machine_is_refused_with_its_key(paper
     assert len(problems) == 1
     assert "'chen2022.system.num_antennas / num_subcarriers / num_transmissions': one " \
            "chen2022 job needs about" in problems[0]  # fmt: skip
+
+
+def test_unit_gain_means_equal_the_scalar_unit_gain_mean_point_by_point():
+    from hwiloc.config import default_config
+    from hwiloc.papers.chen2022.system import System, base_hardware
+
+    cfg = default_config("quick", Path(__file__).resolve().parents[1] / "config")["chen2022"]
+    system = System.from_config(cfg)
+    m1, _ = system.models(base_hardware(system, cfg["seed"]), 40.0)  # with the PA's distortion
+    thetas, taus = np.array([0.1, -0.4, 0.7]), np.array([1e-8, 2e-8, 3.3e-8])
+    reference = np.stack([m1.unit_gain_mean(a, b) for a, b in zip(thetas, taus, strict=True)])
+    np.testing.assert_allclose(m1.unit_gain_means(thetas, taus), reference, rtol=0,
+                               atol=1e-14 * np.abs(reference).max())  # fmt: skip
+
+
+def test_grid_products_are_the_complex_values_behind_the_correlation_grid():
+    from hwiloc.config import default_config
+    from hwiloc.papers.chen2022.stages import coarse_grid
+    from hwiloc.papers.chen2022.system import System, base_hardware
+
+    cfg = default_config("quick", Path(__file__).resolve().parents[1] / "config")["chen2022"]
+    system = System.from_config(cfg)
+    m1, _ = system.models(base_hardware(system, cfg["seed"]), 40.0)
+    thetas, taus = coarse_grid(system, cfg["montecarlo"])
+    y = m1.mean(system.eta)
+    seen, energy = m1.grid_products(y, thetas, taus)
+    np.testing.assert_allclose(np.abs(seen) ** 2 / energy[:, None],
+                               m1.correlation_grid(y, thetas, taus), rtol=1e-12)  # fmt: skip
+    i, j = np.array([0, 7, len(thetas) - 1]), np.array([3, 0, len(taus) - 1])
+    np.testing.assert_allclose(m1.grid_products(y, thetas, taus, at=(i, j)), seen[i, j],
+                               rtol=1e-12)  # fmt: skip
+    direct = np.array([np.vdot(m1.unit_gain_mean(thetas[a], taus[b]), y)
+                       for a, b in zip(i, j, strict=True)])  # fmt: skip
+    np.testing.assert_allclose(seen[i, j], direct, rtol=1e-10)  # the definition, point by point

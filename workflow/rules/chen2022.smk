@@ -35,6 +35,23 @@ rule chen2022_bounds:
         "../scripts/chen2022_bounds.py"
 
 
+rule chen2022_global_accuracy:
+    group: "chen2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
+    input:
+        realization=f"{CHEN2022}/impairments/{CHEN2022_KEY}/realization.nc",
+        bounds=f"{CHEN2022}/bounds/{CHEN2022_KEY}/bounds.nc",
+    output:
+        predicted=f"{CHEN2022}/global_accuracy/{CHEN2022_KEY}/predicted.nc",
+    params:
+        cfg=chen2022_params("power_dbm", "montecarlo"),
+    conda:
+        RULE_ENV
+    log:
+        f"{RESULTS}/logs/chen2022/global_accuracy_{CHEN2022_KEY}.log",
+    script:
+        "../scripts/chen2022_global_accuracy.py"
+
+
 rule chen2022_shard:
     group: "chen2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     resources:  # measured on the paper profile, with margin  # one Monte Carlo shard of Figs. 2-4
@@ -76,6 +93,7 @@ rule chen2022_fig2:
         bounds=f"{CHEN2022}/bounds/{CHEN2022_KEY}/bounds.nc",
         montecarlo=f"{CHEN2022}/montecarlo/{CHEN2022_KEY}/all.nc",
         draws=f"{CHEN2022}/hardware_draws/{CHEN2022_KEY}/all.nc",
+        predicted=f"{CHEN2022}/global_accuracy/{CHEN2022_KEY}/predicted.nc",
     output:
         pdf=f"{CHEN2022}/figures/fig2.pdf",
         png=report(f"{CHEN2022}/figures/fig2.png", caption="../report/chen2022_fig2.rst", category="chen2022"),
@@ -158,6 +176,7 @@ rule chen2022_claims:
         montecarlo=f"{CHEN2022}/montecarlo/{CHEN2022_KEY}/all.nc",
         **{f"sweep_{k}": v for k, v in chen2022_sweeps().items()},
         draws=f"{CHEN2022}/hardware_draws/{CHEN2022_KEY}/all.nc",
+        predicted=f"{CHEN2022}/global_accuracy/{CHEN2022_KEY}/predicted.nc",
         **chen2022_individual(),
     output:
         csv=report(f"{CHEN2022}/claims.csv", caption="../report/chen2022_claims.rst", category="chen2022"),

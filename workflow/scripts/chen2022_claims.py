@@ -1,8 +1,8 @@
 """Claims (chen2022): every claim of config/claims/chen2022.yaml computed by id and graded.
 
 Inputs: claims (the claims file), witnesses, bounds, montecarlo, sweep_pn, sweep_cfo, sweep_mc,
-draws, pn, cfo, mc, pa. Params: levels (Table I's phase_noise_std [rad], cfo_std [Delta f],
-coupling_residual_std [-]).
+draws, predicted, pn, cfo, mc, pa. Params: levels (Table I's phase_noise_std [rad], cfo_std
+[Delta f], coupling_residual_std [-]).
 Outputs: csv, md.
 """
 
@@ -23,6 +23,7 @@ inputs = ClaimInputs(
     draws=read_dataset(i.draws),
     levels={k: float(v) for k, v in snakemake.params.levels.items()},
     witnesses=read_dataset(i.witnesses),
+    predicted=read_dataset(i.predicted),
 )
 table = evaluate(load_claims(i.claims), inputs)
 write_claims_table(table, snakemake.output.csv, snakemake.output.md, "chen2022",

@@ -168,22 +168,24 @@ def local_maxima(surface, *, periodic: bool | tuple = False) -> np.ndarray:
     surface = np.asarray(surface, dtype=float)
     if surface.ndim == 0 or surface.size == 0 or not np.all(np.isfinite(surface)):
         raise ValueError(f"surface must be a finite, non-empty grid; got shape {surface.shape}")
+    from scipy import ndimage
+
     wrap = (periodic,) * surface.ndim if isinstance(periodic, bool) else tuple(periodic)
-    padded = surface
-    for axis, w in enumerate(wrap):
-        pad = [(0, 0)] * surface.ndim
-        pad[axis] = (1, 1)
-        padded = np.pad(padded, pad, mode="wrap") if w else np.pad(
-            padded, pad, constant_values=-np.inf)
-    is_max = np.ones(surface.shape, dtype=bool)
-    for offset in np.ndindex(*(3,) * surface.ndim):  # the 3^d - 1 neighbours, not the grid
-        if all(o == 1 for o in offset):
+    # not lower than any neighbour (one C pass: the 3^d maximum filter), ...
+    mode = ["wrap" if w else "constant" for w in wrap]
+    is_max = surface >= ndimage.maximum_filter(surface, size=3, mode=mode, cval=-np.inf)
+    # ... and, of a plateau, the first point in raster order: no equal neighbour before it
+    candidates = np.argwhere(is_max)  # [C, d], few
+    shape = np.array(surface.shape)
+    for offset in np.ndindex(*(3,) * surface.ndim):  # the neighbours before, not the grid
+        step = np.array(offset) - 1
+        if tuple(step) >= (0,) * surface.ndim:
             continue
-        shifted = tuple(slice(o, o + n) for o, n in zip(offset, surface.shape, strict=True))
-        # strictly higher than the neighbours before it, not lower than those after: one
-        # point of a plateau
-        earlier = offset < (1,) * surface.ndim
-        is_max &= (surface > padded[shifted]) if earlier else (surface >= padded[shifted])
+        neighbour = candidates + step
+        inside = np.all(((neighbour >= 0) & (neighbour < shape)) | np.array(wrap), axis=1)
+        neighbour %= shape
+        equal = inside & (surface[tuple(neighbour.T)] == surface[tuple(candidates.T)])
+        is_max[tuple(candidates[equal].T)] = False
     flat = np.flatnonzero(is_max)
     return flat[np.argsort(-surface.ravel()[flat], kind="stable")]
 
@@ -255,17 +257,48 @@ def interval_errors(signals, data_mean, quantity, truth, local_mse, amplitudes, 
         raise ValueError(f"signals must be [1 + K, M] and data_mean [M]; got {s.shape} and "
                          f"{m.shape}")  # fmt: skip
     quantity = np.asarray(quantity, dtype=float).reshape(len(s), -1)
+    u = s / np.linalg.norm(s, axis=1, keepdims=True)
+    seen = u.conj() @ m  # [1 + K]: u_k^H m
+    errors = np.sum((quantity[1:] - np.asarray(truth, dtype=float)) ** 2, axis=1)
+    return interval_errors_from_products(
+        seen[0], seen[1:], u[1:] @ u[0].conj(), errors, local_mse, amplitudes,
+        independent=independent)
+
+
+def interval_errors_from_products(seen_main, seen_sidelobes, correlation, sidelobe_errors,
+                                  local_mse, amplitudes, *,
+                                  independent: bool = True) -> IntervalErrors:  # fmt: skip
+    """:func:`interval_errors` from the inner products it needs, for a model that computes
+    them on its whole grid at once (e.g. two FFT-based correlations instead of a signal per
+    maximum). Everything whitened (noise CN(0, I)), signals of unit norm.
+
+    Parameters
+    ----------
+    seen_main : complex
+        u_0^H m: the main lobe's unit signal against the data mean at unit amplitude. [-]
+    seen_sidelobes : [K], complex
+        u_k^H m of each sidelobe. [-]
+    correlation : [K], complex
+        u_0^H u_k. [-]
+    sidelobe_errors : [K], float
+        |q_k - q|^2. [unit^2]
+    local_mse, amplitudes, independent
+        As :func:`interval_errors`.
+
+    Returns
+    -------
+    IntervalErrors
+    """
+    seen_side = np.asarray(seen_sidelobes, dtype=complex)
+    rho = np.asarray(correlation, dtype=complex)
+    errors = np.asarray(sidelobe_errors, dtype=float)
     local = np.asarray(local_mse, dtype=float)
     amplitudes = np.asarray(amplitudes, dtype=float)
     if local.shape != amplitudes.shape:
         raise ValueError(f"local_mse {local.shape} and amplitudes {amplitudes.shape} must match")
-    u = s / np.linalg.norm(s, axis=1, keepdims=True)
-    seen = u.conj() @ m  # [1 + K]: u_k^H m
-    rho = u[1:].conj() @ u[0]  # [K]: u_k^H u_0 ...
-    rho = np.conj(rho)  # ... and the main lobe's correlation with it, u_0^H u_k
-    order = np.argsort(-np.abs(seen[1:]), kind="stable")  # sidelobes by decreasing level
-    p = pairwise_error(amplitudes[:, None] * seen[0], amplitudes[:, None] * seen[1:][order],
-                       rho[order])  # fmt: skip
+    order = np.argsort(-np.abs(seen_side), kind="stable")  # sidelobes by decreasing level
+    p = pairwise_error(amplitudes[:, None] * complex(seen_main),
+                       amplitudes[:, None] * seen_side[order], rho[order])  # fmt: skip
     if independent:
         p = p * np.cumprod(np.concatenate([np.ones((len(p), 1)), 1.0 - p[:, :-1]], axis=1), axis=1)
     else:
@@ -274,7 +307,6 @@ def interval_errors(signals, data_mean, quantity, truth, local_mse, amplitudes, 
     back = np.empty_like(order)
     back[order] = np.arange(len(order))
     p = p[:, back]
-    errors = np.sum((quantity[1:] - np.asarray(truth, dtype=float)) ** 2, axis=1)
     mse = (1.0 - p.sum(axis=1)) * local + p @ errors
     return IntervalErrors(probabilities=p, sidelobe_errors=errors, local=local, mse=mse)
 

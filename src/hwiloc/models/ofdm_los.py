@@ -221,6 +221,17 @@ class OfdmLosModel(_Waveform):
         """mu(theta, tau) for alpha = 1, [G K]."""
         return self.mean(np.array([theta, tau, 1.0, 0.0]))
 
+    def unit_gain_means(self, thetas, taus) -> np.ndarray:
+        """mu(theta_l, tau_l) for alpha = 1 at L points at once, [L, G K] (:meth:`unit_gain_mean`
+        vectorized: the candidates of a global-accuracy prediction)."""
+        thetas = np.atleast_1d(np.asarray(thetas, float))
+        taus = np.atleast_1d(np.asarray(taus, float))
+        k = 2 * np.pi * np.asarray(self.element_positions) / self.wavelength
+        s = (self.combined_coupling @ np.exp(1j * np.outer(k, np.sin(thetas)))).T  # [L, G]
+        omega = -2j * np.pi * self.subcarrier_spacing * np.arange(self.num_subcarriers)
+        v = self._distort(np.exp(np.outer(taus, omega))[:, None, :] * self.pilots)  # [L, G, K]
+        return (s[:, :, None] * v).reshape(len(thetas), -1)
+
     def correlation_grid(self, y: np.ndarray, thetas: np.ndarray, taus: np.ndarray) -> np.ndarray:
         """|mu~^H y|^2 / ||mu~||^2 on a (theta, tau) grid, [len(thetas), len(taus)].
 
@@ -247,13 +258,36 @@ class OfdmLosModel(_Waveform):
         i, j = np.unravel_index(np.argmax(surface), surface.shape)
         return float(np.asarray(thetas)[i]), float(np.asarray(taus)[j])
 
-    def _correlate(self, y, grid, corr, out):
+    def grid_products(self, y: np.ndarray, thetas: np.ndarray, taus: np.ndarray, at=None):
+        """The complex values behind :meth:`correlation_grid`: (mu~^H y [len(thetas),
+        len(taus)] complex, ||mu~||^2 [len(thetas)]) of the unit-gain mean at every grid point
+        (its energy does not depend on tau); with ``at`` = (theta indices [L], tau indices
+        [L]), mu~^H y at those grid points only, [L]. [V^2], [V^2]"""
+        grid = _grid_phasors(self, thetas, taus)
+        if at is not None:
+            i, j = at
+            return np.sum(grid.steer_h[i] * self._delay_products(y, grid)[:, j].T, axis=1)
+        corr = np.empty((grid.steer_h.shape[0], grid.delay.shape[1]), complex)
+        return self._inner(y, grid, corr), self._energy(grid)
+
+    def _delay_products(self, y, grid):
+        """sum_k conj(b_k x~_{g,k}) [D_g^H y_g]_k for every g and grid tau, [G, T]."""
         y = y.reshape(self.pilots.shape)
         if self.time_diagonal is not None:  # D_g^H y_g = F conj(E Xi) F^H y_g
             y = np.fft.fft(np.conj(self.time_diagonal) * np.fft.ifft(y, axis=-1), axis=-1)
-        z = np.conj(self.pilots) * y  # [G, K]
-        np.matmul(grid.steer_h, z @ grid.delay, out=corr)  # [A, T]
-        norm = (np.abs(grid.steer_h) ** 2) @ np.sum(np.abs(self.pilots) ** 2, axis=1)  # [A]
+        return (np.conj(self.pilots) * y) @ grid.delay
+
+    def _inner(self, y, grid, corr):
+        """mu~^H y on the grid, written into ``corr``."""
+        return np.matmul(grid.steer_h, self._delay_products(y, grid), out=corr)  # [A, T]
+
+    def _energy(self, grid):
+        """||mu~||^2 at every angle of the grid, [A]."""
+        return (np.abs(grid.steer_h) ** 2) @ np.sum(np.abs(self.pilots) ** 2, axis=1)
+
+    def _correlate(self, y, grid, corr, out):
+        self._inner(y, grid, corr)
+        norm = self._energy(grid)  # [A]
         np.square(corr.real, out=out)  # |corr|^2 / norm, in place: the grid is the hot array
         out += np.square(corr.imag, out=corr.imag)
         out /= norm[:, None]

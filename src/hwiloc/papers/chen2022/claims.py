@@ -27,6 +27,8 @@ class ClaimInputs:
     whose distribution the Fig. 2 bound claims are graded on; None: graded on the shipped one.
     witnesses : each qualitative row's value under admissible alternatives
     (:mod:`hwiloc.papers.chen2022.witnesses`), or None.
+    predicted : the MLE's and the MMLE's RMSE predicted by interval errors
+    (:mod:`hwiloc.papers.chen2022.global_accuracy`), or None.
     """
 
     bounds: xr.Dataset
@@ -36,6 +38,7 @@ class ClaimInputs:
     levels: dict = field(default_factory=dict)
     draws: xr.Dataset | None = None
     witnesses: xr.Dataset | None = None
+    predicted: xr.Dataset | None = None
 
 
 DEPARTURE = 10**0.05  # LB / CRB-M2 taken as "departed": beyond a line width (0.05 decade) [-]
@@ -151,13 +154,15 @@ THRESHOLD_FACTOR = 2.0
 """The ML threshold: below it the MLE's RMSE exceeds this many CRB-M1s (outliers). [-]"""
 
 
-def threshold_power(montecarlo: xr.Dataset, bounds: xr.Dataset) -> float:
-    """The MLE's threshold power: the lowest power of the Monte Carlo from which on its RMSE
-    stays within :data:`THRESHOLD_FACTOR` of CRB-M1 (the model it is matched to), so that a
-    bound describes an estimator there; the MMLE is not used. inf if at no power. [dBm]"""
+def threshold_power(montecarlo: xr.Dataset, bounds: xr.Dataset, estimator: str = "mle") -> float:
+    """The ML threshold power: the lowest power of the Monte Carlo from which on the RMSE of
+    ``estimator`` stays within :data:`THRESHOLD_FACTOR` of its local bound (CRB-M1 for the
+    MLE, the model it is matched to; the LB for the MMLE), so that a bound describes an
+    estimator there. inf if at no power. [dBm]"""
     powers = montecarlo["power"].values
-    rmse = np.sqrt((montecarlo["error"].sel(estimator="mle") ** 2).mean("trial")).values
-    within = rmse <= THRESHOLD_FACTOR * bounds["peb"].sel(bound="crb_m1", power=powers).values
+    rmse = np.sqrt((montecarlo["error"].sel(estimator=estimator) ** 2).mean("trial")).values
+    bound = "crb_m1" if estimator == "mle" else "lb"
+    within = rmse <= THRESHOLD_FACTOR * bounds["peb"].sel(bound=bound, power=powers).values
     beyond = np.flatnonzero(~within)
     if beyond.size == 0:
         return float(powers[0])
@@ -331,3 +336,38 @@ def _claim_pn_level(inputs: ClaimInputs) -> Measured:
     note = (f"band: {draws.size} PN realizations; sigma_PN {stds[-1]:g} over {stds[0]:g} rad "
             f"at {float(top['power']):g} dBm")  # fmt: skip
     return _over_draws(draws, note)
+
+
+@register(STUDY, "mie_mle_threshold", estimator="mle")
+@register(STUDY, "mie_mmle_threshold", estimator="mmle")
+def _claim_predicted_threshold(inputs: ClaimInputs, estimator: str) -> Measured:
+    """The threshold power predicted by interval errors minus the Monte Carlo's
+    (:func:`threshold_power`), both with :data:`THRESHOLD_FACTOR`. [dB]"""
+    predicted = float(inputs.predicted["threshold"].sel(estimator=estimator))
+    observed = threshold_power(inputs.montecarlo, inputs.bounds, estimator)
+    note = (f"predicted {predicted:g} dBm, Monte Carlo {observed:g} dBm "
+            f"({inputs.montecarlo.sizes['trial']} trials; RMSE within {THRESHOLD_FACTOR:g}x "
+            f"{'CRB-M1' if estimator == 'mle' else 'the LB'} from it on)")  # fmt: skip
+    return Measured(predicted - observed, note)
+
+
+@register(STUDY, "mie_mle_below_threshold", estimator="mle")
+@register(STUDY, "mie_mmle_below_threshold", estimator="mmle")
+def _claim_predicted_rmse(inputs: ClaimInputs, estimator: str) -> Measured:
+    """Below the Monte Carlo's threshold, the predicted RMSE over the Monte Carlo's, farthest
+    from 1 over those powers, graded on the bootstrap of the noise trials. [-]"""
+    mc = inputs.montecarlo
+    start = threshold_power(mc, inputs.bounds, estimator)
+    powers = mc["power"].values
+    below = powers < start
+    if not below.any():
+        return Measured(float("nan"), f"no power below the Monte Carlo's threshold, {start:g} dBm")
+    errors = mc["error"].sel(estimator=estimator).transpose("power", "trial").values[below]
+    predicted = inputs.predicted["rmse"].sel(estimator=estimator, power=powers[below]).values
+    ratio = predicted / _rmse_draws(errors)  # [1 + resamples, powers]
+    farthest = ratio[np.arange(ratio.shape[0]), _farthest_from_one(ratio)]
+    note = (f"{below.sum()} powers below the Monte Carlo's threshold, {start:g} dBm; predicted "
+            f"/ Monte Carlo RMSE {', '.join(f'{r:.3g}' for r in ratio[0])}; "
+            f"{mc.sizes['trial']} trials; band: bootstrap of the trials")  # fmt: skip
+    return Measured(float(farthest[0]), note, draws=tuple(farthest[1:].tolist()),
+                    independent_draws=int(mc.sizes["trial"]))

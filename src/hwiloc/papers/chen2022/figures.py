@@ -17,12 +17,15 @@ STYLE = {
 }
 
 
-def fig2(bounds: xr.Dataset, montecarlo: xr.Dataset, draws: xr.Dataset | None = None):
+def fig2(bounds: xr.Dataset, montecarlo: xr.Dataset, draws: xr.Dataset | None = None,
+         predicted: xr.Dataset | None = None):
     """Fig. 2: position RMSE of MLE and MMLE vs transmit power, with LB, CRB-M1, CRB-M2.
 
     The lines are the shipped hardware realization; ``draws`` (Fig. 2's bounds over
     independent hardware realizations), if given, shades the 5-95 % band of the LB and of
-    CRB-M1 behind them: the band the random claims are graded on.
+    CRB-M1 behind them: the band the random claims are graded on. ``predicted``
+    (:func:`hwiloc.papers.chen2022.global_accuracy.predicted_dataset`), if given, draws each
+    estimator's RMSE predicted by interval errors, and its predicted threshold.
     """
     fig, ax = new_figure(figsize=(5.4, 4.0))
     for b in ("lb", "crb_m1", "crb_m2"):
@@ -40,6 +43,16 @@ def fig2(bounds: xr.Dataset, montecarlo: xr.Dataset, draws: xr.Dataset | None = 
                 label="MLE (data M1, model M1)")  # fmt: skip
     ax.semilogy(montecarlo["power"], rmse.sel(estimator="mmle"), "s", color="C3", mfc="none",
                 label="MMLE (data M1, model M2)")  # fmt: skip
+    if predicted is not None:  # interval errors: dashed (MLE) and dotted (MMLE), both visible
+        for e, (est, dashes) in enumerate((("mle", (0, (5, 3))), ("mmle", (0, (1, 1.5))))):
+            color = STYLE["crb_m1" if est == "mle" else "lb"]["color"]
+            ax.semilogy(predicted["power"], predicted["rmse"].sel(estimator=est), ls=dashes,
+                        lw=1.6, color=color, label=f"{est.upper()} predicted (interval errors)")
+            at = float(predicted["threshold"].sel(estimator=est))
+            if np.isfinite(at):  # a tick on the power axis
+                ax.plot([at], [0.012 + 0.04 * e], marker="^", ms=6, ls="none", color=color,
+                        transform=ax.get_xaxis_transform(), clip_on=False,
+                        label=f"{est.upper()} predicted threshold {at:g} dBm")  # fmt: skip
     start = threshold_power(montecarlo, bounds)
     if np.isfinite(start) and start > float(montecarlo["power"].min()):
         ax.axvline(start, color="0.4", ls=":", lw=1)

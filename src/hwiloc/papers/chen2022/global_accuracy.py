@@ -1,0 +1,98 @@
+"""chen2022 Fig. 2 beyond the local bounds: the MLE's and the MMLE's RMSE predicted at every
+power by the method of interval errors (:mod:`hwiloc.bounds.global_accuracy`).
+
+Our check, not the paper's. At each power of Fig. 2, on the estimators' own coarse
+(theta, tau) grid (:func:`~hwiloc.papers.chen2022.stages.coarse_grid`):
+
+- the MLE (data M1, model M1): the local maxima of M1's concentrated objective on the
+  noise-free data (eqs. (11), (13)), the main lobe at the truth, each sidelobe's
+  probability with the data's mean, the main lobe's error CRB-M1 (eqs. (14)-(19));
+- the MMLE (data M1, model M2): the same surface of M2 on M1's data, the main lobe at the
+  pseudo-true point (eq. (23)) and its error the LB (eqs. (20)-(25), bias included).
+
+Each power's position MSE is (1 - sum_k P_k) PEB^2 + sum_k P_k |p_k - p|^2 with the
+position p of each maximum (eqs. (17)-(19)); its threshold, the lowest power from which the
+predicted RMSE stays within :data:`~hwiloc.papers.chen2022.claims.THRESHOLD_FACTOR` of the
+local bound, is the Monte Carlo's threshold's prediction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from hwiloc.bounds import global_accuracy as ga
+from hwiloc.bounds.localization import position_from_channel
+from hwiloc.papers.chen2022.claims import THRESHOLD_FACTOR
+from hwiloc.papers.chen2022.stages import coarse_grid
+from hwiloc.papers.chen2022.system import System, provenance
+
+INDEPENDENT = False
+"""The MIE's sidelobe probabilities as a union scaled to sum to 1 where it exceeds 1 (Chen's
+``alg_threshold_region.m``), not Athley's independence correction: at low power every one
+of the surface's maxima (784 on Fig. 2's grid) is about as likely, and the correction, which
+weights them 1/2, 1/4, ... in decreasing level, would put the estimate on the few highest
+ones instead of the whole grid (the no-information limit the Monte Carlo reaches). [-]"""
+ESTIMATORS = {"mle": ("crb_m1", 0), "mmle": ("lb", 1)}  # local bound, model (M1, M2)
+
+
+def _predict(model, data, anchor, thetas, taus, truth, local_mse, sigma) -> ga.IntervalErrors:
+    """The MIE of one estimator at one power: its model's surface on the noise-free ``data``,
+    the main lobe at ``anchor`` (theta, tau), the others its sidelobes. Two grid correlations
+    give every inner product (:meth:`~hwiloc.models.ofdm_los.OfdmLosModel.grid_products`);
+    the noise is white, of standard deviation ``sigma``."""
+    seen, energy = model.grid_products(data, thetas, taus)  # mu~^H m, ||mu~||^2
+    norm = np.sqrt(energy)
+    surface = (seen.real**2 + seen.imag**2) / energy[:, None]  # eq. (13)'s objective
+    peaks = ga.local_maxima(surface)
+    i, j = np.unravel_index(peaks, surface.shape)
+    step = np.array([thetas[1] - thetas[0], taus[1] - taus[0]])
+    offset = (np.stack([thetas[i], taus[j]], axis=1) - np.asarray(anchor)[:2]) / step
+    side = np.delete(np.arange(peaks.size), np.argmin(np.sum(offset**2, axis=1)))  # not the main
+    s0 = model.unit_gain_mean(*np.asarray(anchor)[:2])  # the main lobe, off the grid
+    u0 = s0 / np.linalg.norm(s0)
+    i, j = i[side], j[side]
+    cross = model.grid_products(u0, thetas, taus, at=(i, j))  # mu~_k^H u_0
+    positions = position_from_channel(np.stack([thetas[i], taus[j]]))
+    errors = np.sum((positions.T - truth) ** 2, axis=1)
+    return ga.interval_errors_from_products(
+        np.vdot(u0, data) / sigma, seen[i, j] / (norm[i] * sigma), np.conj(cross) / norm[i],
+        errors, [local_mse], [1.0], independent=INDEPENDENT)
+
+
+def predicted_dataset(system: System, hardware, bounds: xr.Dataset, mc_cfg: dict, cfg: dict):
+    """Predicted RMSE of the MLE and the MMLE at each power of ``bounds`` (Fig. 2's), the
+    sidelobes' total probability, and each estimator's predicted threshold power."""
+    thetas, taus = coarse_grid(system, mc_cfg)
+    powers = bounds["power"].values
+    truth = position_from_channel(system.eta)
+    sigma = np.sqrt(system.noise_variance)  # white noise [V]
+    rmse = np.empty((len(ESTIMATORS), powers.size))
+    probability = np.empty_like(rmse)
+    for p_index, power in enumerate(powers):  # 11 powers; each MIE is vectorized
+        models = system.models(hardware, float(power))
+        data = models[0].mean(system.eta)
+        for e, (bound, which) in enumerate(ESTIMATORS.values()):
+            anchor = (system.eta if which == 0 else bounds["pseudo_true"].sel(power=power).values)
+            local = float(bounds["peb"].sel(bound=bound, power=power)) ** 2
+            mie = _predict(models[which], data, anchor, thetas, taus, truth, local, sigma)
+            rmse[e, p_index] = mie.rmse[0]
+            probability[e, p_index] = mie.probabilities.sum()
+    local = np.stack([bounds["peb"].sel(bound=b).values for b, _ in ESTIMATORS.values()])
+    thresholds = [ga.threshold(powers, rmse[e] ** 2, local[e] ** 2, THRESHOLD_FACTOR**2)
+                  for e in range(len(ESTIMATORS))]  # fmt: skip
+    ds = xr.Dataset(
+        {
+            "rmse": (("estimator", "power"), rmse, {"units": "m", "long_name":
+                     "position RMSE predicted by the method of interval errors"}),
+            "local_bound": (("estimator", "power"), local, {"units": "m", "long_name":
+                            "the local bound: PEB of CRB-M1 (MLE), of the LB (MMLE)"}),
+            "sidelobe_probability": (("estimator", "power"), probability, {"units": "1"}),
+            "threshold": ("estimator", np.array(thresholds), {"units": "dBm", "long_name":
+                          f"lowest power from which rmse <= {THRESHOLD_FACTOR:g} local_bound"}),
+        },
+        coords={"estimator": list(ESTIMATORS), "power": powers},
+    )  # fmt: skip
+    ds.attrs.update(independence_correction=int(INDEPENDENT))
+    return provenance(ds, "chen2022 MLE and MMLE RMSE predicted by interval errors (Fig. 2)",
+                      "global_accuracy", "eqs. (11)-(25); hwiloc.bounds.global_accuracy", cfg)
