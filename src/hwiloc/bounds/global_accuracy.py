@@ -25,9 +25,9 @@ so that the noise is CN(0, I). The gain concentrated out, the ML estimator maxim
 u_k^H y, jointly complex Gaussian of unit variances, correlation rho = u_0^H u_k and
 means m_0, m_k, P(|z_k| > |z_0|) is a Hermitian quadratic form whose two eigenvalues
 are +-sqrt(1 - |rho|^2); in its eigenbasis the two variables are independent with
-means nu_+ and nu_-, and
+means ``nu_p`` and ``nu_m`` (of the eigenvalues +c and -c), and::
 
-    P = Q_1(|nu_+|, |nu_-|) - 1/2 exp(-(|nu_+|^2 + |nu_-|^2) / 2) I_0(|nu_+| |nu_-|)
+    P = Q_1(|nu_p|, |nu_m|) - 1/2 exp(-(|nu_p|^2 + |nu_m|^2) / 2) I_0(|nu_p| |nu_m|)
 
 (the probability that one Rician variable exceeds another: M. Schwartz, W. R. Bennett and
 S. Stein, *Communication Systems and Techniques*, 1966, App. A; J. G. Proakis, *Digital
