@@ -228,7 +228,11 @@ def test_xlmimo2022_outputs(run):
     assert bounds["peb_lb"].attrs["units"] == "m" and bounds.attrs["study"] == "xlmimo2022"
     assert (x / "figures" / "fig1.png").stat().st_size > 10_000
     claims = pd.read_csv(x / "claims.csv").set_index("id")
-    assert len(claims) == 8
+    assert len(claims) == 12  # 8 of Fig. 1's curves, 4 interval-error rows
+    predicted = read_dataset(x / "global_accuracy" / "predicted.nc")
+    assert predicted["rmse"].attrs["units"] == "m"
+    assert list(predicted["power_dbm"].values) == list(bounds["power_dbm"].values)
+    assert np.all(predicted["rmse"] >= 0.999 * predicted["local_bound"])  # never below its bound
     for curve in ("peb_crb_ff", "peb_crb_nf", "aeb_crb_ff", "peb_lb", "aeb_lb"):
         assert claims.loc[f"{curve}_curve", "verdict"] == "reproduced", curve
         assert "over 8 of the authors' 15 powers" in claims.loc[f"{curve}_curve", "note"]

@@ -20,6 +20,22 @@ rule xlmimo2022_bounds:
         "../scripts/xlmimo2022_bounds.py"
 
 
+rule xlmimo2022_global_accuracy:
+    group: "xlmimo2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
+    input:
+        bounds=f"{XLMIMO2022}/bounds.nc",
+    output:
+        predicted=f"{XLMIMO2022}/global_accuracy/predicted.nc",
+    params:
+        cfg={**XLMIMO2022_BOUND_KEYS, "coarse": config["xlmimo2022"]["montecarlo"]["coarse"]},
+    conda:
+        RULE_ENV
+    log:
+        f"{RESULTS}/logs/xlmimo2022/global_accuracy.log",
+    script:
+        "../scripts/xlmimo2022_global_accuracy.py"
+
+
 rule xlmimo2022_montecarlo_shard:
     group: "xlmimo2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     output:
@@ -57,6 +73,7 @@ rule xlmimo2022_fig1:
         bounds=f"{XLMIMO2022}/bounds.nc",
         montecarlo=f"{XLMIMO2022}/montecarlo/all.nc",
         reference=XLMIMO2022_REFERENCE,
+        predicted=f"{XLMIMO2022}/global_accuracy/predicted.nc",
     output:
         pdf=f"{XLMIMO2022}/figures/fig1.pdf",
         png=report(f"{XLMIMO2022}/figures/fig1.png", caption="../report/xlmimo2022_fig1.rst", category="xlmimo2022"),
@@ -91,6 +108,7 @@ rule xlmimo2022_claims:
         bounds=f"{XLMIMO2022}/bounds.nc",
         montecarlo=f"{XLMIMO2022}/montecarlo/all.nc",
         reference=XLMIMO2022_REFERENCE,
+        predicted=f"{XLMIMO2022}/global_accuracy/predicted.nc",
     output:
         csv=report(f"{XLMIMO2022}/claims.csv", caption="../report/xlmimo2022_claims.rst", category="xlmimo2022"),
         md=f"{XLMIMO2022}/claims.md",

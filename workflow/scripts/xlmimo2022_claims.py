@@ -1,7 +1,8 @@
 """xlmimo2022 claims: every claim of config/claims/xlmimo2022.yaml (the curves of Fig. 1
 against the authors' data) computed by id and graded.
 
-Inputs: claims (the claims file), bounds, montecarlo, reference (the authors' Fig. 1 data).
+Inputs: claims (the claims file), bounds, montecarlo, reference (the authors' Fig. 1 data),
+predicted (the estimators' RMSE by interval errors).
 Outputs: csv, md.
 """
 
@@ -17,6 +18,7 @@ inputs = ClaimInputs(
     bounds=read_dataset(snakemake.input.bounds),
     reference=read_reference(snakemake.input.reference),
     montecarlo=read_dataset(snakemake.input.montecarlo),
+    predicted=read_dataset(snakemake.input.predicted),
 )
 table = evaluate(load_claims(snakemake.input.claims), inputs)
 title = "xlmimo2022: Fig. 1's curves against the authors' data, graded"

@@ -36,12 +36,15 @@ class ClaimInputs:
     """What the xlmimo2022 claims are computed from.
 
     bounds : the bounds vs power (``bounds.nc``); reference : the authors' data
-    (:func:`read_reference`); montecarlo : the gathered MMLE and MLE trials, or None.
+    (:func:`read_reference`); montecarlo : the gathered MMLE and MLE trials, or None;
+    predicted : the estimators' RMSE by interval errors
+    (:mod:`hwiloc.papers.xlmimo2022.global_accuracy`), or None.
     """
 
     bounds: xr.Dataset
     reference: pd.DataFrame
     montecarlo: xr.Dataset | None = None
+    predicted: xr.Dataset | None = None
 
 
 def _shared_powers(ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,3 +114,49 @@ def _claim_lb_saturates(inputs: ClaimInputs) -> Measured:
         return Measured(float("nan"), "30 dBm is not on the configured power grid")
     value = float(ds["peb_lb"].values[at[0]] / ds["peb_crb_ff"].values[at[0]])
     return Measured(value, "PEB ratio at 30 dBm")
+
+
+def _authors_threshold(inputs: ClaimInputs, estimator: str):
+    """(powers, the authors' RMSE, our local bound at their powers, their threshold power):
+    the lowest power from which their RMSE stays within the prediction's factor of the local
+    bound (a NaN of theirs is not within). [dBm]"""
+    from hwiloc.bounds import global_accuracy as ga
+    from hwiloc.papers.xlmimo2022.global_accuracy import ESTIMATORS, THRESHOLD_FACTOR
+
+    ours, ref = inputs.bounds, inputs.reference
+    i, j = _shared_powers(ours["power_dbm"].values, ref["power_dbm"].values)
+    powers = ref["power_dbm"].values[j]
+    theirs = ref[f"{estimator}_rmse_m"].values[j]
+    local = ours[ESTIMATORS[estimator]].values[i]
+    within = np.where(np.isfinite(theirs), theirs, np.inf)
+    return powers, theirs, local, ga.threshold(powers, within**2, local**2, THRESHOLD_FACTOR**2)
+
+
+@register(STUDY, "mie_mmle_threshold", estimator="mmle")
+@register(STUDY, "mie_mle_threshold", estimator="mle")
+def _claim_predicted_threshold(inputs: ClaimInputs, estimator: str) -> Measured:
+    """The threshold power predicted by interval errors minus the authors' Monte Carlo's
+    (their saved 500-trial RMSE). [dB]"""
+    *_, theirs = _authors_threshold(inputs, estimator)
+    predicted = float(inputs.predicted["threshold"].sel(estimator=estimator))
+    note = f"predicted {predicted:.4g} dBm, the authors' Monte Carlo {theirs:.4g} dBm"
+    return Measured(predicted - theirs, note)
+
+
+@register(STUDY, "mie_mmle_below_threshold", estimator="mmle")
+@register(STUDY, "mie_mle_below_threshold", estimator="mle")
+def _claim_predicted_rmse(inputs: ClaimInputs, estimator: str) -> Measured:
+    """Below the authors' threshold, the predicted RMSE over their saved RMSE, farthest from 1
+    over those powers (a NaN of theirs left out). [-]"""
+    powers, theirs, _, start = _authors_threshold(inputs, estimator)
+    pred = inputs.predicted["rmse"].sel(estimator=estimator)
+    below = (powers < start) & np.isfinite(theirs)
+    if not below.any():
+        return Measured(float("nan"), f"no power below the authors' threshold, {start:.4g} dBm")
+    ratio = np.array([float(pred.sel(power_dbm=p, method="nearest")) for p in powers[below]])
+    ratio = ratio / theirs[below]
+    k = _farthest_from_one(ratio)
+    note = (f"{below.sum()} powers below the authors' threshold, {start:.4g} dBm; farthest at "
+            f"{powers[below][k]:.4g} dBm; predicted / theirs "
+            f"{', '.join(f'{r:.3g}' for r in ratio)}")  # fmt: skip
+    return Measured(float(ratio[k]), note)

@@ -11,12 +11,14 @@ from hwiloc.plotting import new_figure
 
 
 def fig1(bounds: xr.Dataset, montecarlo: xr.Dataset | None = None,
-         reference: pd.DataFrame | None = None):  # fmt: skip
+         reference: pd.DataFrame | None = None, predicted: xr.Dataset | None = None):  # fmt: skip
     """(a) PEB of CRB-FF, CRB-NF, the LB, and the RMSE of the MMLE and MLE; (b) AEB.
 
     Lines are our bounds, filled markers our Monte Carlo (``montecarlo``), with the
     5-95 % band of the bootstrap of its trials; black x the authors' saved Fig. 1
-    data (``reference``: their bounds and their 500-trial RMSE).
+    data (``reference``: their bounds and their 500-trial RMSE); thin dashed and dotted
+    lines each estimator's RMSE predicted by interval errors (``predicted``), a triangle
+    on the power axis its predicted threshold.
     """
     fig, (left, right) = new_figure(1, 2, figsize=(10.0, 4.2))
     p = bounds["power_dbm"]
@@ -33,6 +35,16 @@ def fig1(bounds: xr.Dataset, montecarlo: xr.Dataset | None = None,
             lo, hi = np.quantile(boot, [0.05, 0.95], axis=1)
             left.errorbar(montecarlo["power_dbm"], rmse, yerr=[rmse - lo, hi - rmse], fmt=style,
                           ms=5, mfc="none", capsize=2, label=f"{label} ({n} trials)")  # fmt: skip
+    if predicted is not None:
+        for e, (est, color, dashes) in enumerate((("mmle", "b", (0, (5, 3))),
+                                                  ("mle", "r", (0, (1, 1.5))))):  # fmt: skip
+            left.semilogy(predicted["power_dbm"], predicted["rmse"].sel(estimator=est), ls=dashes,
+                          lw=1.4, color=color, label=f"{est.upper()} predicted (interval errors)")
+            at = float(predicted["threshold"].sel(estimator=est))
+            if np.isfinite(at):
+                left.plot([at], [0.012 + 0.04 * e], marker="^", ms=6, ls="none", color=color,
+                          transform=left.get_xaxis_transform(), clip_on=False,
+                          label=f"{est.upper()} predicted threshold {at:.3g} dBm")  # fmt: skip
     if reference is not None:
         r = reference
         theirs = "authors' Fig. 1 data"
@@ -50,5 +62,7 @@ def fig1(bounds: xr.Dataset, montecarlo: xr.Dataset | None = None,
     right.set_title("(b) angle")
     for ax in (left, right):
         ax.set_xlabel("transmit power P [dBm]")
-        ax.legend(loc="lower left", fontsize=7)  # the lower left is empty: errors fall with power
+    # the empty corners: errors fall with power (the predicted thresholds sit at the lower left)
+    left.legend(loc="upper right", fontsize=7)
+    right.legend(loc="lower left", fontsize=7)
     return fig
