@@ -413,3 +413,47 @@ def threshold(axis, mse, local, factor: float = THRESHOLD_FACTOR) -> float:
         return float("nan")
     failing = np.flatnonzero(~within)
     return float(axis[failing[-1] + 1] if failing.size else axis[0])
+
+
+def prediction_dataset(rmse, local, probability, axis_name: str, axis, estimators, factor: float,
+                       local_name: str):  # fmt: skip
+    """Predicted RMSE of several estimators along a power (or SNR) axis as a dataset, with
+    each one's :func:`threshold` at ``factor``: variables ``rmse``, ``local_bound``,
+    ``sidelobe_probability`` [estimator, axis] and ``threshold`` [estimator].
+
+    Parameters
+    ----------
+    rmse, local, probability : [E, S], float
+        The MIE's RMSE, the local bound's, and the sidelobes' total probability. [m], [m], [-]
+    axis_name : str
+        The axis' name (e.g. ``power``); its values ``axis`` [S] are in dBm (or dB).
+    axis : [S], float
+        Increasing. [dBm]
+    estimators : sequence of str
+        The E estimators' names.
+    factor : float
+        The threshold's ratio RMSE / local bound. [-]
+    local_name : str
+        What the local bound is, for its ``long_name``.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    import xarray as xr
+
+    rmse, local = np.asarray(rmse, float), np.asarray(local, float)
+    thresholds = [threshold(axis, r**2, b**2, factor**2) for r, b in zip(rmse, local, strict=True)]
+    dims = ("estimator", axis_name)
+    return xr.Dataset(
+        {
+            "rmse": (dims, rmse, {"units": "m", "long_name":
+                                  "position RMSE predicted by the method of interval errors"}),
+            "local_bound": (dims, local, {"units": "m", "long_name": local_name}),
+            "sidelobe_probability": (dims, np.asarray(probability, float), {"units": "1",
+                                     "long_name": "total probability of the sidelobes"}),
+            "threshold": ("estimator", np.array(thresholds), {"units": "dBm", "long_name":
+                          f"lowest power from which rmse <= {factor:g} local_bound"}),
+        },
+        coords={"estimator": list(estimators), axis_name: np.asarray(axis, float)},
+    )  # fmt: skip

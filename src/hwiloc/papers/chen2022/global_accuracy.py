@@ -79,20 +79,9 @@ def predicted_dataset(system: System, hardware, bounds: xr.Dataset, mc_cfg: dict
             rmse[e, p_index] = mie.rmse[0]
             probability[e, p_index] = mie.probabilities.sum()
     local = np.stack([bounds["peb"].sel(bound=b).values for b, _ in ESTIMATORS.values()])
-    thresholds = [ga.threshold(powers, rmse[e] ** 2, local[e] ** 2, THRESHOLD_FACTOR**2)
-                  for e in range(len(ESTIMATORS))]  # fmt: skip
-    ds = xr.Dataset(
-        {
-            "rmse": (("estimator", "power"), rmse, {"units": "m", "long_name":
-                     "position RMSE predicted by the method of interval errors"}),
-            "local_bound": (("estimator", "power"), local, {"units": "m", "long_name":
-                            "the local bound: PEB of CRB-M1 (MLE), of the LB (MMLE)"}),
-            "sidelobe_probability": (("estimator", "power"), probability, {"units": "1"}),
-            "threshold": ("estimator", np.array(thresholds), {"units": "dBm", "long_name":
-                          f"lowest power from which rmse <= {THRESHOLD_FACTOR:g} local_bound"}),
-        },
-        coords={"estimator": list(ESTIMATORS), "power": powers},
-    )  # fmt: skip
+    ds = ga.prediction_dataset(rmse, local, probability, "power", powers, list(ESTIMATORS),
+                               THRESHOLD_FACTOR, "the local bound: PEB of CRB-M1 (MLE), of the "
+                               "LB (MMLE)")  # fmt: skip
     ds.attrs.update(independence_correction=int(INDEPENDENT))
     return provenance(ds, "chen2022 MLE and MMLE RMSE predicted by interval errors (Fig. 2)",
                       "global_accuracy", "eqs. (11)-(25); hwiloc.bounds.global_accuracy", cfg)

@@ -97,22 +97,11 @@ def predicted_dataset(scenario: Scenario, bounds: xr.Dataset, coarse: dict, cfg:
         mie = _predict(model, points, xy, anchor, data, truth, local, amplitudes, a.shape)
         rmse[est], probability[est] = mie.rmse, mie.probabilities.sum(axis=1)
     names = list(ESTIMATORS)
-    local = np.stack([bounds[b].values for b in ESTIMATORS.values()])
-    thresholds = [ga.threshold(powers, rmse[e] ** 2, local[k] ** 2, THRESHOLD_FACTOR**2)
-                  for k, e in enumerate(names)]  # fmt: skip
-    ds = xr.Dataset(
-        {
-            "rmse": (("estimator", "power_dbm"), np.stack([rmse[e] for e in names]),
-                     {"units": "m", "long_name": "position RMSE predicted by interval errors"}),
-            "local_bound": (("estimator", "power_dbm"), local, {"units": "m", "long_name":
-                            "the local bound: PEB of the LB (MMLE), of CRB-NF (MLE)"}),
-            "sidelobe_probability": (("estimator", "power_dbm"),
-                                     np.stack([probability[e] for e in names]), {"units": "1"}),
-            "threshold": ("estimator", np.array(thresholds), {"units": "dBm", "long_name":
-                          f"lowest power from which rmse <= {THRESHOLD_FACTOR:g} local_bound"}),
-        },
-        coords={"estimator": names, "power_dbm": powers},
-    )  # fmt: skip
+    ds = ga.prediction_dataset([rmse[e] for e in names], [bounds[b].values for b in
+                                                          ESTIMATORS.values()],
+                               [probability[e] for e in names], "power_dbm", powers, names,
+                               THRESHOLD_FACTOR, "the local bound: PEB of the LB (MMLE), of "
+                               "CRB-NF (MLE)")  # fmt: skip
     ds.attrs.update(independence_correction=int(INDEPENDENT), num_window_points=len(polar))
     return provenance(ds, "xlmimo2022 MMLE and MLE RMSE predicted by interval errors (Fig. 1)",
                       "xlmimo2022_global_accuracy", "hwiloc.bounds.global_accuracy", cfg)
