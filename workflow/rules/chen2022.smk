@@ -42,8 +42,9 @@ rule chen2022_global_accuracy:
         bounds=f"{CHEN2022}/bounds/{CHEN2022_KEY}/bounds.nc",
     output:
         predicted=f"{CHEN2022}/global_accuracy/{CHEN2022_KEY}/predicted.nc",
-    params:
-        cfg=chen2022_params("power_dbm", "montecarlo"),
+    params:  # the estimators' grid, not the Monte Carlo's trials: they rerun no prediction
+        cfg={**chen2022_params("power_dbm"), "montecarlo": {k: CHEN2022_CFG["montecarlo"][k]
+             for k in ("grid_theta_step", "grid_tau_step", "grid_tau_max")}},
     conda:
         RULE_ENV
     log:

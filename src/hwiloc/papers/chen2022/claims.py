@@ -343,6 +343,8 @@ def _claim_pn_level(inputs: ClaimInputs) -> Measured:
 def _claim_predicted_threshold(inputs: ClaimInputs, estimator: str) -> Measured:
     """The threshold power predicted by interval errors minus the Monte Carlo's
     (:func:`threshold_power`), both with :data:`THRESHOLD_FACTOR`. [dB]"""
+    if inputs.predicted is None or inputs.montecarlo is None:
+        return Measured(float("nan"), "no prediction or no Monte Carlo given")
     predicted = float(inputs.predicted["threshold"].sel(estimator=estimator))
     observed = threshold_power(inputs.montecarlo, inputs.bounds, estimator)
     note = (f"predicted {predicted:g} dBm, Monte Carlo {observed:g} dBm "
@@ -356,6 +358,8 @@ def _claim_predicted_threshold(inputs: ClaimInputs, estimator: str) -> Measured:
 def _claim_predicted_rmse(inputs: ClaimInputs, estimator: str) -> Measured:
     """Below the Monte Carlo's threshold, the predicted RMSE over the Monte Carlo's, farthest
     from 1 over those powers, graded on the bootstrap of the noise trials. [-]"""
+    if inputs.predicted is None or inputs.montecarlo is None:
+        return Measured(float("nan"), "no prediction or no Monte Carlo given")
     mc = inputs.montecarlo
     start = threshold_power(mc, inputs.bounds, estimator)
     powers = mc["power"].values

@@ -137,6 +137,8 @@ def _authors_threshold(inputs: ClaimInputs, estimator: str):
 def _claim_predicted_threshold(inputs: ClaimInputs, estimator: str) -> Measured:
     """The threshold power predicted by interval errors minus the authors' Monte Carlo's
     (their saved 500-trial RMSE). [dB]"""
+    if inputs.predicted is None:
+        return Measured(float("nan"), "no prediction given")
     *_, theirs = _authors_threshold(inputs, estimator)
     predicted = float(inputs.predicted["threshold"].sel(estimator=estimator))
     note = f"predicted {predicted:.4g} dBm, the authors' Monte Carlo {theirs:.4g} dBm"
@@ -148,6 +150,8 @@ def _claim_predicted_threshold(inputs: ClaimInputs, estimator: str) -> Measured:
 def _claim_predicted_rmse(inputs: ClaimInputs, estimator: str) -> Measured:
     """Below the authors' threshold, the predicted RMSE over their saved RMSE, farthest from 1
     over those powers (a NaN of theirs left out). [-]"""
+    if inputs.predicted is None:
+        return Measured(float("nan"), "no prediction given")
     powers, theirs, _, start = _authors_threshold(inputs, estimator)
     pred = inputs.predicted["rmse"].sel(estimator=estimator)
     below = (powers < start) & np.isfinite(theirs)
