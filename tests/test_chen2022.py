@@ -602,19 +602,6 @@ def test_a_chen2022_system_too_big_for_the_machine_is_refused_with_its_key(paper
            "chen2022 job needs about" in problems[0]  # fmt: skip
 
 
-def test_unit_gain_means_equal_the_scalar_unit_gain_mean_point_by_point():
-    from hwiloc.config import default_config
-    from hwiloc.papers.chen2022.system import System, base_hardware
-
-    cfg = default_config("quick", Path(__file__).resolve().parents[1] / "config")["chen2022"]
-    system = System.from_config(cfg)
-    m1, _ = system.models(base_hardware(system, cfg["seed"]), 40.0)  # with the PA's distortion
-    thetas, taus = np.array([0.1, -0.4, 0.7]), np.array([1e-8, 2e-8, 3.3e-8])
-    reference = np.stack([m1.unit_gain_mean(a, b) for a, b in zip(thetas, taus, strict=True)])
-    np.testing.assert_allclose(m1.unit_gain_means(thetas, taus), reference, rtol=0,
-                               atol=1e-14 * np.abs(reference).max())  # fmt: skip
-
-
 def test_grid_products_are_the_complex_values_behind_the_correlation_grid():
     from hwiloc.config import default_config
     from hwiloc.papers.chen2022.stages import coarse_grid

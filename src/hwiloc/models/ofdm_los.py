@@ -221,17 +221,6 @@ class OfdmLosModel(_Waveform):
         """mu(theta, tau) for alpha = 1, [G K]."""
         return self.mean(np.array([theta, tau, 1.0, 0.0]))
 
-    def unit_gain_means(self, thetas, taus) -> np.ndarray:
-        """mu(theta_l, tau_l) for alpha = 1 at L points at once, [L, G K] (:meth:`unit_gain_mean`
-        vectorized: the candidates of a global-accuracy prediction)."""
-        thetas = np.atleast_1d(np.asarray(thetas, float))
-        taus = np.atleast_1d(np.asarray(taus, float))
-        k = 2 * np.pi * np.asarray(self.element_positions) / self.wavelength
-        s = (self.combined_coupling @ np.exp(1j * np.outer(k, np.sin(thetas)))).T  # [L, G]
-        omega = -2j * np.pi * self.subcarrier_spacing * np.arange(self.num_subcarriers)
-        v = self._distort(np.exp(np.outer(taus, omega))[:, None, :] * self.pilots)  # [L, G, K]
-        return (s[:, :, None] * v).reshape(len(thetas), -1)
-
     def correlation_grid(self, y: np.ndarray, thetas: np.ndarray, taus: np.ndarray) -> np.ndarray:
         """|mu~^H y|^2 / ||mu~||^2 on a (theta, tau) grid, [len(thetas), len(taus)].
 

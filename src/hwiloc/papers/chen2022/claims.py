@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import xarray as xr
 
+from hwiloc.bounds.global_accuracy import threshold
 from hwiloc.claims import Measured, bootstrap_picks, register
 from hwiloc.papers.chen2022.system import STUDY, SWEEP_LEVELS
 
@@ -162,11 +163,9 @@ def threshold_power(montecarlo: xr.Dataset, bounds: xr.Dataset, estimator: str =
     powers = montecarlo["power"].values
     rmse = np.sqrt((montecarlo["error"].sel(estimator=estimator) ** 2).mean("trial")).values
     bound = "crb_m1" if estimator == "mle" else "lb"
-    within = rmse <= THRESHOLD_FACTOR * bounds["peb"].sel(bound=bound, power=powers).values
-    beyond = np.flatnonzero(~within)
-    if beyond.size == 0:
-        return float(powers[0])
-    return float(powers[beyond[-1] + 1]) if beyond[-1] + 1 < powers.size else float("inf")
+    start = threshold(powers, rmse, bounds["peb"].sel(bound=bound, power=powers).values,
+                      THRESHOLD_FACTOR)  # fmt: skip
+    return float("inf") if np.isnan(start) else start
 
 
 @register(STUDY, "mmle_follows_lb")

@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 
 from hwiloc.bounds import global_accuracy as ga
+from hwiloc.papers.xlmimo2022.stages import coarse_offsets
 from hwiloc.papers.xlmimo2022.system import Scenario, provenance
 
 THRESHOLD_FACTOR = 2.0
@@ -35,12 +36,9 @@ ESTIMATORS = {"mmle": "peb_lb", "mle": "peb_crb_nf"}  # the local bound of each
 
 def window(scenario: Scenario, coarse: dict) -> tuple[np.ndarray, np.ndarray]:
     """The coarse grid's window without its jitter: angles [rad] and distances [m]."""
-    theta0 = np.degrees(scenario.eta_far_field[0])
-    angles = np.radians(theta0 + np.arange(-coarse["angle_halfwidth"],
-                                           coarse["angle_halfwidth"] + 1e-9, coarse["angle_step"]))
-    distances = scenario.distance + np.arange(-coarse["distance_halfwidth"],
-                                              coarse["distance_halfwidth"] + 1e-9,
-                                              coarse["distance_step"])  # fmt: skip
+    angles, distances = coarse_offsets(coarse)
+    angles = np.radians(np.degrees(scenario.eta_far_field[0]) + angles)
+    distances = scenario.distance + distances
     return angles, distances
 
 

@@ -96,6 +96,16 @@ ESTIMATORS = ("mmle", "mle")
 """MMLE: far-field model on near-field data; MLE: near-field model (Fig_1_Estimator.m)."""
 
 
+def coarse_offsets(coarse: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The coarse grid's offsets about its centre (get_pos_coarse.m): angles
+    -halfwidth:step:halfwidth [deg] and distances likewise [m] (config ``montecarlo.coarse``)."""
+    angles = np.arange(-coarse["angle_halfwidth"], coarse["angle_halfwidth"] + 1e-9,
+                       coarse["angle_step"])  # fmt: skip
+    distances = np.arange(-coarse["distance_halfwidth"], coarse["distance_halfwidth"] + 1e-9,
+                          coarse["distance_step"])  # fmt: skip
+    return angles, distances
+
+
 def coarse_initial(scenario: Scenario, observations: np.ndarray, jitter: np.ndarray, mc: dict):
     """Coarse angle, then distance, of the far-field model (get_pos_coarse.m). ([T] rad, [T] m)
 
@@ -108,14 +118,13 @@ def coarse_initial(scenario: Scenario, observations: np.ndarray, jitter: np.ndar
     """
     c, arr = mc["coarse"], scenario.array
     theta0 = np.degrees(scenario.eta_far_field[0])
-    offsets = np.arange(-c["angle_halfwidth"], c["angle_halfwidth"] + 1e-9, c["angle_step"])
+    offsets, steps = coarse_offsets(c)
     angles = np.radians(theta0 + c["angle_jitter"] * jitter[:, :1] + offsets[None])  # [T, A]
     y_n = arr.element_positions[:, 1]
     speed = arr.speed_of_light
     steering = np.exp(2j * np.pi * arr.carrier_frequency * np.sin(angles)[..., None] * y_n / speed)
     score = np.sum(np.abs(np.einsum("tan,tnk->tak", steering.conj(), observations)) ** 2, axis=-1)
     theta = angles[np.arange(len(angles)), np.argmax(score, axis=1)]
-    steps = np.arange(-c["distance_halfwidth"], c["distance_halfwidth"] + 1e-9, c["distance_step"])
     dists = scenario.distance + c["distance_jitter"] * jitter[:, 1:] + steps[None]  # [T, D]
     k = np.arange(arr.num_subcarriers)
     spacing = arr.bandwidth / arr.num_subcarriers
