@@ -113,6 +113,18 @@ def test_local_maxima_finds_each_peak_once_highest_first():
         ga.local_maxima(np.array([1.0, np.nan]))
 
 
+@pytest.mark.parametrize("periodic", [False, True, (True, False)])
+def test_local_maxima_above_a_level_are_the_full_searchs_filtered(periodic):
+    """``above`` compares neighbours at the points above the level alone: the same maxima
+    (plateaus of quantized values, edges, wrapped axes) as the filter over the whole grid."""
+    rng = np.random.default_rng(3)
+    surface = np.round(rng.random((30, 41)) * 6) / 6  # many plateaus
+    full = ga.local_maxima(surface, periodic=periodic)
+    for level in (0.0, 0.5, 5 / 6, 1.0):
+        np.testing.assert_array_equal(ga.local_maxima(surface, periodic=periodic, above=level),
+                                      full[surface.ravel()[full] >= level])  # fmt: skip
+
+
 def test_ula_thresholds_of_mie_zzb_monte_carlo_and_chens_formula_agree_within_1_db():
     mie = _mie()
     # a prior short of the ends of the period (u = +-1 are an exact ambiguity: the next test)

@@ -147,11 +147,13 @@ def pairwise_error(mean_main, mean_other, correlation) -> np.ndarray:
     return np.where(tied, 0.5, np.clip(p, 0.0, 1.0))
 
 
-def local_maxima(surface, *, periodic: bool | tuple = False) -> np.ndarray:
+def local_maxima(surface, *, periodic: bool | tuple = False,
+                 above: float | None = None) -> np.ndarray:  # fmt: skip
     """Flat indices of the local maxima of a surface on a grid, highest first.
 
     A point is a local maximum when no neighbour (the 3^d - 1 around it) is higher;
-    outside the grid counts as lower unless ``periodic`` wraps an axis.
+    outside the grid counts as lower unless ``periodic`` wraps an axis. Of a plateau of
+    equal maxima, the first point in raster order is kept.
 
     Parameters
     ----------
@@ -159,6 +161,10 @@ def local_maxima(surface, *, periodic: bool | tuple = False) -> np.ndarray:
         The noise-free likelihood (ambiguity function) on the grid. [any]
     periodic : bool or tuple of bool
         Which axes wrap (e.g. the sine of an angle of a half-wavelength ULA). [-]
+    above : float, optional
+        Only the maxima of at least this value: the neighbours are then compared at
+        those points alone (no pass of a filter over the whole grid), the same maxima as
+        without it, filtered. [surface unit]
 
     Returns
     -------
@@ -168,25 +174,30 @@ def local_maxima(surface, *, periodic: bool | tuple = False) -> np.ndarray:
     surface = np.asarray(surface, dtype=float)
     if surface.ndim == 0 or surface.size == 0 or not np.all(np.isfinite(surface)):
         raise ValueError(f"surface must be a finite, non-empty grid; got shape {surface.shape}")
-    from scipy import ndimage
-
     wrap = (periodic,) * surface.ndim if isinstance(periodic, bool) else tuple(periodic)
-    # not lower than any neighbour (one C pass: the 3^d maximum filter), ...
-    mode = ["wrap" if w else "constant" for w in wrap]
-    is_max = surface >= ndimage.maximum_filter(surface, size=3, mode=mode, cval=-np.inf)
-    # ... and, of a plateau, the first point in raster order: no equal neighbour before it
-    candidates = np.argwhere(is_max)  # [C, d], few
+    if above is None:
+        from scipy import ndimage
+
+        # not lower than any neighbour: one C pass of the 3^d maximum filter
+        mode = ["wrap" if w else "constant" for w in wrap]
+        is_max = surface >= ndimage.maximum_filter(surface, size=3, mode=mode, cval=-np.inf)
+        candidates = np.argwhere(is_max)  # [C, d], few
+    else:
+        candidates = np.argwhere(surface >= above)  # [C, d]: compared with each neighbour
     shape = np.array(surface.shape)
-    for offset in np.ndindex(*(3,) * surface.ndim):  # the neighbours before, not the grid
+    value = surface[tuple(candidates.T)]
+    keep = np.ones(len(candidates), bool)
+    for offset in np.ndindex(*(3,) * surface.ndim):  # the 3^d - 1 neighbours, not the grid
         step = np.array(offset) - 1
-        if tuple(step) >= (0,) * surface.ndim:
+        if not step.any():
             continue
         neighbour = candidates + step
         inside = np.all(((neighbour >= 0) & (neighbour < shape)) | np.array(wrap), axis=1)
-        neighbour %= shape
-        equal = inside & (surface[tuple(neighbour.T)] == surface[tuple(candidates.T)])
-        is_max[tuple(candidates[equal].T)] = False
-    flat = np.flatnonzero(is_max)
+        other = np.where(inside, surface[tuple((neighbour % shape).T)], -np.inf)
+        keep &= value >= other  # not lower than any neighbour
+        if tuple(step) < (0,) * surface.ndim:  # of a plateau, no equal neighbour before it
+            keep &= ~(other == value)
+    flat = np.ravel_multi_index(tuple(candidates[keep].T), surface.shape)
     return flat[np.argsort(-surface.ravel()[flat], kind="stable")]
 
 

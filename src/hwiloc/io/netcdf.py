@@ -360,10 +360,11 @@ def config_of(ds: xr.Dataset) -> dict:
 
 
 def concat_shards(shards: list[xr.Dataset], dim: str) -> xr.Dataset:
-    """Concatenate shard datasets along ``dim``, sorted, refusing overlaps (attrs dropped)."""
+    """Concatenate shard datasets along ``dim``, sorted, refusing overlaps (the datasets' attrs
+    dropped, the variables' kept: their units)."""
     if not shards:
         raise ValueError("no shard datasets to gather")
-    ds = xr.concat([s.drop_attrs() for s in shards], dim=dim).sortby(dim)
+    ds = xr.concat([s.drop_attrs(deep=False) for s in shards], dim=dim).sortby(dim)
     if len(np.unique(ds[dim])) != ds.sizes[dim]:
         raise ValueError(f"shards overlap: a {dim} index appears twice")
     return ds

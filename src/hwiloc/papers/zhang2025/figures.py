@@ -106,9 +106,10 @@ def fig7(frequency: xr.Dataset, spatial: xr.Dataset, stated: dict | None = None,
     line (no offsets), Figs. 5 and 6 at their sigma = pi/4, and the paper's spatial loss
     there (Fig. 4 minus Fig. 6, 10.97 dB) as a bracket.
     """
-    fig, axes = new_figure(1, 2, figsize=(8.4, 3.2), sharex=True)
+    floor = "mie_mse" in frequency and "mie_mse" in spatial
+    fig, axes = new_figure(1, 3 if floor else 2, figsize=(12.6 if floor else 8.4, 3.2))
     forms = (("pmsr_db", "eq. (18) as written"), ("pmsr_amplitude_db", "amplitude form"))
-    for ax, (var, label) in zip(axes, forms, strict=True):
+    for ax, (var, label) in zip(axes[:2], forms, strict=True):
         if stated and (var == "pmsr_amplitude_db") == (graded_form == "amplitude"):
             quarter = np.pi / 4
             ax.axhline(stated["fig4"], color="k", ls=":", lw=0.8,
@@ -150,9 +151,41 @@ def fig7(frequency: xr.Dataset, spatial: xr.Dataset, stated: dict | None = None,
         _pi_axis(ax, np.pi / 8 if std.max() <= np.pi / 2 + 1e-9 else np.pi / 4)
     axes[0].legend(loc="lower left", fontsize=7)
     axes[1].legend(loc="lower left", fontsize=6)
+    if floor:
+        _error_floor_panel(axes[2], frequency, spatial)
     n = frequency.sizes["realization"]
     fig.suptitle(f"Fig. 7: PMSR degradation with phase offsets ({n} realizations per $\\sigma$)")
     return fig
+
+
+def _error_floor_panel(ax, frequency: xr.Dataset, spatial: xr.Dataset) -> None:
+    """Fig. 7 (c), ours: the uncalibrated SAF localizer's RMSE predicted by interval errors
+    (all realizations), its LB, and its Monte Carlo (the realizations it ran on), with the
+    sigma where each leaves 2x the LB."""
+    from hwiloc.papers.zhang2025.global_accuracy import FLOOR_FACTOR, floor_threshold
+
+    for ds, color in ((frequency, "C0"), (spatial, "C1")):
+        ds = ds.sortby("offset_std")
+        std = ds["offset_std"].values
+        kind = ds.attrs["offset_type"]
+        mie, local = ds["mie_mse"].mean("realization"), ds["local_mse"].mean("realization")
+        ax.semilogy(std, np.sqrt(mie), "-", color=color, label=f"{kind}: interval errors")
+        ax.semilogy(std, np.sqrt(local), "--", color=color, lw=0.9, label=f"{kind}: LB")
+        error = ds["monte_carlo_error"].values
+        ran = np.all(np.isfinite(error), axis=0)
+        if ran.any():
+            mc = np.sqrt(np.mean(error[:, ran] ** 2, axis=1))
+            ax.semilogy(std, mc, "o", mfc="none", color=color, ms=5,
+                        label=f"{kind}: Monte Carlo ({int(ran.sum())} realizations)")
+            onset = floor_threshold(std, mc**2, local.values)
+            if np.isfinite(onset) and onset < std.max():
+                ax.axvline(onset, color=color, ls=":", lw=0.8)
+    ax.set_xlabel(r"phase-offset std $\sigma_\phi$ [rad]")
+    ax.set_ylabel("position RMSE [m]")
+    ax.set_title(f"(ours) error floor at the scenario's SNR; dotted: last $\\sigma$ within "
+                 f"{FLOOR_FACTOR:g}x LB", fontsize=8)
+    _pi_axis(ax, np.pi / 8)
+    ax.legend(loc="upper left", fontsize=6)
 
 
 def fig9(evaluation: xr.Dataset, summary: dict, source: str, floor_db: float = -30.0,

@@ -92,6 +92,13 @@ def _relations(z: dict) -> list[str]:
                 f"zhang2025.{name}.step = {region['step']!r} and half the region's smaller "
                 f"side {side / 2:.6g} m (the PMSR needs a main lobe and a side-lobe area)"
             )
+    sweep = z["pmsr_sweep"]
+    if sweep["monte_carlo_realizations"] > sweep["num_realizations"]:
+        problems.append(
+            f"{key}.pmsr_sweep.monte_carlo_realizations': got "
+            f"{sweep['monte_carlo_realizations']!r}; expected at most pmsr_sweep.num_realizations "
+            f"= {sweep['num_realizations']!r} (the localizer runs on noisy CSI of the first ones)"
+        )
     m = z["measured"]
     if m["refine_step"] >= m["region"]["step"]:
         problems.append(

@@ -11,6 +11,7 @@ from hwiloc.ambiguity import pmsr_db, pmsr_db_regions, saf, sensed_location
 from hwiloc.impairments.phase_offsets import OFFSET_STREAMS, OFFSET_TYPES
 from hwiloc.io.netcdf import concat_shards
 from hwiloc.ofdm import OfdmGrid
+from hwiloc.papers.zhang2025.global_accuracy import FLOOR_VARIABLES, error_floor, monte_carlo_error
 from hwiloc.papers.zhang2025.system import (
     OFFSET_CODES,
     Scenario,
@@ -20,7 +21,7 @@ from hwiloc.papers.zhang2025.system import (
     scaled_region,
     unit_csi,
 )
-from hwiloc.streams import STREAM_ATTRS, stream_attrs
+from hwiloc.streams import STREAM_ATTRS, stream, stream_attrs
 
 
 def offset_stream_attrs(offset_type: str, quantity: str = "phase_offset") -> dict:
@@ -198,12 +199,16 @@ def pmsr_shard_dataset(
     oversampling = int(cfg["saf"]["oversampling"])
     literal = np.empty((len(std), len(realizations)))
     amplitude = np.empty_like(literal)
+    floor = {name: np.empty_like(literal) for name in FLOOR_VARIABLES}
+    monte_carlo = np.full_like(literal, np.nan)
+    num_mc = int(sweep_cfg["monte_carlo_realizations"])
     scales, radii = sweep_alternatives(sweep_cfg)
     boxes = [scaled_region(sweep_cfg["region"], scenario.position, f) for f in scales]
     alternative = np.empty((len(scales), len(radii), len(std), len(realizations)))
     entropy = [int(sweep_cfg["seed"]), OFFSET_CODES[offset_type]]
     group = max(1, -(-SAF_IMAGES // len(std)))  # realizations per kernel call
     buffer = np.empty((group, len(std), len(y), len(x)))  # reused: its pages touched once
+    geometry = (scenario.antenna_positions, scenario.grid)
     for first in range(0, len(realizations), group):
         chunk = realizations[first:first + group]
         csi = np.stack([[
@@ -211,8 +216,7 @@ def pmsr_shard_dataset(
             for s in std] for r in chunk
         ])  # fmt: skip
         images = saf(  # every sigma of these realizations in one batched kernel call
-            csi, scenario.antenna_positions, scenario.grid, x, y, oversampling=oversampling,
-            out=buffer[:len(chunk)],
+            csi, *geometry, x, y, oversampling=oversampling, out=buffer[:len(chunk)],
         )  # fmt: skip
         for j, i in itertools.product(range(len(chunk)), range(len(std))):
             image, at = images[j, i], (i, first + j)
@@ -222,6 +226,20 @@ def pmsr_shard_dataset(
             if scales:  # the same image under the alternatives: the witnesses of the sweep rows
                 alternative[:, :, i, first + j] = pmsr_db_regions(
                     image, x, y, boxes, radii, form=cfg["pmsr_form"])  # fmt: skip
+            predicted = error_floor(image, x, y, csi[j, i], scenario.amplitudes, *geometry,
+                                    scenario.position)  # fmt: skip
+            for name in FLOOR_VARIABLES:
+                floor[name][at] = predicted[name]
+        noisy_rows = [j for j, r in enumerate(chunk) if r < num_mc]
+        if noisy_rows:  # the localizer on noisy CSI: one noise draw per realization, every sigma
+            noise = np.stack([_noise(sweep_cfg, offset_type, int(chunk[j]), csi.shape[-2:])
+                              for j in noisy_rows])  # fmt: skip
+            noisy = scenario.amplitudes[:, None] * csi[noisy_rows] + noise[:, None]
+            noisy_images = saf(noisy, *geometry, x, y, oversampling=oversampling,
+                               out=buffer[:len(noisy_rows)])  # fmt: skip
+            for (k, j), i in itertools.product(enumerate(noisy_rows), range(len(std))):
+                monte_carlo[i, first + j] = monte_carlo_error(
+                    noisy_images[k, i], x, y, noisy[k, i], *geometry, scenario.position)
         if progress is not None:
             for r in chunk:
                 progress(f"realization {r}, {len(std)} sigma")
@@ -235,6 +253,11 @@ def pmsr_shard_dataset(
             "pmsr_amplitude_db": (("offset_std", "realization"), amplitude),
             "pmsr_alternative_db": (("region_scale", "main_lobe_radius", "offset_std",
                                      "realization"), alternative),
+            **{name: (("offset_std", "realization"), floor[name], attrs)
+               for name, attrs in FLOOR_VARIABLES.items()},
+            "monte_carlo_error": (("offset_std", "realization"), monte_carlo, {
+                "units": "m", "long_name": "the uncalibrated SAF localizer's error on noisy CSI "
+                "at the scenario's SNR (NaN beyond pmsr_sweep.monte_carlo_realizations)"}),
             **_ideal_variables(ideal, x, y, radius),
         },
         coords={"offset_std": std, "realization": realizations,
@@ -242,8 +265,9 @@ def pmsr_shard_dataset(
     )  # fmt: skip
     ds.attrs.update(offset_type=offset_type, seed=int(sweep_cfg["seed"]), shard=int(shard),
                     main_lobe_radius_m=radius,
-                    **offset_stream_attrs(offset_type, "offsets of realization r "
-                                                       "([seed, type code, r])"))  # fmt: skip
+                    **stream_attrs({"offsets of realization r ([seed, type code, r])":
+                                    OFFSET_STREAMS[offset_type],
+                                    "Monte Carlo noise of realization r": "noise"}))  # fmt: skip
     return provenance(
         ds,
         f"zhang2025 PMSR vs sigma, {offset_type} offsets, shard {shard}",
@@ -251,6 +275,13 @@ def pmsr_shard_dataset(
         "eqs. (14)-(18), Fig. 7",
         cfg,
     )
+
+
+def _noise(sweep_cfg: dict, offset_type: str, realization: int, shape) -> np.ndarray:
+    """CN(0, 1) noise of one realization's Monte Carlo, [N, K], from the stream ``noise`` of
+    [seed, type code, r]: the same at every sigma (common random numbers). [V]"""
+    rng = stream([int(sweep_cfg["seed"]), OFFSET_CODES[offset_type], int(realization)], "noise")
+    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2.0)
 
 
 def sweep_alternatives(sweep_cfg: dict) -> tuple[list[float], list[float]]:
