@@ -168,16 +168,19 @@ def _error_floor_panel(ax, frequency: xr.Dataset, spatial: xr.Dataset) -> None:
         ds = ds.sortby("offset_std")
         std = ds["offset_std"].values
         kind = ds.attrs["offset_type"]
-        mie, local = ds["mie_mse"].mean("realization"), ds["local_mse"].mean("realization")
-        ax.semilogy(std, np.sqrt(mie), "-", color=color, label=f"{kind}: interval errors")
+        mie, local = ds["mie_mse"].values, ds["local_mse"].mean("realization").values
+        ax.semilogy(std, np.sqrt(mie.mean(axis=1)), "-", color=color,
+                    label=f"{kind}: interval errors ({mie.shape[1]} realizations)")
         ax.semilogy(std, np.sqrt(local), "--", color=color, lw=0.9, label=f"{kind}: LB")
         error = ds["monte_carlo_error"].values
         ran = np.all(np.isfinite(error), axis=0)
         if ran.any():
             mc = np.sqrt(np.mean(error[:, ran] ** 2, axis=1))
-            ax.semilogy(std, mc, "o", mfc="none", color=color, ms=5,
+            ax.semilogy(std, np.sqrt(mie[:, ran].mean(axis=1)), "x", color=color, ms=5,
+                        label=f"{kind}: interval errors, the Monte Carlo's realizations")
+            ax.semilogy(std, mc, "o", mfc="none", color=color, ms=6,
                         label=f"{kind}: Monte Carlo ({int(ran.sum())} realizations)")
-            onset = floor_threshold(std, mc**2, local.values)
+            onset = floor_threshold(std, mc**2, local)
             if np.isfinite(onset) and onset < std.max():
                 ax.axvline(onset, color=color, ls=":", lw=0.8)
     ax.set_xlabel(r"phase-offset std $\sigma_\phi$ [rad]")
