@@ -113,6 +113,28 @@ def test_local_maxima_finds_each_peak_once_highest_first():
         ga.local_maxima(np.array([1.0, np.nan]))
 
 
+@pytest.mark.parametrize("periodic", [False, True, (True, False), (False, True)])
+def test_the_neighbour_comparison_is_scipys_maximum_filter(periodic):
+    """The shifted-grid comparison of :func:`local_maxima` against the 3^d maximum filter
+    (the slow reference), on plateaus, edges and wrapped axes, in 1, 2 and 3 dimensions."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(5)
+    for shape in ((17,), (12, 9), (5, 6, 7)):
+        surface = np.round(rng.random(shape) * 4) / 4
+        wrap = (periodic,) * len(shape) if isinstance(periodic, bool) else \
+            (periodic * len(shape))[:len(shape)]  # fmt: skip
+        mode = ["wrap" if w else "constant" for w in wrap]
+        expected = surface >= ndimage.maximum_filter(surface, size=3, mode=mode, cval=-np.inf)
+        np.testing.assert_array_equal(ga._not_below_neighbours(surface, wrap), expected)
+        if surface.ndim == 2:  # the compiled pass of local_maxima on 2-D grids
+            from hwiloc import kernels
+
+            out = np.empty(shape, bool)
+            kernels.not_below_neighbours_2d(surface, *wrap, out)
+            np.testing.assert_array_equal(out, expected)
+
+
 @pytest.mark.parametrize("periodic", [False, True, (True, False)])
 def test_local_maxima_above_a_level_are_the_full_searchs_filtered(periodic):
     """``above`` compares neighbours at the points above the level alone: the same maxima
@@ -230,3 +252,31 @@ def test_bad_inputs_are_named():
         ga.threshold([1.0, 0.0], [1.0, 1.0], [1.0, 1.0])
     assert np.isnan(ga.threshold([0.0, 1.0], [1.0, 5.0], [1.0, 1.0]))
     assert ga.threshold([0.0, 1.0, 2.0], [9.0, 1.0, 1.0], [1.0, 1.0, 1.0]) == 1.0
+
+
+@pytest.mark.parametrize("negligible", [1e-3, 1e-6, 1e-12])
+def test_a_competitor_out_of_reach_wins_with_a_negligible_probability(negligible):
+    """Below :func:`within_reach` of the main lobe's amplitude, the exact pairwise probability
+    is below the bound, whatever the correlation and the phases; just above it, it need not
+    be small for every correlation, but is for none above the main lobe."""
+    main = 60.0
+    level = ga.within_reach(main, negligible)
+    assert 0 < level < main and ga.within_reach(1.0, negligible) == 0.0
+    rho = np.array([0.0, 0.3, 0.7j, -0.9, 0.99 * np.exp(0.4j)])
+    for phase in np.linspace(0, 2 * np.pi, 7):
+        p = ga.pairwise_error(main, (level - 1e-9) * np.exp(1j * phase), rho)
+        assert np.all(p < negligible), p
+    with pytest.raises(ValueError, match="negligible"):
+        ga.within_reach(main, 1.5)
+
+
+def test_pairwise_error_far_from_a_tie_is_zero_or_one_as_the_series_gives():
+    """Beyond a gap of 40 between the eigen-means the closed form skips scipy's series: the
+    values it would give there are 0 and 1 to double precision."""
+    from scipy.special import i0e
+    from scipy.stats import ncx2
+
+    for a, b in ((1.0, 45.0), (45.0, 1.0), (300.0, 250.0), (250.0, 300.0)):
+        series = ncx2.sf(b**2, 2, a**2) - 0.5 * np.exp(-0.5 * (a - b) ** 2) * i0e(a * b)
+        fast = ga.pairwise_error(b, a, 0.0)  # rho = 0: nu_plus = m_1, nu_minus = m_0
+        assert fast == pytest.approx(np.clip(series, 0, 1), abs=1e-300) and fast in (0.0, 1.0)

@@ -265,6 +265,37 @@ def lse_accumulate(csi, positions, ant_x, ant_y, first_wavenumber, wavenumber_st
     return bad.sum()
 
 
+@numba.njit(cache=True)
+def not_below_neighbours_2d(surface, wrap_rows, wrap_cols, out):
+    """out[i, j] = surface[i, j] >= each of its 8 neighbours (outside the grid: none, or the
+    opposite edge along a wrapped axis): the local-maximum test of
+    :func:`hwiloc.bounds.global_accuracy.local_maxima` on a 2-D grid, in one pass that stops
+    at a point's first higher neighbour (serial: the grids are small)."""
+    n, m = surface.shape
+    for i in range(n):
+        for j in range(m):
+            value = surface[i, j]
+            ok = True
+            for di in range(-1, 2):
+                ii = i + di
+                if ii < 0 or ii >= n:
+                    if not wrap_rows:
+                        continue
+                    ii %= n
+                for dj in range(-1, 2):
+                    jj = j + dj
+                    if jj < 0 or jj >= m:
+                        if not wrap_cols:
+                            continue
+                        jj %= m
+                    if surface[ii, jj] > value:
+                        ok = False
+                        break
+                if not ok:
+                    break
+            out[i, j] = ok
+
+
 def crc32c_table() -> np.ndarray:
     """The 256-entry table of CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), uint32."""
     crc = np.arange(256, dtype=np.uint32)

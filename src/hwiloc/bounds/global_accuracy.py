@@ -108,6 +108,34 @@ def whiten_signals(signals, noise: GaussianNoise | None) -> np.ndarray:
     return noise.whiten(flat.T).T.reshape(signals.shape)
 
 
+NEGLIGIBLE = 1e-20
+"""Default probability below which :func:`within_reach` leaves a competitor out. [-]"""
+
+
+def within_reach(main_amplitude, negligible: float = NEGLIGIBLE) -> float:
+    """The lowest amplitude |m_k| of a competitor that can beat a main lobe of amplitude
+    |m_0| with a probability of at least ``negligible`` (whitened, unit-variance
+    statistics): below it P(|z_k| > |z_0|) <= 2 exp(-(|m_0| - |m_k|)^2 / 4) < ``negligible``
+    (each of z_0 - m_0 and z_k - m_k, CN(0, 1), moves at most half the gap, or one of them
+    exceeds it: P(|w| > g / 2) = exp(-g^2 / 4) each). 0 when every competitor can. [-]
+
+    Parameters
+    ----------
+    main_amplitude : float
+        |m_0| = |u_0^H m|, whitened (noise CN(0, 1)). [-]
+    negligible : float
+        The probability left out per competitor. [-]
+
+    Returns
+    -------
+    float
+        [-]
+    """
+    if not 0 < negligible < 1:
+        raise ValueError(f"negligible must be in (0, 1), got {negligible!r}")
+    return max(0.0, float(main_amplitude) - 2.0 * np.sqrt(np.log(2.0 / negligible)))
+
+
 def pairwise_error(mean_main, mean_other, correlation) -> np.ndarray:
     """P(|z_1| > |z_0|): the probability that a competing point beats the main lobe. [-]
 
@@ -142,9 +170,35 @@ def pairwise_error(mean_main, mean_other, correlation) -> np.ndarray:
     nu_minus = ((1.0 + c) * m0 - rho * m1) / scale
     nu_plus = ((1.0 + c) * m1 - np.conj(rho) * m0) / scale
     a, b = np.abs(nu_plus), np.abs(nu_minus)
-    marcum = ncx2.sf(b**2, 2, a**2)  # Q_1(a, b)
+    # Q_1(a, b) <= exp(-(b - a)^2 / 2) for b > a and 1 - Q_1(a, b) <= exp(-(a - b)^2 / 2) for
+    # a > b: beyond a gap of 40 both terms are below 1e-347, zero or one in double precision,
+    # and ncx2.sf, whose series grows with the noncentrality a^2, is spared there
+    near = np.abs(a - b) < 40.0
+    marcum = np.where(a > b, 1.0, 0.0)
+    marcum[near] = ncx2.sf(b[near] ** 2, 2, a[near] ** 2)  # Q_1(a, b)
     p = marcum - 0.5 * np.exp(-0.5 * (a - b) ** 2) * i0e(a * b)
     return np.where(tied, 0.5, np.clip(p, 0.0, 1.0))
+
+
+def _not_below_neighbours(surface: np.ndarray, wrap: tuple) -> np.ndarray:
+    """Where ``surface`` is >= each of its 3^d - 1 neighbours (outside the grid -inf, or the
+    opposite edge along a wrapped axis): what scipy's 3^d maximum filter finds, by 3^d - 1
+    whole-grid comparisons against a padded copy (3x faster on a 625 x 200 grid). [bool]"""
+    pad = np.pad(surface, 1, mode="constant", constant_values=-np.inf)
+    for axis, wrapped in enumerate(wrap):  # in turn: the corners wrap along both axes
+        if wrapped:
+            edge = [slice(None)] * surface.ndim
+            for to, source in ((0, -2), (-1, 1)):
+                edge[axis] = to
+                target = tuple(edge)
+                edge[axis] = source
+                pad[target] = pad[tuple(edge)]
+    out = np.ones(surface.shape, bool)
+    for offset in np.ndindex(*(3,) * surface.ndim):
+        if offset != (1,) * surface.ndim:
+            window = tuple(slice(o, o + n) for o, n in zip(offset, surface.shape, strict=True))
+            np.logical_and(out, surface >= pad[window], out=out)
+    return out
 
 
 def local_maxima(surface, *, periodic: bool | tuple = False,
@@ -175,15 +229,17 @@ def local_maxima(surface, *, periodic: bool | tuple = False,
     if surface.ndim == 0 or surface.size == 0 or not np.all(np.isfinite(surface)):
         raise ValueError(f"surface must be a finite, non-empty grid; got shape {surface.shape}")
     wrap = (periodic,) * surface.ndim if isinstance(periodic, bool) else tuple(periodic)
-    if above is None:
-        from scipy import ndimage
+    if above is None and surface.ndim == 2:  # not lower than any neighbour: one compiled pass
+        from hwiloc import kernels
 
-        # not lower than any neighbour: one C pass of the 3^d maximum filter
-        mode = ["wrap" if w else "constant" for w in wrap]
-        is_max = surface >= ndimage.maximum_filter(surface, size=3, mode=mode, cval=-np.inf)
-        candidates = np.argwhere(is_max)  # [C, d], few
+        mask = np.empty(surface.shape, bool)
+        kernels.not_below_neighbours_2d(np.ascontiguousarray(surface), *wrap, mask)
+        flat = np.flatnonzero(mask)
+    elif above is None:  # a comparison with each shifted grid
+        flat = np.flatnonzero(_not_below_neighbours(surface, wrap))
     else:
-        candidates = np.argwhere(surface >= above)  # [C, d]: compared with each neighbour
+        flat = np.flatnonzero(surface >= above)  # compared with each neighbour below
+    candidates = np.stack(np.unravel_index(flat, surface.shape), axis=1)  # [C, d]
     shape = np.array(surface.shape)
     value = surface[tuple(candidates.T)]
     keep = np.ones(len(candidates), bool)
@@ -193,9 +249,12 @@ def local_maxima(surface, *, periodic: bool | tuple = False,
             continue
         neighbour = candidates + step
         inside = np.all(((neighbour >= 0) & (neighbour < shape)) | np.array(wrap), axis=1)
+        before = tuple(step) < (0,) * surface.ndim
+        if above is None and not before:
+            continue  # the filter has compared it
         other = np.where(inside, surface[tuple((neighbour % shape).T)], -np.inf)
         keep &= value >= other  # not lower than any neighbour
-        if tuple(step) < (0,) * surface.ndim:  # of a plateau, no equal neighbour before it
+        if before:  # of a plateau, no equal neighbour before it
             keep &= ~(other == value)
     flat = np.ravel_multi_index(tuple(candidates[keep].T), surface.shape)
     return flat[np.argsort(-surface.ravel()[flat], kind="stable")]

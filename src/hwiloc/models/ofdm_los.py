@@ -247,17 +247,24 @@ class OfdmLosModel(_Waveform):
         i, j = np.unravel_index(np.argmax(surface), surface.shape)
         return float(np.asarray(thetas)[i]), float(np.asarray(taus)[j])
 
-    def grid_products(self, y: np.ndarray, thetas: np.ndarray, taus: np.ndarray, at=None):
+    def grid_products(self, y: np.ndarray, thetas: np.ndarray, taus: np.ndarray, at=None,
+                      out: np.ndarray | None = None):  # fmt: skip
         """The complex values behind :meth:`correlation_grid`: (mu~^H y [len(thetas),
         len(taus)] complex, ||mu~||^2 [len(thetas)]) of the unit-gain mean at every grid point
         (its energy does not depend on tau); with ``at`` = (theta indices [L], tau indices
-        [L]), mu~^H y at those grid points only, [L]. [V^2], [V^2]"""
+        [L]), mu~^H y at those grid points only, [L]. ``out``: a complex [len(thetas),
+        len(taus)] array to write mu~^H y into (a loop that reuses one spares the page
+        faults of a fresh one). [V^2], [V^2]"""
         grid = _grid_phasors(self, thetas, taus)
         if at is not None:
             i, j = at
             return np.sum(grid.steer_h[i] * self._delay_products(y, grid)[:, j].T, axis=1)
-        corr = np.empty((grid.steer_h.shape[0], grid.delay.shape[1]), complex)
-        return self._inner(y, grid, corr), self._energy(grid)
+        shape = (grid.steer_h.shape[0], grid.delay.shape[1])
+        if out is None:
+            out = np.empty(shape, complex)
+        elif out.shape != shape or out.dtype != complex:
+            raise ValueError(f"out must be complex of shape {shape}, got {out.dtype} {out.shape}")
+        return self._inner(y, grid, out), self._energy(grid)
 
     def _delay_products(self, y, grid):
         """sum_k conj(b_k x~_{g,k}) [D_g^H y_g]_k for every g and grid tau, [G, T]."""

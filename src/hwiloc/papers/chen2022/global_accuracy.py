@@ -36,27 +36,39 @@ ones instead of the whole grid (the no-information limit the Monte Carlo reaches
 ESTIMATORS = {"mle": ("crb_m1", 0), "mmle": ("lb", 1)}  # local bound, model (M1, M2)
 
 
-def _predict(model, data, anchor, thetas, taus, truth, local_mse, sigma) -> ga.IntervalErrors:
+def _predict(model, data, anchor, thetas, taus, truth, local_mse, sigma,
+             buffers=None) -> ga.IntervalErrors:  # fmt: skip
     """The MIE of one estimator at one power: its model's surface on the noise-free ``data``,
     the main lobe at ``anchor`` (theta, tau), the others its sidelobes. Two grid correlations
     give every inner product (:meth:`~hwiloc.models.ofdm_los.OfdmLosModel.grid_products`);
-    the noise is white, of standard deviation ``sigma``."""
-    seen, energy = model.grid_products(data, thetas, taus)  # mu~^H m, ||mu~||^2
+    the noise is white, of standard deviation ``sigma``. ``buffers``: (complex, float)
+    arrays of the grid's shape, reused from call to call."""
+    shape = (len(thetas), len(taus))
+    corr, surface = buffers if buffers is not None else (np.empty(shape, complex),
+                                                         np.empty(shape))  # fmt: skip
+    seen, energy = model.grid_products(data, thetas, taus, out=corr)  # mu~^H m, ||mu~||^2
     norm = np.sqrt(energy)
-    surface = (seen.real**2 + seen.imag**2) / energy[:, None]  # eq. (13)'s objective
-    peaks = ga.local_maxima(surface)
+    np.square(seen.real, out=surface)  # eq. (13)'s objective |mu~^H m|^2 / ||mu~||^2
+    surface += np.square(seen.imag)
+    surface /= energy[:, None]
+    s0 = model.unit_gain_mean(*np.asarray(anchor)[:2])  # the main lobe, off the grid
+    u0 = s0 / np.linalg.norm(s0)
+    main = np.vdot(u0, data) / sigma  # u_0^H m, whitened
+    # the maxima that can beat the main lobe (the others' probabilities are below 1e-20)
+    reach = ga.within_reach(abs(main))
+    peaks = ga.local_maxima(surface, above=(reach * sigma) ** 2 if reach > 0 else None)
+    peaks = np.union1d(peaks, np.argmax(surface))  # the main lobe's grid maximum among them
+    peaks = peaks[np.argsort(-surface.ravel()[peaks], kind="stable")]
     i, j = np.unravel_index(peaks, surface.shape)
     step = np.array([thetas[1] - thetas[0], taus[1] - taus[0]])
     offset = (np.stack([thetas[i], taus[j]], axis=1) - np.asarray(anchor)[:2]) / step
     side = np.delete(np.arange(peaks.size), np.argmin(np.sum(offset**2, axis=1)))  # not the main
-    s0 = model.unit_gain_mean(*np.asarray(anchor)[:2])  # the main lobe, off the grid
-    u0 = s0 / np.linalg.norm(s0)
     i, j = i[side], j[side]
     cross = model.grid_products(u0, thetas, taus, at=(i, j))  # mu~_k^H u_0
     positions = position_from_channel(np.stack([thetas[i], taus[j]]))
     errors = np.sum((positions.T - truth) ** 2, axis=1)
     return ga.interval_errors_from_products(
-        np.vdot(u0, data) / sigma, seen[i, j] / (norm[i] * sigma), np.conj(cross) / norm[i],
+        main, seen[i, j] / (norm[i] * sigma), np.conj(cross) / norm[i],
         errors, [local_mse], [1.0], independent=INDEPENDENT)
 
 
@@ -69,13 +81,16 @@ def predicted_dataset(system: System, hardware, bounds: xr.Dataset, mc_cfg: dict
     sigma = np.sqrt(system.noise_variance)  # white noise [V]
     rmse = np.empty((len(ESTIMATORS), powers.size))
     probability = np.empty_like(rmse)
+    pseudo_true = bounds["pseudo_true"].transpose("power", ...).values  # [P, parameters]
+    peb = {bound: bounds["peb"].sel(bound=bound).values for bound, _ in ESTIMATORS.values()}
+    buffers = (np.empty((len(thetas), len(taus)), complex), np.empty((len(thetas), len(taus))))
     for p_index, power in enumerate(powers):  # 11 powers; each MIE is vectorized
         models = system.models(hardware, float(power))
         data = models[0].mean(system.eta)
         for e, (bound, which) in enumerate(ESTIMATORS.values()):
-            anchor = (system.eta if which == 0 else bounds["pseudo_true"].sel(power=power).values)
-            local = float(bounds["peb"].sel(bound=bound, power=power)) ** 2
-            mie = _predict(models[which], data, anchor, thetas, taus, truth, local, sigma)
+            anchor = system.eta if which == 0 else pseudo_true[p_index]
+            local = float(peb[bound][p_index]) ** 2
+            mie = _predict(models[which], data, anchor, thetas, taus, truth, local, sigma, buffers)
             rmse[e, p_index] = mie.rmse[0]
             probability[e, p_index] = mie.probabilities.sum()
     local = np.stack([bounds["peb"].sel(bound=b).values for b, _ in ESTIMATORS.values()])

@@ -10,9 +10,9 @@ interval errors (:func:`hwiloc.bounds.global_accuracy.interval_errors_from_produ
   p*), its local error the LB = tr(MCRB) + |p* - p|^2 (:func:`hwiloc.ambiguity.saf_peak_mcrb`);
 - the competitors: the grid maxima (:func:`~hwiloc.bounds.global_accuracy.local_maxima`)
   that the grid search could prefer, each at its grid level (the search compares grid
-  values): every one whose amplitude |u^H m| is within 2 sqrt(ln(2 / EPSILON)) of the
-  highest, the others having P < EPSILON (P(|z_k| > |z_0|) <= 2 exp(-(|m_0| - |m_k|)^2 / 4)
-  for unit-variance statistics);
+  values): every one whose amplitude |u^H m| is within reach of the highest
+  (:func:`~hwiloc.bounds.global_accuracy.within_reach`), the others having a probability
+  below EPSILON of beating it;
 - each pairwise probability from the exact inner products at those grid points, with the
   data's mean (offsets included), as the mismatched MIE prescribes.
 
@@ -24,7 +24,12 @@ from __future__ import annotations
 import numpy as np
 
 from hwiloc.ambiguity import saf_peak_mcrb, saf_refine
-from hwiloc.bounds.global_accuracy import interval_errors_from_products, local_maxima, threshold
+from hwiloc.bounds.global_accuracy import (
+    interval_errors_from_products,
+    local_maxima,
+    threshold,
+    within_reach,
+)
 
 EPSILON = 1e-12
 """A grid maximum is left out of the MIE when its probability of beating the highest one is
@@ -121,10 +126,10 @@ def error_floor(image: np.ndarray, x: np.ndarray, y: np.ndarray, csi: np.ndarray
     # the competitors: grid maxima within reach of the highest (amplitudes |u^H m| ~ sqrt(A))
     size = data.size
     top = float(image.max())
-    reach = 2.0 * np.sqrt(np.log(2.0 / EPSILON))  # |m_top| - |m_k| beyond it: P < EPSILON
     spread = (amplitudes.max() / amplitudes.min()) ** 2  # the image is of unit amplitudes
     top_amplitude = np.sqrt(top * np.mean(amplitudes**2) / size)  # |u^H m| of the top
-    ratio = max(0.0, 1.0 - reach / top_amplitude) ** 2 / spread * (1.0 - IMAGE_TOLERANCE)
+    ratio = (within_reach(top_amplitude, EPSILON) / top_amplitude) ** 2 / spread * (
+        1.0 - IMAGE_TOLERANCE)  # below it, P(beating the top) < EPSILON
     peaks = local_maxima(image, above=top * ratio)
     peaks = peaks[peaks != main_index]
     points = np.stack([x[peaks % len(x)], y[peaks // len(x)]], axis=1)
@@ -132,7 +137,7 @@ def error_floor(image: np.ndarray, x: np.ndarray, y: np.ndarray, csi: np.ndarray
     v = _steering(np.vstack([on_grid, points]), antenna_positions, grid)  # [1 + C, N, K]
     seen = np.einsum("pnk,nk->p", v, data) / np.sqrt(size)  # u^H m (u = v^* / sqrt(N K))
     if len(points):  # exact levels: keep those within reach of the highest
-        keep = np.abs(seen[1:]) >= np.abs(seen).max() - reach
+        keep = np.abs(seen[1:]) >= within_reach(np.abs(seen).max(), EPSILON)
         points, v, seen = points[keep], v[np.r_[True, keep]], seen[np.r_[True, keep]]
     correlation = np.einsum("nk,pnk->p", v[0], np.conj(v[1:])) / size  # u_0^H u_k
     errors = np.sum((points - position) ** 2, axis=1)
