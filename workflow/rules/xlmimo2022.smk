@@ -6,6 +6,7 @@
 
 
 rule xlmimo2022_bounds:
+    priority: 10  # a long job at the head of the prediction, Fig. 1 and the claims
     group: "xlmimo2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     output:
         bounds=f"{XLMIMO2022}/bounds.nc",
@@ -37,6 +38,7 @@ rule xlmimo2022_global_accuracy:
 
 
 rule xlmimo2022_montecarlo_shard:
+    priority: 10  # a long job at the head of Fig. 1 and the claims: early, not last
     group: "xlmimo2022"  # SLURM: grouped jobs (profiles/slurm; ignored by a local run)
     output:
         shard=f"{XLMIMO2022}/montecarlo/shard~{{shard}}.nc",

@@ -5,6 +5,7 @@
 
 
 rule zhang2025_scenario:
+    priority: 10  # the head of the longest chain (PMSR shards, gather, Fig. 7, claims): first
     localrule: True
     output:
         scenario=f"{ZHANG2025}/scenario/{{key}}/scenario.nc",
