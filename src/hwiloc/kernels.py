@@ -265,6 +265,15 @@ def lse_accumulate(csi, positions, ant_x, ant_y, first_wavenumber, wavenumber_st
     return bad.sum()
 
 
+@numba.njit(inline="always", cache=True)
+def _neighbour(index, step, size, wrapped):
+    """The index ``index + step`` on an axis of ``size`` points: wrapped, or -1 outside."""
+    k = index + step
+    if 0 <= k < size:
+        return k
+    return k % size if wrapped else -1
+
+
 @numba.njit(cache=True)
 def not_below_neighbours_2d(surface, wrap_rows, wrap_cols, out):
     """out[i, j] = surface[i, j] >= each of its 8 neighbours (outside the grid: none, or the
@@ -274,21 +283,12 @@ def not_below_neighbours_2d(surface, wrap_rows, wrap_cols, out):
     n, m = surface.shape
     for i in range(n):
         for j in range(m):
-            value = surface[i, j]
             ok = True
             for di in range(-1, 2):
-                ii = i + di
-                if ii < 0 or ii >= n:
-                    if not wrap_rows:
-                        continue
-                    ii %= n
+                ii = _neighbour(i, di, n, wrap_rows)
                 for dj in range(-1, 2):
-                    jj = j + dj
-                    if jj < 0 or jj >= m:
-                        if not wrap_cols:
-                            continue
-                        jj %= m
-                    if surface[ii, jj] > value:
+                    jj = _neighbour(j, dj, m, wrap_cols)
+                    if ii >= 0 and jj >= 0 and surface[ii, jj] > surface[i, j]:
                         ok = False
                         break
                 if not ok:

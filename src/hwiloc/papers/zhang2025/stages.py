@@ -293,6 +293,9 @@ def sweep_alternatives(sweep_cfg: dict) -> tuple[list[float], list[float]]:
             [float(v) for v in sorted(alt.get("main_lobe_radius", []))])  # fmt: skip
 
 
+PMSR_FORMS = {"literal": "pmsr_db", "amplitude": "pmsr_amplitude_db"}
+"""A sweep's PMSR variable of each form of eq. (18). [dB]"""
+
 IDEAL = {"pmsr_db": "pmsr_ideal_db", "pmsr_amplitude_db": "pmsr_ideal_amplitude_db"}
 """A sweep's PMSR variable -> its offset-free PMSR on the sweep's grid, in every shard (the
 same value). [dB]"""
