@@ -280,3 +280,16 @@ def test_pairwise_error_far_from_a_tie_is_zero_or_one_as_the_series_gives():
         series = ncx2.sf(b**2, 2, a**2) - 0.5 * np.exp(-0.5 * (a - b) ** 2) * i0e(a * b)
         fast = ga.pairwise_error(b, a, 0.0)  # rho = 0: nu_plus = m_1, nu_minus = m_0
         assert fast == pytest.approx(np.clip(series, 0, 1), abs=1e-300) and fast in (0.0, 1.0)
+
+
+def test_grid_maximum_near_is_the_highest_point_of_the_window_about_the_main_lobe():
+    """The window's highest grid point, not the grid's: a higher sidelobe elsewhere and a
+    lower grid neighbour inside the window leave it where the main lobe is; outside the grid
+    refused."""
+    x, y = np.linspace(0, 1, 11), np.linspace(-1, 1, 21)
+    surface = np.zeros((11, 21))
+    surface[3, 4], surface[4, 5], surface[9, 18] = 1.0, 2.0, 5.0  # the sidelobe is the highest
+    index = ga.grid_maximum_near(surface, (x, y), [0.32, -0.55])
+    assert np.unravel_index(index, surface.shape) == (4, 5)
+    with pytest.raises(ValueError, match="outside the grid"):
+        ga.grid_maximum_near(surface, (x, y), [3.0, 0.0])

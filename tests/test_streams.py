@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from hwiloc.streams import SCHEME, as_entropy, seed_sequence, stream, stream_attrs, stream_key
+from hwiloc.streams import (
+    SCHEME,
+    as_entropy,
+    complex_normal,
+    seed_sequence,
+    stream,
+    stream_attrs,
+    stream_key,
+)
 
 
 def test_keys_are_pinned():
@@ -62,3 +70,12 @@ def test_bad_entropy_is_refused_with_what_is_expected(bad):
 def test_bad_names_are_refused(bad):
     with pytest.raises(ValueError, match="stream name must be a non-empty string"):
         stream_key(bad)
+
+
+def test_complex_normal_is_unit_circular_and_takes_the_real_parts_first():
+    """CN(0, 1) (seeded Monte Carlo: E|z|^2 = 1, E z^2 = 0 to 1 %), drawn as the real block,
+    then the imaginary one: a stream's first draws are the real parts."""
+    z = complex_normal(np.random.default_rng(1), (200, 500))
+    assert abs(np.mean(np.abs(z) ** 2) - 1) < 0.01 and abs(np.mean(z**2)) < 0.01
+    rng = np.random.default_rng(1)
+    np.testing.assert_allclose(z.real * np.sqrt(2), rng.standard_normal((200, 500)), rtol=1e-15)

@@ -349,6 +349,25 @@ def saf_numpy(
     return out.reshape(len(y), len(x))
 
 
+def _saf_terms(csi, antenna_positions, grid: OfdmGrid, points):
+    """c(p), grad c [P, 2] and Hess c [P, 2, 2] of :func:`saf_derivatives` at each point, and
+    the unit vectors u_n(p) [P, N, 2] from the antennas."""
+    csi = _check_csi(csi, antenna_positions, grid)
+    points = require_finite("points", np.asarray(points, dtype=float)).reshape(-1, 2)
+    w = grid.wavenumbers  # [K]
+    delta = points[:, None, :] - np.asarray(antenna_positions, dtype=float)[None]  # [P, N, 2]
+    d = np.linalg.norm(delta, axis=-1)  # [P, N]
+    u = delta / d[..., None]
+    e = csi[None] * np.exp(1j * d[..., None] * w)  # [P, N, K]: eq. (14)'s summands
+    sums = e @ np.stack([np.ones_like(w), w, w**2], axis=1)  # [P, N, 3]: sum_k w_k^i e_nk
+    c = sums[..., 0].sum(axis=1)  # [P]
+    grad_c = 1j * np.einsum("pn,pni->pi", sums[..., 1], u)
+    uu = u[..., :, None] * u[..., None, :]  # [P, N, 2, 2]
+    hess_c = (np.einsum("pn,pnij->pij", -sums[..., 2], uu)
+              + 1j * np.einsum("pn,pnij->pij", sums[..., 1] / d, np.eye(2) - uu))  # fmt: skip
+    return c, grad_c, hess_c, u
+
+
 def saf_derivatives(csi: np.ndarray, antenna_positions: np.ndarray, grid: OfdmGrid,
                     points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The SAF of eq. (14), exactly, with its gradient and Hessian at scattered points.
@@ -378,19 +397,12 @@ def saf_derivatives(csi: np.ndarray, antenna_positions: np.ndarray, grid: OfdmGr
     hessian : [P, 2, 2], float
         [1/m^2]
     """
-    csi = _check_csi(csi, antenna_positions, grid)
-    points = require_finite("points", np.asarray(points, dtype=float)).reshape(-1, 2)
-    w = grid.wavenumbers  # [K]
-    delta = points[:, None, :] - np.asarray(antenna_positions, dtype=float)[None]  # [P, N, 2]
-    d = np.linalg.norm(delta, axis=-1)  # [P, N]
-    u = delta / d[..., None]
-    e = csi[None] * np.exp(1j * d[..., None] * w)  # [P, N, K]: eq. (14)'s summands
-    sums = e @ np.stack([np.ones_like(w), w, w**2], axis=1)  # [P, N, 3]: sum_k w_k^i e_nk
-    c = sums[..., 0].sum(axis=1)  # [P]
-    grad_c = 1j * np.einsum("pn,pni->pi", sums[..., 1], u)
-    uu = u[..., :, None] * u[..., None, :]  # [P, N, 2, 2]
-    hess_c = (np.einsum("pn,pnij->pij", -sums[..., 2], uu)
-              + 1j * np.einsum("pn,pnij->pij", sums[..., 1] / d, np.eye(2) - uu))  # fmt: skip
+    return _value_gradient_hessian(*_saf_terms(csi, antenna_positions, grid, points)[:3])
+
+
+def _value_gradient_hessian(c, grad_c, hess_c):
+    """A = |c|^2, grad A = 2 Re(c^* grad c), Hess A = 2 Re(grad c^* grad c^T + c^* Hess c),
+    from c [P], grad c [P, 2] and Hess c [P, 2, 2] (:func:`_saf_terms`)."""
     value = np.abs(c) ** 2
     gradient = 2.0 * np.real(np.conj(c)[:, None] * grad_c)
     hessian = 2.0 * np.real(np.conj(grad_c)[:, :, None] * grad_c[:, None, :]
@@ -483,20 +495,16 @@ def saf_peak_mcrb(data_mean: np.ndarray, antenna_positions: np.ndarray, grid: Of
     covariance : [2, 2], float
         [m^2]
     """
-    point = np.asarray(point, dtype=float).reshape(1, 2)
-    _, _, hessian = saf_derivatives(data_mean, antenna_positions, grid, point)
+    terms = _saf_terms(data_mean, antenna_positions, grid, point)  # at one point
+    (hessian,) = _value_gradient_hessian(*terms[:3])[2]  # Hess A
+    (c,), (grad_c,), (u,) = terms[0], terms[1], terms[3]
     w = grid.wavenumbers
-    delta = point - np.asarray(antenna_positions, dtype=float)
-    u = delta / np.linalg.norm(delta, axis=1, keepdims=True)  # [N, 2]
-    e = data_mean * np.exp(1j * np.linalg.norm(delta, axis=1)[:, None] * w)  # [N, K]
-    c = e.sum()
-    grad_c = 1j * (e @ w) @ u  # [2]
     outer = np.sum(w**2) * (u.T @ u)  # V'^T V'^*
     q = np.sum(w) * u.sum(axis=0)  # V'^T v^* = j q
     gg = (abs(c) ** 2 * outer + np.conj(c) * 1j * np.outer(q, grad_c)
           - 1j * c * np.outer(np.conj(grad_c), q)
           + data_mean.size * np.outer(np.conj(grad_c), grad_c))  # G G^H
-    inverse = np.linalg.inv(hessian[0])
+    inverse = np.linalg.inv(hessian)
     return inverse @ (2.0 * np.real(gg)) @ inverse
 
 

@@ -118,6 +118,12 @@ def streams(entropy, names: Iterable[str]) -> dict[str, np.random.Generator]:
     return {name: stream(entropy, name) for name in names}
 
 
+def complex_normal(rng: np.random.Generator, shape) -> np.ndarray:
+    """CN(0, 1) draws of ``shape`` from ``rng``: the real parts, then the imaginary parts, each
+    a C-order block of standard normals, over sqrt(2). [-]"""
+    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2.0)
+
+
 def stream_attrs(quantities: Mapping[str, str]) -> dict[str, str]:
     """Dataset attributes that name the stream of each quantity and the scheme.
 

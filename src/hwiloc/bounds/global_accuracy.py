@@ -260,6 +260,41 @@ def local_maxima(surface, *, periodic: bool | tuple = False,
     return flat[np.argsort(-surface.ravel()[flat], kind="stable")]
 
 
+def grid_maximum_near(surface, axes, point, reach: float = 1.5) -> int:
+    """The flat index of the highest grid point within ``reach`` grid steps of ``point`` along
+    every axis: the main lobe's grid maximum, where a grid search lands when it finds the main
+    lobe (the main lobe itself, ``point``, lies off the grid).
+
+    Parameters
+    ----------
+    surface : [n_1, ..., n_d], float
+        The surface on the grid. [any]
+    axes : sequence of d [n_i] arrays
+        The grid's axes, each increasing. [unit]
+    point : [d], float
+        Where the main lobe peaks. [unit]
+    reach : float
+        Half-width of the window, in steps of each axis. [-]
+
+    Returns
+    -------
+    int
+        Into ``surface.ravel()``.
+    """
+    surface = np.asarray(surface, dtype=float)
+    window = []
+    for axis, at in zip(axes, np.ravel(point), strict=True):
+        axis = np.asarray(axis, dtype=float)
+        step = np.diff(axis).min() if axis.size > 1 else 1.0
+        window.append(np.flatnonzero(np.abs(axis - at) <= reach * step))
+    if any(w.size == 0 for w in window):
+        raise ValueError(f"point {np.ravel(point).tolist()} lies outside the grid")
+    values = surface[np.ix_(*window)]
+    local = np.unravel_index(int(np.argmax(values)), values.shape)
+    return int(np.ravel_multi_index(tuple(w[i] for w, i in zip(window, local, strict=True)),
+                                    surface.shape))
+
+
 @dataclass(frozen=True)
 class IntervalErrors:
     """The MIE's prediction over a set of amplitudes (powers): see :func:`interval_errors`.

@@ -42,7 +42,7 @@ from hwiloc.papers.chen2022 import system as chen2022
 from hwiloc.papers.chen2022.hooks import ATTRIBUTES as CHEN2022_ATTRIBUTES
 from hwiloc.papers.zhang2025 import system as zhang2025
 from hwiloc.papers.zhang2025.hooks import ATTRIBUTES as ZHANG2025_ATTRIBUTES
-from hwiloc.streams import stream, stream_attrs
+from hwiloc.streams import complex_normal, stream, stream_attrs
 
 TOLERANCE_RANGES = {  # searched level range per impairment (log scale)
     "pn": (1e-4, 1.0),  # sigma_PN [rad]
@@ -189,10 +189,7 @@ def saf_mcrb(row: dict, entry: dict, cfg: dict) -> dict:
     rng = stream([seed, 1], "noise")  # trial after trial: trial t's noise is the same for any count
     errors = []
     for _ in range(int(entry["num_trials"])):
-        noise = (rng.standard_normal(data.shape) + 1j * rng.standard_normal(data.shape)) / np.sqrt(
-            2
-        )
-        r = (data + noise).reshape(scenario.num_antennas, -1)
+        r = (data + complex_normal(rng, data.shape)).reshape(scenario.num_antennas, -1)
         est, _ = saf_peak(r, scenario.antenna_positions, scenario.grid, x, y, refine_step=step / 50)
         errors.append(float(np.sum((est - eta[:2]) ** 2)))
     return {

@@ -57,13 +57,8 @@ def _predict(model, data, anchor, thetas, taus, truth, local_mse, sigma,
     # the maxima that can beat the main lobe (the others' probabilities are below 1e-20)
     reach = ga.within_reach(abs(main))
     peaks = ga.local_maxima(surface, above=(reach * sigma) ** 2 if reach > 0 else None)
-    peaks = np.union1d(peaks, np.argmax(surface))  # the main lobe's grid maximum among them
-    peaks = peaks[np.argsort(-surface.ravel()[peaks], kind="stable")]
-    i, j = np.unravel_index(peaks, surface.shape)
-    step = np.array([thetas[1] - thetas[0], taus[1] - taus[0]])
-    offset = (np.stack([thetas[i], taus[j]], axis=1) - np.asarray(anchor)[:2]) / step
-    side = np.delete(np.arange(peaks.size), np.argmin(np.sum(offset**2, axis=1)))  # not the main
-    i, j = i[side], j[side]
+    main_index = ga.grid_maximum_near(surface, (thetas, taus), np.asarray(anchor)[:2])
+    i, j = np.unravel_index(peaks[peaks != main_index], surface.shape)  # the sidelobes
     cross = model.grid_products(u0, thetas, taus, at=(i, j))  # mu~_k^H u_0
     positions = position_from_channel(np.stack([thetas[i], taus[j]]))
     errors = np.sum((positions.T - truth) ** 2, axis=1)

@@ -17,7 +17,7 @@ from hwiloc.claims import Measured, bootstrap_picks, register
 from hwiloc.constants import SPEED_OF_LIGHT
 from hwiloc.papers.zhang2025 import floor_rows  # noqa: F401 (registers the error-floor rows)
 from hwiloc.papers.zhang2025.measured import offsets_goodness_of_fit
-from hwiloc.papers.zhang2025.stages import IDEAL, PMSR_FORMS
+from hwiloc.papers.zhang2025.stages import IDEAL, PMSR_FORMS, alternative_cases
 from hwiloc.papers.zhang2025.system import STUDY, Scenario, crlb_ratio, min_antennas_for_accuracy
 
 
@@ -233,20 +233,12 @@ def _claim_sweep_loss(inputs: ClaimInputs, sweep: str) -> list[Measured]:
 def _sweep_witnesses(ds: xr.Dataset) -> list[tuple[str, float]]:
     """The sweep's loss (median over its realizations) under each alternative R and Omega
     of ``pmsr_sweep.alternatives`` other than the shipped ones (the graded form). [dB]"""
-    if "pmsr_alternative_db" not in ds:
-        return []
-    alt = ds["pmsr_alternative_db"]
-    loss = (alt.isel(offset_std=0) - alt.isel(offset_std=-1)).median("realization")
-    shipped = float(ds.attrs.get("main_lobe_radius_m", np.nan))
     out = []
-    for scale in alt["region_scale"].values:
-        for radius in alt["main_lobe_radius"].values:
-            if scale == 1.0 and np.isclose(radius, shipped):
-                continue
-            value = float(loss.sel(region_scale=scale, main_lobe_radius=radius))
-            if np.isfinite(value):
-                out.append((f"R = {scale:g} x the fitted, Omega = {radius:g} m (the fit's scan)",
-                            value))  # fmt: skip
+    for scale, radius, label in alternative_cases(ds):
+        alt = ds["pmsr_alternative_db"].sel(region_scale=scale, main_lobe_radius=radius)
+        value = float((alt.isel(offset_std=0) - alt.isel(offset_std=-1)).median("realization"))
+        if np.isfinite(value):
+            out.append((label, value))
     return out
 
 

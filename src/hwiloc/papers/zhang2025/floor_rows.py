@@ -14,7 +14,7 @@ import xarray as xr
 
 from hwiloc.claims import Measured, bootstrap_picks, register
 from hwiloc.papers.zhang2025.global_accuracy import FLOOR_FACTOR, floor_threshold
-from hwiloc.papers.zhang2025.stages import PMSR_FORMS
+from hwiloc.papers.zhang2025.stages import PMSR_FORMS, alternative_cases
 from hwiloc.papers.zhang2025.system import STUDY
 
 if TYPE_CHECKING:
@@ -121,18 +121,12 @@ def _claim_pmsr_onset(inputs: ClaimInputs) -> Measured:
         floored.append(f"{ds.attrs['offset_type']} "
                        f"{', '.join(f'{v / np.pi:.3g}pi' for v in sigmas) or 'none'}")
     witnesses = []
-    alt = [ds.get("pmsr_alternative_db") for ds in sweeps]
-    if all(a is not None for a in alt):
-        shipped = float(sweeps[0].attrs.get("main_lobe_radius_m", np.nan))
-        for scale in alt[0]["region_scale"].values:
-            for radius in alt[0]["main_lobe_radius"].values:
-                if scale == 1.0 and np.isclose(radius, shipped):
-                    continue
-                value = _onset_margin(sweeps, lambda ds, sc=scale, r=radius: ds[
-                    "pmsr_alternative_db"].sel(region_scale=sc, main_lobe_radius=r).values)
-                if np.isfinite(value):
-                    witnesses.append((f"R = {scale:g} x the fitted, Omega = {radius:g} m "
-                                      "(the fit's scan)", value))  # fmt: skip
+    if all("pmsr_alternative_db" in ds for ds in sweeps):
+        for scale, radius, label in alternative_cases(sweeps[0]):
+            value = _onset_margin(sweeps, lambda ds, sc=scale, r=radius: ds[
+                "pmsr_alternative_db"].sel(region_scale=sc, main_lobe_radius=r).values)
+            if np.isfinite(value):
+                witnesses.append((label, value))
     note = (f"sigmas with a floor (predicted RMSE > {FLOOR_FACTOR:g}x the LB): "
             f"{'; '.join(floored)}; {inputs.pmsr_form} form")  # fmt: skip
     return Measured(margin, note, witness=witnesses or None)

@@ -25,6 +25,7 @@ import numpy as np
 
 from hwiloc.ambiguity import saf_peak_mcrb, saf_refine
 from hwiloc.bounds.global_accuracy import (
+    grid_maximum_near,
     interval_errors_from_products,
     local_maxima,
     threshold,
@@ -72,6 +73,13 @@ FLOOR_VARIABLES = {name: {"units": units, "long_name": long_name} for name, unit
 variables [offset_std, realization]."""
 
 
+def _grid_step(x: np.ndarray, y: np.ndarray) -> float:
+    """The grid's smaller step (1 m for a single point): twice the first trust radius of the
+    Newton refinement. [m]"""
+    step = min(np.diff(x).min(initial=np.inf), np.diff(y).min(initial=np.inf))
+    return float(step) if np.isfinite(step) else 1.0
+
+
 def _steering(points: np.ndarray, antenna_positions: np.ndarray, grid) -> np.ndarray:
     """v_nk(p) = exp(j w_k d_n(p)) at each point, [P, N, K]: A(p) = |v(p)^T r|^2 (eq. (14))."""
     d = np.linalg.norm(points[:, None, :] - antenna_positions[None], axis=-1)  # [P, N]
@@ -111,18 +119,13 @@ def error_floor(image: np.ndarray, x: np.ndarray, y: np.ndarray, csi: np.ndarray
     position = np.asarray(position, float)
     amplitudes = np.asarray(amplitudes, float)
     data = amplitudes[:, None] * csi  # m: the data's mean, noise CN(0, 1)
-    step = min(np.diff(x).min(initial=np.inf), np.diff(y).min(initial=np.inf))
-    step = step if np.isfinite(step) else 1.0
+    step = _grid_step(x, y)
     # the main lobe: where the localizer's Newton steps climb from the UE (the pseudo-true point)
     (main,), _ = saf_refine(data, antenna_positions, grid, position[None], step / 2)
     covariance = saf_peak_mcrb(data, antenna_positions, grid, main)
     bias = main - position
     local = float(np.trace(covariance) + bias @ bias)  # the LB of the position [m^2]
-    ix = np.flatnonzero(np.abs(x - main[0]) <= 1.5 * step)
-    iy = np.flatnonzero(np.abs(y - main[1]) <= 1.5 * step)
-    window = image[np.ix_(iy, ix)]
-    wy, wx = np.unravel_index(int(np.argmax(window)), window.shape)
-    main_index = int(iy[wy]) * len(x) + int(ix[wx])  # the main lobe's grid maximum
+    main_index = grid_maximum_near(image, (y, x), main[::-1])  # the main lobe's grid maximum
     # the competitors: grid maxima within reach of the highest (amplitudes |u^H m| ~ sqrt(A))
     size = data.size
     top = float(image.max())
@@ -178,7 +181,6 @@ def monte_carlo_error(image: np.ndarray, x: np.ndarray, y: np.ndarray, csi: np.n
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     iy, ix = np.unravel_index(int(np.argmax(image)), image.shape)
-    step = min(np.diff(x).min(initial=np.inf), np.diff(y).min(initial=np.inf))
-    step = step if np.isfinite(step) else 1.0
+    step = _grid_step(x, y)
     (estimate,), _ = saf_refine(csi, antenna_positions, grid, np.array([[x[ix], y[iy]]]), step / 2)
     return float(np.linalg.norm(estimate - np.asarray(position, float)))

@@ -21,7 +21,7 @@ from hwiloc.papers.zhang2025.system import (
     scaled_region,
     unit_csi,
 )
-from hwiloc.streams import STREAM_ATTRS, stream, stream_attrs
+from hwiloc.streams import STREAM_ATTRS, complex_normal, stream, stream_attrs
 
 
 def offset_stream_attrs(offset_type: str, quantity: str = "phase_offset") -> dict:
@@ -280,8 +280,8 @@ def pmsr_shard_dataset(
 def _noise(sweep_cfg: dict, offset_type: str, realization: int, shape) -> np.ndarray:
     """CN(0, 1) noise of one realization's Monte Carlo, [N, K], from the stream ``noise`` of
     [seed, type code, r]: the same at every sigma (common random numbers). [V]"""
-    rng = stream([int(sweep_cfg["seed"]), OFFSET_CODES[offset_type], int(realization)], "noise")
-    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2.0)
+    return complex_normal(stream([int(sweep_cfg["seed"]), OFFSET_CODES[offset_type],
+                                  int(realization)], "noise"), shape)  # fmt: skip
 
 
 def sweep_alternatives(sweep_cfg: dict) -> tuple[list[float], list[float]]:
@@ -291,6 +291,18 @@ def sweep_alternatives(sweep_cfg: dict) -> tuple[list[float], list[float]]:
     alt = sweep_cfg.get("alternatives") or {}
     return ([float(v) for v in alt.get("region_scale", [])],
             [float(v) for v in sorted(alt.get("main_lobe_radius", []))])  # fmt: skip
+
+
+def alternative_cases(ds: xr.Dataset) -> list[tuple[float, float, str]]:
+    """(region scale, radius of Omega, label) of every alternative a gathered sweep was graded
+    under (``pmsr_alternative_db``), the shipped R and Omega left out; [] without any. [-], [m]"""
+    if "pmsr_alternative_db" not in ds:
+        return []
+    alt, shipped = ds["pmsr_alternative_db"], float(ds.attrs.get("main_lobe_radius_m", np.nan))
+    return [(float(scale), float(radius), f"R = {scale:g} x the fitted, Omega = {radius:g} m "
+             "(the fit's scan)")
+            for scale in alt["region_scale"].values for radius in alt["main_lobe_radius"].values
+            if not (scale == 1.0 and np.isclose(radius, shipped))]  # fmt: skip
 
 
 PMSR_FORMS = {"literal": "pmsr_db", "amplitude": "pmsr_amplitude_db"}
