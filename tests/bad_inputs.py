@@ -60,6 +60,14 @@ CONFIG_CASES = [
     ),
     ({"zhang2025": {"saf": {"cases": {"fig5": {"offset_std": 1.0e6}}}}}, "fig5.offset_std"),
     ({"zhang2025": {"pmsr_sweep": {"num_shards": 10}}}, "zhang2025.pmsr_sweep.num_shards"),
+    (
+        {"zhang2025": {"pmsr_sweep": {"monte_carlo_realizations": 5}}},
+        "zhang2025.pmsr_sweep.monte_carlo_realizations",
+    ),
+    (
+        {"zhang2025": {"pmsr_sweep": {"monte_carlo_realizations": -1}}},
+        "zhang2025.pmsr_sweep.monte_carlo_realizations",
+    ),
     ({"zhang2025": {"pmsr_sweep": {"offset_std": [0.1]}}}, "zhang2025.pmsr_sweep.offset_std"),
     ({"zhang2025": {"pmsr_sweep": {"region": {"y_min": 5.0}}}}, "zhang2025.pmsr_sweep.region"),
     ({"zhang2025": {"measured": {"region": {"x_max": -5.0}}}}, "zhang2025.measured.region"),
