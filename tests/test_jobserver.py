@@ -98,6 +98,49 @@ def test_a_jobs_kernels_run_on_its_one_thread_after_a_cached_one(server, tmp_pat
         assert done.stdout.split() == ["1", "1"]
 
 
+WARM_JOB = textwrap.dedent("""
+    import hwiloc.job  # noqa: F401
+    import gc, json, sys
+    import hwiloc.geometry
+    spec = sys.modules["hwiloc.geometry"].__spec__
+    print(json.dumps({"loader": type(spec.loader).__name__, "origin": spec.origin,
+                      "file": hwiloc.geometry.__file__, "frozen": gc.get_freeze_count()}))
+""")
+
+
+def test_a_jobs_modules_run_from_the_servers_compiled_code_and_its_objects_are_frozen(
+        server, tmp_path):  # fmt: skip
+    script = tmp_path / "warm.py"
+    script.write_text(WARM_JOB)
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, text=True, timeout=60,
+                          capture_output=True, env={**os.environ, **ONE_THREAD})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    import hwiloc.geometry
+
+    assert seen["loader"] == "_CompiledLoader"  # compiled once, by the server
+    assert seen["origin"] == seen["file"] == hwiloc.geometry.__file__  # the same file
+    assert seen["frozen"] > 10000  # the preloaded stack, out of the collector's way
+
+
+def test_a_module_changed_since_the_server_compiled_it_is_read_from_its_file(tmp_path):
+    module = tmp_path / "changing.py"
+    module.write_text("VALUE = 1\n")
+    stat = module.stat()
+    path = str(module)
+    jobserver._CODE[path] = (stat.st_mtime_ns, stat.st_size, compile("VALUE = 2\n", path, "exec"))
+    try:
+        loader = jobserver._CompiledLoader("changing", path)
+        namespace = {}
+        exec(loader.get_code("changing"), namespace)
+        assert namespace["VALUE"] == 2  # unchanged file (time, size): the compiled code
+        module.write_text("VALUE = 33\n")  # another size: a change
+        exec(loader.get_code("changing"), namespace)
+        assert namespace["VALUE"] == 33
+    finally:
+        del jobserver._CODE[path]
+
+
 def test_a_failing_job_prints_its_traceback_and_fails(server, tmp_path):
     done = _job(tmp_path, "fail")
     assert done.returncode == 1

@@ -27,6 +27,9 @@ job's code hash is that of a fresh process.
 
 from __future__ import annotations
 
+import gc
+import importlib
+import importlib.machinery
 import os
 import pickle
 import select
@@ -201,11 +204,72 @@ def _serve_one(conn: socket.socket) -> None:
             return
 
 
+_CODE: dict[str, tuple[int, int, object]] = {}  # source path -> (mtime [ns], size [B], code)
+_PACKAGE = os.path.basename(os.path.dirname(os.path.abspath(__file__)))  # "hwiloc" (the server
+# runs as __main__)
+
+
+class _CompiledLoader(importlib.machinery.SourceFileLoader):
+    """A module of this package from the code the server compiled, while its file is the one
+    compiled (same modification time and size, the test of a .pyc); else from the file."""
+
+    def get_code(self, fullname):
+        path = self.get_filename(fullname)
+        entry = _CODE.get(path)
+        if entry is not None:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                stat = None
+            if stat is not None and (stat.st_mtime_ns, stat.st_size) == entry[:2]:
+                return entry[2]
+        return super().get_code(fullname)
+
+
+class _CompiledFinder:
+    """Finds this package's modules as the path finder does, loaded by _CompiledLoader."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        package = _PACKAGE
+        if name != package and not name.startswith(package + "."):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.origin in _CODE and type(spec.loader) is (
+                importlib.machinery.SourceFileLoader):  # fmt: skip
+            spec.loader = _CompiledLoader(spec.loader.name, spec.loader.path)
+        return spec
+
+
+def compile_package() -> int:
+    """Compile every module of this package (hwiloc) into memory, for the jobs' imports; the
+    number of modules. [-]
+
+    A job imports 30 or so of them, each compiled from source when Python writes no
+    bytecode files (``PYTHONDONTWRITEBYTECODE``, or a read-only tree): 50 ms a job. The
+    modules are compiled here, not imported: a job still runs each one it imports, as a
+    fresh process does.
+    """
+    root = os.path.dirname(os.path.abspath(__file__))
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+                with open(path, "rb") as f:
+                    code = compile(f.read(), path, "exec", dont_inherit=True)
+            except (OSError, SyntaxError, ValueError):
+                continue  # the job's import meets it as it would
+            _CODE[path] = (stat.st_mtime_ns, stat.st_size, code)
+    sys.meta_path.insert(0, _CompiledFinder)
+    return len(_CODE)
+
+
 def serve(path: str, owner: int) -> None:
     """The server's loop: preload, listen on ``path``, one forked process per job; ends when
     ``owner`` (the Snakemake process) is gone or on SIGTERM."""
-    import importlib
-
     for name in PRELOAD:
         try:
             module = importlib.import_module(name)
@@ -213,6 +277,11 @@ def serve(path: str, owner: int) -> None:
             continue
         if name == "matplotlib":
             module.use("Agg")
+    compile_package()
+    # What the server holds is the jobs' copy-on-write memory: a job's garbage collector
+    # would visit (and so copy) every object of it, 18k pages of the preloaded stack, 0.17 s
+    # of a fork's child that collects once. Frozen, the collector leaves them alone.
+    gc.freeze()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
     listener.listen(128)
