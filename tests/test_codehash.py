@@ -4,6 +4,7 @@ whose code changed, and verify calls the files it made stale."""
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,34 @@ def test_the_closure_follows_imports_at_any_depth_and_the_packages_above():
     assert relative == {"hwiloc", "hwiloc.papers"}  # no such paper: only the packages above
     assert imported_modules("from . import system\n", "hwiloc.papers.xlmimo2022", True) >= {
         "hwiloc.papers.xlmimo2022.system"}  # fmt: skip
+
+
+def test_imports_are_found_in_every_kind_of_statement_body():
+    source = textwrap.dedent("""
+        class A:
+            def f(self):
+                with open("x"):
+                    import hwiloc.geometry
+        try:
+            pass
+        except ImportError:
+            from hwiloc import constants
+        else:
+            import hwiloc.streams
+        finally:
+            from hwiloc.io import atomic
+        for _ in ():
+            pass
+        else:
+            import hwiloc.ofdm
+        match 1:
+            case 1:
+                import hwiloc.validation
+        x = [__import__("os") for _ in ()]  # an expression: not an import statement
+    """)
+    found = imported_modules(source)
+    assert {"hwiloc.geometry", "hwiloc.constants", "hwiloc.streams", "hwiloc.io.atomic",
+            "hwiloc.ofdm", "hwiloc.validation"} <= found  # fmt: skip
 
 
 def test_the_hash_follows_the_sources_only():

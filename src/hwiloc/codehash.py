@@ -25,8 +25,10 @@ PACKAGE = Path(__file__).resolve().parent  # the hwiloc package's folder
 ROOT_NAME = "hwiloc"
 
 
+@cache
 def module_file(name: str) -> Path | None:
-    """The source file of module ``name`` (``hwiloc.a.b``) in this package, or None."""
+    """The source file of module ``name`` (``hwiloc.a.b``) in this package, or None (looked up
+    once per process: the files of a run do not come and go while it plans)."""
     parts = name.split(".")
     if parts[0] != ROOT_NAME:
         return None
@@ -50,7 +52,7 @@ def imported_modules(source: str, here: str = "", is_package: bool = False) -> s
     """The hwiloc modules a source text imports (at any depth of its code), and the
     packages above each, whose ``__init__`` an import runs."""
     found = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in _statements(ast.parse(source)):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -61,6 +63,21 @@ def imported_modules(source: str, here: str = "", is_package: bool = False) -> s
         for name in names:
             found |= _with_packages(name)
     return found
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")  # where statements nest
+
+
+def _statements(tree: ast.AST):
+    """Every statement of a module's tree, at any depth (in functions, classes, branches,
+    handlers, cases), without visiting its expressions: an import is a statement, and the
+    expressions are nine tenths of the nodes. [-]"""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in _BODIES:
+            todo.extend(getattr(node, field, ()))
 
 
 def _with_packages(name: str) -> set[str]:
