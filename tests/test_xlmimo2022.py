@@ -55,6 +55,23 @@ def scenario(paper_config):
     return Scenario.from_config(paper_config["xlmimo2022"])
 
 
+def test_the_models_compute_with_numpy_on_numbers_and_with_jax_when_traced(scenario):
+    """The same mean and quantities either way (numpy: no JAX operation run eagerly)."""
+    import jax
+    import jax.numpy as jnp
+
+    true, assumed = scenario.models()
+    for model, eta in ((true, scenario.eta_near_field), (assumed, scenario.eta_far_field)):
+        eta = np.asarray(eta, float)
+        maps = {"mean": model.mean, **{k: q.function for k, q in model.quantities.items()}}
+        for name, function in maps.items():
+            on_numbers = function(eta)
+            assert isinstance(on_numbers, (np.ndarray, np.generic)), name
+            traced = np.asarray(jax.jit(function)(jnp.asarray(eta)))
+            np.testing.assert_allclose(on_numbers, traced, rtol=1e-12,
+                                       atol=1e-12 * np.abs(traced).max(), err_msg=name)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def bounds(scenario, paper_config):
     return bounds_dataset(scenario, sorted(OCTAVE), paper_config["xlmimo2022"])

@@ -141,11 +141,12 @@ def gain_concentrated_ml(
     """
     jax = _jax()
     jnp = jax.numpy
-    y = jnp.asarray(observations).reshape(len(observations), -1)
-    q0 = jnp.asarray(initial, dtype=float)
+    # numpy until the compiled program: each JAX operation run eagerly is compiled on its own
+    y = np.asarray(observations).reshape(len(observations), -1)
+    q0 = np.asarray(initial, dtype=float)
     if q0.shape[0] != y.shape[0]:
         raise ValueError(f"initial has {q0.shape[0]} points for {y.shape[0]} observations")
-    trial_scales = jnp.asarray(scales, dtype=float)
+    trial_scales = np.asarray(scales, dtype=float)
 
     def flat(q):
         return jnp.ravel(mean(q))
@@ -171,7 +172,7 @@ def gain_concentrated_ml(
         costs = jax.vmap(lambda c: cost(q + c * delta, obs))(trial_scales)
         lower = costs < cost_of(u, obs)  # the cost at q, from the u already computed
         best = jnp.argmax(lower)  # the largest scale that lowers the cost
-        return jnp.where(lower[best], q + trial_scales[best] * delta, q)
+        return jnp.where(lower[best], q + jnp.asarray(trial_scales)[best] * delta, q)
 
     @jax.jit
     def solve(q, obs):  # every iteration in one compiled program

@@ -4,8 +4,11 @@ H. Chen et al., "Channel Model Mismatch Analysis for XL-MIMO Systems from a
 Localization Perspective", IEEE GLOBECOM 2022; the model as the authors' code
 states it (``chenhui07c8/Radio_Localization``, folder
 ``3-XLMIMO_Model_Mismatch_Analysis/matlab_code``: ``get_Rx_symbol.m``,
-``update_parameters.m``), re-derived here, written with ``jax.numpy`` so that
-every derivative is automatic (:mod:`hwiloc.autodiff`).
+``update_parameters.m``), re-derived here. Each map is written for either array
+namespace (:func:`hwiloc.autodiff.array_namespace`): numpy on numbers, so that the
+data, the bounds' means and the estimators' objectives run no JAX (each of its
+operations run eagerly is compiled, 30 ms, once per process), and ``jax.numpy``
+inside JAX's tracing, which makes every derivative automatic (:mod:`hwiloc.autodiff`).
 
 A single-antenna UE at p = (x, y) sends s_k = 1 on K subcarriers
 f_k = f_c + k W / K (k = 0..K-1) with power P; an N-element ULA along the y
@@ -34,12 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwiloc.autodiff import INSTALL_HINT
-
-try:
-    import jax.numpy as jnp
-except ImportError as error:  # pragma: no cover - JAX is the optional extra `autodiff`
-    raise ImportError(f"the XL-MIMO models are written with jax.numpy: {INSTALL_HINT}") from error
+from hwiloc.autodiff import array_namespace
 from hwiloc.models.gain import canonical_gain
 from hwiloc.models.parametric import Model, Quantity
 
@@ -102,11 +100,21 @@ class XlMimoArray:
 
 
 def _angle_deg(position):
-    return jnp.degrees(jnp.arctan2(position[1], position[0]))
+    xp = array_namespace(position)
+    return xp.degrees(xp.arctan2(position[1], position[0]))
 
 
 def _polar(eta):
-    return eta[1] * jnp.array([jnp.cos(eta[0]), jnp.sin(eta[0])])
+    xp = array_namespace(eta)
+    return eta[1] * xp.stack([xp.cos(eta[0]), xp.sin(eta[0])])
+
+
+def _distance(eta):
+    return array_namespace(eta).linalg.norm(eta[:2])
+
+
+def _theta_deg(eta):
+    return array_namespace(eta).degrees(eta[0])
 
 
 def near_field_model(
@@ -128,26 +136,27 @@ def near_field_model(
         The three near-field effects (module docstring).
     """
     c, fc = array.speed_of_light, array.carrier_frequency
-    f = jnp.asarray(array.frequencies)  # [K]
-    antennas = jnp.asarray(array.element_positions)  # [N, 2]
-    nu = f if beam_squint else jnp.full_like(f, fc)  # frequency of the path difference [Hz]
+    f = np.asarray(array.frequencies)  # [K]
+    antennas = np.asarray(array.element_positions)  # [N, 2]
+    nu = f if beam_squint else np.full_like(f, fc)  # frequency of the path difference [Hz]
     amplitude = np.sqrt(power)
 
     def mean(eta):
+        xp = array_namespace(eta)
         p = eta[:2]
-        d = jnp.linalg.norm(p)
-        d_n = jnp.sqrt(jnp.sum((antennas - p) ** 2, axis=1))  # [N]
+        d = xp.linalg.norm(p)
+        d_n = xp.sqrt(xp.sum((antennas - p) ** 2, axis=1))  # [N]
         if spherical_wavefront:
             path = d_n - d
         else:
             path = -antennas[:, 1] * p[1] / d  # -y_n sin(theta)
         coefficient = (fc / f)[None, :] * (d / d_n)[:, None] if spatial_non_stationarity else 1.0
-        gain = amplitude * eta[2] * jnp.exp(1j * eta[3])
+        gain = amplitude * eta[2] * xp.exp(1j * eta[3])
         return (
             gain
             * coefficient
-            * jnp.exp(-2j * jnp.pi * path[:, None] * nu[None, :] / c)
-            * jnp.exp(-2j * jnp.pi * f[None, :] * d / c)
+            * xp.exp(-2j * np.pi * path[:, None] * nu[None, :] / c)
+            * xp.exp(-2j * np.pi * f[None, :] * d / c)
         )
 
     return Model(
@@ -156,7 +165,7 @@ def near_field_model(
         quantities={
             "position": Quantity(lambda eta: eta[:2], "m"),
             "angle": Quantity(lambda eta: _angle_deg(eta[:2]), "deg"),
-            "distance": Quantity(lambda eta: jnp.linalg.norm(eta[:2]), "m"),
+            "distance": Quantity(_distance, "m"),
         },
         constants=array.constants(),
     )
@@ -172,21 +181,22 @@ def far_field_model(array: XlMimoArray, power: float = 1.0) -> Model:
         Transmit power P. [mW]
     """
     c, fc = array.speed_of_light, array.carrier_frequency
-    f = jnp.asarray(array.frequencies)
-    y_n = jnp.asarray(array.element_positions[:, 1])
+    f = np.asarray(array.frequencies)
+    y_n = np.asarray(array.element_positions[:, 1])
     amplitude = np.sqrt(power)
 
     def mean(eta):
-        steering = jnp.exp(2j * jnp.pi * fc * y_n * jnp.sin(eta[0]) / c)  # [N]
-        delay = jnp.exp(-2j * jnp.pi * f * eta[1] / c)  # [K]
-        return amplitude * eta[2] * jnp.exp(1j * eta[3]) * steering[:, None] * delay[None, :]
+        xp = array_namespace(eta)
+        steering = xp.exp(2j * np.pi * fc * y_n * xp.sin(eta[0]) / c)  # [N]
+        delay = xp.exp(-2j * np.pi * f * eta[1] / c)  # [K]
+        return amplitude * eta[2] * xp.exp(1j * eta[3]) * steering[:, None] * delay[None, :]
 
     return Model(
         mean,
         FAR_FIELD_PARAMETERS,
         quantities={
             "position": Quantity(_polar, "m"),
-            "angle": Quantity(lambda eta: jnp.degrees(eta[0]), "deg"),
+            "angle": Quantity(_theta_deg, "deg"),
             "distance": Quantity(lambda eta: eta[1], "m"),
         },
         constants=array.constants(),

@@ -45,10 +45,8 @@ def window(scenario: Scenario, coarse: dict) -> tuple[np.ndarray, np.ndarray]:
 def _signals(model, points: np.ndarray) -> np.ndarray:
     """The model's unit-gain means at the (first two) parameters of each point, [L, N K]."""
     import jax
-    import jax.numpy as jnp
 
-    eta = jnp.concatenate([jnp.asarray(points), jnp.tile(jnp.array([1.0, 0.0]),
-                                                         (len(points), 1))], axis=1)  # fmt: skip
+    eta = np.concatenate([np.asarray(points, float), np.tile([1.0, 0.0], (len(points), 1))], axis=1)
     return np.asarray(jax.jit(jax.vmap(model.mean))(eta)).reshape(len(points), -1)
 
 
@@ -75,11 +73,9 @@ def anchor_position(model, eta) -> np.ndarray:
 def predicted_dataset(scenario: Scenario, bounds: xr.Dataset, coarse: dict, cfg: dict):
     """Predicted position RMSE of the MMLE and the MLE at each power of ``bounds``, the
     sidelobes' total probability and each estimator's predicted threshold power."""
-    import jax.numpy as jnp
-
     true, assumed = scenario.models()
     sigma = np.sqrt(scenario.noise_variance)  # white, at every power [sqrt(mW)]
-    data = np.asarray(true.mean(jnp.asarray(scenario.eta_near_field))).ravel() / sigma
+    data = np.asarray(true.mean(np.asarray(scenario.eta_near_field))).ravel() / sigma
     powers = bounds["power_dbm"].values
     amplitudes = np.sqrt(10 ** (powers / 10))  # sqrt(P / 1 mW)
     angles, distances = window(scenario, coarse)

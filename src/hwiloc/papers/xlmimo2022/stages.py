@@ -154,7 +154,7 @@ def montecarlo_shard_dataset(scenario: Scenario, powers, mc: dict, shard: int, s
     trials = np.array_split(np.arange(int(mc["num_trials"])), int(mc["num_shards"]))[shard]
     powers = np.asarray(powers, float)
     true, assumed = scenario.models()
-    mu = np.asarray(true.mean(jnp.asarray(scenario.eta_near_field)))  # [N, K] at P = 1 mW
+    mu = np.asarray(true.mean(np.asarray(scenario.eta_near_field)))  # [N, K] at P = 1 mW
     z = np.empty((len(trials), *mu.shape), complex)
     jitter = np.empty((len(trials), 2))
     for j, t in enumerate(trials):  # one generator per trial: values independent of sharding
@@ -164,7 +164,7 @@ def montecarlo_shard_dataset(scenario: Scenario, powers, mc: dict, shard: int, s
     std = np.sqrt(scenario.noise_variance / 10 ** (powers / 10))  # [P]
     y = (mu[None, None] + std[:, None, None, None] * z[None]).reshape(-1, *mu.shape)  # [P T]
     theta, dist = coarse_initial(scenario, y, np.tile(jitter, (len(powers), 1)), mc)
-    unit = jnp.array([1.0, 0.0])  # the gain, concentrated out
+    unit = np.array([1.0, 0.0])  # the gain, concentrated out
     iters, reach = int(mc["num_iterations"]), float(mc["max_step"])  # [-], [m]
     ff = gain_concentrated_ml(lambda q: assumed.mean(jnp.concatenate([q, unit])), y,
                               np.stack([theta, dist], axis=1), num_iterations=iters,
