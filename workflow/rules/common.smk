@@ -148,10 +148,10 @@ except ValueError as error:
 # by the user wins. Jobs inherit the variable from this process.
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(os.path.join(".snakemake", "numba_cache")))
 # The same for JAX (the generic engine's derivatives, the models written with jax.numpy): its
-# compiled computations are cached on disk for the run's later jobs (3.3 s of the first
-# xlmimo2022 bounds job, 1.1 s from the cache), every one of them (JAX caches only those
-# of over a second of compilation by default). The key is the computation, JAX's version
-# and the backend; the user's settings win.
+# compiled computations are cached on disk for the run's later jobs (a job of the XL-MIMO
+# bounds took 3.3 s, 1.1 s from the cache), every one of them (JAX caches only those of
+# over a second of compilation by default). The key is the computation, JAX's version and
+# the backend; the user's settings win.
 os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", os.path.abspath(os.path.join(".snakemake", "jax_cache")))
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
