@@ -46,6 +46,22 @@ def test_a_good_file_reads_back(tmp_path):
     capture.check(10)
 
 
+def test_chunks_read_into_one_buffer_hold_the_values_of_fresh_reads(tmp_path):
+    rng = np.random.default_rng(3)
+    csi = (rng.standard_normal((4, 6, 10)) + 1j * rng.standard_normal((4, 6, 10))).astype(
+        np.complex64)  # fmt: skip
+    capture = open_netcdf_capture(_write(tmp_path / "reuse.nc", csi=csi))
+    seen = []
+    pairs = zip(capture.chunks(4, dtype=None), capture.chunks(4, dtype=None, reuse=True),
+                strict=True)  # fmt: skip
+    for (sl, fresh), (same, reused) in pairs:
+        assert sl == same and reused.dtype == np.complex64
+        np.testing.assert_array_equal(reused, fresh)
+        np.testing.assert_array_equal(reused, np.moveaxis(csi[:, :, sl], -1, 0))
+        seen.append(reused)
+    assert len(seen) == 3 and np.shares_memory(seen[0], seen[1])  # each read over the last
+
+
 def test_wrong_dims_order(tmp_path):
     path = _write(
         tmp_path / "dims.nc",

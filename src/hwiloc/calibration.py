@@ -85,7 +85,7 @@ def lse_statistic(capture: Capture, num_symbols: int, chunk_symbols: int = 500) 
     step = 2.0 * np.pi * grid.subcarrier_spacing / SPEED_OF_LIGHT
     table = kernels.cis_table()
     total = np.zeros((capture.num_antennas, grid.num_subcarriers), complex)
-    for sl, csi in capture.chunks(chunk_symbols, num_symbols, dtype=None):
+    for sl, csi in capture.chunks(chunk_symbols, num_symbols, dtype=None, reuse=True):
         positions = np.ascontiguousarray(capture.positions[sl], dtype=float)
         if kernels.lse_accumulate(csi, positions, ant_x, ant_y, wavenumbers[0], step, total, table):
             raise _non_finite_error(capture, sl, csi)
