@@ -23,11 +23,29 @@ def test_cis_matches_sin_and_cos_to_the_rounding_of_its_argument():
     assert np.all(np.abs(s - np.sin(x)) <= bound)
 
 
-def test_sin_near_zero_keeps_full_relative_precision():
-    u = np.array([1e-300, 3e-15, -2e-12, 5e-10, -1e-6, 1e-4, 6e-3])
-    c, s = _near_zero_vector(u)
-    np.testing.assert_allclose(s, np.sin(u), rtol=1e-15)
-    np.testing.assert_allclose(c, np.cos(u), rtol=1e-15)
+def test_sin_cos_matches_sin_and_cos_without_a_table():
+    x = np.concatenate([np.linspace(-1e4, 1e4, 200_001), [0.0, -0.0, 1e-300, -1e-17, np.pi]])
+    c, s = _table_free(kernels.sin_cos)(x)
+    assert np.abs(c - np.cos(x)).max() <= 3e-16 and np.abs(s - np.sin(x)).max() <= 3e-16
+    # full relative precision near zero and near the multiples of pi / 2
+    small = np.array([1e-300, 3e-15, -2e-12, 5e-10, -1e-6, 1e-4, 6e-3, 0.7])
+    near = np.concatenate([small, np.pi / 2 * np.arange(1, 40) + 1e-9])
+    c, s = _table_free(kernels.sin_cos)(near)
+    np.testing.assert_allclose(s, np.sin(near), rtol=1e-14)
+    np.testing.assert_allclose(c[: len(small)], np.cos(small), rtol=1e-15)
+    np.testing.assert_allclose(c, np.cos(near), rtol=1e-6)  # cos(m pi / 2 + 1e-9) ~ 1e-9
+
+
+def test_sin_half_turn_keeps_full_relative_precision_near_every_multiple_of_pi():
+    u = np.concatenate([[1e-300, 3e-15, -2e-12, 5e-10, -1e-6, 1e-4, 6e-3, 1.5, -1.6],
+                        np.pi * np.arange(-30, 31), np.pi * np.arange(1, 30) + 1e-10,
+                        np.linspace(-200.0, 200.0, 40_001)])  # fmt: skip
+    s, sign = _table_free(kernels.sin_half_turn)(u)
+    # atol: pi beyond its three parts, 2e-31 a half turn (the double nearest 29 pi is within
+    # 1.2e-18 of it: a relative 4e-12 there)
+    np.testing.assert_allclose(s, np.sin(u), rtol=1e-14, atol=1e-28)
+    defined = np.abs(np.cos(u)) > 1e-9  # (-1)^q is the sign of cos u
+    np.testing.assert_array_equal(sign[defined], np.sign(np.cos(u))[defined])
 
 
 @pytest.mark.parametrize("grid", [TABLE1, WIDE], ids=["18MHz", "400MHz"])
@@ -122,8 +140,19 @@ def _cis_vector(x):
     return _vectorised(kernels.cis)(x)
 
 
-def _near_zero_vector(u):
-    return _vectorised(kernels.sin_cos_near_zero)(u)
+def _table_free(device):
+    """A compiled loop applying the device function x -> (a, b) to an array."""
+    import numba
+
+    @numba.njit
+    def run(x):
+        a = np.empty_like(x)
+        b = np.empty_like(x)
+        for i in range(x.size):
+            a[i], b[i] = device(x[i])
+        return a, b
+
+    return run
 
 
 # --- calibration: the LSE statistic of eq. (20) ---------------------------------------------
