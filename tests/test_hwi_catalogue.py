@@ -265,7 +265,7 @@ def test_hwi_catalogue_outputs(run):
 RERUNS = {
     "hwi_catalogue.impairments.adc.levels": (
         {"hwi_catalogue": {"impairments": {"adc": {"levels": [1, 4, 16]}}}},
-        {"hwi_catalogue_sweep": 1, "hwi_catalogue_figures": 1, "hwi_catalogue_table": 1,
+        {"hwi_catalogue_sweep": 1, "hwi_catalogue_figure": 1, "hwi_catalogue_table": 1,
          "hwi_catalogue_claims": 1, "all": 1},
     ),
 }  # fmt: skip
