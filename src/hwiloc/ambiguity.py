@@ -165,7 +165,6 @@ def saf_los(
     return kernels.saf_dirichlet(  # Eqs. (14), (15), (17)
         d_true, antenna_phase.real.copy(), antenna_phase.imag.copy(), half_beta,
         grid.num_subcarriers, carrier, *kernels.columns(antenna_positions), x, y,
-        kernels.cis_table(),
     )  # fmt: skip
 
 

@@ -218,7 +218,7 @@ def saf_backprojection_batch(profile_re, profile_im, inv_step, wavenumber, ant_x
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
-def saf_dirichlet(d_true, phase_re, phase_im, half_beta, num_k, carrier, ant_x, ant_y, x, y, table):
+def saf_dirichlet(d_true, phase_re, phase_im, half_beta, num_k, carrier, ant_x, ant_y, x, y):
     """Closed-form SAF of per-antenna-phase CSI, [num_y, num_x]. [-]
 
     With D_n = d_n(x, y) - d_true_n and u = half_beta D_n:
